@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// 12-factor settings: every value comes from the environment with a safe local default. Reading collects
+// every problem, and Validate() throws one ConfigError listing all of them, so a bad start-up says at
+// once everything that is wrong.
+namespace mp::config {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Env {
+ public:
+  std::string String(std::string_view name, std::string_view fallback);
+  std::string RequiredString(std::string_view name);
+  std::int64_t Int(std::string_view name, std::int64_t fallback, std::int64_t min, std::int64_t max);
+  bool Bool(std::string_view name, bool fallback);
+  // A secret: in production (MP_ENV=production) it must be set and not equal to the local default.
+  std::string Secret(std::string_view name, std::string_view local_default, std::size_t min_length = 32);
+  bool production() const;
+
+  void Problem(std::string text) { problems_.push_back(std::move(text)); }
+  void Validate() const;  // throws ConfigError if anything was wrong
+
+ private:
+  std::vector<std::string> problems_;
+};
+
+}  // namespace mp::config

@@ -1,0 +1,42 @@
+#include "libs/core/config.hpp"
+
+#include <cstdlib>
+
+#include <gtest/gtest.h>
+
+namespace mp::config {
+namespace {
+
+TEST(Env, ReportsEveryProblemAtOnce) {
+  setenv("MP_TEST_PORT", "99999", 1);
+  setenv("MP_TEST_FLAG", "maybe", 1);
+  unsetenv("MP_TEST_REQUIRED");
+  Env env;
+  EXPECT_EQ(env.Int("MP_TEST_PORT", 80, 1, 65535), 80);
+  env.Bool("MP_TEST_FLAG", false);
+  env.RequiredString("MP_TEST_REQUIRED");
+  try {
+    env.Validate();
+    FAIL();
+  } catch (const ConfigError& e) {
+    std::string text = e.what();
+    EXPECT_NE(text.find("MP_TEST_PORT"), std::string::npos);
+    EXPECT_NE(text.find("MP_TEST_FLAG"), std::string::npos);
+    EXPECT_NE(text.find("MP_TEST_REQUIRED"), std::string::npos);
+  }
+}
+
+TEST(Env, ProductionRefusesTheDefaultSecret) {
+  setenv("MP_ENV", "production", 1);
+  unsetenv("MP_TEST_SECRET");
+  Env env;
+  env.Secret("MP_TEST_SECRET", "local-dev-secret");
+  EXPECT_THROW(env.Validate(), ConfigError);
+  unsetenv("MP_ENV");
+  Env local;
+  EXPECT_EQ(local.Secret("MP_TEST_SECRET", "local-dev-secret"), "local-dev-secret");
+  EXPECT_NO_THROW(local.Validate());
+}
+
+}  // namespace
+}  // namespace mp::config

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+// UTC time helpers. The public API uses ISO-8601 with `Z` at second precision everywhere.
+namespace mp::time {
+
+using Clock = std::chrono::system_clock;
+using TimePoint = Clock::time_point;
+
+inline TimePoint Now() { return Clock::now(); }
+inline std::int64_t ToUnixSeconds(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+inline TimePoint FromUnixSeconds(std::int64_t s) { return TimePoint(std::chrono::seconds(s)); }
+
+// "2025-10-25T09:00:00Z"
+std::string FormatIso(TimePoint t);
+// "2025-10-25T09:00:00.123Z" (logs only)
+std::string FormatIsoMillis(TimePoint t);
+// "2025-10-25 09:00:00" — the form MySQL DATETIME/TIMESTAMP literals take.
+std::string FormatSql(TimePoint t);
+
+// Accepts "YYYY-MM-DDTHH:MM[:SS[.fff]]" with an optional "Z" or "+HH:MM"/"-HH:MM" offset (converted to
+// UTC); a value without offset is taken as UTC. Also accepts a space instead of 'T'. nullopt if invalid.
+std::optional<TimePoint> ParseIso(std::string_view text);
+
+}  // namespace mp::time

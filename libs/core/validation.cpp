@@ -1,0 +1,159 @@
+#include "libs/core/validation.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+namespace mp {
+
+std::optional<std::size_t> Utf8Length(std::string_view text) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::size_t extra = 0;
+    if (c < 0x80) extra = 0;
+    else if ((c & 0xE0) == 0xC0 && c >= 0xC2) extra = 1;
+    else if ((c & 0xF0) == 0xE0) extra = 2;
+    else if ((c & 0xF8) == 0xF0 && c <= 0xF4) extra = 3;
+    else return std::nullopt;
+    if (i + extra >= text.size()) return std::nullopt;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return std::nullopt;
+    }
+    i += extra + 1;
+    ++count;
+  }
+  return count;
+}
+
+std::optional<std::string> NormalizeEmail(std::string_view text) {
+  if (text.empty() || text.size() > 254) return std::nullopt;
+  auto at = text.find('@');
+  if (at == std::string_view::npos || at == 0 || text.find('@', at + 1) != std::string_view::npos) return std::nullopt;
+  std::string_view local = text.substr(0, at);
+  std::string_view domain = text.substr(at + 1);
+  if (local.size() > 64 || domain.size() < 3) return std::nullopt;
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) return std::nullopt;
+  for (char c : local) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7F || std::string_view("()<>[]:;,\\\"").find(c) != std::string_view::npos) {
+      return std::nullopt;
+    }
+  }
+  auto dot = domain.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 2 > domain.size()) return std::nullopt;
+  std::size_t label_start = 0;
+  for (std::size_t i = 0; i <= domain.size(); ++i) {
+    if (i == domain.size() || domain[i] == '.') {
+      std::size_t len = i - label_start;
+      if (len == 0 || len > 63 || domain[label_start] == '-' || domain[i - 1] == '-') return std::nullopt;
+      label_start = i + 1;
+      continue;
+    }
+    char c = domain[i];
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return std::nullopt;
+  }
+  std::string result(local);
+  result.push_back('@');
+  for (char c : domain) result.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return result;
+}
+
+const nlohmann::json* JsonReader::Find(std::string_view field, Presence presence) {
+  auto it = object_.find(field);
+  if (it == object_.end() || it->is_null()) {
+    if (presence == Presence::kRequired) Problem(std::string(field), "is required");
+    return nullptr;
+  }
+  return &*it;
+}
+
+bool JsonReader::Has(std::string_view field) const {
+  auto it = object_.find(field);
+  return it != object_.end() && !it->is_null();
+}
+
+std::optional<std::string> JsonReader::String(std::string_view field, Presence presence, std::size_t min_length,
+                                              std::size_t max_length) {
+  const nlohmann::json* value = Find(field, presence);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_string()) {
+    Problem(std::string(field), "must be a string");
+    return std::nullopt;
+  }
+  const auto& text = value->get_ref<const std::string&>();
+  auto length = Utf8Length(text);
+  if (!length) {
+    Problem(std::string(field), "must be valid UTF-8");
+    return std::nullopt;
+  }
+  if (*length < min_length) {
+    Problem(std::string(field), min_length == 1 ? "must not be empty"
+                                                : "must be at least " + std::to_string(min_length) + " characters");
+    return std::nullopt;
+  }
+  if (*length > max_length) {
+    Problem(std::string(field), "must be at most " + std::to_string(max_length) + " characters");
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::optional<std::int64_t> JsonReader::Int(std::string_view field, Presence presence, std::int64_t min,
+                                            std::int64_t max) {
+  const nlohmann::json* value = Find(field, presence);
+  if (value == nullptr) return std::nullopt;
+  std::int64_t number = 0;
+  if (value->is_number_integer()) {
+    if (value->is_number_unsigned() && value->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+      Problem(std::string(field), "is out of range");
+      return std::nullopt;
+    }
+    number = value->get<std::int64_t>();
+  } else if (value->is_number_float()) {
+    double d = value->get<double>();
+    if (std::floor(d) != d || std::fabs(d) > 9.0e15) {
+      Problem(std::string(field), "must be an integer");
+      return std::nullopt;
+    }
+    number = static_cast<std::int64_t>(d);
+  } else {
+    Problem(std::string(field), "must be an integer");
+    return std::nullopt;
+  }
+  if (number < min || number > max) {
+    Problem(std::string(field), "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    return std::nullopt;
+  }
+  return number;
+}
+
+std::optional<bool> JsonReader::Bool(std::string_view field, Presence presence) {
+  const nlohmann::json* value = Find(field, presence);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_boolean()) {
+    Problem(std::string(field), "must be true or false");
+    return std::nullopt;
+  }
+  return value->get<bool>();
+}
+
+std::optional<std::string> JsonReader::Enum(std::string_view field, Presence presence,
+                                            const std::vector<std::string_view>& allowed) {
+  const nlohmann::json* value = Find(field, presence);
+  if (value == nullptr) return std::nullopt;
+  std::string list;
+  for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  if (!value->is_string() ||
+      std::find(allowed.begin(), allowed.end(), value->get_ref<const std::string&>()) == allowed.end()) {
+    Problem(std::string(field), "must be one of: " + list);
+    return std::nullopt;
+  }
+  return value->get<std::string>();
+}
+
+void JsonReader::Finish() const {
+  if (!problems_.empty()) throw ApiError::Validation(problems_);
+}
+
+}  // namespace mp

@@ -1,0 +1,100 @@
+#include "libs/http/metrics.hpp"
+
+#include <mutex>
+
+#include <fmt/format.h>
+
+namespace mp::http {
+namespace {
+
+template <class Map, class Make>
+auto& FindOrInsert(std::shared_mutex& mutex, Map& map, const std::string& key, Make make) {
+  {
+    std::shared_lock lock(mutex);
+    auto it = map.find(key);
+    if (it != map.end()) return *it->second;
+  }
+  std::unique_lock lock(mutex);
+  auto [it, inserted] = map.try_emplace(key, nullptr);
+  if (inserted) it->second = make();
+  return *it->second;
+}
+
+std::string BaseName(const std::string& name_with_labels) {
+  return name_with_labels.substr(0, name_with_labels.find('{'));
+}
+
+}  // namespace
+
+void Metrics::ObserveRequest(std::string_view method, std::string_view route, unsigned status,
+                             std::chrono::nanoseconds took) {
+  std::string route_labels = fmt::format("method=\"{}\",route=\"{}\"", method, route.empty() ? "unmatched" : route);
+  std::string count_labels = fmt::format("{},status=\"{}\"", route_labels, status);
+  FindOrInsert(mutex_, requests_, count_labels, [] { return std::make_unique<Series>(); })
+      .count.fetch_add(1, std::memory_order_relaxed);
+  auto& histogram = FindOrInsert(mutex_, latency_, route_labels, [] { return std::make_unique<Histogram>(); });
+  double seconds = std::chrono::duration<double>(took).count();
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) {
+      histogram.buckets[i].fetch_add(1, std::memory_order_relaxed);
+      break;
+    }
+  }
+  histogram.count.fetch_add(1, std::memory_order_relaxed);
+  histogram.sum_ns.fetch_add(static_cast<std::uint64_t>(took.count()), std::memory_order_relaxed);
+}
+
+void Metrics::AddGauge(std::string name, std::string help, std::function<double()> read) {
+  std::unique_lock lock(mutex_);
+  gauges_.push_back({std::move(name), std::move(help), std::move(read)});
+}
+
+std::atomic<std::uint64_t>& Metrics::Counter(const std::string& name_with_labels, const std::string& help) {
+  return FindOrInsert(mutex_, counters_, name_with_labels, [&] {
+           auto counter = std::make_unique<NamedCounter>();
+           counter->help = help;
+           return counter;
+         }).value;
+}
+
+std::string Metrics::Render() const {
+  std::shared_lock lock(mutex_);
+  std::string out;
+  out += "# HELP http_requests_total HTTP requests by route, method and status.\n";
+  out += "# TYPE http_requests_total counter\n";
+  for (const auto& [labels, series] : requests_) {
+    out += fmt::format("http_requests_total{{service=\"{}\",{}}} {}\n", service_, labels, series->count.load());
+  }
+  out += "# HELP http_request_duration_seconds Request latency by route and method.\n";
+  out += "# TYPE http_request_duration_seconds histogram\n";
+  for (const auto& [labels, h] : latency_) {
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+      cumulative += h->buckets[i].load();
+      out += fmt::format("http_request_duration_seconds_bucket{{service=\"{}\",{},le=\"{}\"}} {}\n", service_, labels,
+                         kBuckets[i], cumulative);
+    }
+    out += fmt::format("http_request_duration_seconds_bucket{{service=\"{}\",{},le=\"+Inf\"}} {}\n", service_, labels,
+                       h->count.load());
+    out += fmt::format("http_request_duration_seconds_sum{{service=\"{}\",{}}} {:.6f}\n", service_, labels,
+                       static_cast<double>(h->sum_ns.load()) / 1e9);
+    out += fmt::format("http_request_duration_seconds_count{{service=\"{}\",{}}} {}\n", service_, labels,
+                       h->count.load());
+  }
+  std::string last_base;
+  for (const auto& [name, counter] : counters_) {
+    std::string base = BaseName(name);
+    if (base != last_base) {
+      out += fmt::format("# HELP {} {}\n# TYPE {} counter\n", base, counter->help, base);
+      last_base = base;
+    }
+    out += fmt::format("{} {}\n", name, counter->value.load());
+  }
+  for (const auto& gauge : gauges_) {
+    std::string base = BaseName(gauge.name);
+    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", base, gauge.help, base, gauge.name, gauge.read());
+  }
+  return out;
+}
+
+}  // namespace mp::http

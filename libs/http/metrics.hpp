@@ -1,0 +1,58 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+// Prometheus text exposition: request counts by route/method/status, latency histograms by route/method,
+// and gauges read through callbacks (pool sizes, outbox backlog, ...).
+namespace mp::http {
+
+class Metrics {
+ public:
+  explicit Metrics(std::string service) : service_(std::move(service)) {}
+
+  void ObserveRequest(std::string_view method, std::string_view route, unsigned status, std::chrono::nanoseconds took);
+  // A gauge whose value is read when /metrics is scraped. Names follow Prometheus conventions.
+  void AddGauge(std::string name, std::string help, std::function<double()> read);
+  // A counter incremented by the owner (e.g. "gateway_upstream_errors_total{upstream=...}").
+  std::atomic<std::uint64_t>& Counter(const std::string& name_with_labels, const std::string& help);
+
+  std::string Render() const;
+
+  static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                       0.1,    0.25,  0.5,    1.0,   2.5,  5.0,   10.0};
+
+ private:
+  struct Series {
+    std::atomic<std::uint64_t> count{0};
+  };
+  struct Histogram {
+    std::array<std::atomic<std::uint64_t>, kBuckets.size()> buckets{};
+    std::atomic<std::uint64_t> count{0};
+    std::atomic<std::uint64_t> sum_ns{0};
+  };
+  struct Gauge {
+    std::string name, help;
+    std::function<double()> read;
+  };
+  struct NamedCounter {
+    std::string help;
+    std::atomic<std::uint64_t> value{0};
+  };
+
+  std::string service_;
+  mutable std::shared_mutex mutex_;
+  std::map<std::string, std::unique_ptr<Series>, std::less<>> requests_;      // labels -> count
+  std::map<std::string, std::unique_ptr<Histogram>, std::less<>> latency_;    // labels -> histogram
+  std::vector<Gauge> gauges_;
+  std::map<std::string, std::unique_ptr<NamedCounter>, std::less<>> counters_;
+};
+
+}  // namespace mp::http
