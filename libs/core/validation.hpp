@@ -33,6 +33,7 @@ class JsonReader {
   bool Has(std::string_view field) const;
   void Problem(std::string field, std::string problem) { problems_.push_back({std::move(field), std::move(problem)}); }
   bool ok() const { return problems_.empty(); }
+  const std::vector<FieldProblem>& problems() const { return problems_; }
   void Finish() const;
 
  private:

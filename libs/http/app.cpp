@@ -83,8 +83,8 @@ asio::awaitable<Response> App::Dispatch(Context& context) {
     bool ready = !shutting_down_;
     nlohmann::json report = nlohmann::json::object();
     for (const auto& check : checks) {
-      ready = ready && check.ok;
-      report[check.name] = {{"ok", check.ok}, {"detail", check.detail}};
+      if (check.critical) ready = ready && check.ok;
+      report[check.name] = {{"ok", check.ok}, {"detail", check.detail}, {"critical", check.critical}};
     }
     co_return Json(ready ? Status::ok : Status::service_unavailable,
                    {{"status", ready ? "ready" : "not_ready"}, {"service", options_.service}, {"checks", report}});
@@ -94,6 +94,9 @@ asio::awaitable<Response> App::Dispatch(Context& context) {
     co_return Text(Status::ok, metrics_.Render(), "text/plain; version=0.0.4");
   }
 
+  if (before_routing_) {
+    if (auto early = co_await before_routing_(context)) co_return std::move(*early);
+  }
   auto match = router_.Find(request.method(), path);
   switch (match.kind) {
     case Router::Match::Kind::kNotFound:
@@ -136,6 +139,7 @@ asio::awaitable<Response> App::Handle(Request& request, const Peer& peer) {
     response = ErrorResponse(ApiError::Internal());
   }
   for (auto& [name, value] : context.response_headers) response.set(name, value);
+  if (after_response_) after_response_(context, response);
   response.set("X-Request-ID", context.request_id);
 
   auto took = std::chrono::steady_clock::now() - started;

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,6 +37,7 @@ struct ReadyCheck {
   std::string name;
   bool ok = false;
   std::string detail;
+  bool critical = true;  // a failing non-critical check is reported but does not make /ready fail
 };
 
 class App {
@@ -51,6 +53,12 @@ class App {
 
   // /ready answers 200 only when every check passes.
   void SetReadiness(std::function<boost::asio::awaitable<std::vector<ReadyCheck>>()> checks);
+  // Runs before routing; a response it returns is sent as is (the gateway answers CORS preflights here).
+  void SetBeforeRouting(std::function<boost::asio::awaitable<std::optional<Response>>(Context&)> hook) {
+    before_routing_ = std::move(hook);
+  }
+  // Runs on every response before it is sent (the gateway adds CORS headers here).
+  void SetAfterResponse(std::function<void(Context&, Response&)> hook) { after_response_ = std::move(hook); }
   // Runs on SIGTERM/SIGINT after in-flight requests finished (flush outbox, close pools).
   void OnShutdown(std::function<void()> hook) { shutdown_hooks_.push_back(std::move(hook)); }
 
@@ -76,6 +84,8 @@ class App {
   std::unique_ptr<Server> server_;
   std::function<boost::asio::awaitable<std::vector<ReadyCheck>>()> readiness_;
   std::vector<std::function<void()>> shutdown_hooks_;
+  std::function<boost::asio::awaitable<std::optional<Response>>(Context&)> before_routing_;
+  std::function<void(Context&, Response&)> after_response_;
   std::vector<std::thread> threads_;
   std::atomic<bool> shutting_down_{false};
 };

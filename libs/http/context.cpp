@@ -83,6 +83,26 @@ std::int64_t Context::IntParam(std::string_view name) const {
   return value;
 }
 
+std::optional<std::int64_t> ReadIntQuery(const Context& context, std::string_view name, std::int64_t min,
+                                         std::int64_t max) {
+  auto text = context.Query(name);
+  if (!text || text->empty()) return std::nullopt;
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
+    throw ApiError::Validation(
+        {{std::string(name), "must be an integer between " + std::to_string(min) + " and " + std::to_string(max)}});
+  }
+  return value;
+}
+
+Page ReadPage(const Context& context) {
+  Page page;
+  if (auto limit = ReadIntQuery(context, "limit", 1, 200)) page.limit = *limit;
+  if (auto offset = ReadIntQuery(context, "offset", 0, 1'000'000'000)) page.offset = *offset;
+  return page;
+}
+
 const nlohmann::json& Context::Body() {
   if (!body_) body_ = ParseJsonObject(request_);
   return *body_;

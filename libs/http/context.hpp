@@ -63,4 +63,13 @@ class Context {
 
 std::string PercentDecode(std::string_view text);
 
+// `limit` (default 50, 1..200) and `offset` (>= 0) of a list route; 422 when malformed.
+struct Page {
+  std::int64_t limit = 50;
+  std::int64_t offset = 0;
+};
+Page ReadPage(const Context& context);
+// An optional integer query parameter in [min, max]; 422 when present but malformed.
+std::optional<std::int64_t> ReadIntQuery(const Context& context, std::string_view name, std::int64_t min, std::int64_t max);
+
 }  // namespace mp::http

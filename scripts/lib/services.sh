@@ -61,6 +61,8 @@ EOF
       echo "MP_SWAGGER_DIR=$ROOT/tools/swagger/node_modules/swagger-ui-dist"
       echo "MP_OPENAPI_FILE=$ROOT/docs/openapi.yaml"
       echo "MP_WEB_DIR=$ROOT/web/dist"
+      # The e2e tests speak for many clients from 127.0.0.1 through X-Forwarded-For.
+      if [ "$INST" = test ]; then echo "MP_TRUSTED_PROXIES=127.0.0.1"; fi
       ;;
   esac
 }

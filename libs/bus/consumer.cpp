@@ -1,0 +1,293 @@
+#include "libs/bus/consumer.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include <amqp.h>
+
+#include "libs/bus/amqp_connection.hpp"
+#include "libs/bus/topology.hpp"
+#include "libs/core/log.hpp"
+#include "libs/sql/error.hpp"
+
+namespace mp::bus {
+namespace {
+
+constexpr int kHeartbeatSeconds = 30;
+constexpr std::chrono::milliseconds kMinBackoff{100};
+constexpr std::chrono::milliseconds kMaxBackoff{5000};
+constexpr std::int64_t kMessageTtlMs = 24 * 60 * 60 * 1000;
+constexpr timeval kPollInterval{0, 200 * 1000};  // how often Stop() is noticed
+constexpr std::string_view kAttemptsHeader = "x-attempts";
+// A retry is re-published straight to the queue; these keep where the event was first published.
+constexpr std::string_view kOriginalExchangeHeader = "x-original-exchange";
+constexpr std::string_view kOriginalRoutingKeyHeader = "x-original-routing-key";
+
+const amqp_field_value_t* FindHeader(const amqp_basic_properties_t& props, std::string_view name) {
+  if ((props._flags & AMQP_BASIC_HEADERS_FLAG) == 0) return nullptr;
+  for (int i = 0; i < props.headers.num_entries; ++i) {
+    if (View(props.headers.entries[i].key) == name) return &props.headers.entries[i].value;
+  }
+  return nullptr;
+}
+
+std::int64_t IntHeader(const amqp_basic_properties_t& props, std::string_view name) {
+  const amqp_field_value_t* value = FindHeader(props, name);
+  if (value == nullptr) return 0;
+  switch (value->kind) {
+    case AMQP_FIELD_KIND_I8:
+      return value->value.i8;
+    case AMQP_FIELD_KIND_U8:
+      return value->value.u8;
+    case AMQP_FIELD_KIND_I16:
+      return value->value.i16;
+    case AMQP_FIELD_KIND_U16:
+      return value->value.u16;
+    case AMQP_FIELD_KIND_I32:
+      return value->value.i32;
+    case AMQP_FIELD_KIND_U32:
+      return value->value.u32;
+    case AMQP_FIELD_KIND_I64:
+      return value->value.i64;
+    case AMQP_FIELD_KIND_U64:
+      return static_cast<std::int64_t>(value->value.u64);
+    default:
+      return 0;
+  }
+}
+
+std::optional<std::string> StringHeader(const amqp_basic_properties_t& props, std::string_view name) {
+  const amqp_field_value_t* value = FindHeader(props, name);
+  if (value == nullptr || (value->kind != AMQP_FIELD_KIND_UTF8 && value->kind != AMQP_FIELD_KIND_BYTES)) {
+    return std::nullopt;
+  }
+  return std::string(View(value->value.bytes));
+}
+
+amqp_table_entry_t StringEntry(std::string_view key, std::string_view value) {
+  amqp_table_entry_t entry{};
+  entry.key = Bytes(key);
+  entry.value.kind = AMQP_FIELD_KIND_UTF8;
+  entry.value.value.bytes = Bytes(value);
+  return entry;
+}
+
+void CheckStatus(AmqpConnection& connection, int status, std::string_view what) {
+  if (status == AMQP_STATUS_OK) return;
+  connection.MarkBroken();
+  throw AmqpError(std::string(what) + ": " + amqp_error_string2(status));
+}
+
+}  // namespace
+
+Consumer::Consumer(AmqpOptions options, QueueSpec spec, Handler handler)
+    : options_(std::move(options)),
+      spec_(std::move(spec)),
+      handler_(std::move(handler)),
+      retry_publisher_(options_),
+      transient_backoff_(kMinBackoff) {}
+
+Consumer::~Consumer() { Stop(); }
+
+void Consumer::Start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void Consumer::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!thread_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+bool Consumer::Pause(std::chrono::milliseconds duration) {
+  std::unique_lock lock(mutex_);
+  return !wake_.wait_for(lock, duration, [this] { return stopping_; });
+}
+
+void Consumer::Run() {
+  std::chrono::milliseconds backoff = kMinBackoff;
+  bool failing = false;
+  for (;;) {
+    try {
+      ConsumeUntilStopped([&] {
+        if (failing) log::Info("consumer connected again", {{"queue", spec_.queue}});
+        failing = false;
+        backoff = kMinBackoff;
+      });
+      break;
+    } catch (const std::exception& e) {
+      connected_ = false;
+      if (!failing) {
+        log::Warn("consumer cannot reach the broker; reconnecting",
+                  {{"queue", spec_.queue}, {"error", e.what()}});
+      }
+      failing = true;
+    }
+    if (!Pause(backoff)) break;
+    backoff = std::min(backoff * 2, kMaxBackoff);
+  }
+  connected_ = false;
+  retry_publisher_.Disconnect();
+}
+
+void Consumer::ConsumeUntilStopped(const std::function<void()>& on_ready) {
+  AmqpConnection connection(options_, kHeartbeatSeconds);
+  amqp_connection_state_t state = connection.get();
+  constexpr amqp_channel_t kChannel = AmqpConnection::kChannel;
+  const std::string dead_queue = spec_.queue + ".dead";
+
+  connection.DeclareExchange(kDeadLetterExchange);
+  for (const auto& binding : spec_.bindings) connection.DeclareExchange(binding.first);
+  amqp_queue_declare(state, kChannel, Bytes(dead_queue), 0, /*durable=*/1, 0, 0, amqp_empty_table);
+  connection.Check("declaring queue " + dead_queue);
+  amqp_queue_bind(state, kChannel, Bytes(dead_queue), Bytes(kDeadLetterExchange), Bytes(spec_.queue),
+                  amqp_empty_table);
+  connection.Check("binding queue " + dead_queue);
+
+  amqp_table_entry_t arguments[3] = {StringEntry("x-dead-letter-exchange", kDeadLetterExchange),
+                                     StringEntry("x-dead-letter-routing-key", spec_.queue),
+                                     {}};
+  arguments[2].key = amqp_cstring_bytes("x-message-ttl");
+  arguments[2].value.kind = AMQP_FIELD_KIND_I64;
+  arguments[2].value.value.i64 = kMessageTtlMs;
+  amqp_queue_declare(state, kChannel, Bytes(spec_.queue), 0, /*durable=*/1, 0, 0, amqp_table_t{3, arguments});
+  connection.Check("declaring queue " + spec_.queue);
+  for (const auto& [exchange, routing_key] : spec_.bindings) {
+    amqp_queue_bind(state, kChannel, Bytes(spec_.queue), Bytes(exchange), Bytes(routing_key),
+                    amqp_empty_table);
+    connection.Check("binding queue " + spec_.queue + " to " + exchange);
+  }
+  amqp_basic_qos(state, kChannel, 0, spec_.prefetch, 0);
+  connection.Check("basic.qos");
+  amqp_basic_consume(state, kChannel, Bytes(spec_.queue), amqp_empty_bytes, 0, /*no_ack=*/0, 0,
+                     amqp_empty_table);
+  connection.Check("basic.consume on " + spec_.queue);
+  connected_ = true;
+  on_ready();
+
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+    }
+    amqp_maybe_release_buffers(state);
+    amqp_envelope_t envelope;
+    timeval timeout = kPollInterval;
+    amqp_rpc_reply_t reply = amqp_consume_message(state, &envelope, &timeout, 0);
+    if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_TIMEOUT)
+      continue;
+    if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
+        reply.library_error == AMQP_STATUS_UNEXPECTED_STATE) {
+      // Something other than a delivery arrived: the broker closing the channel or connection, or
+      // cancelling the consumer because the queue was deleted. Each means: reconnect and declare again.
+      amqp_frame_t frame;
+      CheckStatus(connection, amqp_simple_wait_frame(state, &frame), "reading from the broker");
+      if (frame.frame_type == AMQP_FRAME_METHOD && (frame.payload.method.id == AMQP_CHANNEL_CLOSE_METHOD ||
+                                                    frame.payload.method.id == AMQP_CONNECTION_CLOSE_METHOD ||
+                                                    frame.payload.method.id == AMQP_BASIC_CANCEL_METHOD)) {
+        connection.MarkBroken();
+        throw AmqpError(DescribeMethod(frame.payload.method));
+      }
+      continue;
+    }
+    if (reply.reply_type != AMQP_RESPONSE_NORMAL) {
+      connection.MarkBroken();
+      throw AmqpError("consuming " + spec_.queue + ": " + DescribeReply(reply));
+    }
+    struct EnvelopeGuard {
+      amqp_envelope_t* envelope;
+      ~EnvelopeGuard() { amqp_destroy_envelope(envelope); }
+    } guard{&envelope};
+    Handle(connection, envelope);
+  }
+}
+
+void Consumer::Handle(AmqpConnection& connection, const amqp_envelope_t_& envelope) {
+  amqp_connection_state_t state = connection.get();
+  constexpr amqp_channel_t kChannel = AmqpConnection::kChannel;
+  const amqp_basic_properties_t& props = envelope.message.properties;
+  const std::uint64_t tag = envelope.delivery_tag;
+  const std::string exchange =
+      StringHeader(props, kOriginalExchangeHeader).value_or(std::string(View(envelope.exchange)));
+  const std::string routing_key =
+      StringHeader(props, kOriginalRoutingKeyHeader).value_or(std::string(View(envelope.routing_key)));
+  const std::string_view body = View(envelope.message.body);
+
+  std::optional<Event> event = ParseEvent(body, exchange, routing_key);
+  if (!event) {
+    log::Warn("malformed event dead-lettered",
+              {{"queue", spec_.queue}, {"exchange", exchange}, {"routing_key", routing_key}});
+    CheckStatus(connection, amqp_basic_reject(state, kChannel, tag, /*requeue=*/0), "basic.reject");
+    ++dead_lettered_total_;
+    return;
+  }
+
+  std::string failure;
+  bool transient = false;
+  try {
+    handler_(*event);
+  } catch (const RetryLater& e) {
+    failure = e.what();
+    transient = true;
+  } catch (const sql::Error& e) {
+    failure = e.what();
+    transient = e.unavailable() || e.retryable();
+  } catch (const std::exception& e) {
+    failure = e.what();
+  } catch (...) {
+    failure = "unknown exception";
+  }
+  if (failure.empty()) {
+    CheckStatus(connection, amqp_basic_ack(state, kChannel, tag, 0), "basic.ack");
+    ++handled_total_;
+    transient_backoff_ = kMinBackoff;
+    return;
+  }
+
+  if (transient) {
+    log::Warn("event handler cannot run now; requeued",
+              {{"queue", spec_.queue}, {"event_id", event->event_id}, {"error", failure}});
+    Pause(transient_backoff_);
+    transient_backoff_ = std::min(transient_backoff_ * 2, kMaxBackoff);
+    CheckStatus(connection, amqp_basic_nack(state, kChannel, tag, 0, /*requeue=*/1), "basic.nack");
+    return;
+  }
+
+  ++failed_total_;
+  const std::int64_t attempt = IntHeader(props, kAttemptsHeader) + 1;
+  nlohmann::json fields = {{"queue", spec_.queue},
+                           {"event_id", event->event_id},
+                           {"routing_key", routing_key},
+                           {"attempt", attempt},
+                           {"error", failure}};
+  if (attempt >= spec_.max_attempts) {
+    log::Error("event handler failed for the last time; dead-lettered", fields);
+    CheckStatus(connection, amqp_basic_reject(state, kChannel, tag, /*requeue=*/0), "basic.reject");
+    ++dead_lettered_total_;
+    return;
+  }
+  log::Warn("event handler failed; will retry", fields);
+  OutgoingMessage retry{.exchange = "",  // the default exchange routes by queue name
+                        .routing_key = spec_.queue,
+                        .message_id = event->event_id,
+                        .type = routing_key,
+                        .body = std::string(body),
+                        .headers = {{std::string(kAttemptsHeader), attempt},
+                                    {std::string(kOriginalExchangeHeader), exchange},
+                                    {std::string(kOriginalRoutingKeyHeader), routing_key}}};
+  // Ack the original only once the copy is safely queued; otherwise reconnecting redelivers the original.
+  if (retry_publisher_.Publish({retry}).at(0) != PublishOutcome::kConfirmed) {
+    connection.MarkBroken();
+    throw AmqpError("could not re-publish event " + event->event_id + " for retry");
+  }
+  CheckStatus(connection, amqp_basic_ack(state, kChannel, tag, 0), "basic.ack");
+}
+
+}  // namespace mp::bus

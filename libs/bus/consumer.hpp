@@ -1,0 +1,94 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "libs/bus/event.hpp"
+#include "libs/bus/options.hpp"
+#include "libs/bus/publisher.hpp"
+
+struct amqp_envelope_t_;
+
+namespace mp::bus {
+
+class AmqpConnection;
+
+struct QueueSpec {
+  std::string queue;
+  std::vector<std::pair<std::string, std::string>> bindings;  // (exchange, routing key pattern)
+  std::uint16_t prefetch = 32;
+  int max_attempts = 5;
+};
+
+// Thrown by a handler that cannot run right now (its own store is down). The message is requeued after a
+// pause and the attempt is not counted. A sql::Error that is unavailable() or retryable() counts the same.
+class RetryLater : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Consumes one durable queue on its own thread with manual acks.
+//
+// Handler contract: return normally only after your own write is committed (the message is then acked);
+// throw to have it retried. The same event_id can arrive more than once (redelivery after a crash or a
+// lost ack, a relay re-publish), so handlers must be idempotent: record event_id in the same transaction
+// as the change (a processed_events table with a unique key, or a unique index) and skip ones already seen.
+//
+// Failures: a throwing handler's message is re-published to the queue with header x-attempts incremented
+// (and the original acked) until max_attempts calls have failed; then it is rejected, and the queue's
+// dead-letter settings route it to `<queue>.dead` through the `dead_letters` exchange. A body that is not a
+// JSON object with an event_id is dead-lettered at once. Queues are durable, with a 24 h message TTL.
+// When the broker goes away the consumer reconnects with backoff and declares everything again.
+class Consumer {
+ public:
+  using Handler = std::function<void(const Event&)>;
+
+  Consumer(AmqpOptions options, QueueSpec spec, Handler handler);
+  ~Consumer();  // Stop()
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  void Start();
+  // Finishes the message in hand, then closes; unacked prefetched messages go back to the queue.
+  void Stop();
+
+  bool connected() const { return connected_.load(); }
+  std::uint64_t handled_total() const { return handled_total_.load(); }
+  std::uint64_t failed_total() const { return failed_total_.load(); }
+  std::uint64_t dead_lettered_total() const { return dead_lettered_total_.load(); }
+
+ private:
+  void Run();
+  // Returns when stopped; throws when the connection fails. on_ready runs once the queue is being consumed.
+  void ConsumeUntilStopped(const std::function<void()>& on_ready);
+  void Handle(AmqpConnection& connection, const amqp_envelope_t_& envelope);
+  // Sleeps up to `duration`; returns false when Stop() was called.
+  bool Pause(std::chrono::milliseconds duration);
+
+  const AmqpOptions options_;
+  const QueueSpec spec_;
+  const Handler handler_;
+  ConfirmPublisher retry_publisher_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+  std::chrono::milliseconds transient_backoff_;
+
+  std::atomic<bool> connected_{false};
+  std::atomic<std::uint64_t> handled_total_{0};
+  std::atomic<std::uint64_t> failed_total_{0};
+  std::atomic<std::uint64_t> dead_lettered_total_{0};
+};
+
+}  // namespace mp::bus

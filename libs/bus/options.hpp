@@ -1,0 +1,31 @@
+#pragma once
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+
+#include "libs/core/config.hpp"
+
+namespace mp::bus {
+
+struct AmqpOptions {
+  std::string host = "127.0.0.1";
+  int port = 5672;
+  std::string user;
+  std::string password;
+  std::string vhost = "/";
+  // Connect, login, each RPC, and waiting for publisher confirms.
+  std::chrono::milliseconds timeout{5000};
+};
+
+// MP_AMQP_HOST, MP_AMQP_PORT, MP_AMQP_USER, MP_AMQP_PASSWORD, MP_AMQP_VHOST. Problems are collected in
+// `env`; the caller calls env.Validate().
+AmqpOptions FromEnv(config::Env& env);
+
+// The broker refused or could not be reached.
+class AmqpError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace mp::bus

@@ -1,0 +1,144 @@
+#pragma once
+
+#include <chrono>
+#include <cstdlib>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include <amqp.h>
+#include <nlohmann/json.hpp>
+
+#include "libs/bus/amqp_connection.hpp"
+#include "libs/bus/event.hpp"
+#include "libs/bus/options.hpp"
+
+// Helpers shared by the bus integration tests.
+namespace mp::bus::test {
+
+// The test broker from MP_AMQP_HOST/PORT/USER/PASSWORD/VHOST; throws with a clear message when unset.
+inline AmqpOptions TestAmqpOptions() {
+  std::string missing;
+  auto get = [&](const char* name) {
+    const char* value = std::getenv(name);
+    if (value == nullptr || *value == '\0') {
+      missing += missing.empty() ? name : std::string(", ") + name;
+      return std::string();
+    }
+    return std::string(value);
+  };
+  AmqpOptions options;
+  options.host = get("MP_AMQP_HOST");
+  std::string port = get("MP_AMQP_PORT");
+  options.user = get("MP_AMQP_USER");
+  options.password = get("MP_AMQP_PASSWORD");
+  options.vhost = get("MP_AMQP_VHOST");
+  if (!missing.empty()) {
+    throw std::runtime_error("integration tests need a RabbitMQ test broker; set " + missing +
+                             " (./marketplace test does this)");
+  }
+  options.port = std::stoi(port);
+  return options;
+}
+
+inline std::string UniqueSuffix() { return NewEventId().substr(0, 8); }
+
+// Polls `done` every 20 ms until it holds or `timeout` passes; returns its last value.
+template <class Predicate>
+bool WaitUntil(Predicate done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return done();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+struct ReceivedMessage {
+  std::string exchange;
+  std::string routing_key;
+  std::string body;
+  std::string content_type;
+  std::string message_id;
+  std::string type;
+  int delivery_mode = 0;
+  nlohmann::json headers = nlohmann::json::object();  // string and integer values only
+};
+
+// A queue inspected with basic.get. Each call opens its own short connection, so it works across a broker
+// restart.
+class TestQueue {
+ public:
+  TestQueue(AmqpOptions options, std::string name) : options_(std::move(options)), name_(std::move(name)) {}
+
+  // Declares the queue (durable, no arguments) and binds it.
+  void Declare(const std::string& exchange, const std::string& routing_key) {
+    AmqpConnection connection(options_, 0);
+    amqp_queue_declare(connection.get(), 1, Bytes(name_), 0, 1, 0, 0, amqp_empty_table);
+    connection.Check("queue.declare");
+    amqp_queue_bind(connection.get(), 1, Bytes(name_), Bytes(exchange), Bytes(routing_key), amqp_empty_table);
+    connection.Check("queue.bind");
+  }
+
+  std::optional<ReceivedMessage> Get() {
+    AmqpConnection connection(options_, 0);
+    amqp_rpc_reply_t reply = amqp_basic_get(connection.get(), 1, Bytes(name_), /*no_ack=*/1);
+    if (reply.reply_type != AMQP_RESPONSE_NORMAL) {
+      connection.MarkBroken();
+      throw AmqpError("basic.get: " + DescribeReply(reply));
+    }
+    if (reply.reply.id != AMQP_BASIC_GET_OK_METHOD) return std::nullopt;
+    auto* ok = static_cast<amqp_basic_get_ok_t*>(reply.reply.decoded);
+    ReceivedMessage received;
+    received.exchange = std::string(View(ok->exchange));
+    received.routing_key = std::string(View(ok->routing_key));
+    amqp_message_t message;
+    if (amqp_read_message(connection.get(), 1, &message, 0).reply_type != AMQP_RESPONSE_NORMAL) {
+      connection.MarkBroken();
+      throw AmqpError("reading a message failed");
+    }
+    const amqp_basic_properties_t& p = message.properties;
+    received.body = std::string(View(message.body));
+    if (p._flags & AMQP_BASIC_CONTENT_TYPE_FLAG) received.content_type = std::string(View(p.content_type));
+    if (p._flags & AMQP_BASIC_MESSAGE_ID_FLAG) received.message_id = std::string(View(p.message_id));
+    if (p._flags & AMQP_BASIC_TYPE_FLAG) received.type = std::string(View(p.type));
+    if (p._flags & AMQP_BASIC_DELIVERY_MODE_FLAG) received.delivery_mode = p.delivery_mode;
+    if (p._flags & AMQP_BASIC_HEADERS_FLAG) {
+      for (int i = 0; i < p.headers.num_entries; ++i) {
+        const auto& entry = p.headers.entries[i];
+        std::string key(View(entry.key));
+        if (entry.value.kind == AMQP_FIELD_KIND_UTF8)
+          received.headers[key] = std::string(View(entry.value.value.bytes));
+        if (entry.value.kind == AMQP_FIELD_KIND_I64) received.headers[key] = entry.value.value.i64;
+        if (entry.value.kind == AMQP_FIELD_KIND_I32) received.headers[key] = entry.value.value.i32;
+      }
+    }
+    amqp_destroy_message(&message);
+    return received;
+  }
+
+  std::uint32_t MessageCount() {
+    AmqpConnection connection(options_, 0);
+    auto* ok =
+        amqp_queue_declare(connection.get(), 1, Bytes(name_), /*passive=*/1, 0, 0, 0, amqp_empty_table);
+    connection.Check("passive queue.declare of " + name_);
+    return ok->message_count;
+  }
+
+  void Delete() {
+    try {
+      AmqpConnection connection(options_, 0);
+      amqp_queue_delete(connection.get(), 1, Bytes(name_), 0, 0);
+      connection.Check("queue.delete");
+    } catch (const AmqpError&) {
+      // Best effort clean-up.
+    }
+  }
+
+ private:
+  AmqpOptions options_;
+  std::string name_;
+};
+
+}  // namespace mp::bus::test

@@ -1,0 +1,141 @@
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "libs/bus/consumer.hpp"
+#include "libs/bus/publisher.hpp"
+#include "libs/bus/tests/bus_test_support.hpp"
+#include "libs/bus/topology.hpp"
+
+namespace mp::bus {
+namespace {
+
+using std::chrono::seconds;
+
+class ConsumerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    amqp_ = test::TestAmqpOptions();
+    DeclareTopology(amqp_);
+    suffix_ = test::UniqueSuffix();
+    spec_.queue = "test." + suffix_;
+    spec_.bindings = {{"order_events", "test." + suffix_ + ".#"}};
+  }
+  void TearDown() override {
+    test::TestQueue(amqp_, spec_.queue).Delete();
+    test::TestQueue(amqp_, spec_.queue + ".dead").Delete();
+  }
+
+  Event Publish(const std::string& what) {
+    Event event = MakeEvent("order_events", "test." + suffix_ + "." + what, {{"order_id", 7}});
+    ConfirmPublisher publisher(amqp_);
+    auto outcomes = publisher.Publish({OutgoingMessage{.exchange = event.exchange,
+                                                       .routing_key = event.routing_key,
+                                                       .message_id = event.event_id,
+                                                       .type = event.routing_key,
+                                                       .body = event.body.dump()}});
+    EXPECT_EQ(outcomes.at(0), PublishOutcome::kConfirmed);
+    return event;
+  }
+
+  AmqpOptions amqp_;
+  std::string suffix_;
+  QueueSpec spec_;
+  std::mutex mutex_;
+  std::vector<Event> seen_;
+};
+
+TEST_F(ConsumerTest, HandledEventIsDeliveredOnceAndAcked) {
+  Consumer consumer(amqp_, spec_, [&](const Event& event) {
+    std::lock_guard lock(mutex_);
+    seen_.push_back(event);
+  });
+  consumer.Start();
+  ASSERT_TRUE(test::WaitUntil([&] { return consumer.connected(); }, seconds(10)));
+  Event sent = Publish("created");
+  ASSERT_TRUE(test::WaitUntil([&] { return consumer.handled_total() == 1; }, seconds(10)));
+  consumer.Stop();
+  std::lock_guard lock(mutex_);
+  ASSERT_EQ(seen_.size(), 1u);
+  EXPECT_EQ(seen_[0].event_id, sent.event_id);
+  EXPECT_EQ(seen_[0].exchange, "order_events");
+  EXPECT_EQ(seen_[0].routing_key, sent.routing_key);
+  EXPECT_EQ(seen_[0].body, sent.body);
+  EXPECT_EQ(test::TestQueue(amqp_, spec_.queue).MessageCount(), 0u);
+  EXPECT_EQ(test::TestQueue(amqp_, spec_.queue + ".dead").MessageCount(), 0u);
+}
+
+TEST_F(ConsumerTest, FailingHandlerIsRetriedThenDeadLettered) {
+  spec_.max_attempts = 3;
+  Consumer consumer(amqp_, spec_, [&](const Event& event) {
+    std::lock_guard lock(mutex_);
+    seen_.push_back(event);
+    throw std::runtime_error("handler bug");
+  });
+  consumer.Start();
+  ASSERT_TRUE(test::WaitUntil([&] { return consumer.connected(); }, seconds(10)));
+  Event sent = Publish("doomed");
+
+  test::TestQueue dead(amqp_, spec_.queue + ".dead");
+  std::optional<test::ReceivedMessage> dead_letter;
+  ASSERT_TRUE(test::WaitUntil([&] { return (dead_letter = dead.Get()).has_value(); }, seconds(15)));
+  consumer.Stop();
+  EXPECT_EQ(dead_letter->message_id, sent.event_id);
+  EXPECT_EQ(nlohmann::json::parse(dead_letter->body), sent.body);
+  EXPECT_EQ(dead_letter->headers.value("x-attempts", 0), 2);  // failures before the last one
+  EXPECT_EQ(consumer.failed_total(), 3u);
+  EXPECT_EQ(consumer.dead_lettered_total(), 1u);
+  std::lock_guard lock(mutex_);
+  ASSERT_EQ(seen_.size(), 3u);
+  for (const Event& event : seen_) {
+    EXPECT_EQ(event.event_id, sent.event_id);
+    EXPECT_EQ(event.exchange, "order_events");  // retries keep where the event was published
+    EXPECT_EQ(event.routing_key, sent.routing_key);
+  }
+  EXPECT_EQ(test::TestQueue(amqp_, spec_.queue).MessageCount(), 0u);
+}
+
+TEST_F(ConsumerTest, RetryLaterRequeuesWithoutSpendingAttempts) {
+  spec_.max_attempts = 1;  // any counted failure would dead-letter at once
+  std::atomic<int> calls{0};
+  Consumer consumer(amqp_, spec_, [&](const Event&) {
+    if (++calls <= 2) throw RetryLater("own database is down");
+  });
+  consumer.Start();
+  ASSERT_TRUE(test::WaitUntil([&] { return consumer.connected(); }, seconds(10)));
+  Publish("transient");
+  ASSERT_TRUE(test::WaitUntil([&] { return consumer.handled_total() == 1; }, seconds(10)));
+  consumer.Stop();
+  EXPECT_EQ(calls.load(), 3);
+  EXPECT_EQ(consumer.dead_lettered_total(), 0u);
+  EXPECT_EQ(test::TestQueue(amqp_, spec_.queue + ".dead").MessageCount(), 0u);
+}
+
+TEST_F(ConsumerTest, MalformedMessageIsDeadLetteredWithoutCallingTheHandler) {
+  std::atomic<int> calls{0};
+  Consumer consumer(amqp_, spec_, [&](const Event&) { ++calls; });
+  consumer.Start();
+  ASSERT_TRUE(test::WaitUntil([&] { return consumer.connected(); }, seconds(10)));
+  ConfirmPublisher publisher(amqp_);
+  ASSERT_EQ(publisher
+                .Publish({OutgoingMessage{.exchange = "order_events",
+                                          .routing_key = "test." + suffix_ + ".garbage",
+                                          .message_id = "garbage",
+                                          .type = "garbage",
+                                          .body = "{not json"}})
+                .at(0),
+            PublishOutcome::kConfirmed);
+  test::TestQueue dead(amqp_, spec_.queue + ".dead");
+  ASSERT_TRUE(test::WaitUntil([&] { return dead.MessageCount() == 1; }, seconds(10)));
+  consumer.Stop();
+  EXPECT_EQ(calls.load(), 0);
+  EXPECT_EQ(consumer.dead_lettered_total(), 1u);
+}
+
+}  // namespace
+}  // namespace mp::bus

@@ -1,0 +1,102 @@
+#include "libs/identity/identity.hpp"
+
+#include <strings.h>
+
+#include "libs/core/error.hpp"
+#include "libs/core/log.hpp"
+#include "libs/core/time.hpp"
+
+namespace mp::identity {
+
+std::string_view RoleName(int role) {
+  switch (role) {
+    case kCustomer: return "customer";
+    case kProvider: return "provider";
+    case kAdmin: return "admin";
+    default: return "unknown";
+  }
+}
+
+std::string TokenVersionKey(std::int64_t user_id) { return "auth:tv:" + std::to_string(user_id); }
+std::string RevokedJtiKey(std::string_view jti) { return "auth:jti:" + std::string(jti); }
+
+std::string_view BearerToken(std::string_view header) {
+  constexpr std::string_view kScheme = "bearer ";
+  if (header.size() <= kScheme.size() || strncasecmp(header.data(), kScheme.data(), kScheme.size()) != 0) return {};
+  std::string_view token = header.substr(kScheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  return token;
+}
+
+Authenticator::Authenticator(const security::JwtCodec& codec, cache::Redis* redis) : codec_(codec), redis_(redis) {}
+
+boost::asio::awaitable<void> Authenticator::CheckRevoked(const security::Claims& claims) const {
+  if (redis_ == nullptr) co_return;
+  std::vector<cache::Reply> replies;
+  try {
+    std::vector<std::vector<std::string>> commands;
+    commands.push_back({"GET", TokenVersionKey(claims.user_id)});
+    commands.push_back({"EXISTS", RevokedJtiKey(claims.jti)});
+    replies = co_await redis_->Pipeline(std::move(commands));
+  } catch (const std::exception& ex) {
+    log::Warn("revocation check skipped: redis unavailable", {{"error", ex.what()}});
+    co_return;
+  }
+  if (replies.size() == 2) {
+    const auto& version = replies[0];
+    if (version.type == cache::Reply::Type::kString) {
+      std::int64_t current = 0;
+      try {
+        current = std::stoll(version.str);
+      } catch (...) {
+        current = 0;
+      }
+      if (claims.token_version < current) throw ApiError::Unauthorized("Token has been revoked", "token_revoked");
+    }
+    if (replies[1].type == cache::Reply::Type::kInteger && replies[1].integer > 0) {
+      throw ApiError::Unauthorized("Token has been revoked", "token_revoked");
+    }
+  }
+}
+
+boost::asio::awaitable<http::Principal> Authenticator::Authenticate(const http::Request& request) const {
+  auto header = request[boost::beast::http::field::authorization];
+  if (header.empty()) throw ApiError::Unauthorized("Missing bearer token", "missing_token");
+  std::string_view token = BearerToken(std::string_view(header.data(), header.size()));
+  if (token.empty()) throw ApiError::Unauthorized("Authorization header must be 'Bearer <token>'", "invalid_token");
+  auto result = codec_.Verify(token, time::ToUnixSeconds(time::Now()));
+  if (!result.ok()) {
+    bool expired = result.error.find("expired") != std::string::npos;
+    throw ApiError::Unauthorized("Invalid token: " + result.error, expired ? "token_expired" : "invalid_token");
+  }
+  co_await CheckRevoked(*result.claims);
+  const auto& claims = *result.claims;
+  http::Principal principal;
+  principal.user_id = claims.user_id;
+  principal.role = claims.role;
+  principal.jti = claims.jti;
+  principal.expires_at = claims.expires_at;
+  principal.token_version = claims.token_version;
+  principal.token = std::string(token);
+  co_return principal;
+}
+
+http::Guard Authenticator::RequireUser() const {
+  return {"auth", [this](http::Context& context) -> boost::asio::awaitable<void> {
+            context.principal = co_await Authenticate(context.request());
+          }};
+}
+
+http::Guard Authenticator::RequireRole(int role) const {
+  return {std::string("role:") + std::string(RoleName(role)),
+          [this, role](http::Context& context) -> boost::asio::awaitable<void> {
+            if (!context.principal) context.principal = co_await Authenticate(context.request());
+            if (context.principal->role != role) {
+              throw ApiError::Forbidden("This action requires the " + std::string(RoleName(role)) + " role",
+                                        "wrong_role");
+            }
+          }};
+}
+
+}  // namespace mp::identity

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "libs/cache/redis.hpp"
+#include "libs/http/context.hpp"
+#include "libs/http/router.hpp"
+#include "libs/security/jwt.hpp"
+
+// Who is calling: bearer-token verification shared by the gateway and every service. Tokens are checked
+// locally (HS256, exp, claims) and against the revocation state auth keeps in Redis:
+//   auth:tv:{user_id}  the user's current token version; a token with an older `ver` is dead
+//                      (role change, deletion);
+//   auth:jti:{jti}     present while a logged-out access token would otherwise still be valid.
+namespace mp::identity {
+
+inline constexpr int kCustomer = 1;
+inline constexpr int kProvider = 2;
+inline constexpr int kAdmin = 3;
+
+std::string_view RoleName(int role);  // customer | provider | admin | unknown
+
+std::string TokenVersionKey(std::int64_t user_id);
+std::string RevokedJtiKey(std::string_view jti);
+
+class Authenticator {
+ public:
+  // `redis` may be null (no revocation check). When Redis is down the token is accepted on its signature
+  // and expiry alone (logged): availability over a revocation window of at most one access-token lifetime.
+  Authenticator(const security::JwtCodec& codec, cache::Redis* redis);
+
+  // Verifies the Authorization header; throws ApiError 401 with the reason.
+  boost::asio::awaitable<http::Principal> Authenticate(const http::Request& request) const;
+
+  // Guards for a route table: any signed-in user, or one role.
+  http::Guard RequireUser() const;
+  http::Guard RequireRole(int role) const;
+
+ private:
+  boost::asio::awaitable<void> CheckRevoked(const security::Claims& claims) const;
+
+  const security::JwtCodec& codec_;
+  cache::Redis* redis_;
+};
+
+// The bearer token of an Authorization header value, or empty.
+std::string_view BearerToken(std::string_view header);
+
+}  // namespace mp::identity

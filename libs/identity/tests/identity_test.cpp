@@ -1,0 +1,83 @@
+#include "libs/identity/identity.hpp"
+
+#include <future>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <gtest/gtest.h>
+
+#include "libs/core/error.hpp"
+#include "libs/core/time.hpp"
+
+namespace mp::identity {
+namespace {
+
+namespace asio = boost::asio;
+
+class AuthenticatorTest : public ::testing::Test {
+ protected:
+  std::string Token(int role, std::int64_t expires_in = 600) {
+    security::Claims claims;
+    claims.user_id = 42;
+    claims.role = role;
+    claims.issued_at = time::ToUnixSeconds(time::Now());
+    claims.expires_at = claims.issued_at + expires_in;
+    return codec_.Issue(claims);
+  }
+
+  // Runs a guard on a request with the given Authorization header; returns the HTTP status or 200.
+  int Check(const http::Guard& guard, std::string header) {
+    http::Request request{http::Verb::get, "/x", 11};
+    if (!header.empty()) request.set(boost::beast::http::field::authorization, header);
+    http::Context context(request, "");
+    asio::io_context io;
+    auto future = asio::co_spawn(io, guard.check(context), asio::use_future);
+    io.run();
+    try {
+      future.get();
+      return 200;
+    } catch (const ApiError& e) {
+      return e.kind() == ApiError::Kind::kUnauthorized ? 401 : e.kind() == ApiError::Kind::kForbidden ? 403 : 500;
+    }
+  }
+
+  security::JwtCodec codec_{"unit-test-secret-unit-test-secret-0123"};
+  Authenticator authenticator_{codec_, nullptr};
+};
+
+TEST_F(AuthenticatorTest, AcceptsAValidTokenOfTheRightRole) {
+  EXPECT_EQ(Check(authenticator_.RequireUser(), "Bearer " + Token(kCustomer)), 200);
+  EXPECT_EQ(Check(authenticator_.RequireRole(kAdmin), "bearer " + Token(kAdmin)), 200);
+}
+
+TEST_F(AuthenticatorTest, WrongRoleIs403) {
+  EXPECT_EQ(Check(authenticator_.RequireRole(kAdmin), "Bearer " + Token(kCustomer)), 403);
+  EXPECT_EQ(Check(authenticator_.RequireRole(kProvider), "Bearer " + Token(kCustomer)), 403);
+}
+
+TEST_F(AuthenticatorTest, MissingMalformedForgedOrExpiredIs401) {
+  auto guard = authenticator_.RequireUser();
+  EXPECT_EQ(Check(guard, ""), 401);
+  EXPECT_EQ(Check(guard, "Basic abc"), 401);
+  EXPECT_EQ(Check(guard, "Bearer "), 401);
+  EXPECT_EQ(Check(guard, "Bearer garbage"), 401);
+  EXPECT_EQ(Check(guard, "Bearer " + Token(kCustomer, -120)), 401);
+  security::JwtCodec other("another-secret-another-secret-0123456");
+  security::Claims claims;
+  claims.user_id = 1;
+  claims.role = kAdmin;
+  claims.issued_at = time::ToUnixSeconds(time::Now());
+  claims.expires_at = claims.issued_at + 600;
+  EXPECT_EQ(Check(guard, "Bearer " + other.Issue(claims)), 401);
+}
+
+TEST(Bearer, ParsesTheScheme) {
+  EXPECT_EQ(BearerToken("Bearer abc"), "abc");
+  EXPECT_EQ(BearerToken("BEARER  abc "), "abc");
+  EXPECT_EQ(BearerToken("Bearerabc"), "");
+  EXPECT_EQ(BearerToken("Token abc"), "");
+}
+
+}  // namespace
+}  // namespace mp::identity

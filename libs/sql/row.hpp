@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "libs/core/time.hpp"
+
+namespace mp::sql {
+
+// One result row. Every column arrives as text (or NULL) and is converted on read, so a column's SQL type
+// never has to match a C++ binding; a mismatch (NULL read as a value, "abc" read as a number) throws Error.
+class Row {
+ public:
+  explicit Row(std::vector<std::optional<std::string>> columns) : columns_(std::move(columns)) {}
+
+  std::size_t size() const { return columns_.size(); }
+  bool IsNull(std::size_t i) const;
+
+  std::int64_t Int(std::size_t i) const;
+  std::optional<std::int64_t> OptInt(std::size_t i) const;
+  double Double(std::size_t i) const;
+  const std::string& String(std::size_t i) const;
+  std::optional<std::string> OptString(std::size_t i) const;
+  // DATETIME/TIMESTAMP read as UTC; fractional seconds are dropped.
+  time::TimePoint Time(std::size_t i) const;
+  std::optional<time::TimePoint> OptTime(std::size_t i) const;
+
+ private:
+  const std::optional<std::string>& Column(std::size_t i) const;
+  const std::string& NotNull(std::size_t i) const;
+
+  std::vector<std::optional<std::string>> columns_;
+};
+
+}  // namespace mp::sql

@@ -1,0 +1,41 @@
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "libs/sql/migrate.hpp"
+
+namespace mp::sql::test {
+const std::vector<Migration>& EmbeddedMigrations();
+}
+
+namespace mp::sql {
+namespace {
+
+TEST(EmbeddedMigrations, FileNamesGiveVersionAndNameInNumericOrder) {
+  const auto& migrations = test::EmbeddedMigrations();
+  ASSERT_EQ(migrations.size(), 3u);
+  EXPECT_EQ(migrations[0].version, 1);
+  EXPECT_EQ(migrations[0].name, "create_widgets");
+  EXPECT_EQ(migrations[1].version, 2);
+  EXPECT_EQ(migrations[1].name, "add_widget_index");
+  EXPECT_EQ(migrations[2].version, 10);
+  EXPECT_EQ(migrations[2].name, "tricky_text");
+}
+
+TEST(EmbeddedMigrations, SqlTextIsEmbeddedByteForByte) {
+  const auto& migrations = test::EmbeddedMigrations();
+  ASSERT_EQ(migrations.size(), 3u);
+  EXPECT_EQ(migrations[1].sql, "CREATE INDEX widgets_by_name ON widgets (name);\n");
+  EXPECT_EQ(migrations[2].sql,
+            "-- Text a naive embedder would break: )\" and )sql\" and \\\\n and ${NOT_A_VARIABLE}; [[x]]\n"
+            "INSERT INTO widgets (name) VALUES ('semi;colon'), ('emoji \xF0\x9F\x9A\x80');\n");
+}
+
+TEST(MigrationChecksum, IsHexSha256OfTheSql) {
+  EXPECT_EQ(MigrationChecksum(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(MigrationChecksum("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+}  // namespace
+}  // namespace mp::sql

@@ -1,0 +1,333 @@
+#include "services/auth/src/api/auth_api.hpp"
+
+#include "libs/core/log.hpp"
+#include "libs/core/validation.hpp"
+#include "libs/http/envelope.hpp"
+#include "libs/security/crypto.hpp"
+#include "libs/security/password.hpp"
+
+namespace mp::auth::api {
+
+namespace asio = boost::asio;
+using http::Context;
+using http::Verb;
+
+namespace {
+
+constexpr std::string_view kAuthEvents = "auth_events";
+// Verified against when the e-mail is unknown, so a login takes as long whether or not the account exists.
+const std::string& DummyHash() {
+  static const std::string hash = security::HashPassword("not-a-real-password-0000");
+  return hash;
+}
+
+nlohmann::json EventUser(const domain::User& user) {
+  return {{"user_id", user.id}, {"username", user.username}, {"email", user.email}, {"role_id", user.role_id}};
+}
+
+}  // namespace
+
+nlohmann::json UserJson(const domain::User& user) {
+  return {{"id", user.id},
+          {"username", user.username},
+          {"email", user.email},
+          {"role_id", user.role_id},
+          {"created_at", time::FormatIso(user.created_at)}};
+}
+
+nlohmann::json AdminUserJson(const domain::User& user) {
+  return {{"user_id", user.id},
+          {"username", user.username},
+          {"email", user.email},
+          {"role_id", user.role_id},
+          {"role_name", identity::RoleName(user.role_id)},
+          {"has_profile", false},
+          {"created_at", time::FormatIso(user.created_at)}};
+}
+
+AuthApi::AuthApi(http::App& app, store::UserStore& users, const security::JwtCodec& jwt,
+                 const identity::Authenticator& authn, cache::Redis& redis, bus::OutboxRelay& relay, Limits limits)
+    : app_(app),
+      users_(users),
+      jwt_(jwt),
+      authn_(authn),
+      redis_(redis),
+      login_limiter_(redis),
+      relay_(relay),
+      limits_(limits) {}
+
+void AuthApi::Register() {
+  auto& r = app_.router();
+  auto user = authn_.RequireUser();
+  auto admin = authn_.RequireRole(identity::kAdmin);
+  // clang-format off
+  r.Add(Verb::post,    "/api/v1/auth/register",              [this](Context& c) { return RegisterUser(c, domain::Registration::kPublic); });
+  r.Add(Verb::post,    "/api/v1/auth/admin/register", {admin}, [this](Context& c) { return RegisterUser(c, domain::Registration::kAdmin); });
+  r.Add(Verb::post,    "/api/v1/auth/login",                 [this](Context& c) { return Login(c); });
+  r.Add(Verb::get,     "/api/v1/auth/me",             {user},  [this](Context& c) { return Me(c); });
+  r.Add(Verb::post,    "/api/v1/auth/refresh",               [this](Context& c) { return Refresh(c); });
+  r.Add(Verb::post,    "/api/v1/auth/logout",         {user},  [this](Context& c) { return Logout(c); });
+  r.Add(Verb::post,    "/api/v1/auth/verify-token",          [this](Context& c) { return VerifyToken(c); });
+  r.Add(Verb::get,     "/api/v1/admin/users",         {admin}, [this](Context& c) { return ListUsers(c); });
+  r.Add(Verb::get,     "/api/v1/admin/users/{user_id:int}", {admin}, [this](Context& c) { return GetUser(c); });
+  r.Add(Verb::put,     "/api/v1/admin/users/{user_id:int}", {admin}, [this](Context& c) { return UpdateUser(c); });
+  r.Add(Verb::delete_, "/api/v1/admin/users/{user_id:int}", {admin}, [this](Context& c) { return DeleteUser(c); });
+  // clang-format on
+}
+
+asio::awaitable<void> AuthApi::PublishRevocation(std::vector<std::string> command) {
+  try {
+    co_await redis_.Command(std::move(command));
+  } catch (const std::exception& ex) {
+    log::Error("could not publish token revocation to redis", {{"error", ex.what()}});
+  }
+}
+
+nlohmann::json AuthApi::TokenBody(const domain::User& user, std::string refresh_token) {
+  security::Claims claims;
+  claims.user_id = user.id;
+  claims.role = user.role_id;
+  claims.issued_at = time::ToUnixSeconds(time::Now());
+  claims.expires_at = claims.issued_at + domain::kAccessTokenSeconds;
+  claims.token_version = user.token_version;
+  return {{"access_token", jwt_.Issue(claims)},
+          {"token_type", "bearer"},
+          {"expires_in", domain::kAccessTokenSeconds},
+          {"refresh_token", std::move(refresh_token)}};
+}
+
+asio::awaitable<nlohmann::json> AuthApi::IssueTokens(const domain::User& user) {
+  std::string refresh = security::RandomToken(32);
+  std::string hash = security::Sha256Hex(refresh);
+  auto expires = time::Now() + std::chrono::seconds(domain::kRefreshTokenSeconds);
+  co_await app_.blocking().Run([&] { users_.SaveRefreshToken(user.id, security::NewUuid(), hash, expires); });
+  co_return TokenBody(user, std::move(refresh));
+}
+
+asio::awaitable<domain::User> AuthApi::CurrentUser(const http::Principal& principal) {
+  auto found = co_await app_.blocking().Run([&] {
+    auto user = users_.FindById(principal.user_id);
+    bool revoked = user && users_.IsAccessTokenRevoked(principal.jti);
+    return std::make_pair(user, revoked);
+  });
+  if (!found.first || found.second || found.first->token_version != principal.token_version) {
+    throw ApiError::Unauthorized("Token has been revoked", "token_revoked");
+  }
+  co_return *found.first;
+}
+
+asio::awaitable<http::Response> AuthApi::RegisterUser(Context& context, domain::Registration kind) {
+  JsonReader reader(context.Body());
+  domain::RegistrationFields fields;
+  fields.username = reader.String("username", Presence::kRequired, 0, 10'000);
+  fields.email = reader.String("email", Presence::kRequired, 0, 10'000);
+  fields.password = reader.String("password", Presence::kRequired, 0, 10'000);
+  fields.role_id = reader.Int("role_id", kind == domain::Registration::kPublic ? Presence::kRequired : Presence::kOptional,
+                              INT64_MIN, INT64_MAX);
+  domain::NewAccount account = domain::ValidateRegistration(fields, kind, reader.problems());
+
+  auto user = co_await app_.blocking().Run([&] {
+    std::string hash = security::HashPassword(account.password);
+    return users_.Create(account, hash, [](const domain::User& created) {
+      return bus::MakeEvent(std::string(kAuthEvents), "user.registered", EventUser(created));
+    });
+  });
+  relay_.Notify();
+  log::Info("user registered", {{"request_id", context.request_id}, {"user_id", user.id}, {"role_id", user.role_id}});
+  co_return http::Ok({{"id", user.id}, {"username", user.username}, {"email", user.email}},
+                     kind == domain::Registration::kPublic ? "Registration successful" : "Admin registration successful");
+}
+
+asio::awaitable<http::Response> AuthApi::Login(Context& context) {
+  JsonReader reader(context.Body());
+  auto email_text = reader.String("email", Presence::kRequired, 1, 254);
+  auto password = reader.String("password", Presence::kRequired, 1, 1024);
+  std::optional<std::string> email;
+  if (email_text) {
+    email = NormalizeEmail(*email_text);
+    if (!email) reader.Problem("email", "must be a valid e-mail address");
+  }
+  reader.Finish();
+
+  // Brute force on one account is stopped whatever address it comes from (the gateway limits addresses).
+  try {
+    auto decision = co_await login_limiter_.Hit("login:" + *email, limits_.login_attempts_per_account,
+                                                limits_.login_window);
+    if (!decision.allowed) {
+      context.response_headers.emplace_back("Retry-After", std::to_string(decision.retry_after_seconds));
+      throw ApiError(ApiError::Kind::kRateLimited, "too_many_login_attempts", "Too many requests",
+                     "Too many login attempts for this account; try again in " +
+                         std::to_string(decision.retry_after_seconds) + " s");
+    }
+  } catch (const cache::RedisError& ex) {
+    log::Warn("login limiter unavailable", {{"error", ex.what()}});
+  }
+
+  auto user = co_await app_.blocking().Run([&]() -> std::optional<domain::User> {
+    auto found = users_.FindByEmail(*email);
+    if (!found) {
+      security::VerifyPassword(DummyHash(), *password);
+      return std::nullopt;
+    }
+    if (!security::VerifyPassword(found->password_hash, *password)) return std::nullopt;
+    if (security::NeedsRehash(found->password_hash)) {
+      users_.UpdatePasswordHash(found->id, security::HashPassword(*password));
+    }
+    return found;
+  });
+  if (!user) throw ApiError::Unauthorized("Invalid credentials", "invalid_credentials");
+  auto body = co_await IssueTokens(*user);
+  co_return http::Ok(body, "Login successful");
+}
+
+asio::awaitable<http::Response> AuthApi::Me(Context& context) {
+  auto user = co_await CurrentUser(context.User());
+  co_return http::Ok(UserJson(user));
+}
+
+asio::awaitable<http::Response> AuthApi::Refresh(Context& context) {
+  JsonReader reader(context.Body());
+  auto presented = reader.String("refresh_token", Presence::kRequired, 1, 512);
+  reader.Finish();
+  std::string next = security::RandomToken(32);
+  std::string next_hash = security::Sha256Hex(next);
+  auto expires = time::Now() + std::chrono::seconds(domain::kRefreshTokenSeconds);
+  auto user = co_await app_.blocking().Run([&]() -> std::optional<domain::User> {
+    auto grant = users_.RotateRefreshToken(security::Sha256Hex(*presented), next_hash, expires);
+    if (!grant) return std::nullopt;
+    return users_.FindById(grant->user_id);
+  });
+  if (!user) throw ApiError::Unauthorized("Invalid or expired refresh token", "invalid_refresh_token");
+  co_return http::Ok(TokenBody(*user, std::move(next)), "Token refreshed");
+}
+
+asio::awaitable<http::Response> AuthApi::Logout(Context& context) {
+  const auto& principal = context.User();
+  std::optional<std::string> refresh;
+  if (!context.request().body().empty()) {
+    JsonReader reader(context.Body());
+    refresh = reader.String("refresh_token", Presence::kOptional, 1, 512);
+    reader.Finish();
+  }
+  auto expires_at = time::FromUnixSeconds(principal.expires_at);
+  co_await app_.blocking().Run([&] {
+    users_.RevokeAccessToken(principal.jti, expires_at);
+    if (refresh) users_.RevokeRefreshToken(security::Sha256Hex(*refresh), principal.user_id);
+  });
+  auto ttl = std::max<std::int64_t>(1, principal.expires_at - time::ToUnixSeconds(time::Now()) +
+                                           security::kClockSkewSeconds);
+  std::vector<std::string> command{"SET", identity::RevokedJtiKey(principal.jti), "1", "EX", std::to_string(ttl)};
+  co_await PublishRevocation(std::move(command));
+  co_return http::Ok({{"message", "Logged out"}}, "Logout successful");
+}
+
+asio::awaitable<http::Response> AuthApi::VerifyToken(Context& context) {
+  JsonReader reader(context.Body());
+  auto token = reader.String("token", Presence::kRequired, 1, security::kMaxTokenSize);
+  reader.Finish();
+  auto result = jwt_.Verify(*token, time::ToUnixSeconds(time::Now()));
+  if (!result.ok()) co_return http::Ok({{"valid", false}, {"reason", result.error}});
+  const auto& claims = *result.claims;
+  http::Principal principal;
+  principal.user_id = claims.user_id;
+  principal.jti = claims.jti;
+  principal.token_version = claims.token_version;
+  try {
+    co_await CurrentUser(principal);
+  } catch (const ApiError&) {
+    co_return http::Ok({{"valid", false}, {"reason", "token revoked"}});
+  }
+  co_return http::Ok({{"valid", true}, {"user_id", claims.user_id}, {"role_id", claims.role}, {"exp", claims.expires_at}});
+}
+
+asio::awaitable<http::Response> AuthApi::ListUsers(Context& context) {
+  auto page = http::ReadPage(context);
+  auto role = http::ReadIntQuery(context, "role_id", 0, 3);
+  std::optional<int> role_filter;
+  if (role && *role != 0) role_filter = static_cast<int>(*role);  // role_id=0 means no filter, as the reference
+  auto [users, total] = co_await app_.blocking().Run([&] {
+    return std::make_pair(users_.List(role_filter, page.limit, page.offset), users_.Count(role_filter));
+  });
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& user : users) items.push_back(AdminUserJson(user));
+  auto response = http::Ok(items);
+  response.set("X-Total-Count", std::to_string(total));
+  co_return response;
+}
+
+asio::awaitable<http::Response> AuthApi::GetUser(Context& context) {
+  auto id = context.IntParam("user_id");
+  auto user = co_await app_.blocking().Run([&] { return users_.FindById(id); });
+  if (!user) throw ApiError::NotFound("User not found", "user_not_found");
+  auto body = AdminUserJson(*user);
+  body.erase("has_profile");
+  body["profile"] = nullptr;
+  co_return http::Ok(body);
+}
+
+asio::awaitable<http::Response> AuthApi::UpdateUser(Context& context) {
+  auto id = context.IntParam("user_id");
+  JsonReader reader(context.Body());
+  store::UserChanges changes;
+  changes.username = reader.String("username", Presence::kOptional, 0, 10'000);
+  auto email_text = reader.String("email", Presence::kOptional, 0, 10'000);
+  auto role = reader.Int("role_id", Presence::kOptional, INT64_MIN, INT64_MAX);
+  if (changes.username) {
+    if (auto problem = domain::UsernameProblem(*changes.username)) reader.Problem("username", *problem);
+  }
+  if (email_text) {
+    changes.email = NormalizeEmail(*email_text);
+    if (!changes.email) reader.Problem("email", "must be a valid e-mail address");
+  }
+  if (role) {
+    if (!domain::IsKnownRole(*role)) reader.Problem("role_id", "must be 1, 2 or 3");
+    changes.role_id = static_cast<int>(*role);
+  }
+  if (reader.ok() && !changes.username && !changes.email && !changes.role_id) {
+    reader.Problem("body", "give at least one of username, email, role_id");
+  }
+  reader.Finish();
+  if (id == context.User().user_id && changes.role_id && *changes.role_id != identity::kAdmin) {
+    throw ApiError::Conflict("You cannot take the admin role from your own account", "self_demotion");
+  }
+  auto updated = co_await app_.blocking().Run([&] {
+    return users_.Update(id, changes, [](const domain::User& before, const domain::User& after) -> std::optional<bus::Event> {
+      nlohmann::json changed = nlohmann::json::array();
+      if (before.username != after.username) changed.push_back("username");
+      if (before.email != after.email) changed.push_back("email");
+      if (before.role_id != after.role_id) changed.push_back("role_id");
+      if (changed.empty()) return std::nullopt;
+      auto fields = EventUser(after);
+      fields["changed"] = changed;
+      fields["previous_role_id"] = before.role_id;
+      return bus::MakeEvent(std::string(kAuthEvents), "user.updated", fields);
+    });
+  });
+  if (!updated) throw ApiError::NotFound("User not found", "user_not_found");
+  relay_.Notify();
+  auto ttl = std::to_string(domain::kAccessTokenSeconds + security::kClockSkewSeconds);
+  std::vector<std::string> command{"SET", identity::TokenVersionKey(id), std::to_string(updated->token_version), "EX", ttl};
+  co_await PublishRevocation(std::move(command));
+  auto body = AdminUserJson(*updated);
+  body.erase("has_profile");
+  body["profile"] = nullptr;
+  co_return http::Ok(body, "User updated");
+}
+
+asio::awaitable<http::Response> AuthApi::DeleteUser(Context& context) {
+  auto id = context.IntParam("user_id");
+  if (id == context.User().user_id) throw ApiError::Conflict("You cannot delete your own account", "self_delete");
+  auto deleted = co_await app_.blocking().Run([&] {
+    return users_.Delete(id, [](const domain::User& user) {
+      return bus::MakeEvent(std::string(kAuthEvents), "user.deleted", {{"user_id", user.id}, {"role_id", user.role_id}});
+    });
+  });
+  if (!deleted) throw ApiError::NotFound("User not found", "user_not_found");
+  relay_.Notify();
+  auto ttl = std::to_string(domain::kAccessTokenSeconds + security::kClockSkewSeconds);
+  std::vector<std::string> command{"SET", identity::TokenVersionKey(id), std::to_string(INT64_MAX), "EX", ttl};
+  co_await PublishRevocation(std::move(command));
+  co_return http::Ok({{"user_id", id}, {"message", "User deleted successfully"}}, "User deleted");
+}
+
+}  // namespace mp::auth::api

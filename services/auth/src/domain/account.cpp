@@ -1,0 +1,61 @@
+#include "services/auth/src/domain/account.hpp"
+
+#include "libs/core/validation.hpp"
+
+namespace mp::auth::domain {
+
+std::optional<std::string> UsernameProblem(std::string_view username) {
+  auto length = Utf8Length(username);
+  if (!length) return "must be valid UTF-8";
+  if (*length < kUsernameMin || *length > kUsernameMax) {
+    return "must be " + std::to_string(kUsernameMin) + " to " + std::to_string(kUsernameMax) + " characters";
+  }
+  if (username.front() == ' ' || username.back() == ' ') return "must not start or end with a space";
+  for (char c : username) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F || c == '@') return "must not contain control characters or '@'";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> PasswordProblem(std::string_view password) {
+  auto length = Utf8Length(password);
+  if (!length) return "must be valid UTF-8";
+  if (*length < kPasswordMin) return "must be at least " + std::to_string(kPasswordMin) + " characters";
+  if (*length > kPasswordMax) return "must be at most " + std::to_string(kPasswordMax) + " characters";
+  return std::nullopt;
+}
+
+bool IsKnownRole(std::int64_t role_id) { return role_id >= 1 && role_id <= 3; }
+
+NewAccount ValidateRegistration(const RegistrationFields& fields, Registration kind, std::vector<FieldProblem> problems) {
+  NewAccount account;
+  if (fields.username) {
+    if (auto problem = UsernameProblem(*fields.username)) problems.push_back({"username", *problem});
+    account.username = *fields.username;
+  }
+  if (fields.email) {
+    if (auto email = NormalizeEmail(*fields.email)) {
+      account.email = *email;
+    } else {
+      problems.push_back({"email", "must be a valid e-mail address"});
+    }
+  }
+  if (fields.password) {
+    if (auto problem = PasswordProblem(*fields.password)) problems.push_back({"password", *problem});
+    account.password = *fields.password;
+  }
+  if (kind == Registration::kPublic) {
+    if (fields.role_id && *fields.role_id != 1 && *fields.role_id != 2) {
+      problems.push_back({"role_id", "must be 1 (customer) or 2 (provider)"});
+    }
+    account.role_id = fields.role_id ? static_cast<int>(*fields.role_id) : 0;
+  } else {
+    if (fields.role_id && *fields.role_id != 3) problems.push_back({"role_id", "must be 3 (admin)"});
+    account.role_id = 3;
+  }
+  if (!problems.empty()) throw ApiError::Validation(std::move(problems));
+  return account;
+}
+
+}  // namespace mp::auth::domain

@@ -1,0 +1,164 @@
+// mp-auth: accounts, passwords and tokens.
+//   mp-auth [serve]                 run the HTTP service (applies migrations first)
+//   mp-auth migrate                 apply database migrations and exit
+//   mp-auth create-admin --username U --email E --password P
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "libs/bus/options.hpp"
+#include "libs/bus/outbox.hpp"
+#include "libs/bus/topology.hpp"
+#include "libs/cache/redis.hpp"
+#include "libs/core/config.hpp"
+#include "libs/core/log.hpp"
+#include "libs/http/app.hpp"
+#include "libs/identity/identity.hpp"
+#include "libs/security/jwt.hpp"
+#include "libs/security/password.hpp"
+#include "libs/sql/error.hpp"
+#include "libs/sql/migrate.hpp"
+#include "libs/sql/pool.hpp"
+#include "services/auth/src/api/auth_api.hpp"
+#include "services/auth/src/store/migrations.hpp"
+#include "services/auth/src/store/user_store.hpp"
+
+namespace {
+
+using namespace mp;
+
+constexpr std::string_view kLocalJwtSecret = "local-development-secret-change-me-0123456789";
+
+struct Settings {
+  http::AppOptions app;
+  sql::Options db;
+  cache::RedisOptions redis;
+  bus::AmqpOptions amqp;
+  std::string jwt_secret;
+  struct {
+    std::string username, email, password;
+  } bootstrap_admin;
+};
+
+Settings ReadSettings() {
+  config::Env env;
+  Settings s;
+  s.app = http::AppOptions::FromEnv(env, "auth", 8000);
+  s.db = sql::FromEnv(env, "auth_db");
+  s.redis = cache::FromEnv(env);
+  s.amqp = bus::FromEnv(env);
+  s.jwt_secret = env.Secret("MP_JWT_SECRET", kLocalJwtSecret);
+  s.bootstrap_admin.username = env.String("MP_BOOTSTRAP_ADMIN_USERNAME", "");
+  s.bootstrap_admin.email = env.String("MP_BOOTSTRAP_ADMIN_EMAIL", "");
+  s.bootstrap_admin.password = env.String("MP_BOOTSTRAP_ADMIN_PASSWORD", "");
+  env.Validate();
+  return s;
+}
+
+// Creates an admin account with its user.registered event; returns 0, or 3 when it already exists.
+int CreateAdmin(sql::Pool& pool, const std::string& username, const std::string& email, const std::string& password) {
+  auth::domain::RegistrationFields fields{username, email, password, 3, true};
+  try {
+    auto account = auth::domain::ValidateRegistration(fields, auth::domain::Registration::kAdmin, {});
+    auth::store::UserStore users(pool);
+    auto user = users.Create(account, security::HashPassword(account.password), [](const auth::domain::User& u) {
+      return bus::MakeEvent("auth_events", "user.registered",
+                            {{"user_id", u.id}, {"username", u.username}, {"email", u.email}, {"role_id", u.role_id}});
+    });
+    std::cout << "admin created: id=" << user.id << " username=" << user.username << " email=" << user.email << "\n";
+    return 0;
+  } catch (const ApiError& error) {
+    std::cerr << "admin not created: " << error.error();
+    for (const auto& d : error.details()) std::cerr << "\n  " << d.field << ": " << d.problem;
+    std::cerr << "\n";
+    return error.kind() == ApiError::Kind::kConflict ? 3 : 2;
+  }
+}
+
+int Serve(Settings settings) {
+  sql::Pool pool(settings.db);
+  sql::Migrate(pool, auth::store::Migrations());
+  if (!settings.bootstrap_admin.email.empty()) {
+    auth::store::UserStore users(pool);
+    if (!users.FindByEmail(settings.bootstrap_admin.email)) {
+      CreateAdmin(pool, settings.bootstrap_admin.username, settings.bootstrap_admin.email,
+                  settings.bootstrap_admin.password);
+    }
+  }
+  try {
+    bus::DeclareTopology(settings.amqp);
+  } catch (const std::exception& ex) {
+    // The relay keeps events in the outbox until the broker is back; the topology is declared again then.
+    log::Warn("rabbitmq not reachable at start; events wait in the outbox", {{"error", ex.what()}});
+  }
+
+  http::App app(settings.app);
+  cache::Redis redis(app.io(), settings.redis);
+  security::JwtCodec jwt(settings.jwt_secret);
+  identity::Authenticator authn(jwt, &redis);
+  bus::OutboxRelay relay(pool, settings.amqp);
+  auth::store::UserStore users(pool);
+  auth::api::AuthApi api(app, users, jwt, authn, redis, relay, {});
+  api.Register();
+
+  app.metrics().AddGauge("db_pool_in_use", "MariaDB connections in use.", [&] { return double(pool.in_use()); });
+  app.metrics().AddGauge("db_pool_size", "MariaDB connections open.", [&] { return double(pool.size()); });
+  app.metrics().AddGauge("redis_connections", "Redis connections open.", [&] { return double(redis.open_connections()); });
+  app.metrics().AddGauge("outbox_backlog", "Events not yet confirmed by RabbitMQ.", [&] { return double(relay.backlog()); });
+  app.metrics().AddGauge("outbox_oldest_age_seconds", "Age of the oldest unpublished event.",
+                         [&] { return relay.oldest_age_seconds(); });
+  app.SetReadiness([&]() -> boost::asio::awaitable<std::vector<http::ReadyCheck>> {
+    bool db = co_await app.blocking().Run([&] { return pool.Ping(); });
+    bool cache = false;
+    try {
+      cache = co_await redis.Ping();
+    } catch (const std::exception&) {
+      cache = false;
+    }
+    co_return std::vector<http::ReadyCheck>{{"mysql", db, db ? "ok" : "unreachable", true},
+                                            {"redis", cache, cache ? "ok" : "unreachable", false},
+                                            {"outbox", true, std::to_string(relay.backlog()) + " pending", false}};
+  });
+  app.OnShutdown([&] { relay.Stop(); });
+  relay.Start();
+  return app.Run();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"mp-auth: accounts, passwords and tokens of Service Marketplace"};
+  cli.require_subcommand(0, 1);
+  auto* serve = cli.add_subcommand("serve", "Run the HTTP service (default)");
+  auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
+  auto* create_admin = cli.add_subcommand("create-admin", "Create an admin account");
+  std::string username, email, password;
+  create_admin->add_option("--username", username, "Admin username")->required();
+  create_admin->add_option("--email", email, "Admin e-mail")->required();
+  create_admin->add_option("--password", password, "Admin password (at least 8 characters)")->required();
+  CLI11_PARSE(cli, argc, argv);
+  (void)serve;
+
+  try {
+    Settings settings = ReadSettings();
+    if (*migrate) {
+      sql::Pool pool(settings.db);
+      sql::Migrate(pool, auth::store::Migrations());
+      std::cout << "migrations applied\n";
+      return 0;
+    }
+    if (*create_admin) {
+      sql::Pool pool(settings.db);
+      sql::Migrate(pool, auth::store::Migrations());
+      return CreateAdmin(pool, username, email, password);
+    }
+    return Serve(std::move(settings));
+  } catch (const config::ConfigError& error) {
+    std::cerr << "mp-auth: " << error.what() << "\n";
+    return 2;
+  } catch (const std::exception& error) {
+    log::Error("fatal", {{"error", error.what()}});
+    return 1;
+  }
+}

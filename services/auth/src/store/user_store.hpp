@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "libs/bus/event.hpp"
+#include "libs/sql/pool.hpp"
+#include "services/auth/src/domain/account.hpp"
+
+// MariaDB/MySQL persistence of accounts, refresh tokens and revoked access tokens. Every write that other
+// services must learn about takes its event and enqueues it in the outbox in the same transaction.
+// Blocking: call from the blocking pool.
+namespace mp::auth::store {
+
+struct UserChanges {
+  std::optional<std::string> username, email;
+  std::optional<int> role_id;
+};
+
+struct RefreshGrant {
+  std::int64_t user_id = 0;
+  std::string family_id;
+};
+
+class UserStore {
+ public:
+  explicit UserStore(sql::Pool& pool) : pool_(pool) {}
+
+  // Throws ApiError 409 (username_taken / email_taken) on duplicates.
+  domain::User Create(const domain::NewAccount& account, const std::string& password_hash,
+                      const std::function<bus::Event(const domain::User&)>& event);
+  std::optional<domain::User> FindById(std::int64_t id);
+  std::optional<domain::User> FindByEmail(const std::string& email);
+  std::vector<domain::User> List(std::optional<int> role_id, std::int64_t limit, std::int64_t offset);
+  std::int64_t Count(std::optional<int> role_id);
+  // Applies the changes; bumps token_version when the role changes. nullopt if the user does not exist.
+  std::optional<domain::User> Update(std::int64_t id, const UserChanges& changes,
+                                     const std::function<std::optional<bus::Event>(const domain::User& before,
+                                                                                   const domain::User& after)>& event);
+  // Deletes the user and its refresh tokens; false if it did not exist.
+  std::optional<domain::User> Delete(std::int64_t id, const std::function<bus::Event(const domain::User&)>& event);
+  void UpdatePasswordHash(std::int64_t id, const std::string& hash);
+
+  void SaveRefreshToken(std::int64_t user_id, const std::string& family_id, const std::string& token_hash,
+                        time::TimePoint expires_at);
+  // Rotation: marks the presented token used and stores its successor, atomically. A token that was already
+  // used revokes its whole family (a stolen token was replayed) and yields nullopt, as does an unknown or
+  // expired one.
+  std::optional<RefreshGrant> RotateRefreshToken(const std::string& presented_hash, const std::string& next_hash,
+                                                 time::TimePoint next_expires_at);
+  void RevokeRefreshToken(const std::string& token_hash, std::int64_t user_id);
+
+  void RevokeAccessToken(const std::string& jti, time::TimePoint expires_at);
+  bool IsAccessTokenRevoked(const std::string& jti);
+  void PurgeExpiredRevocations();
+
+ private:
+  sql::Pool& pool_;
+};
+
+domain::User UserFromRow(const sql::Row& row);
+
+}  // namespace mp::auth::store

@@ -1,0 +1,203 @@
+#include "services/gateway/src/gateway.hpp"
+
+#include <boost/beast/http/field.hpp>
+
+#include "libs/core/error.hpp"
+#include "libs/core/log.hpp"
+#include "libs/http/envelope.hpp"
+
+namespace mp::gateway {
+
+namespace asio = boost::asio;
+using Field = boost::beast::http::field;
+
+namespace {
+
+template <class Name>
+std::string_view Header(const http::Request& request, Name name) {
+  auto value = request[name];
+  return {value.data(), value.size()};
+}
+
+constexpr const char* kForwardedFor = "X-Forwarded-For";
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+constexpr std::string_view kExposedHeaders =
+    "X-Request-ID, X-Total-Count, X-RateLimit-Limit, X-RateLimit-Remaining, Retry-After";
+
+}  // namespace
+
+std::string ClientAddress(std::string_view peer, std::string_view forwarded_for, const std::set<std::string>& trusted) {
+  if (forwarded_for.empty() || !trusted.contains(std::string(peer))) return std::string(peer);
+  std::string_view rest = forwarded_for;
+  while (!rest.empty()) {
+    auto comma = rest.rfind(',');
+    std::string_view entry = Trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
+    if (!entry.empty() && !trusted.contains(std::string(entry))) return std::string(entry);
+  }
+  return std::string(peer);
+}
+
+Gateway::Gateway(http::App& app, GatewayOptions options, const identity::Authenticator& authn, cache::Redis& redis)
+    : app_(app),
+      options_(std::move(options)),
+      authn_(authn),
+      redis_(redis),
+      limiter_(redis),
+      client_(app.io().get_executor(), options_.client) {}
+
+void Gateway::Register() {
+  for (const auto& route : PublicRoutes()) {
+    if (!options_.upstreams.contains(route.upstream)) continue;
+    std::vector<http::Guard> guards;
+    if (route.access != Access::kPublic) {
+      Access access = route.access;
+      guards.push_back({std::string(AccessName(access)),
+                        [this, access](http::Context& c) -> asio::awaitable<void> { co_await Authorize(c, access); }});
+    }
+    if (route.limit != Limit::kNone) {
+      Limit limit = route.limit;
+      guards.push_back({limit == Limit::kStrict ? "rate_limit:strict" : "rate_limit",
+                        [this, limit](http::Context& c) -> asio::awaitable<void> { co_await RateLimit(c, limit); }});
+    }
+    const PublicRoute* target = &route;
+    app_.router().Add(route.method, route.pattern, std::move(guards),
+                      [this, target](http::Context& c) { return Forward(c, *target); });
+  }
+  app_.SetBeforeRouting([this](http::Context& c) -> asio::awaitable<std::optional<http::Response>> {
+    co_return Preflight(c);
+  });
+  app_.SetAfterResponse([this](http::Context& c, http::Response& r) { AddCors(c, r); });
+}
+
+asio::awaitable<void> Gateway::Authorize(http::Context& context, Access access) {
+  context.principal = co_await authn_.Authenticate(context.request());
+  int needed = access == Access::kCustomer   ? identity::kCustomer
+               : access == Access::kProvider ? identity::kProvider
+               : access == Access::kAdmin    ? identity::kAdmin
+                                             : 0;
+  if (needed != 0 && context.principal->role != needed) {
+    throw ApiError::Forbidden("This action requires the " + std::string(identity::RoleName(needed)) + " role",
+                              "wrong_role");
+  }
+}
+
+asio::awaitable<void> Gateway::RateLimit(http::Context& context, Limit limit) {
+  std::string client = ClientAddress(context.remote_ip(), Header(context.request(), kForwardedFor),
+                                     options_.trusted_proxies);
+  int per_minute = limit == Limit::kStrict ? options_.strict_rate_limit_per_minute : options_.rate_limit_per_minute;
+  std::string key = limit == Limit::kStrict ? "ip:strict:" + client
+                    : context.principal     ? "user:" + std::to_string(context.principal->user_id)
+                                            : "ip:" + client;
+  cache::Decision decision;
+  try {
+    decision = co_await limiter_.Hit(key, per_minute, std::chrono::seconds(60));
+    if (redis_degraded_.exchange(false)) log::Info("redis is back: shared rate limiting restored");
+  } catch (const std::exception& ex) {
+    if (!redis_degraded_.exchange(true)) {
+      log::Error("redis unavailable: rate limiting per replica until it is back", {{"error", ex.what()}});
+    }
+    decision = local_limiter_.Hit(key, per_minute, std::chrono::seconds(60));
+  }
+  context.response_headers.emplace_back("X-RateLimit-Limit", std::to_string(decision.limit));
+  context.response_headers.emplace_back("X-RateLimit-Remaining", std::to_string(decision.remaining));
+  if (!decision.allowed) {
+    context.response_headers.emplace_back("Retry-After", std::to_string(decision.retry_after_seconds));
+    throw ApiError(ApiError::Kind::kRateLimited, "rate_limited", "Too many requests",
+                   "Rate limit exceeded; try again in " + std::to_string(decision.retry_after_seconds) + " s");
+  }
+}
+
+asio::awaitable<http::Response> Gateway::Forward(http::Context& context, const PublicRoute& route) {
+  const auto& upstream = options_.upstreams.at(route.upstream);
+  const auto& in = context.request();
+  http::Request out{in.method(), in.target(), 11};
+  for (Field field : {Field::content_type, Field::authorization, Field::accept, Field::accept_language}) {
+    auto value = in[field];
+    if (!value.empty()) out.set(field, value);
+  }
+  auto idempotency = in["Idempotency-Key"];
+  if (!idempotency.empty()) out.set("Idempotency-Key", idempotency);
+  out.set("X-Request-ID", context.request_id);
+  out.set(kForwardedFor, ClientAddress(context.remote_ip(), Header(in, kForwardedFor), options_.trusted_proxies));
+  out.body() = in.body();
+
+  http::Response answer;
+  try {
+    answer = co_await client_.Send(upstream, std::move(out));
+  } catch (const http::UpstreamError& error) {
+    app_.metrics().Counter("gateway_upstream_errors_total{upstream=\"" + route.upstream + "\"}",
+                           "Calls to a backend that failed to connect or timed out.")++;
+    log::Warn("upstream unavailable",
+              {{"request_id", context.request_id}, {"upstream", route.upstream}, {"error", error.what()}});
+    throw ApiError::Unavailable("The " + route.upstream + " service is unavailable; please retry shortly",
+                                "upstream_unavailable");
+  }
+  http::Response response{answer.result(), 11};
+  for (Field field : {Field::content_type, Field::www_authenticate, Field::retry_after, Field::allow}) {
+    auto value = answer[field];
+    if (!value.empty()) response.set(field, value);
+  }
+  auto total = answer["X-Total-Count"];
+  if (!total.empty()) response.set("X-Total-Count", total);
+  response.body() = std::move(answer.body());
+  response.prepare_payload();
+  co_return response;
+}
+
+bool Gateway::OriginAllowed(std::string_view origin) const {
+  for (const auto& allowed : options_.cors_origins) {
+    if (allowed == "*" || allowed == origin) return true;
+  }
+  return false;
+}
+
+std::optional<http::Response> Gateway::Preflight(http::Context& context) const {
+  const auto& request = context.request();
+  if (request.method() != http::Verb::options) return std::nullopt;
+  context.route = "preflight";
+  http::Response response{http::Status::no_content, 11};
+  std::string_view origin = Header(request, Field::origin);
+  if (!origin.empty() && OriginAllowed(origin)) {
+    response.set(Field::access_control_allow_methods, "GET, POST, PUT, DELETE, OPTIONS");
+    response.set(Field::access_control_allow_headers, "Authorization, Content-Type, X-Request-ID, Idempotency-Key");
+    response.set(Field::access_control_max_age, "600");
+  }
+  response.prepare_payload();
+  return response;
+}
+
+void Gateway::AddCors(http::Context& context, http::Response& response) const {
+  std::string_view origin = Header(context.request(), Field::origin);
+  if (origin.empty() || !OriginAllowed(origin)) return;
+  response.set(Field::access_control_allow_origin, boost::beast::string_view(origin.data(), origin.size()));
+  response.set(Field::vary, "Origin");
+  response.set(Field::access_control_expose_headers,
+               boost::beast::string_view(kExposedHeaders.data(), kExposedHeaders.size()));
+}
+
+asio::awaitable<std::vector<http::ReadyCheck>> Gateway::Readiness() {
+  std::vector<http::ReadyCheck> checks;
+  bool redis_ok = co_await redis_.Ping();
+  checks.push_back({"redis", redis_ok, redis_ok ? "ok" : "degraded: rate limiting per replica", false});
+  for (const auto& [name, upstream] : options_.upstreams) {
+    bool ok = false;
+    try {
+      auto answer = co_await client_.Send(upstream, http::Request{http::Verb::get, "/ready", 11});
+      ok = answer.result() == http::Status::ok;
+    } catch (const std::exception&) {
+      ok = false;
+    }
+    // A backend being down makes its routes answer 503; the gateway itself stays ready.
+    checks.push_back({name, ok, ok ? "ok" : "unavailable", false});
+  }
+  co_return checks;
+}
+
+}  // namespace mp::gateway

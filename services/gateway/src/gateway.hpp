@@ -1,0 +1,66 @@
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "libs/cache/local_rate_limiter.hpp"
+#include "libs/cache/rate_limiter.hpp"
+#include "libs/cache/redis.hpp"
+#include "libs/http/app.hpp"
+#include "libs/http/client.hpp"
+#include "libs/identity/identity.hpp"
+#include "services/gateway/src/routes.hpp"
+
+// The public edge: verifies tokens and roles locally, rate-limits through Redis (shared by every replica;
+// a local limiter while Redis is down), forwards to the owning service over pooled keep-alive connections,
+// answers CORS, and turns an unreachable backend into a clear 503.
+namespace mp::gateway {
+
+struct GatewayOptions {
+  std::map<std::string, http::Upstream> upstreams;  // "auth" -> 127.0.0.1:8000
+  int rate_limit_per_minute = 60;
+  int strict_rate_limit_per_minute = 20;
+  std::vector<std::string> cors_origins;  // exact origins; "*" allows any
+  std::set<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
+  http::ClientOptions client;
+};
+
+class Gateway {
+ public:
+  Gateway(http::App& app, GatewayOptions options, const identity::Authenticator& authn, cache::Redis& redis);
+
+  // Adds the public routes (PublicRoutes()) whose upstream is configured, and the CORS hooks.
+  void Register();
+  boost::asio::awaitable<std::vector<http::ReadyCheck>> Readiness();
+
+  bool redis_degraded() const { return redis_degraded_.load(); }
+
+ private:
+  boost::asio::awaitable<http::Response> Forward(http::Context& context, const PublicRoute& route);
+  boost::asio::awaitable<void> Authorize(http::Context& context, Access access);
+  boost::asio::awaitable<void> RateLimit(http::Context& context, Limit limit);
+  std::optional<http::Response> Preflight(http::Context& context) const;
+  void AddCors(http::Context& context, http::Response& response) const;
+  bool OriginAllowed(std::string_view origin) const;
+
+  http::App& app_;
+  GatewayOptions options_;
+  const identity::Authenticator& authn_;
+  cache::Redis& redis_;
+  cache::RateLimiter limiter_;
+  cache::LocalRateLimiter local_limiter_;
+  http::HttpClient client_;
+  std::atomic<bool> redis_degraded_{false};
+};
+
+// The client's address: the peer, or — when the peer is a trusted proxy — the rightmost X-Forwarded-For
+// entry that is not itself a trusted proxy.
+std::string ClientAddress(std::string_view peer, std::string_view forwarded_for, const std::set<std::string>& trusted);
+
+}  // namespace mp::gateway

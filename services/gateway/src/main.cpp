@@ -1,0 +1,102 @@
+// mp-gateway: the public /api/v1 edge of Service Marketplace.
+//   mp-gateway [serve]   run it
+//   mp-gateway routes    print the public route table (method, path, service, access)
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "libs/cache/redis.hpp"
+#include "libs/core/config.hpp"
+#include "libs/core/log.hpp"
+#include "libs/http/app.hpp"
+#include "libs/identity/identity.hpp"
+#include "libs/security/jwt.hpp"
+#include "services/gateway/src/docs_site.hpp"
+#include "services/gateway/src/gateway.hpp"
+
+namespace {
+
+using namespace mp;
+
+constexpr std::string_view kLocalJwtSecret = "local-development-secret-change-me-0123456789";
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+int Serve() {
+  config::Env env;
+  auto app_options = http::AppOptions::FromEnv(env, "gateway", 8080);
+  auto redis_options = cache::FromEnv(env);
+  std::string secret = env.Secret("MP_JWT_SECRET", kLocalJwtSecret);
+  gateway::GatewayOptions options;
+  options.rate_limit_per_minute = static_cast<int>(env.Int("MP_RATE_LIMIT_PER_MINUTE", 60, 1, 1'000'000));
+  options.strict_rate_limit_per_minute = static_cast<int>(env.Int("MP_AUTH_RATE_LIMIT_PER_MINUTE", 20, 1, 1'000'000));
+  options.cors_origins = SplitList(env.String("MP_CORS_ORIGINS", "http://localhost:5173,http://127.0.0.1:5173"));
+  for (auto& proxy : SplitList(env.String("MP_TRUSTED_PROXIES", ""))) options.trusted_proxies.insert(proxy);
+  options.client.request_timeout = std::chrono::milliseconds(env.Int("MP_UPSTREAM_TIMEOUT_MS", 10'000, 100, 600'000));
+  options.client.connect_timeout = std::chrono::milliseconds(env.Int("MP_UPSTREAM_CONNECT_TIMEOUT_MS", 1'000, 50, 60'000));
+  for (const char* name : {"auth", "user", "order", "payment", "review", "notification"}) {
+    std::string variable = "MP_" + std::string(name) + "_URL";
+    for (auto& c : variable) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    std::string url = env.String(variable, std::string(name) == "auth" ? "http://127.0.0.1:8000" : "");
+    if (url.empty()) continue;
+    try {
+      options.upstreams[name] = http::Upstream::Parse(name, url);
+    } catch (const std::invalid_argument& error) {
+      env.Problem(error.what());
+    }
+  }
+  std::string openapi = env.String("MP_OPENAPI_FILE", "docs/openapi.yaml");
+  std::string swagger = env.String("MP_SWAGGER_DIR", "tools/swagger/node_modules/swagger-ui-dist");
+  env.Validate();
+
+  http::App app(app_options);
+  cache::Redis redis(app.io(), redis_options);
+  security::JwtCodec jwt(secret);
+  identity::Authenticator authn(jwt, &redis);
+  gateway::Gateway edge(app, options, authn, redis);
+  gateway::DocsSite docs(openapi, swagger);
+  edge.Register();
+  docs.Register(app.router());
+  app.SetReadiness([&] { return edge.Readiness(); });
+  app.metrics().AddGauge("gateway_rate_limit_degraded", "1 while Redis is down and limits are per replica.",
+                         [&] { return edge.redis_degraded() ? 1.0 : 0.0; });
+  app.metrics().AddGauge("redis_connections", "Redis connections open.", [&] { return double(redis.open_connections()); });
+  return app.Run();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"mp-gateway: the public /api/v1 edge of Service Marketplace"};
+  cli.require_subcommand(0, 1);
+  cli.add_subcommand("serve", "Run the gateway (default)");
+  auto* routes = cli.add_subcommand("routes", "Print the public route table");
+  CLI11_PARSE(cli, argc, argv);
+  if (*routes) {
+    for (const auto& route : gateway::PublicRoutes()) {
+      std::cout << boost::beast::http::to_string(route.method) << " " << route.pattern << " -> " << route.upstream
+                << " (" << gateway::AccessName(route.access) << ")\n";
+    }
+    return 0;
+  }
+  try {
+    return Serve();
+  } catch (const config::ConfigError& error) {
+    std::cerr << "mp-gateway: " << error.what() << "\n";
+    return 2;
+  } catch (const std::exception& error) {
+    log::Error("fatal", {{"error", error.what()}});
+    return 1;
+  }
+}

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "libs/http/types.hpp"
+
+// The public API the gateway exposes: every /api/v1 route, which service answers it, who may call it, and
+// which rate limit applies. docs/openapi.yaml must list exactly these (a test keeps them in step).
+namespace mp::gateway {
+
+enum class Access {
+  kPublic,    // no token
+  kUser,      // any signed-in user
+  kCustomer,  // role 1
+  kProvider,  // role 2
+  kAdmin,     // role 3
+};
+
+enum class Limit {
+  kNone,
+  kDefault,  // per user (or per address when public), MP_RATE_LIMIT_PER_MINUTE
+  kStrict,   // per address, MP_AUTH_RATE_LIMIT_PER_MINUTE: login, register, refresh
+};
+
+struct PublicRoute {
+  http::Verb method;
+  std::string pattern;
+  std::string upstream;  // "auth", "user", ...
+  Access access;
+  Limit limit;
+};
+
+const std::vector<PublicRoute>& PublicRoutes();
+std::string_view AccessName(Access access);
+
+}  // namespace mp::gateway

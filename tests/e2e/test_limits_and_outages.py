@@ -1,0 +1,43 @@
+"""Rate limits (shared in Redis) and what clients see when a backend is down."""
+import requests
+
+from conftest import GATEWAY, Client, assert_error, login, marketplace, register, unique, wait_until
+
+
+def test_login_is_rate_limited_per_address():
+    client = Client()
+    statuses = []
+    for _ in range(25):
+        r = client.post("/auth/login", json={"email": unique("nobody") + "@example.com", "password": "whatever1"})
+        statuses.append(r.status_code)
+        if r.status_code == 429:
+            body = assert_error(r, 429, "rate_limited")
+            assert int(r.headers["Retry-After"]) >= 1
+            assert r.headers["X-RateLimit-Remaining"] == "0"
+            break
+    assert statuses[-1] == 429 and set(statuses[:-1]) == {401}, statuses
+    # Another address is not affected.
+    assert Client().post("/auth/login", json={"email": "nobody@example.com", "password": "whatever1"}).status_code == 401
+
+
+def test_authenticated_calls_are_limited_per_user():
+    client = Client()
+    user = register(client)
+    token = login(client, user)["access_token"]
+    codes = [Client(token).get("/auth/me").status_code for _ in range(61)]  # different addresses, same user
+    assert codes.count(200) == 60 and codes[-1] == 429, codes
+
+
+def test_backend_down_gives_503_then_recovers(client):
+    stopped = marketplace("service", "stop", "auth", "--instance", "test")
+    assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+    try:
+        r = client.post("/auth/login", json={"email": "a@example.com", "password": "whatever1"})
+        body = assert_error(r, 503, "upstream_unavailable")
+        assert "auth" in body["error"]
+        assert requests.get(GATEWAY + "/health", timeout=5).status_code == 200
+    finally:
+        started = marketplace("service", "start", "auth", "--instance", "test")
+        assert started.returncode == 0, started.stdout + started.stderr
+    wait_until(lambda: Client().post("/auth/login", json={"email": "a@example.com", "password": "whatever1"})
+               .status_code == 401)
