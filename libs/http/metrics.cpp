@@ -28,20 +28,26 @@ std::string BaseName(const std::string& name_with_labels) {
 
 void Metrics::ObserveRequest(std::string_view method, std::string_view route, unsigned status,
                              std::chrono::nanoseconds took) {
-  std::string route_labels = fmt::format("method=\"{}\",route=\"{}\"", method, route.empty() ? "unmatched" : route);
-  std::string count_labels = fmt::format("{},status=\"{}\"", route_labels, status);
-  FindOrInsert(mutex_, requests_, count_labels, [] { return std::make_unique<Series>(); })
-      .count.fetch_add(1, std::memory_order_relaxed);
-  auto& histogram = FindOrInsert(mutex_, latency_, route_labels, [] { return std::make_unique<Histogram>(); });
+  thread_local std::string key;
+  key.assign(method);
+  key.push_back(' ');
+  key.append(route.empty() ? std::string_view("unmatched") : route);
+  auto& series = FindOrInsert(mutex_, routes_, key, [&] {
+    auto created = std::make_unique<RouteSeries>();
+    created->labels = fmt::format("method=\"{}\",route=\"{}\"", method, route.empty() ? "unmatched" : route);
+    return created;
+  });
   double seconds = std::chrono::duration<double>(took).count();
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) {
-      histogram.buckets[i].fetch_add(1, std::memory_order_relaxed);
+      series.buckets[i].fetch_add(1, std::memory_order_relaxed);
       break;
     }
   }
-  histogram.count.fetch_add(1, std::memory_order_relaxed);
-  histogram.sum_ns.fetch_add(static_cast<std::uint64_t>(took.count()), std::memory_order_relaxed);
+  series.count.fetch_add(1, std::memory_order_relaxed);
+  series.sum_ns.fetch_add(static_cast<std::uint64_t>(took.count()), std::memory_order_relaxed);
+  std::lock_guard lock(series.status_mutex);
+  ++series.statuses[status];
 }
 
 void Metrics::AddGauge(std::string name, std::string help, std::function<double()> read) {
@@ -62,12 +68,17 @@ std::string Metrics::Render() const {
   std::string out;
   out += "# HELP http_requests_total HTTP requests by route, method and status.\n";
   out += "# TYPE http_requests_total counter\n";
-  for (const auto& [labels, series] : requests_) {
-    out += fmt::format("http_requests_total{{service=\"{}\",{}}} {}\n", service_, labels, series->count.load());
+  for (const auto& [key, series] : routes_) {
+    std::lock_guard status_lock(series->status_mutex);
+    for (const auto& [status, count] : series->statuses) {
+      out += fmt::format("http_requests_total{{service=\"{}\",{},status=\"{}\"}} {}\n", service_, series->labels,
+                         status, count);
+    }
   }
   out += "# HELP http_request_duration_seconds Request latency by route and method.\n";
   out += "# TYPE http_request_duration_seconds histogram\n";
-  for (const auto& [labels, h] : latency_) {
+  for (const auto& [key, h] : routes_) {
+    const std::string& labels = h->labels;
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
       cumulative += h->buckets[i].load();

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -30,13 +31,15 @@ class Metrics {
                                                        0.1,    0.25,  0.5,    1.0,   2.5,  5.0,   10.0};
 
  private:
-  struct Series {
-    std::atomic<std::uint64_t> count{0};
-  };
-  struct Histogram {
+  // One per (method, route): its latency histogram and a counter per status. Statuses are few, so a
+  // small locked map is enough; the hot path takes no exclusive lock once a series exists.
+  struct RouteSeries {
+    std::string labels;  // method="GET",route="/x"
     std::array<std::atomic<std::uint64_t>, kBuckets.size()> buckets{};
     std::atomic<std::uint64_t> count{0};
     std::atomic<std::uint64_t> sum_ns{0};
+    mutable std::mutex status_mutex;
+    std::map<unsigned, std::uint64_t> statuses;
   };
   struct Gauge {
     std::string name, help;
@@ -49,8 +52,7 @@ class Metrics {
 
   std::string service_;
   mutable std::shared_mutex mutex_;
-  std::map<std::string, std::unique_ptr<Series>, std::less<>> requests_;      // labels -> count
-  std::map<std::string, std::unique_ptr<Histogram>, std::less<>> latency_;    // labels -> histogram
+  std::map<std::string, std::unique_ptr<RouteSeries>, std::less<>> routes_;  // "GET /x" -> series
   std::vector<Gauge> gauges_;
   std::map<std::string, std::unique_ptr<NamedCounter>, std::less<>> counters_;
 };

@@ -6,6 +6,10 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "libs/bus/options.hpp"
 #include "libs/bus/outbox.hpp"
@@ -120,6 +124,19 @@ int Serve(Settings settings) {
                                             {"redis", cache, cache ? "ok" : "unreachable", false},
                                             {"outbox", true, std::to_string(relay.backlog()) + " pending", false}};
   });
+  // Logged-out tokens are remembered only until they would have expired anyway.
+  boost::asio::co_spawn(app.io(), [&]() -> boost::asio::awaitable<void> {
+    boost::asio::steady_timer timer(app.io());
+    for (;;) {
+      try {
+        co_await app.blocking().Run([&] { users.PurgeExpiredRevocations(); });
+      } catch (const std::exception& ex) {
+        log::Warn("purge of expired revocations failed", {{"error", ex.what()}});
+      }
+      timer.expires_after(std::chrono::hours(1));
+      co_await timer.async_wait(boost::asio::use_awaitable);
+    }
+  }, boost::asio::detached);
   app.OnShutdown([&] { relay.Stop(); });
   relay.Start();
   return app.Run();

@@ -105,15 +105,11 @@ asio::awaitable<nlohmann::json> AuthApi::IssueTokens(const domain::User& user) {
 }
 
 asio::awaitable<domain::User> AuthApi::CurrentUser(const http::Principal& principal) {
-  auto found = co_await app_.blocking().Run([&] {
-    auto user = users_.FindById(principal.user_id);
-    bool revoked = user && users_.IsAccessTokenRevoked(principal.jti);
-    return std::make_pair(user, revoked);
-  });
-  if (!found.first || found.second || found.first->token_version != principal.token_version) {
+  auto user = co_await app_.blocking().Run([&] { return users_.FindForToken(principal.user_id, principal.jti); });
+  if (!user || user->token_version != principal.token_version) {
     throw ApiError::Unauthorized("Token has been revoked", "token_revoked");
   }
-  co_return *found.first;
+  co_return *user;
 }
 
 asio::awaitable<http::Response> AuthApi::RegisterUser(Context& context, domain::Registration kind) {

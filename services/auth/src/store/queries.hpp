@@ -16,6 +16,10 @@ inline constexpr std::string_view kUserById =
 inline constexpr std::string_view kUserByIdForUpdate =
     "SELECT id, username, email, password_hash, role_id, token_version, created_at, updated_at FROM users "
     "WHERE id = ? FOR UPDATE";
+// The account behind an access token and whether that token was logged out, in one round trip.
+inline constexpr std::string_view kUserForToken =
+    "SELECT id, username, email, password_hash, role_id, token_version, created_at, updated_at, "
+    "EXISTS(SELECT 1 FROM revoked_access_tokens WHERE jti = ?) FROM users WHERE id = ?";
 inline constexpr std::string_view kUserByEmail =
     "SELECT id, username, email, password_hash, role_id, token_version, created_at, updated_at FROM users "
     "WHERE email = ?";
@@ -45,7 +49,6 @@ inline constexpr std::string_view kRevokeUserRefreshTokens =
 
 inline constexpr std::string_view kRevokeAccessToken =
     "INSERT IGNORE INTO revoked_access_tokens (jti, expires_at) VALUES (?, ?)";
-inline constexpr std::string_view kAccessTokenRevoked = "SELECT 1 FROM revoked_access_tokens WHERE jti = ?";
 inline constexpr std::string_view kPurgeRevokedAccessTokens = "DELETE FROM revoked_access_tokens WHERE expires_at < ?";
 
 }  // namespace mp::auth::store::queries

@@ -65,6 +65,13 @@ std::optional<domain::User> UserStore::FindById(std::int64_t id) {
   return UserFromRow(rows.front());
 }
 
+std::optional<domain::User> UserStore::FindForToken(std::int64_t user_id, const std::string& jti) {
+  auto connection = pool_.Acquire();
+  auto rows = connection->Query(queries::kUserForToken, {jti, user_id});
+  if (rows.empty() || rows.front().Int(8) != 0) return std::nullopt;
+  return UserFromRow(rows.front());
+}
+
 std::optional<domain::User> UserStore::FindByEmail(const std::string& email) {
   auto connection = pool_.Acquire();
   auto rows = connection->Query(queries::kUserByEmail, {email});
@@ -177,11 +184,6 @@ void UserStore::RevokeRefreshToken(const std::string& token_hash, std::int64_t u
 void UserStore::RevokeAccessToken(const std::string& jti, time::TimePoint expires_at) {
   auto connection = pool_.Acquire();
   connection->Execute(queries::kRevokeAccessToken, {jti, expires_at});
-}
-
-bool UserStore::IsAccessTokenRevoked(const std::string& jti) {
-  auto connection = pool_.Acquire();
-  return !connection->Query(queries::kAccessTokenRevoked, {jti}).empty();
 }
 
 void UserStore::PurgeExpiredRevocations() {

@@ -33,6 +33,8 @@ class UserStore {
                       const std::function<bus::Event(const domain::User&)>& event);
   std::optional<domain::User> FindById(std::int64_t id);
   std::optional<domain::User> FindByEmail(const std::string& email);
+  // The user of an access token, or nullopt when the user is gone or that token (jti) was logged out.
+  std::optional<domain::User> FindForToken(std::int64_t user_id, const std::string& jti);
   std::vector<domain::User> List(std::optional<int> role_id, std::int64_t limit, std::int64_t offset);
   std::int64_t Count(std::optional<int> role_id);
   // Applies the changes; bumps token_version when the role changes. nullopt if the user does not exist.
@@ -53,7 +55,6 @@ class UserStore {
   void RevokeRefreshToken(const std::string& token_hash, std::int64_t user_id);
 
   void RevokeAccessToken(const std::string& jti, time::TimePoint expires_at);
-  bool IsAccessTokenRevoked(const std::string& jti);
   void PurgeExpiredRevocations();
 
  private:
