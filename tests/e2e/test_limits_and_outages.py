@@ -41,3 +41,37 @@ def test_backend_down_gives_503_then_recovers(client):
         assert started.returncode == 0, started.stdout + started.stderr
     wait_until(lambda: Client().post("/auth/login", json={"email": "a@example.com", "password": "whatever1"})
                .status_code == 401)
+
+
+def test_login_is_limited_per_account_whatever_the_address():
+    account = register(Client())
+    codes = []
+    for _ in range(12):
+        r = Client().post("/auth/login", json={"email": account["email"], "password": "wrong password"})
+        codes.append(r.status_code)
+        if r.status_code == 429:
+            assert_error(r, 429, "too_many_login_attempts")
+            assert int(r.headers["Retry-After"]) >= 1
+            break
+    assert codes[-1] == 429 and set(codes[:-1]) == {401}, codes
+
+
+def test_redis_down_keeps_serving_with_local_limits():
+    client = Client()
+    user = register(client)
+    token = login(client, user)["access_token"]
+    stopped = marketplace("infra", "stop", "redis", "--instance", "test")
+    assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+    try:
+        r = client.get("/auth/me", token=token)
+        assert r.status_code == 200, r.text
+        assert r.headers["X-RateLimit-Limit"] == "60"
+        ready = requests.get(GATEWAY + "/ready", timeout=10).json()
+        assert ready["checks"]["redis"]["ok"] is False
+        metrics = requests.get(GATEWAY + "/metrics", timeout=10).text
+        assert "gateway_rate_limit_degraded 1" in metrics
+    finally:
+        started = marketplace("infra", "start", "redis", "--instance", "test")
+        assert started.returncode == 0, started.stdout + started.stderr
+    wait_until(lambda: requests.get(GATEWAY + "/ready", timeout=10).json()["checks"]["redis"]["ok"])
+    assert client.get("/auth/me", token=token).status_code == 200

@@ -55,6 +55,7 @@ Gateway::Gateway(http::App& app, GatewayOptions options, const identity::Authent
 void Gateway::Register() {
   for (const auto& route : PublicRoutes()) {
     if (!options_.upstreams.contains(route.upstream)) continue;
+    routed_upstreams_.insert(route.upstream);
     std::vector<http::Guard> guards;
     if (route.access != Access::kPublic) {
       Access access = route.access;
@@ -186,7 +187,8 @@ asio::awaitable<std::vector<http::ReadyCheck>> Gateway::Readiness() {
   std::vector<http::ReadyCheck> checks;
   bool redis_ok = co_await redis_.Ping();
   checks.push_back({"redis", redis_ok, redis_ok ? "ok" : "degraded: rate limiting per replica", false});
-  for (const auto& [name, upstream] : options_.upstreams) {
+  for (const auto& name : routed_upstreams_) {
+    const auto& upstream = options_.upstreams.at(name);
     bool ok = false;
     try {
       auto answer = co_await client_.Send(upstream, http::Request{http::Verb::get, "/ready", 11});

@@ -57,6 +57,7 @@ class Gateway {
   cache::LocalRateLimiter local_limiter_;
   http::HttpClient client_;
   std::atomic<bool> redis_degraded_{false};
+  std::set<std::string> routed_upstreams_;  // upstreams some public route goes to
 };
 
 // The client's address: the peer, or — when the peer is a trusted proxy — the rightmost X-Forwarded-For
