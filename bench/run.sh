@@ -38,7 +38,7 @@ for _ in $(seq 50); do curl -fsS "$BENCH_GATEWAY/health" >/dev/null 2>&1 && brea
 curl -fsS "$BENCH_GATEWAY/health" >/dev/null || { echo "bench gateway did not start:"; cat "$WORK/gateway.log"; exit 1; }
 
 # Accounts for the scenarios (auth limits login attempts per account, so logins rotate over many).
-password="bench password 1234"
+password="bench-$(openssl rand -hex 8)"  # throwaway accounts of this run
 emails=()
 for i in $(seq 1 40); do
   name="bench_$(date +%s%N)_$i"
