@@ -13,31 +13,21 @@
 #include "libs/bus/amqp_connection.hpp"
 #include "libs/bus/event.hpp"
 #include "libs/bus/options.hpp"
+#include "libs/core/testing/required_env.hpp"
 
 // Helpers shared by the bus integration tests.
 namespace mp::bus::test {
 
 // The test broker from MP_AMQP_HOST/PORT/USER/PASSWORD/VHOST; throws with a clear message when unset.
 inline AmqpOptions TestAmqpOptions() {
-  std::string missing;
-  auto get = [&](const char* name) {
-    const char* value = std::getenv(name);
-    if (value == nullptr || *value == '\0') {
-      missing += missing.empty() ? name : std::string(", ") + name;
-      return std::string();
-    }
-    return std::string(value);
-  };
+  mp::testing::RequiredEnv env;
   AmqpOptions options;
-  options.host = get("MP_AMQP_HOST");
-  std::string port = get("MP_AMQP_PORT");
-  options.user = get("MP_AMQP_USER");
-  options.password = get("MP_AMQP_PASSWORD");
-  options.vhost = get("MP_AMQP_VHOST");
-  if (!missing.empty()) {
-    throw std::runtime_error("integration tests need a RabbitMQ test broker; set " + missing +
-                             " (./marketplace test does this)");
-  }
+  options.host = env.Get("MP_AMQP_HOST");
+  std::string port = env.Get("MP_AMQP_PORT");
+  options.user = env.Get("MP_AMQP_USER");
+  options.password = env.Get("MP_AMQP_PASSWORD");
+  options.vhost = env.Get("MP_AMQP_VHOST");
+  env.Check("a RabbitMQ test broker");
   options.port = std::stoi(port);
   return options;
 }

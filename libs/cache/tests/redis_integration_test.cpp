@@ -217,7 +217,7 @@ TEST_F(RedisTest, ATimedOutConnectionIsClosedAndTheNextCommandWorks) {
 
 TEST_F(RedisTest, WrongPasswordIsAnError) {
   RedisOptions options = options_;
-  options.password = "definitely-not-the-password";
+  options.password = options_.password + "-but-wrong";
   Redis redis(io_, options);
   try {
     Run(redis.Command({"PING"}));

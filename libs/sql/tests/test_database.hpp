@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "libs/core/testing/required_env.hpp"
 #include "libs/sql/options.hpp"
 
 namespace mp::sql::test {
@@ -12,25 +13,14 @@ namespace mp::sql::test {
 // MP_DB_PASSWORD_TEST (./marketplace test sets them). Throws with a clear message when one is missing, so
 // the test fails instead of silently passing.
 inline Options TestDatabaseOptions() {
-  std::string missing;
-  auto get = [&](const char* name) {
-    const char* value = std::getenv(name);
-    if (value == nullptr || *value == '\0') {
-      missing += missing.empty() ? name : std::string(", ") + name;
-      return std::string();
-    }
-    return std::string(value);
-  };
+  mp::testing::RequiredEnv env;
   Options options;
-  options.host = get("MP_MYSQL_HOST");
-  std::string port = get("MP_MYSQL_PORT");
-  options.database = get("MP_TEST_DB");
-  options.user = get("MP_TEST_DB_USER");
-  options.password = get("MP_DB_PASSWORD_TEST");
-  if (!missing.empty()) {
-    throw std::runtime_error("integration tests need a MySQL/MariaDB test database; set " + missing +
-                             " (./marketplace test does this)");
-  }
+  options.host = env.Get("MP_MYSQL_HOST");
+  std::string port = env.Get("MP_MYSQL_PORT");
+  options.database = env.Get("MP_TEST_DB");
+  options.user = env.Get("MP_TEST_DB_USER");
+  options.password = env.Get("MP_DB_PASSWORD_TEST");
+  env.Check("a MySQL/MariaDB test database");
   options.port = std::stoi(port);
   options.pool_size = 4;
   return options;
