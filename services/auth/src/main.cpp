@@ -20,6 +20,7 @@
 #include "libs/http/app.hpp"
 #include "libs/identity/identity.hpp"
 #include "libs/security/jwt.hpp"
+#include "libs/security/local_secret.hpp"
 #include "libs/security/password.hpp"
 #include "libs/sql/error.hpp"
 #include "libs/sql/migrate.hpp"
@@ -31,8 +32,6 @@
 namespace {
 
 using namespace mp;
-
-constexpr std::string_view kLocalJwtSecret = "local-development-secret-change-me-0123456789";
 
 struct Settings {
   http::AppOptions app;
@@ -52,7 +51,7 @@ Settings ReadSettings() {
   s.db = sql::FromEnv(env, "auth_db");
   s.redis = cache::FromEnv(env);
   s.amqp = bus::FromEnv(env);
-  s.jwt_secret = env.Secret("MP_JWT_SECRET", kLocalJwtSecret);
+  s.jwt_secret = env.Secret("MP_JWT_SECRET", security::kLocalJwtSecret);
   s.bootstrap_admin.username = env.String("MP_BOOTSTRAP_ADMIN_USERNAME", "");
   s.bootstrap_admin.email = env.String("MP_BOOTSTRAP_ADMIN_EMAIL", "");
   s.bootstrap_admin.password = env.String("MP_BOOTSTRAP_ADMIN_PASSWORD", "");

@@ -12,14 +12,13 @@
 #include "libs/http/app.hpp"
 #include "libs/identity/identity.hpp"
 #include "libs/security/jwt.hpp"
+#include "libs/security/local_secret.hpp"
 #include "services/gateway/src/docs_site.hpp"
 #include "services/gateway/src/gateway.hpp"
 
 namespace {
 
 using namespace mp;
-
-constexpr std::string_view kLocalJwtSecret = "local-development-secret-change-me-0123456789";
 
 std::vector<std::string> SplitList(const std::string& text) {
   std::vector<std::string> items;
@@ -37,7 +36,7 @@ int Serve() {
   config::Env env;
   auto app_options = http::AppOptions::FromEnv(env, "gateway", 8080);
   auto redis_options = cache::FromEnv(env);
-  std::string secret = env.Secret("MP_JWT_SECRET", kLocalJwtSecret);
+  std::string secret = env.Secret("MP_JWT_SECRET", security::kLocalJwtSecret);
   gateway::GatewayOptions options;
   options.rate_limit_per_minute = static_cast<int>(env.Int("MP_RATE_LIMIT_PER_MINUTE", 60, 1, 1'000'000));
   options.strict_rate_limit_per_minute = static_cast<int>(env.Int("MP_AUTH_RATE_LIMIT_PER_MINUTE", 20, 1, 1'000'000));

@@ -5,9 +5,6 @@
 // Every SQL statement of the auth service, in one place.
 namespace mp::auth::store::queries {
 
-inline constexpr std::string_view kUserColumns =
-    "id, username, email, password_hash, role_id, token_version, created_at, updated_at";
-
 inline constexpr std::string_view kInsertUser =
     "INSERT INTO users (username, email, password_hash, role_id, token_version, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, 0, ?, ?)";
