@@ -96,7 +96,7 @@ std::optional<TimePoint> ParseIso(std::string_view text) {
     }
   }
   if (pos != text.size()) return std::nullopt;
-  if (year < 1970 || year > 9999 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) {
+  if (year < 1970 || year > 2200 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) {
     return std::nullopt;
   }
   using namespace std::chrono;

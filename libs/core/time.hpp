@@ -26,7 +26,8 @@ std::string FormatIsoMillis(TimePoint t);
 std::string FormatSql(TimePoint t);
 
 // Accepts "YYYY-MM-DDTHH:MM[:SS[.fff]]" with an optional "Z" or "+HH:MM"/"-HH:MM" offset (converted to
-// UTC); a value without offset is taken as UTC. Also accepts a space instead of 'T'. nullopt if invalid.
+// UTC); a value without offset is taken as UTC. Also accepts a space instead of 'T'. nullopt if invalid or
+// outside the years 1970-2200 (a nanosecond system_clock time_point ends in 2262).
 std::optional<TimePoint> ParseIso(std::string_view text);
 
 }  // namespace mp::time

@@ -138,6 +138,36 @@ std::optional<bool> JsonReader::Bool(std::string_view field, Presence presence) 
   return value->get<bool>();
 }
 
+std::optional<money::Cents> JsonReader::Money(std::string_view field, Presence presence, money::Cents min,
+                                              money::Cents max) {
+  const nlohmann::json* value = Find(field, presence);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_number()) {
+    Problem(std::string(field), "must be a number");
+    return std::nullopt;
+  }
+  auto cents = money::FromDouble(value->get<double>());
+  if (!cents) {
+    Problem(std::string(field), "must be a number with at most 2 decimals between " + money::Format(min) + " and " +
+                                    money::Format(max));
+    return std::nullopt;
+  }
+  if (*cents < min || *cents > max) {
+    Problem(std::string(field), "must be between " + money::Format(min) + " and " + money::Format(max));
+    return std::nullopt;
+  }
+  return cents;
+}
+
+std::optional<time::TimePoint> JsonReader::Time(std::string_view field, Presence presence) {
+  const nlohmann::json* value = Find(field, presence);
+  if (value == nullptr) return std::nullopt;
+  std::optional<time::TimePoint> parsed;
+  if (value->is_string()) parsed = time::ParseIso(value->get_ref<const std::string&>());
+  if (!parsed) Problem(std::string(field), "must be an ISO-8601 date-time such as 2025-10-25T09:00:00Z");
+  return parsed;
+}
+
 std::optional<std::string> JsonReader::Enum(std::string_view field, Presence presence,
                                             const std::vector<std::string_view>& allowed) {
   const nlohmann::json* value = Find(field, presence);

@@ -135,8 +135,13 @@ asio::awaitable<Response> App::Handle(Request& request, const Peer& peer) {
       log::Error("request failed", {{"request_id", context.request_id}, {"route", context.route}, {"error", error.error()}});
     }
   } catch (const std::exception& ex) {
-    log::Error("unhandled error", {{"request_id", context.request_id}, {"route", context.route}, {"error", ex.what()}});
-    response = ErrorResponse(ApiError::Internal());
+    std::optional<ApiError> translated;
+    for (const auto& translate : error_translators_) {
+      if ((translated = translate(ex))) break;
+    }
+    log::Error(translated ? "store failure" : "unhandled error",
+               {{"request_id", context.request_id}, {"route", context.route}, {"error", ex.what()}});
+    response = ErrorResponse(translated ? *translated : ApiError::Internal());
   }
   for (auto& [name, value] : context.response_headers) response.set(name, value);
   if (after_response_) after_response_(context, response);

@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "libs/core/config.hpp"
+#include "libs/core/error.hpp"
 #include "libs/http/blocking_pool.hpp"
 #include "libs/http/metrics.hpp"
 #include "libs/http/router.hpp"
@@ -59,6 +60,11 @@ class App {
   }
   // Runs on every response before it is sent (the gateway adds CORS headers here).
   void SetAfterResponse(std::function<void(Context&, Response&)> hook) { after_response_ = std::move(hook); }
+  // Maps a store's own exception to an ApiError (e.g. database unreachable -> 503) instead of the generic
+  // 500; the first translator that returns a value wins.
+  void AddErrorTranslator(std::function<std::optional<ApiError>(const std::exception&)> translator) {
+    error_translators_.push_back(std::move(translator));
+  }
   // Runs on SIGTERM/SIGINT after in-flight requests finished (flush outbox, close pools).
   void OnShutdown(std::function<void()> hook) { shutdown_hooks_.push_back(std::move(hook)); }
 
@@ -84,6 +90,7 @@ class App {
   std::unique_ptr<Server> server_;
   std::function<boost::asio::awaitable<std::vector<ReadyCheck>>()> readiness_;
   std::vector<std::function<void()>> shutdown_hooks_;
+  std::vector<std::function<std::optional<ApiError>(const std::exception&)>> error_translators_;
   std::function<boost::asio::awaitable<std::optional<Response>>(Context&)> before_routing_;
   std::function<void(Context&, Response&)> after_response_;
   std::vector<std::thread> threads_;

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
+
+#include "libs/core/error.hpp"
 
 namespace mp::sql {
 
@@ -35,5 +38,15 @@ class Error : public std::runtime_error {
   unsigned code_;
   bool unavailable_ = false;
 };
+
+// For http::App::AddErrorTranslator: the database is down or the transaction lost a deadlock -> 503 with a
+// clear message (the client may retry); anything else stays a 500.
+inline std::optional<ApiError> ToApiError(const std::exception& ex) {
+  const auto* error = dynamic_cast<const Error*>(&ex);
+  if (error == nullptr) return std::nullopt;
+  if (error->unavailable()) return ApiError::Unavailable("The database is unavailable; try again shortly", "store_unavailable");
+  if (error->retryable()) return ApiError::Unavailable("The database was busy; try again", "store_busy");
+  return std::nullopt;
+}
 
 }  // namespace mp::sql

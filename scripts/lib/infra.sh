@@ -59,11 +59,12 @@ ALTER USER '${svc}_svc'@'127.0.0.1' IDENTIFIED BY '${!pw_var}';
 GRANT ALL ON ${svc}_db.* TO '${svc}_svc'@'127.0.0.1';
 "
   done
+  # Integration tests get mp_test and may create mp_test_<name> databases of their own.
   if [ "$INST" = test ]; then
     sql+="CREATE DATABASE IF NOT EXISTS mp_test CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE USER IF NOT EXISTS 'test_svc'@'127.0.0.1' IDENTIFIED BY '$MP_DB_PASSWORD_TEST';
 ALTER USER 'test_svc'@'127.0.0.1' IDENTIFIED BY '$MP_DB_PASSWORD_TEST';
-GRANT ALL ON mp_test.* TO 'test_svc'@'127.0.0.1';
+GRANT ALL ON \`mp\\_test%\`.* TO 'test_svc'@'127.0.0.1';
 "
   fi
   echo "$sql" | mysql_root

@@ -21,7 +21,8 @@ TEST(Time, ParsesTheFormsClientsSend) {
 
 TEST(Time, RejectsMalformedAndImpossibleDates) {
   for (const char* bad : {"", "2025", "2025-13-01T00:00", "2025-02-30T00:00", "2025-10-25", "2025-10-25T25:00",
-                          "2025-10-25T09:00:00Zjunk", "2025-10-25T09:00+2", "abcd-ef-ghT00:00"}) {
+                          "2025-10-25T09:00:00Zjunk", "2025-10-25T09:00+2", "abcd-ef-ghT00:00",
+                          "2201-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "1969-12-31T23:59:59Z"}) {
     EXPECT_FALSE(ParseIso(bad).has_value()) << bad;
   }
 }

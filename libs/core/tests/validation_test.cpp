@@ -46,6 +46,22 @@ TEST(JsonReader, NullIsAbsentAndLengthCountsCodePoints) {
   EXPECT_TRUE(r.ok());
 }
 
+TEST(JsonReader, MoneyIsExactCentsAndTimeIsIso) {
+  json body = {{"price", 19.99}, {"cheap", 0.001}, {"text", "12"}, {"huge", 1e9}, {"at", "2025-10-25T09:00:00Z"},
+               {"bad_at", "tomorrow"}, {"num_at", 5}};
+  JsonReader r(body);
+  EXPECT_EQ(r.Money("price", Presence::kRequired, 1, money::kMaxCents), 1999);
+  EXPECT_FALSE(r.Money("cheap", Presence::kRequired, 1, money::kMaxCents));
+  EXPECT_FALSE(r.Money("text", Presence::kRequired, 1, money::kMaxCents));
+  EXPECT_FALSE(r.Money("huge", Presence::kRequired, 1, money::kMaxCents));
+  EXPECT_EQ(r.Time("at", Presence::kRequired), time::ParseIso("2025-10-25T09:00:00Z"));
+  EXPECT_FALSE(r.Time("bad_at", Presence::kRequired));
+  EXPECT_FALSE(r.Time("num_at", Presence::kRequired));
+  ASSERT_EQ(r.problems().size(), 5u);
+  EXPECT_EQ(r.problems()[0].problem, "must be a number with at most 2 decimals between 0.01 and 99999999.99");
+  EXPECT_EQ(r.problems()[1].problem, "must be a number");
+}
+
 TEST(Utf8, RejectsInvalidSequences) {
   EXPECT_EQ(Utf8Length("abc"), 3u);
   EXPECT_FALSE(Utf8Length("\xC3"));

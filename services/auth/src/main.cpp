@@ -105,6 +105,7 @@ int Serve(Settings settings) {
   auth::api::AuthApi api(app, users, jwt, authn, redis, relay, {});
   api.Register();
 
+  app.AddErrorTranslator(sql::ToApiError);
   app.metrics().AddGauge("db_pool_in_use", "MariaDB connections in use.", [&] { return double(pool.in_use()); });
   app.metrics().AddGauge("db_pool_size", "MariaDB connections open.", [&] { return double(pool.size()); });
   app.metrics().AddGauge("redis_connections", "Redis connections open.", [&] { return double(redis.open_connections()); });

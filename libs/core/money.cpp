@@ -1,0 +1,52 @@
+#include "libs/core/money.hpp"
+
+#include <cmath>
+
+namespace mp::money {
+
+std::optional<Cents> FromDouble(double value) {
+  if (!std::isfinite(value)) return std::nullopt;
+  double scaled = value * 100.0;
+  if (std::fabs(scaled) > static_cast<double>(kMaxCents) + 0.5) return std::nullopt;
+  double rounded = std::round(scaled);
+  if (std::fabs(scaled - rounded) > 1e-6) return std::nullopt;
+  return static_cast<Cents>(rounded);
+}
+
+std::optional<Cents> Parse(std::string_view text) {
+  bool negative = false;
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
+    negative = text.front() == '-';
+    text.remove_prefix(1);
+  }
+  auto dot = text.find('.');
+  std::string_view whole = text.substr(0, dot);
+  std::string_view fraction = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
+  if (whole.empty() || whole.size() > 12 || fraction.size() > 2 || (dot != std::string_view::npos && fraction.empty())) {
+    return std::nullopt;
+  }
+  Cents cents = 0;
+  for (char c : whole) {
+    if (c < '0' || c > '9') return std::nullopt;
+    cents = cents * 10 + (c - '0');
+  }
+  for (std::size_t i = 0; i < 2; ++i) {
+    char c = i < fraction.size() ? fraction[i] : '0';
+    if (c < '0' || c > '9') return std::nullopt;
+    cents = cents * 10 + (c - '0');
+  }
+  if (cents > kMaxCents) return std::nullopt;
+  return negative ? -cents : cents;
+}
+
+std::string Format(Cents cents) {
+  bool negative = cents < 0;
+  std::uint64_t magnitude = negative ? static_cast<std::uint64_t>(-(cents + 1)) + 1 : static_cast<std::uint64_t>(cents);
+  std::string fraction = std::to_string(magnitude % 100);
+  if (fraction.size() < 2) fraction.insert(0, "0");
+  return (negative ? "-" : "") + std::to_string(magnitude / 100) + "." + fraction;
+}
+
+double ToDouble(Cents cents) { return static_cast<double>(cents) / 100.0; }
+
+}  // namespace mp::money

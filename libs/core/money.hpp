@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+// Money is exact: integer cents in memory, DECIMAL(10,2) in SQL, a JSON number with at most 2 decimals on
+// the wire (DESIGN.md). These convert between the three without ever rounding silently.
+namespace mp::money {
+
+using Cents = std::int64_t;
+
+// The largest DECIMAL(10,2): 99,999,999.99.
+inline constexpr Cents kMaxCents = 9'999'999'999;
+
+// A JSON number as cents: nullopt when it is not finite, has more than 2 decimals, or exceeds kMaxCents in
+// magnitude. (JSON numbers reach us as doubles; a value like 19.99 is accepted although its binary form is
+// not exact, because the nearest cent is within 1e-6.)
+std::optional<Cents> FromDouble(double value);
+// "123", "123.4", "123.45", "-0.50" (SQL DECIMAL text and query strings); nullopt otherwise.
+std::optional<Cents> Parse(std::string_view text);
+// "123.45", "-0.50": for SQL parameters.
+std::string Format(Cents cents);
+// For JSON output: 12345 -> 123.45.
+double ToDouble(Cents cents);
+
+}  // namespace mp::money

@@ -1,0 +1,45 @@
+#include "libs/core/money.hpp"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+namespace mp::money {
+namespace {
+
+TEST(Money, FromDoubleAcceptsAtMostTwoDecimals) {
+  EXPECT_EQ(FromDouble(200.0), 20000);
+  EXPECT_EQ(FromDouble(19.99), 1999);
+  EXPECT_EQ(FromDouble(0.01), 1);
+  EXPECT_EQ(FromDouble(0.1 + 0.2), 30);  // binary noise is not a third decimal
+  EXPECT_EQ(FromDouble(99999999.99), kMaxCents);
+  EXPECT_EQ(FromDouble(-5.5), -550);
+  EXPECT_FALSE(FromDouble(1.001));
+  EXPECT_FALSE(FromDouble(100000000.0));
+  EXPECT_FALSE(FromDouble(1e300));
+  EXPECT_FALSE(FromDouble(std::nan("")));
+}
+
+TEST(Money, ParseReadsDecimalText) {
+  EXPECT_EQ(Parse("123.45"), 12345);
+  EXPECT_EQ(Parse("123.4"), 12340);
+  EXPECT_EQ(Parse("123"), 12300);
+  EXPECT_EQ(Parse("-0.50"), -50);
+  EXPECT_EQ(Parse("99999999.99"), kMaxCents);
+  for (const char* bad : {"", ".", "1.", ".5", "1.234", "abc", "1e3", "12a", "100000000.00", "--1", " 1"}) {
+    EXPECT_FALSE(Parse(bad)) << bad;
+  }
+}
+
+TEST(Money, FormatRoundTrips) {
+  for (Cents c : {Cents{0}, Cents{1}, Cents{10}, Cents{1999}, Cents{-50}, Cents{-12345}, kMaxCents}) {
+    EXPECT_EQ(Parse(Format(c)), c) << Format(c);
+  }
+  EXPECT_EQ(Format(5), "0.05");
+  EXPECT_EQ(Format(-5), "-0.05");
+  EXPECT_EQ(Format(20000), "200.00");
+  EXPECT_DOUBLE_EQ(ToDouble(20000), 200.0);
+}
+
+}  // namespace
+}  // namespace mp::money

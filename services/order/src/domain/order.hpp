@@ -1,0 +1,117 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "libs/core/error.hpp"
+#include "libs/core/money.hpp"
+#include "libs/core/time.hpp"
+
+// Orders and their lifecycle (DESIGN.md "Order lifecycle"). Depends on libs/core only.
+namespace mp::order::domain {
+
+enum class Status { kPendingReview, kPending, kAccepted, kInProgress, kCompleted, kReviewed, kCancelled };
+enum class PaymentStatus { kUnpaid, kPaid, kRefunded };
+
+inline constexpr std::array<Status, 7> kAllStatuses = {Status::kPendingReview, Status::kPending,   Status::kAccepted,
+                                                       Status::kInProgress,    Status::kCompleted, Status::kReviewed,
+                                                       Status::kCancelled};
+// Statuses a customer's "active orders" list shows.
+inline constexpr std::array<Status, 4> kActiveStatuses = {Status::kPendingReview, Status::kPending, Status::kAccepted,
+                                                          Status::kInProgress};
+
+std::string_view Name(Status status);
+std::string_view Name(PaymentStatus status);
+std::optional<Status> ParseStatus(std::string_view text);
+std::optional<PaymentStatus> ParsePaymentStatus(std::string_view text);
+
+// Allowed values, as the API and the SQL ENUM columns spell them.
+extern const std::vector<std::string_view> kStatusNames;
+extern const std::vector<std::string_view> kServiceTypes;
+extern const std::vector<std::string_view> kLocations;
+
+// Field limits of spec/api-v1.md.
+inline constexpr std::size_t kTitleMax = 255;
+inline constexpr std::size_t kAddressMax = 255;
+inline constexpr std::size_t kDescriptionMax = 5000;
+inline constexpr std::size_t kReasonMax = 1000;
+inline constexpr std::size_t kKeywordMax = 100;
+inline constexpr money::Cents kPriceMin = 1;
+inline constexpr money::Cents kPriceMax = money::kMaxCents;
+
+struct Order {
+  std::int64_t id = 0;
+  std::int64_t customer_id = 0;
+  std::optional<std::int64_t> provider_id;
+  std::string title;
+  std::optional<std::string> description;
+  std::string service_type;
+  Status status = Status::kPendingReview;
+  money::Cents price = 0;
+  std::string location;
+  std::optional<std::string> address;
+  std::optional<time::TimePoint> service_start_time;
+  std::optional<time::TimePoint> service_end_time;
+  time::TimePoint created_at{};
+  time::TimePoint updated_at{};
+  PaymentStatus payment_status = PaymentStatus::kUnpaid;
+  bool has_review = false;
+  std::int64_t version = 0;
+  std::optional<std::string> reject_reason;
+};
+
+// ---- The state machine: one table of (from, action, who) -> to. -------------------------------------------
+enum class Action {
+  kApprove,   // admin: pending_review -> pending
+  kReject,    // admin: pending_review -> cancelled
+  kCancel,    // the order's customer (or an admin): pending_review | pending | accepted -> cancelled
+  kAccept,    // a provider: pending -> accepted (becomes the order's provider)
+  kStart,     // the order's provider (or an admin): accepted -> in_progress
+  kComplete,  // the order's provider (or an admin): in_progress -> completed
+  kReview,    // the system, on review.created: completed -> reviewed
+};
+enum class Actor { kCustomer, kProvider, kAdmin, kSystem };
+
+inline constexpr std::array<Action, 7> kAllActions = {Action::kApprove, Action::kReject,   Action::kCancel,
+                                                      Action::kAccept,  Action::kStart,    Action::kComplete,
+                                                      Action::kReview};
+inline constexpr std::array<Actor, 4> kAllActors = {Actor::kCustomer, Actor::kProvider, Actor::kAdmin, Actor::kSystem};
+
+struct Transition {
+  Status from;
+  Action action;
+  Actor actor;
+  Status to;
+};
+// Every allowed transition; anything not listed is refused.
+const std::vector<Transition>& Transitions();
+
+// The status `action` by `actor` leads to from `from`, or nullopt when the table does not allow it.
+// Ownership (the customer's own order, the assigned provider) is checked by the caller.
+std::optional<Status> Next(Status from, Action action, Actor actor);
+// Next() or a 409 ApiError with the message a client sees for that refusal.
+Status Apply(Status from, Action action, Actor actor);
+// The action an admin's status edit (PUT) stands for, if any: e.g. in_progress -> completed is kComplete.
+// Accepting (needs a provider) and reviewing (needs a review) cannot be done by editing the status.
+std::optional<Action> AdminActionFor(Status from, Status to);
+
+// ---- Validation of what clients send ------------------------------------------------------------------------
+struct OrderFields {
+  std::optional<std::string> title, description, service_type, location, address;
+  std::optional<money::Cents> price;
+  std::optional<time::TimePoint> service_start_time, service_end_time;
+};
+
+// Problems with the values (not their JSON types, which the API reader checks): blank title, times out of
+// range or end not after start. `start`/`end` are the times the order will have after the change.
+void CheckFields(const OrderFields& fields, std::optional<time::TimePoint> start, std::optional<time::TimePoint> end,
+                 std::vector<FieldProblem>& problems);
+
+// "%" "_" and the escape character itself escaped with '!', for `LIKE ? ESCAPE '!'`, wrapped in %...%.
+std::string LikeContains(std::string_view keyword);
+
+}  // namespace mp::order::domain

@@ -1,0 +1,110 @@
+#include "services/order/src/events/order_events.hpp"
+
+#include <stdexcept>
+
+#include "libs/core/log.hpp"
+
+namespace mp::order::events {
+namespace {
+
+using domain::Order;
+using domain::Status;
+
+nlohmann::json Nullable(const std::optional<std::int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+
+bus::Event Make(std::string_view routing_key, const Order& order, nlohmann::json fields) {
+  fields["order_id"] = order.id;
+  fields["customer_id"] = order.customer_id;
+  fields["occurred_at"] = time::FormatIso(order.updated_at);
+  return bus::MakeEvent(std::string(kExchange), std::string(routing_key), std::move(fields));
+}
+
+std::int64_t OrderIdOf(const bus::Event& event) {
+  auto it = event.body.find("order_id");
+  if (it == event.body.end() || !it->is_number_integer() || it->get<std::int64_t>() <= 0) {
+    throw std::invalid_argument(event.routing_key + " " + event.event_id + " has no usable order_id");
+  }
+  return it->get<std::int64_t>();
+}
+
+}  // namespace
+
+bus::Event Created(const Order& order) {
+  return Make("order.created", order,
+              {{"title", order.title}, {"price", money::ToDouble(order.price)}, {"location", order.location},
+               {"service_type", order.service_type}});
+}
+
+bus::Event Deleted(const Order& order) {
+  auto event = Make("order.deleted", order, {{"provider_id", Nullable(order.provider_id)}, {"status", domain::Name(order.status)}});
+  event.body["occurred_at"] = time::FormatIso(time::Now());
+  return event;
+}
+
+std::vector<bus::Event> ForChange(const Order& before, const Order& after) {
+  if (before.status == after.status) return {};
+  if (before.status == Status::kPendingReview && after.status == Status::kPending) {
+    return {Make("order.approved", after, nlohmann::json::object())};
+  }
+  if (before.status == Status::kPendingReview && after.status == Status::kCancelled && after.reject_reason) {
+    return {Make("order.rejected", after, {{"reject_reason", *after.reject_reason}})};
+  }
+  if (before.status == Status::kPending && after.status == Status::kAccepted) {
+    return {Make("order.accepted", after, {{"provider_id", Nullable(after.provider_id)}})};
+  }
+  if (after.status == Status::kCancelled) {
+    return {Make("order.cancelled", after, {{"provider_id", Nullable(after.provider_id)}})};
+  }
+  return {Make("order.status_changed", after,
+               {{"provider_id", Nullable(after.provider_id)},
+                {"old_status", domain::Name(before.status)},
+                {"new_status", domain::Name(after.status)}})};
+}
+
+bus::QueueSpec IncomingQueue() {
+  bus::QueueSpec spec;
+  spec.queue = "order.events";
+  spec.bindings = {{"payment_events", "payment.completed"},
+                   {"payment_events", "refund.processed"},
+                   {"review_events", "review.created"}};
+  spec.prefetch = 32;
+  spec.max_attempts = 5;
+  return spec;
+}
+
+void HandleIncoming(store::OrderStore& store, const bus::Event& event) {
+  std::function<std::optional<Order>(const Order&)> decide;
+  if (event.routing_key == "payment.completed") {
+    decide = [](const Order& o) -> std::optional<Order> {
+      if (o.payment_status != domain::PaymentStatus::kUnpaid) return std::nullopt;
+      Order after = o;
+      after.payment_status = domain::PaymentStatus::kPaid;
+      return after;
+    };
+  } else if (event.routing_key == "refund.processed") {
+    auto status = event.body.value("status", std::string("completed"));
+    if (status != "completed") return;  // a rejected refund leaves the order paid
+    decide = [](const Order& o) -> std::optional<Order> {
+      if (o.payment_status != domain::PaymentStatus::kPaid) return std::nullopt;
+      Order after = o;
+      after.payment_status = domain::PaymentStatus::kRefunded;
+      return after;
+    };
+  } else if (event.routing_key == "review.created") {
+    decide = [](const Order& o) -> std::optional<Order> {
+      Order after = o;
+      after.has_review = true;
+      if (auto next = domain::Next(o.status, domain::Action::kReview, domain::Actor::kSystem)) after.status = *next;
+      if (after.has_review == o.has_review && after.status == o.status) return std::nullopt;
+      return after;
+    };
+  } else {
+    return;  // not ours (the queue is bound to these three keys only)
+  }
+  auto order_id = OrderIdOf(event);
+  bool applied = store.ApplyEvent(event, order_id, decide, ForChange);
+  log::Info(applied ? "event applied" : "event already applied",
+            {{"event_id", event.event_id}, {"routing_key", event.routing_key}, {"order_id", order_id}});
+}
+
+}  // namespace mp::order::events

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <vector>
+
+#include "libs/bus/consumer.hpp"
+#include "libs/bus/event.hpp"
+#include "services/order/src/domain/order.hpp"
+#include "services/order/src/store/order_store.hpp"
+
+// What the order service tells the others (order_events, payloads of reference §12.2 plus event_id and
+// occurred_at), and what it learns from them.
+namespace mp::order::events {
+
+inline constexpr std::string_view kExchange = "order_events";
+
+bus::Event Created(const domain::Order& order);
+bus::Event Deleted(const domain::Order& order);
+// The events a change from `before` to `after` stands for: order.approved, order.rejected, order.accepted,
+// order.cancelled or order.status_changed (none when the status did not change).
+std::vector<bus::Event> ForChange(const domain::Order& before, const domain::Order& after);
+
+// The queue the order service consumes: payment.completed -> payment_status paid, refund.processed
+// (completed) -> refunded, review.created -> status reviewed and has_review.
+bus::QueueSpec IncomingQueue();
+// Applies one incoming event, once per event_id. Throws std::invalid_argument for a payload without a usable
+// order_id (retried, then dead-lettered).
+void HandleIncoming(store::OrderStore& store, const bus::Event& event);
+
+}  // namespace mp::order::events

@@ -1,0 +1,242 @@
+#include "services/order/src/store/order_store.hpp"
+
+#include "libs/bus/outbox.hpp"
+#include "libs/sql/transaction.hpp"
+
+namespace mp::order::store {
+namespace {
+
+using domain::Order;
+
+// Every SQL statement of the order service is here or built below from these pieces.
+constexpr std::string_view kColumns =
+    "id, customer_id, provider_id, title, description, service_type, status, price, location, address, "
+    "service_start_time, service_end_time, payment_status, has_review, version, created_at, updated_at, reject_reason";
+constexpr std::string_view kInsert =
+    "INSERT INTO orders (customer_id, provider_id, title, description, service_type, status, price, location, address, "
+    "service_start_time, service_end_time, payment_status, has_review, version, created_at, updated_at) "
+    "VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)";
+// The one conditional write every state change goes through.
+constexpr std::string_view kUpdate =
+    "UPDATE orders SET provider_id = ?, title = ?, description = ?, service_type = ?, status = ?, price = ?, "
+    "location = ?, address = ?, service_start_time = ?, service_end_time = ?, payment_status = ?, has_review = ?, "
+    "reject_reason = ?, version = version + 1, updated_at = ? "
+    "WHERE id = ? AND status = ? AND version = ?";
+constexpr std::string_view kDelete = "DELETE FROM orders WHERE id = ? AND version = ?";
+constexpr std::string_view kMarkProcessed =
+    "INSERT IGNORE INTO processed_events (event_id, routing_key, processed_at) VALUES (?, ?, ?)";
+
+sql::Value Opt(const std::optional<std::string>& v) { return v ? sql::Value(*v) : sql::Value(nullptr); }
+sql::Value Opt(const std::optional<std::int64_t>& v) { return v ? sql::Value(*v) : sql::Value(nullptr); }
+sql::Value Opt(const std::optional<time::TimePoint>& v) { return v ? sql::Value(*v) : sql::Value(nullptr); }
+sql::Value Text(std::string_view v) { return std::string(v); }
+
+time::TimePoint NowSeconds() { return time::FromUnixSeconds(time::ToUnixSeconds(time::Now())); }
+
+Order FromRow(const sql::Row& row) {
+  Order o;
+  o.id = row.Int(0);
+  o.customer_id = row.Int(1);
+  o.provider_id = row.OptInt(2);
+  o.title = row.String(3);
+  o.description = row.OptString(4);
+  o.service_type = row.String(5);
+  auto status = domain::ParseStatus(row.String(6));
+  if (!status) throw std::runtime_error("orders.status holds an unknown value: " + row.String(6));
+  o.status = *status;
+  auto price = money::Parse(row.String(7));
+  if (!price) throw std::runtime_error("orders.price is not a DECIMAL(10,2): " + row.String(7));
+  o.price = *price;
+  o.location = row.String(8);
+  o.address = row.OptString(9);
+  o.service_start_time = row.OptTime(10);
+  o.service_end_time = row.OptTime(11);
+  auto payment = domain::ParsePaymentStatus(row.String(12));
+  if (!payment) throw std::runtime_error("orders.payment_status holds an unknown value: " + row.String(12));
+  o.payment_status = *payment;
+  o.has_review = row.Int(13) != 0;
+  o.version = row.Int(14);
+  o.created_at = row.Time(15);
+  o.updated_at = row.Time(16);
+  o.reject_reason = row.OptString(17);
+  return o;
+}
+
+std::optional<Order> LockOrder(sql::Connection& connection, std::int64_t id) {
+  static const std::string sql = "SELECT " + std::string(kColumns) + " FROM orders WHERE id = ? FOR UPDATE";
+  auto rows = connection.Query(sql, {id});
+  if (rows.empty()) return std::nullopt;
+  return FromRow(rows.front());
+}
+
+// Writes `after` over `before` (same id); false when the row no longer matches before's status and version.
+bool WriteChange(sql::Connection& connection, const Order& before, Order& after) {
+  after.updated_at = NowSeconds();
+  std::vector<sql::Value> params = {Opt(after.provider_id),
+                                    after.title,
+                                    Opt(after.description),
+                                    after.service_type,
+                                    Text(domain::Name(after.status)),
+                                    money::Format(after.price),
+                                    after.location,
+                                    Opt(after.address),
+                                    Opt(after.service_start_time),
+                                    Opt(after.service_end_time),
+                                    Text(domain::Name(after.payment_status)),
+                                    std::int64_t{after.has_review ? 1 : 0},
+                                    Opt(after.reject_reason),
+                                    after.updated_at,
+                                    before.id,
+                                    Text(domain::Name(before.status)),
+                                    before.version};
+  auto result = connection.Execute(kUpdate, params);
+  if (result.affected_rows != 1) return false;
+  after.version = before.version + 1;
+  return true;
+}
+
+[[noreturn]] void ThrowChangedConcurrently() {
+  throw ApiError::Conflict("The order was changed at the same time; reload it and try again", "order_changed");
+}
+
+}  // namespace
+
+Order OrderStore::Create(Order order, const std::function<bus::Event(const Order&)>& event) {
+  auto connection = pool_.Acquire();
+  sql::Transaction tx(connection);
+  order.created_at = order.updated_at = NowSeconds();
+  order.status = domain::Status::kPendingReview;
+  order.payment_status = domain::PaymentStatus::kUnpaid;
+  order.has_review = false;
+  order.version = 0;
+  std::vector<sql::Value> params = {order.customer_id,
+                                    order.title,
+                                    Opt(order.description),
+                                    order.service_type,
+                                    Text(domain::Name(order.status)),
+                                    money::Format(order.price),
+                                    order.location,
+                                    Opt(order.address),
+                                    Opt(order.service_start_time),
+                                    Opt(order.service_end_time),
+                                    Text(domain::Name(order.payment_status)),
+                                    order.created_at,
+                                    order.updated_at};
+  auto result = connection->Execute(kInsert, params);
+  order.id = static_cast<std::int64_t>(result.last_insert_id);
+  bus::Enqueue(connection, event(order));
+  tx.Commit();
+  return order;
+}
+
+std::optional<Order> OrderStore::Find(std::int64_t id) {
+  static const std::string sql = "SELECT " + std::string(kColumns) + " FROM orders WHERE id = ?";
+  auto connection = pool_.Acquire();
+  auto rows = connection->Query(sql, {id});
+  if (rows.empty()) return std::nullopt;
+  return FromRow(rows.front());
+}
+
+ListResult OrderStore::List(const ListQuery& query) {
+  // Built from fixed fragments only; every value is a parameter. At most 2^8 distinct texts, so the
+  // per-connection statement cache stays small.
+  std::string where = " WHERE 1 = 1";
+  std::vector<sql::Value> params;
+  if (query.customer_id) {
+    where += " AND customer_id = ?";
+    params.emplace_back(*query.customer_id);
+  }
+  if (query.provider_id) {
+    where += " AND provider_id = ?";
+    params.emplace_back(*query.provider_id);
+  }
+  if (!query.statuses.empty()) {
+    where += " AND status IN (";
+    for (std::size_t i = 0; i < query.statuses.size(); ++i) {
+      where += i ? ", ?" : "?";
+      params.push_back(Text(domain::Name(query.statuses[i])));
+    }
+    where += ")";
+  }
+  if (query.location) {
+    where += " AND location = ?";
+    params.emplace_back(*query.location);
+  }
+  if (query.service_type) {
+    where += " AND service_type = ?";
+    params.emplace_back(*query.service_type);
+  }
+  if (query.min_price) {
+    where += " AND price >= ?";
+    params.emplace_back(money::Format(*query.min_price));
+  }
+  if (query.max_price) {
+    where += " AND price <= ?";
+    params.emplace_back(money::Format(*query.max_price));
+  }
+  if (query.keyword) {
+    where += " AND (title LIKE ? ESCAPE '!' OR description LIKE ? ESCAPE '!')";
+    auto pattern = domain::LikeContains(*query.keyword);
+    params.emplace_back(pattern);
+    params.emplace_back(pattern);
+  }
+  std::string order_by = query.newest_updated_first ? " ORDER BY updated_at DESC, id DESC" : " ORDER BY created_at DESC, id DESC";
+
+  auto connection = pool_.Acquire();
+  ListResult result;
+  auto count = connection->Query("SELECT COUNT(*) FROM orders" + where, params);
+  result.total = count.empty() ? 0 : count.front().Int(0);
+  if (result.total > query.offset) {
+    auto page_params = params;
+    page_params.emplace_back(query.limit);
+    page_params.emplace_back(query.offset);
+    auto rows = connection->Query("SELECT " + std::string(kColumns) + " FROM orders" + where + order_by + " LIMIT ? OFFSET ?",
+                                  page_params);
+    result.items.reserve(rows.size());
+    for (const auto& row : rows) result.items.push_back(FromRow(row));
+  }
+  return result;
+}
+
+std::optional<Order> OrderStore::Change(std::int64_t id, const std::function<Order(const Order&)>& decide,
+                                        const EventsFor& events) {
+  auto connection = pool_.Acquire();
+  sql::Transaction tx(connection);
+  auto before = LockOrder(connection.get(), id);
+  if (!before) return std::nullopt;
+  Order after = decide(*before);
+  if (!WriteChange(connection.get(), *before, after)) ThrowChangedConcurrently();
+  for (const auto& event : events(*before, after)) bus::Enqueue(connection, event);
+  tx.Commit();
+  return after;
+}
+
+std::optional<Order> OrderStore::Delete(std::int64_t id, const std::function<bus::Event(const Order&)>& event) {
+  auto connection = pool_.Acquire();
+  sql::Transaction tx(connection);
+  auto before = LockOrder(connection.get(), id);
+  if (!before) return std::nullopt;
+  auto result = connection->Execute(kDelete, {id, before->version});
+  if (result.affected_rows != 1) ThrowChangedConcurrently();
+  bus::Enqueue(connection, event(*before));
+  tx.Commit();
+  return before;
+}
+
+bool OrderStore::ApplyEvent(const bus::Event& event, std::int64_t order_id,
+                            const std::function<std::optional<Order>(const Order&)>& decide, const EventsFor& events) {
+  auto connection = pool_.Acquire();
+  sql::Transaction tx(connection);
+  auto marked = connection->Execute(kMarkProcessed, {event.event_id, event.routing_key, NowSeconds()});
+  if (marked.affected_rows == 0) return false;  // seen before: the transaction rolls back, nothing changes
+  if (auto before = LockOrder(connection.get(), order_id)) {
+    if (auto after = decide(*before)) {
+      if (!WriteChange(connection.get(), *before, *after)) ThrowChangedConcurrently();
+      for (const auto& e : events(*before, *after)) bus::Enqueue(connection, e);
+    }
+  }
+  tx.Commit();
+  return true;
+}
+
+}  // namespace mp::order::store

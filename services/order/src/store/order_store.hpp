@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "libs/bus/event.hpp"
+#include "libs/sql/pool.hpp"
+#include "services/order/src/domain/order.hpp"
+
+// MariaDB/MySQL persistence of orders. Every change runs in one transaction: the order row is locked,
+// the caller's decision is applied with one conditional UPDATE (WHERE id, status and version still match),
+// and the change's events go into the outbox in the same transaction. Blocking: call from the blocking pool.
+namespace mp::order::store {
+
+struct ListQuery {
+  std::optional<std::int64_t> customer_id;
+  std::optional<std::int64_t> provider_id;
+  std::vector<domain::Status> statuses;  // empty: any
+  std::optional<std::string> location;
+  std::optional<std::string> service_type;
+  std::optional<money::Cents> min_price;
+  std::optional<money::Cents> max_price;
+  std::optional<std::string> keyword;  // matched in title or description, case-insensitively
+  bool newest_updated_first = false;   // default: newest created first
+  std::int64_t limit = 50;
+  std::int64_t offset = 0;
+};
+
+struct ListResult {
+  std::vector<domain::Order> items;
+  std::int64_t total = 0;
+};
+
+// Events to write with a change, given the order before and after it.
+using EventsFor = std::function<std::vector<bus::Event>(const domain::Order& before, const domain::Order& after)>;
+
+class OrderStore {
+ public:
+  explicit OrderStore(sql::Pool& pool) : pool_(pool) {}
+
+  // Inserts the order (id, timestamps and version are set here) with its event.
+  domain::Order Create(domain::Order order, const std::function<bus::Event(const domain::Order&)>& event);
+  std::optional<domain::Order> Find(std::int64_t id);
+  ListResult List(const ListQuery& query);
+
+  // Locks the order and calls `decide` with it; `decide` returns the changed order or throws ApiError
+  // (403/409...), which rolls everything back. nullopt when the order does not exist.
+  std::optional<domain::Order> Change(std::int64_t id, const std::function<domain::Order(const domain::Order&)>& decide,
+                                      const EventsFor& events);
+  // Deletes the order with its event; nullopt when it did not exist.
+  std::optional<domain::Order> Delete(std::int64_t id, const std::function<bus::Event(const domain::Order&)>& event);
+
+  // For consumers: applies `decide` once per event id (recorded in processed_events in the same
+  // transaction). `decide` returns nullopt to change nothing. Returns false when the event was seen before.
+  bool ApplyEvent(const bus::Event& event, std::int64_t order_id,
+                  const std::function<std::optional<domain::Order>(const domain::Order&)>& decide,
+                  const EventsFor& events);
+
+ private:
+  sql::Pool& pool_;
+};
+
+}  // namespace mp::order::store

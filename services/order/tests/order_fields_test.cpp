@@ -1,0 +1,147 @@
+#include <gtest/gtest.h>
+
+#include "services/order/src/api/order_api.hpp"
+#include "services/order/src/domain/order.hpp"
+#include "services/order/src/events/order_events.hpp"
+
+namespace mp::order {
+namespace {
+
+using domain::Status;
+
+TEST(OrderFields, BlankTitleAndTimeOrderAreProblems) {
+  domain::OrderFields f;
+  f.title = "   ";
+  f.service_start_time = time::ParseIso("2030-01-02T10:00:00Z");
+  f.service_end_time = time::ParseIso("2030-01-02T09:00:00Z");
+  std::vector<FieldProblem> problems;
+  domain::CheckFields(f, f.service_start_time, f.service_end_time, problems);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].field, "title");
+  EXPECT_EQ(problems[1].field, "service_end_time");
+  EXPECT_EQ(problems[1].problem, "must be after service_start_time");
+
+  problems.clear();
+  f.title = "Fix the sink";
+  f.service_end_time = f.service_start_time;  // equal is not after
+  domain::CheckFields(f, f.service_start_time, f.service_end_time, problems);
+  EXPECT_EQ(problems.size(), 1u);
+
+  problems.clear();
+  f.service_start_time = time::ParseIso("1999-12-31T23:00:00Z");
+  f.service_end_time = time::ParseIso("2200-01-01T00:00:00Z");
+  domain::CheckFields(f, f.service_start_time, f.service_end_time, problems);
+  EXPECT_EQ(problems.size(), 2u);
+}
+
+TEST(OrderFields, AnUpdateIsCheckedAgainstTheStoredTimes) {
+  domain::OrderFields change;  // only the end changes, to before the stored start
+  change.service_end_time = time::ParseIso("2030-01-01T08:00:00Z");
+  std::vector<FieldProblem> problems;
+  domain::CheckFields(change, time::ParseIso("2030-01-01T09:00:00Z"), change.service_end_time, problems);
+  ASSERT_EQ(problems.size(), 1u);
+  // An update that touches no time does not re-judge stored ones.
+  problems.clear();
+  domain::OrderFields title_only;
+  title_only.title = "New title";
+  domain::CheckFields(title_only, time::ParseIso("2030-01-01T09:00:00Z"), time::ParseIso("2030-01-01T08:00:00Z"), problems);
+  EXPECT_TRUE(problems.empty());
+}
+
+TEST(OrderFields, LikeWildcardsAreEscaped) {
+  EXPECT_EQ(domain::LikeContains("50%_off!"), "%50!%!_off!!%");
+  EXPECT_EQ(domain::LikeContains("plain"), "%plain%");
+}
+
+domain::Order Sample() {
+  domain::Order o;
+  o.id = 7;
+  o.customer_id = 3;
+  o.title = "Fix the sink";
+  o.service_type = "cleaning_repair";
+  o.price = 20000;
+  o.location = "NORTH";
+  o.created_at = o.updated_at = *time::ParseIso("2025-10-17T10:00:00Z");
+  return o;
+}
+
+TEST(OrderJson, HasTheSixteenKeysOfOrderDetail) {
+  auto json = api::OrderJson(Sample());
+  for (const char* key : {"id", "customer_id", "title", "description", "service_type", "status", "price", "location",
+                          "address", "service_start_time", "service_end_time", "created_at", "updated_at",
+                          "provider_id", "payment_status", "has_review"}) {
+    EXPECT_TRUE(json.contains(key)) << key;
+  }
+  EXPECT_EQ(json.size(), 16u);
+  EXPECT_EQ(json["price"], 200.0);
+  EXPECT_EQ(json["created_at"], "2025-10-17T10:00:00Z");
+  EXPECT_TRUE(json["provider_id"].is_null());
+  EXPECT_EQ(json["status"], "pending_review");
+  EXPECT_EQ(json["payment_status"], "unpaid");
+}
+
+TEST(OrderEvents, PayloadsCarryTheReferenceFields) {
+  auto before = Sample();
+  auto created = events::Created(before);
+  EXPECT_EQ(created.exchange, "order_events");
+  EXPECT_EQ(created.routing_key, "order.created");
+  for (const char* key : {"event_id", "event_type", "occurred_at", "order_id", "customer_id", "title", "price", "location"}) {
+    EXPECT_TRUE(created.body.contains(key)) << key;
+  }
+
+  auto approved = before;
+  approved.status = Status::kPending;
+  auto e = events::ForChange(before, approved);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].routing_key, "order.approved");
+
+  auto rejected = before;
+  rejected.status = Status::kCancelled;
+  rejected.reject_reason = "Too vague";
+  e = events::ForChange(before, rejected);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].routing_key, "order.rejected");
+  EXPECT_EQ(e[0].body["reject_reason"], "Too vague");
+
+  auto pending = approved;
+  auto accepted = pending;
+  accepted.status = Status::kAccepted;
+  accepted.provider_id = 9;
+  e = events::ForChange(pending, accepted);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].routing_key, "order.accepted");
+  EXPECT_EQ(e[0].body["provider_id"], 9);
+
+  auto cancelled = accepted;
+  cancelled.status = Status::kCancelled;
+  e = events::ForChange(accepted, cancelled);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].routing_key, "order.cancelled");
+  EXPECT_EQ(e[0].body["provider_id"], 9);
+
+  auto started = accepted;
+  started.status = Status::kInProgress;
+  e = events::ForChange(accepted, started);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].routing_key, "order.status_changed");
+  EXPECT_EQ(e[0].body["old_status"], "accepted");
+  EXPECT_EQ(e[0].body["new_status"], "in_progress");
+
+  auto edited = started;
+  edited.title = "Other";
+  EXPECT_TRUE(events::ForChange(started, edited).empty());
+
+  auto deleted = events::Deleted(accepted);
+  EXPECT_EQ(deleted.routing_key, "order.deleted");
+}
+
+TEST(OrderEvents, AnIncomingEventWithoutOrderIdIsRefused) {
+  bus::Event event = bus::MakeEvent("payment_events", "payment.completed", {{"payment_id", 1}});
+  sql::Options never_connects;
+  sql::Pool pool(never_connects);
+  store::OrderStore store(pool);
+  EXPECT_THROW(events::HandleIncoming(store, event), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace mp::order
