@@ -12,6 +12,8 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 LOGIN_DURATION=${LOGIN_DURATION:-5s}
 LOGIN_CONNECTIONS=${LOGIN_CONNECTIONS:-8}
+PUBLISH_DURATION=${PUBLISH_DURATION:-5s}
+LATENCY_ORDERS=${LATENCY_ORDERS:-1000}
 AUTH="http://127.0.0.1:${MP_AUTH_PORT:?run through ./marketplace bench}"
 BENCH_GATEWAY_PORT=18880
 BENCH_GATEWAY="http://127.0.0.1:$BENCH_GATEWAY_PORT"
@@ -29,7 +31,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
+ORDER="http://127.0.0.1:${MP_ORDER_PORT}"
+NOTIFICATION="http://127.0.0.1:${MP_NOTIFICATION_PORT}"
+for url in "$ORDER" "$NOTIFICATION"; do
+  curl -fsS "$url/ready" >/dev/null || { echo "$url is not ready: run ./marketplace up first"; exit 1; }
+done
+
 env -i PATH="$PATH" MP_HTTP_PORT=$BENCH_GATEWAY_PORT MP_AUTH_URL="$AUTH" MP_JWT_SECRET="$MP_JWT_SECRET" \
+  MP_ORDER_URL="$ORDER" MP_NOTIFICATION_URL="$NOTIFICATION" \
   MP_REDIS_PORT="$MP_REDIS_PORT" MP_REDIS_PASSWORD="$MP_REDIS_PASSWORD" MP_LOG_LEVEL=warn MP_ACCESS_LOG=false \
   MP_RATE_LIMIT_PER_MINUTE=1000000 MP_AUTH_RATE_LIMIT_PER_MINUTE=1000000 \
   MP_OPENAPI_FILE="$ROOT/docs/openapi.yaml" "$GATEWAY_BIN" serve >"$WORK/gateway.log" 2>&1 &
@@ -56,6 +65,31 @@ token=$(curl -fsS "$BENCH_GATEWAY/api/v1/auth/login" -H 'Content-Type: applicati
   cat "$ROOT/bench/lua/login.lua"
 } >"$WORK/login.lua"
 
+json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+post() { curl -fsS "$BENCH_GATEWAY/api/v1$1" -H 'Content-Type: application/json' -H "Authorization: Bearer $2" -d "$3"; }
+# signed_in ROLE: registers a fresh account of ROLE and prints its access token.
+signed_in() {
+  local name
+  name="bench_$(date +%s%N)_r$1"
+  curl -fsS "$BENCH_GATEWAY/api/v1/auth/register" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$name\",\"email\":\"$name@example.com\",\"password\":\"$password\",\"role_id\":$1}" >/dev/null
+  curl -fsS "$BENCH_GATEWAY/api/v1/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$name@example.com\",\"password\":\"$password\"}" | json_field '["data"]["access_token"]'
+}
+admin_name="bench_admin_$(date +%s%N)"
+"$ROOT/marketplace" admin create --username "$admin_name" --email "$admin_name@example.com" --password "$password" >/dev/null
+admin_token=$(curl -fsS "$BENCH_GATEWAY/api/v1/auth/login" -H 'Content-Type: application/json' \
+  -d "{\"email\":\"$admin_name@example.com\",\"password\":\"$password\"}" | json_field '["data"]["access_token"]')
+publisher=$(signed_in 1)   # publishes during the publish scenario
+lister=$(signed_in 1)      # owns 100 orders: list, detail and inbox scenarios
+provider=$(signed_in 2)
+probe=$(signed_in 1)       # event-latency probe
+order_body='{"title":"Bench: fix the kitchen sink","description":"load test order","service_type":"cleaning_repair","price":120.5,"location":"NORTH","address":"1 Bench Street"}'
+for i in $(seq 1 100); do
+  order_id=$(post /customer/orders/publish "$lister" "$order_body" | json_field '["data"]["order_id"]')
+  post "/admin/orders/$order_id/approve" "$admin_token" '{"approved":true}' >/dev/null
+done
+
 # run NAME URL [wrk args...]: one bounded wrk run; appends a table row.
 rows=()
 run() {
@@ -72,15 +106,37 @@ run() {
   total=$(awk '/requests in/ {print $1}' "$out")
   errors=$(awk '/Non-2xx/ {n+=$NF} /Socket errors/ {split($0,a,/[ ,]+/); for(i=1;i<=NF;i++) if (a[i] ~ /^[0-9]+$/) n+=a[i]} END {print n+0}' "$out")
   local shown="${cmd[*]}"
-  shown=${shown//$token/\$TOKEN}
+  local secret
+  for secret in "$token" "${lister:-}" "${provider:-}" "${publisher:-}"; do
+    if [ -n "$secret" ]; then shown=${shown//$secret/\$TOKEN}; fi
+  done
   rows+=("| $name | ${rps:-?} | ${p50:-?} | ${p99:-?} | ${total:-?} | $errors | \`$shown\` |")
 }
 
 run "trivial route (auth /health, http library ceiling)" "$AUTH/health"
 run "GET /api/v1/auth/me direct to auth" "$AUTH/api/v1/auth/me" -H "Authorization: Bearer $token"
 run "GET /api/v1/auth/me through the gateway" "$BENCH_GATEWAY/api/v1/auth/me" -H "Authorization: Bearer $token"
+run "GET /api/v1/customer/orders/my/{id} (order detail) through the gateway" \
+  "$BENCH_GATEWAY/api/v1/customer/orders/my/$order_id" -H "Authorization: Bearer $lister"
+run "GET /api/v1/customer/orders (my orders, 50 of 100) through the gateway" \
+  "$BENCH_GATEWAY/api/v1/customer/orders" -H "Authorization: Bearer $lister"
+run "GET /api/v1/provider/orders/available?location=NORTH&keyword=sink&limit=20 through the gateway" \
+  "$BENCH_GATEWAY/api/v1/provider/orders/available?location=NORTH&keyword=sink&limit=20" -H "Authorization: Bearer $provider"
+run "GET /api/v1/customer/inbox (100+ notices, first 50) through the gateway" \
+  "$BENCH_GATEWAY/api/v1/customer/inbox" -H "Authorization: Bearer $lister"
+DURATION=$PUBLISH_DURATION run "POST /api/v1/customer/orders/publish through the gateway" \
+  "$BENCH_GATEWAY/api/v1/customer/orders/publish" -H "Authorization: Bearer $publisher" -s "$ROOT/bench/lua/publish.lua"
 CONNECTIONS=$LOGIN_CONNECTIONS DURATION=$LOGIN_DURATION run "POST /api/v1/auth/login through the gateway (Argon2id-bound)" \
   "$BENCH_GATEWAY/api/v1/auth/login" -s "$WORK/login.lua"
+
+echo ">> event latency: bench/event_latency.py \$GATEWAY \$TOKEN $LATENCY_ORDERS" >&2
+# Give the relay and consumer a moment to drain the publish scenario's backlog first.
+for _ in $(seq 120); do
+  backlog=$(curl -fsS "$ORDER/metrics" | awk '$1 == "outbox_backlog" {print $2}')
+  [ "${backlog:-0}" = 0 ] && break
+  sleep 1
+done
+latency=$(python3 "$ROOT/bench/event_latency.py" "$BENCH_GATEWAY" "$probe" "$LATENCY_ORDERS")
 
 {
   echo "# Benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -91,6 +147,10 @@ CONNECTIONS=$LOGIN_CONNECTIONS DURATION=$LOGIN_DURATION run "POST /api/v1/auth/l
   echo "| scenario | req/s | p50 | p99 | requests | errors | command |"
   echo "|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
+  echo
+  echo "Event latency (order published → its notice visible in the inbox, one order at a time, polling"
+  echo "\`GET /customer/inbox/unread-count\` through the gateway): $latency."
+  echo "Command: \`python3 bench/event_latency.py \$GATEWAY \$TOKEN $LATENCY_ORDERS\`."
   echo
   echo "\$TOKEN: an access token of a customer created for the run. Access logs are on, as in \`up\`."
   echo

@@ -231,8 +231,12 @@ void Consumer::Handle(AmqpConnection& connection, const amqp_envelope_t_& envelo
 
   std::string failure;
   bool transient = false;
+  bool poison = false;
   try {
     handler_(*event);
+  } catch (const Poison& e) {
+    failure = e.what();
+    poison = true;
   } catch (const RetryLater& e) {
     failure = e.what();
     transient = true;
@@ -267,7 +271,7 @@ void Consumer::Handle(AmqpConnection& connection, const amqp_envelope_t_& envelo
                            {"routing_key", routing_key},
                            {"attempt", attempt},
                            {"error", failure}};
-  if (attempt >= spec_.max_attempts) {
+  if (attempt >= spec_.max_attempts || poison) {
     log::Error("event handler failed for the last time; dead-lettered", fields);
     CheckStatus(connection, amqp_basic_reject(state, kChannel, tag, /*requeue=*/0), "basic.reject");
     ++dead_lettered_total_;

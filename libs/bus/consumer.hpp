@@ -36,6 +36,13 @@ class RetryLater : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Thrown by a handler for an event that can never be applied (its payload lacks what the handler needs):
+// the message goes to the dead-letter queue at once instead of being retried.
+class Poison : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Consumes one durable queue on its own thread with manual acks.
 //
 // Handler contract: return normally only after your own write is committed (the message is then acked);
@@ -44,7 +51,7 @@ class RetryLater : public std::runtime_error {
 // as the change (a processed_events table with a unique key, or a unique index) and skip ones already seen.
 //
 // Failures: a throwing handler's message is re-published to the queue with header x-attempts incremented
-// (and the original acked) until max_attempts calls have failed; then it is rejected, and the queue's
+// (and the original acked) until max_attempts calls have failed (at once for Poison); then it is rejected, and the queue's
 // dead-letter settings route it to `<queue>.dead` through the `dead_letters` exchange. A body that is not a
 // JSON object with an event_id is dead-lettered at once. Queues are durable, with a 24 h message TTL.
 // When the broker goes away the consumer reconnects with backoff and declares everything again.

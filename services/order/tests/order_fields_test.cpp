@@ -140,7 +140,7 @@ TEST(OrderEvents, AnIncomingEventWithoutOrderIdIsRefused) {
   sql::Options never_connects;
   sql::Pool pool(never_connects);
   store::OrderStore store(pool);
-  EXPECT_THROW(events::HandleIncoming(store, event), std::invalid_argument);
+  EXPECT_THROW(events::HandleIncoming(store, event), bus::Poison);
 }
 
 }  // namespace

@@ -281,10 +281,11 @@ TEST_F(OrderStoreTest, IncomingEventsApplyExactlyOnce) {
   ASSERT_TRUE(bus::test::WaitUntil([&] { return consumer.handled_total() >= 6; }, std::chrono::seconds(10)));
   EXPECT_EQ(orders_.Find(order.id)->payment_status, domain::PaymentStatus::kRefunded);
 
-  // A payload without an order id can never be applied: retried, then dead-lettered.
+  // A payload without an order id can never be applied: dead-lettered at once, not retried.
   auto poison = bus::MakeEvent(payments, "payment.completed", {{"payment_id", 2}});
   send(payments, poison, 1);
   EXPECT_TRUE(bus::test::WaitUntil([&] { return consumer.dead_lettered_total() >= 1; }, std::chrono::seconds(15)));
+  EXPECT_EQ(consumer.failed_total(), 1u);
   consumer.Stop();
   bus::test::TestQueue(amqp, spec.queue).Delete();
   bus::test::TestQueue(amqp, spec.queue + ".dead").Delete();

@@ -22,7 +22,7 @@ bus::Event Make(std::string_view routing_key, const Order& order, nlohmann::json
 std::int64_t OrderIdOf(const bus::Event& event) {
   auto it = event.body.find("order_id");
   if (it == event.body.end() || !it->is_number_integer() || it->get<std::int64_t>() <= 0) {
-    throw std::invalid_argument(event.routing_key + " " + event.event_id + " has no usable order_id");
+    throw bus::Poison(event.routing_key + " " + event.event_id + " has no usable order_id");
   }
   return it->get<std::int64_t>();
 }

@@ -22,8 +22,8 @@ std::vector<bus::Event> ForChange(const domain::Order& before, const domain::Ord
 // The queue the order service consumes: payment.completed -> payment_status paid, refund.processed
 // (completed) -> refunded, review.created -> status reviewed and has_review.
 bus::QueueSpec IncomingQueue();
-// Applies one incoming event, once per event_id. Throws std::invalid_argument for a payload without a usable
-// order_id (retried, then dead-lettered).
+// Applies one incoming event, once per event_id. Throws bus::Poison for a payload without a usable order_id
+// (dead-lettered at once).
 void HandleIncoming(store::OrderStore& store, const bus::Event& event);
 
 }  // namespace mp::order::events

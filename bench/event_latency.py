@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Event latency: order published -> its notice visible in the customer's inbox, through the gateway.
+
+For each of N orders (one at a time): publish, then poll GET /customer/inbox/unread-count until it grows;
+the latency is the time from the publish response to the first poll that sees the notice (outbox relay,
+RabbitMQ, notification consumer, FerretDB write, Redis invalidation). Prints p50/p90/p99/max in ms.
+    event_latency.py GATEWAY_URL TOKEN [N]
+"""
+import json
+import sys
+import time
+import urllib.request
+
+
+def call(opener, method, url, token, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method,
+                                     headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    with opener.open(request, timeout=10) as response:
+        return json.load(response)["data"]
+
+
+def main():
+    gateway, token = sys.argv[1], sys.argv[2]
+    n = int(sys.argv[3]) if len(sys.argv) > 3 else 1000
+    opener = urllib.request.build_opener()
+    order = {"title": "Latency probe", "service_type": "other", "price": 10, "location": "MID"}
+    unread_url = gateway + "/api/v1/customer/inbox/unread-count"
+    latencies = []
+    unread = call(opener, "GET", unread_url, token)["unread"]
+    deadline_s = 10.0
+    for _ in range(n):
+        call(opener, "POST", gateway + "/api/v1/customer/orders/publish", token, order)
+        t0 = time.perf_counter()
+        while True:
+            now_unread = call(opener, "GET", unread_url, token)["unread"]
+            elapsed = time.perf_counter() - t0
+            if now_unread > unread:
+                unread = now_unread
+                latencies.append(elapsed * 1000)
+                break
+            if elapsed > deadline_s:
+                print("notice did not arrive within %.0f s" % deadline_s, file=sys.stderr)
+                sys.exit(1)
+    latencies.sort()
+
+    def pct(p):
+        return latencies[min(len(latencies) - 1, int(round(p / 100.0 * (len(latencies) - 1))))]
+
+    print("orders=%d p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f" % (
+        len(latencies), pct(50), pct(90), pct(99), latencies[-1]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstdint>
+
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "libs/http/app.hpp"
+#include "libs/identity/identity.hpp"
+#include "services/notification/src/domain/notice.hpp"
+#include "services/notification/src/store/inbox_cache.hpp"
+#include "services/notification/src/store/inbox_store.hpp"
+#include "services/notification/src/store/user_directory.hpp"
+
+// The notification service's HTTP surface: each user's own inbox, and admin notices.
+namespace mp::notification::api {
+
+// An inbox item: {id, customer_id, provider_id, order_id, message, created_at, is_read}; the key of the
+// other inbox is present and null.
+nlohmann::json ItemJson(const domain::Notification& notification);
+
+class InboxApi {
+ public:
+  InboxApi(http::App& app, store::InboxStore& store, store::InboxCache& cache, store::UserDirectory& users,
+           const identity::Authenticator& authn);
+
+  // Adds every route to the app's router (the route table below is the service's public surface).
+  void Register();
+
+ private:
+  using Awaitable = boost::asio::awaitable<http::Response>;
+
+  Awaitable List(http::Context& context, domain::Inbox inbox);
+  Awaitable UnreadCount(http::Context& context, domain::Inbox inbox);
+  Awaitable MarkRead(http::Context& context, domain::Inbox inbox);
+  Awaitable MarkAllRead(http::Context& context, domain::Inbox inbox);
+  Awaitable SendNotice(http::Context& context, domain::Inbox inbox);
+
+  // The cached unread count, or MongoDB's (then cached).
+  boost::asio::awaitable<std::int64_t> Unread(domain::Inbox inbox, std::int64_t user_id);
+
+  http::App& app_;
+  store::InboxStore& store_;
+  store::InboxCache& cache_;
+  store::UserDirectory& users_;
+  const identity::Authenticator& authn_;
+};
+
+}  // namespace mp::notification::api

@@ -1,0 +1,60 @@
+#include "services/notification/src/events/event_handler.hpp"
+
+#include <vector>
+
+#include "libs/core/log.hpp"
+#include "libs/core/time.hpp"
+#include "libs/mongo/error.hpp"
+
+namespace mp::notification::events {
+
+bus::QueueSpec NotificationQueue(const QueueNames& names) {
+  bus::QueueSpec spec;
+  spec.queue = names.queue;
+  spec.bindings = {{names.order_exchange, "order.*"},
+                   {names.payment_exchange, "payment.*"},
+                   {names.payment_exchange, "refund.*"},
+                   {names.review_exchange, "review.*"}};
+  spec.prefetch = 16;
+  spec.max_attempts = 5;
+  return spec;
+}
+
+EventHandler::EventHandler(store::InboxStore& store, store::InboxCache& cache)
+    : store_(store), cache_(cache) {}
+
+void EventHandler::Handle(const bus::Event& event) {
+  std::optional<std::vector<domain::Notice>> notices;
+  try {
+    notices = domain::NoticesForEvent(event.routing_key, event.body);
+  } catch (const domain::UnmappableEvent& error) {
+    throw bus::Poison(error.what());  // retrying cannot fix a payload
+  }
+  if (!notices) {
+    ++events_ignored_;
+    log::Debug("event ignored: no inbox handles it",
+               {{"event_id", event.event_id}, {"event_type", event.routing_key}});
+    return;
+  }
+  const auto now = time::Now();
+  std::vector<domain::Notification> added;
+  try {
+    for (const auto& notice : *notices) {
+      if (auto stored = store_.Add(notice, event.event_id, event.routing_key, now)) {
+        added.push_back(std::move(*stored));
+        ++notices_added_;
+      } else {
+        ++duplicates_skipped_;  // this event was applied to this inbox before
+      }
+    }
+  } catch (const mongo::Error& error) {
+    cache_.PostAdded(std::move(added));
+    if (error.unavailable()) throw bus::RetryLater(error.what());
+    throw;
+  }
+  cache_.PostAdded(std::move(added));
+  log::Debug("event applied",
+             {{"event_id", event.event_id}, {"event_type", event.routing_key}, {"notices", notices->size()}});
+}
+
+}  // namespace mp::notification::events

@@ -1,0 +1,433 @@
+// The HTTP surface over loopback, wired as main() wires it, against real FerretDB/MongoDB and Redis; auth's
+// admin user lookup is a fake upstream (a small http::App) whose answers the test chooses.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/beast/http/field.hpp>
+#include <gtest/gtest.h>
+
+#include "libs/http/app.hpp"
+#include "libs/http/client.hpp"
+#include "libs/http/envelope.hpp"
+#include "libs/identity/identity.hpp"
+#include "libs/security/jwt.hpp"
+#include "services/notification/src/api/inbox_api.hpp"
+#include "services/notification/tests/notification_test_support.hpp"
+
+namespace mp::notification::api {
+namespace {
+
+namespace asio = boost::asio;
+using domain::Inbox;
+using http::Verb;
+using Json = nlohmann::json;
+
+constexpr std::string_view kSecret = "notification-api-test-secret-0123456789";
+
+http::AppOptions TestAppOptions(std::string name) {
+  http::AppOptions options;
+  options.service = std::move(name);
+  options.server.port = 0;
+  options.server.io_threads = 2;
+  options.blocking_threads = 2;
+  options.access_log = false;
+  return options;
+}
+
+// auth's GET /api/v1/admin/users/{id}: answers from `roles` (404 when absent), remembers what it was sent.
+class FakeAuth {
+ public:
+  FakeAuth() : app_(TestAppOptions("fake-auth")) {
+    app_.router().Add(
+        Verb::get, "/api/v1/admin/users/{user_id:int}",
+        [this](http::Context& c) -> asio::awaitable<http::Response> {
+          auto id = c.IntParam("user_id");
+          std::lock_guard lock(mutex_);
+          last_authorization_ = std::string(c.request()[boost::beast::http::field::authorization]);
+          last_request_id_ = c.request_id;
+          auto it = roles_.find(id);
+          if (it == roles_.end()) throw ApiError::NotFound("User not found", "user_not_found");
+          co_return http::Ok(
+              {{"user_id", id}, {"username", "u"}, {"email", "u@example.com"}, {"role_id", it->second}});
+        });
+    port_ = app_.Start();
+  }
+  ~FakeAuth() { app_.Stop(); }
+
+  http::Upstream upstream() const { return {"auth", "127.0.0.1", port_}; }
+  void SetRole(std::int64_t user_id, int role) {
+    std::lock_guard lock(mutex_);
+    roles_[user_id] = role;
+  }
+  std::string last_authorization() {
+    std::lock_guard lock(mutex_);
+    return last_authorization_;
+  }
+  std::string last_request_id() {
+    std::lock_guard lock(mutex_);
+    return last_request_id_;
+  }
+
+ private:
+  http::App app_;
+  std::uint16_t port_ = 0;
+  std::mutex mutex_;
+  std::map<std::int64_t, int> roles_;
+  std::string last_authorization_;
+  std::string last_request_id_;
+};
+
+// The service as main() assembles it (without the consumer), listening on a free port.
+class NotificationService {
+ public:
+  NotificationService(mongo::Options mongo, cache::RedisOptions redis, http::Upstream auth)
+      : database_(std::move(mongo)),
+        store_(database_),
+        jwt_(kSecret),
+        app_(TestAppOptions("notification")),
+        redis_(app_.io(), std::move(redis)),
+        authn_(jwt_, nullptr),
+        client_(app_.io().get_executor(), ClientOptions()),
+        users_(client_, std::move(auth)),
+        cache_(&redis_, app_.io().get_executor()),
+        api_(app_, store_, cache_, users_, authn_) {
+    api_.Register();
+    app_.AddErrorTranslator(mongo::ToApiError);
+    port_ = app_.Start();
+  }
+  ~NotificationService() { app_.Stop(); }
+
+  static http::ClientOptions ClientOptions() {
+    http::ClientOptions options;
+    options.connect_timeout = std::chrono::milliseconds(300);
+    options.request_timeout = std::chrono::milliseconds(1000);
+    return options;
+  }
+
+  std::uint16_t port() const { return port_; }
+  mongo::Database& database() { return database_; }
+  store::InboxStore& store() { return store_; }
+
+ private:
+  mongo::Database database_;
+  store::InboxStore store_;
+  security::JwtCodec jwt_;
+  http::App app_;
+  cache::Redis redis_;
+  identity::Authenticator authn_;
+  http::HttpClient client_;
+  store::UserDirectory users_;
+  store::InboxCache cache_;
+  InboxApi api_;
+  std::uint16_t port_ = 0;
+};
+
+struct Answer {
+  unsigned status = 0;
+  Json body;
+  http::Response raw;
+};
+
+// A client on a thread of its own.
+class Client {
+ public:
+  Client() : http_(io_.io().get_executor(), http::ClientOptions{}) {}
+
+  Answer Call(std::uint16_t port, Verb method, const std::string& target, const std::string& token,
+              std::optional<Json> body = std::nullopt, const std::string& request_id = {}) {
+    http::Request request{method, target, 11};
+    if (!token.empty()) request.set(boost::beast::http::field::authorization, "Bearer " + token);
+    if (!request_id.empty()) request.set("X-Request-ID", request_id);
+    if (body) {
+      request.set(boost::beast::http::field::content_type, "application/json");
+      request.body() = body->dump();
+    }
+    http::Upstream upstream{"notification", "127.0.0.1", port};
+    auto response = io_.Run(http_.Send(upstream, std::move(request)));
+    Answer answer;
+    answer.status = response.result_int();
+    answer.body = Json::parse(response.body(), nullptr, false);
+    answer.raw = std::move(response);
+    return answer;
+  }
+
+ private:
+  test::IoThread io_;
+  http::HttpClient http_;
+};
+
+std::string Token(std::int64_t user_id, int role) {
+  static const security::JwtCodec codec(kSecret);
+  security::Claims claims;
+  claims.user_id = user_id;
+  claims.role = role;
+  claims.issued_at = time::ToUnixSeconds(time::Now());
+  claims.expires_at = claims.issued_at + 600;
+  return codec.Issue(claims);
+}
+
+class NotificationApiTest : public ::testing::Test {
+ protected:
+  NotificationApiTest()
+      : service_(mongo::test::TestDatabaseOptions("notification_api_test"), test::TestRedisOptions(),
+                 auth_.upstream()) {
+    service_.store().EnsureIndexes();
+  }
+  ~NotificationApiTest() override {
+    try {
+      service_.database().Drop();
+    } catch (const std::exception&) {
+      // Best effort clean-up.
+    }
+  }
+
+  Answer Get(const std::string& target, const std::string& token) {
+    return client_.Call(service_.port(), Verb::get, target, token);
+  }
+  Answer Put(const std::string& target, const std::string& token) {
+    return client_.Call(service_.port(), Verb::put, target, token);
+  }
+  Answer Post(const std::string& target, const std::string& token, Json body,
+              const std::string& request_id = {}) {
+    return client_.Call(service_.port(), Verb::post, target, token, std::move(body), request_id);
+  }
+
+  domain::Notification Seed(Inbox inbox, std::int64_t user, std::int64_t order, time::TimePoint at) {
+    auto stored = service_.store().Add({inbox, user, order, "About order " + std::to_string(order)},
+                                       "seed-" + std::to_string(order), "order.created", at);
+    return *stored;
+  }
+
+  FakeAuth auth_;
+  NotificationService service_;
+  Client client_;
+  const std::int64_t customer_ = test::RandomId();
+  const std::int64_t provider_ = test::RandomId() + 1;
+  const std::int64_t admin_ = test::RandomId() + 2;
+};
+
+TEST_F(NotificationApiTest, ListsTheCallersInboxNewestFirstWithTotals) {
+  const auto base = time::FromUnixSeconds(1'761'382'800);
+  for (int i = 1; i <= 5; ++i) Seed(Inbox::kCustomer, customer_, i, base + std::chrono::seconds(i));
+  Seed(Inbox::kCustomer, customer_ + 100, 99, base);  // someone else's
+  const auto token = Token(customer_, identity::kCustomer);
+
+  auto page = Get("/api/v1/customer/inbox?limit=2&offset=1", token);
+  ASSERT_EQ(page.status, 200u) << page.body.dump();
+  EXPECT_EQ(page.body["success"], true);
+  EXPECT_EQ(page.body["message"], "Success");
+  const auto& data = page.body["data"];
+  EXPECT_EQ(data["total"], 5);
+  EXPECT_EQ(data["unread"], 5);
+  ASSERT_EQ(data["items"].size(), 2u);
+  EXPECT_EQ(data["items"][0]["order_id"], 4);
+  EXPECT_EQ(data["items"][1]["order_id"], 3);
+  EXPECT_EQ(data["items"][0]["customer_id"], customer_);
+  EXPECT_TRUE(data["items"][0]["provider_id"].is_null());
+  EXPECT_EQ(data["items"][0]["created_at"], "2025-10-25T09:00:04Z");
+  EXPECT_EQ(data["items"][0]["is_read"], false);
+  EXPECT_EQ(data["items"][0]["id"].get<std::string>().size(), 24u);
+  EXPECT_EQ(page.raw["X-Total-Count"], "5");
+
+  auto all = Get("/api/v1/customer/inbox", token);
+  EXPECT_EQ(all.body["data"]["items"].size(), 5u);
+  auto empty = Get("/api/v1/provider/inbox", Token(provider_, identity::kProvider));
+  ASSERT_EQ(empty.status, 200u);
+  EXPECT_EQ(empty.body["data"], Json::parse(R"({"items": [], "total": 0, "unread": 0})"));
+}
+
+TEST_F(NotificationApiTest, RolesAndBadInputAreClear4xx) {
+  const auto token = Token(customer_, identity::kCustomer);
+  EXPECT_EQ(Get("/api/v1/customer/inbox", "").status, 401u);
+  EXPECT_EQ(Get("/api/v1/customer/inbox", "not-a-token").status, 401u);
+  EXPECT_EQ(Get("/api/v1/provider/inbox", token).status, 403u);
+  EXPECT_EQ(Get("/api/v1/customer/inbox", Token(admin_, identity::kAdmin)).status, 403u);
+  EXPECT_EQ(Get("/api/v1/customer/inbox?limit=0", token).status, 422u);
+  EXPECT_EQ(Get("/api/v1/customer/inbox?limit=201", token).status, 422u);
+  EXPECT_EQ(Get("/api/v1/customer/inbox?offset=-1", token).status, 422u);
+  EXPECT_EQ(Get("/api/v1/customer/inbox?limit=abc", token).status, 422u);
+
+  auto malformed = Put("/api/v1/customer/inbox/not-an-id/read", token);
+  EXPECT_EQ(malformed.status, 422u);
+  EXPECT_EQ(malformed.body["details"][0]["field"], "notification_id");
+  EXPECT_EQ(Put("/api/v1/customer/inbox/" + std::string(24, 'z') + "/read", token).status, 422u);
+  EXPECT_EQ(Put("/api/v1/customer/inbox/%7B%22%24ne%22%3Anull%7D/read", token).status, 422u);
+  auto unknown = Put("/api/v1/customer/inbox/" + mongo::ObjectId::Generate().ToString() + "/read", token);
+  EXPECT_EQ(unknown.status, 404u);
+  EXPECT_EQ(unknown.body["error"], "Notification not found");
+  EXPECT_EQ(unknown.body["code"], "notification_not_found");
+  EXPECT_EQ(Get("/api/v1/customer/inbox/read-all", token).status, 405u);
+  EXPECT_EQ(client_.Call(service_.port(), Verb::post, "/api/v1/customer/inbox/unread-count", token).status,
+            405u);
+}
+
+TEST_F(NotificationApiTest, MarkReadReadAllAndUnreadCountsStayConsistent) {
+  const auto now = time::Now();
+  auto first = Seed(Inbox::kProvider, provider_, 1, now);
+  Seed(Inbox::kProvider, provider_, 2, now);
+  Seed(Inbox::kProvider, provider_, 3, now);
+  auto theirs = Seed(Inbox::kProvider, provider_ + 100, 4, now);
+  const auto token = Token(provider_, identity::kProvider);
+
+  auto count = Get("/api/v1/provider/inbox/unread-count", token);
+  ASSERT_EQ(count.status, 200u) << count.body.dump();
+  EXPECT_EQ(count.body["data"], Json({{"unread", 3}}));
+  EXPECT_EQ(Get("/api/v1/provider/inbox/unread-count", token).body["data"]["unread"],
+            3);  // now from the cache
+
+  auto read = Put("/api/v1/provider/inbox/" + first.id + "/read", token);
+  ASSERT_EQ(read.status, 200u) << read.body.dump();
+  EXPECT_EQ(read.body["message"], "Notification marked as read");
+  EXPECT_EQ(read.body["data"]["id"], first.id);
+  EXPECT_EQ(read.body["data"]["is_read"], true);
+  EXPECT_EQ(read.body["data"]["provider_id"], provider_);
+  EXPECT_TRUE(read.body["data"]["customer_id"].is_null());
+  EXPECT_EQ(Get("/api/v1/provider/inbox/unread-count", token).body["data"]["unread"], 2);  // cache dropped
+  EXPECT_EQ(Put("/api/v1/provider/inbox/" + first.id + "/read", token).status, 200u);      // idempotent
+
+  // Someone else's entry: as if it did not exist.
+  auto foreign = Put("/api/v1/provider/inbox/" + theirs.id + "/read", token);
+  EXPECT_EQ(foreign.status, 404u);
+  EXPECT_EQ(Put("/api/v1/customer/inbox/" + first.id + "/read", Token(provider_, identity::kCustomer)).status,
+            404u);
+
+  auto all = Put("/api/v1/provider/inbox/read-all", token);
+  ASSERT_EQ(all.status, 200u);
+  EXPECT_EQ(all.body["message"], "All notifications marked as read");
+  EXPECT_EQ(all.body["data"], Json({{"updated", 2}}));
+  EXPECT_EQ(Get("/api/v1/provider/inbox/unread-count", token).body["data"]["unread"], 0);
+  EXPECT_EQ(Get("/api/v1/provider/inbox", token).body["data"]["unread"], 0);
+  EXPECT_EQ(Put("/api/v1/provider/inbox/read-all", token).body["data"]["updated"], 0);
+  EXPECT_EQ(service_.store().CountUnread(Inbox::kProvider, provider_ + 100), 1);
+}
+
+TEST_F(NotificationApiTest, AdminNoticeReachesAnExistingUserOfTheRightRole) {
+  auth_.SetRole(customer_, identity::kCustomer);
+  const auto admin = Token(admin_, identity::kAdmin);
+  auto sent = Post("/api/v1/admin/notifications/customer/" + std::to_string(customer_), admin,
+                   {{"message", "  Your account was verified.\n"}}, "req-notice-1");
+  ASSERT_EQ(sent.status, 200u) << sent.body.dump();
+  EXPECT_EQ(sent.body["message"], "Notification sent to customer");
+  EXPECT_EQ(sent.body["data"],
+            Json({{"user_id", customer_}, {"message", "Notification sent successfully to customer"}}));
+  // auth was asked with the admin's own token and the request id.
+  EXPECT_EQ(auth_.last_authorization(), "Bearer " + admin);
+  EXPECT_EQ(auth_.last_request_id(), "req-notice-1");
+
+  auto inbox = Get("/api/v1/customer/inbox", Token(customer_, identity::kCustomer));
+  ASSERT_EQ(inbox.body["data"]["items"].size(), 1u);
+  const auto& item = inbox.body["data"]["items"][0];
+  EXPECT_EQ(item["message"], "Your account was verified.");
+  EXPECT_TRUE(item["order_id"].is_null());
+  EXPECT_EQ(item["customer_id"], customer_);
+
+  // Twice: two notices (each admin notice is its own event).
+  Post("/api/v1/admin/notifications/customer/" + std::to_string(customer_), admin, {{"message", "Again"}});
+  EXPECT_EQ(Get("/api/v1/customer/inbox/unread-count", Token(customer_, identity::kCustomer))
+                .body["data"]["unread"],
+            2);
+
+  auth_.SetRole(provider_, identity::kProvider);
+  auto provider =
+      Post("/api/v1/admin/notifications/provider/" + std::to_string(provider_), admin, {{"message", "Hi"}});
+  ASSERT_EQ(provider.status, 200u);
+  EXPECT_EQ(provider.body["message"], "Notification sent to provider");
+  EXPECT_EQ(provider.body["data"]["message"], "Notification sent successfully to provider");
+}
+
+TEST_F(NotificationApiTest, AdminNoticeRefusesWrongTargetsAndBadMessages) {
+  auth_.SetRole(customer_, identity::kCustomer);
+  auth_.SetRole(provider_, identity::kProvider);
+  const auto admin = Token(admin_, identity::kAdmin);
+  const std::string to_customer = "/api/v1/admin/notifications/customer/";
+
+  auto missing = Post(to_customer + std::to_string(customer_ + 555), admin, {{"message", "Hi"}});
+  EXPECT_EQ(missing.status, 404u);
+  EXPECT_EQ(missing.body["error"], "User not found");
+  EXPECT_EQ(missing.body["code"], "user_not_found");
+
+  auto wrong_role = Post(to_customer + std::to_string(provider_), admin, {{"message", "Hi"}});
+  EXPECT_EQ(wrong_role.status, 422u);
+  EXPECT_EQ(wrong_role.body["details"], Json::parse(R"([{"field": "user_id", "problem": "user )" +
+                                                    std::to_string(provider_) + R"( is not a customer"}])"));
+
+  for (const Json& body :
+       {Json::object(), Json({{"message", nullptr}}), Json({{"message", 5}}), Json({{"message", ""}}),
+        Json({{"message", " \n\t "}}), Json({{"message", std::string(2001, 'x')}})}) {
+    auto bad = Post(to_customer + std::to_string(customer_), admin, body);
+    EXPECT_EQ(bad.status, 422u) << body.dump();
+    EXPECT_EQ(bad.body["details"][0]["field"], "message") << bad.body.dump();
+  }
+  EXPECT_EQ(
+      Post(to_customer + std::to_string(customer_), admin, {{"message", std::string(2000, 'x')}}).status,
+      200u);
+  EXPECT_EQ(client_.Call(service_.port(), Verb::post, to_customer + std::to_string(customer_), admin).status,
+            400u);
+  EXPECT_EQ(Post(to_customer + "abc", admin, {{"message", "Hi"}}).status, 422u);
+  EXPECT_EQ(Post(to_customer + std::to_string(customer_), Token(customer_, identity::kCustomer),
+                 {{"message", "Hi"}})
+                .status,
+            403u);
+  EXPECT_EQ(service_.store().List(Inbox::kCustomer, customer_, 50, 0).total, 1);
+}
+
+TEST(NotificationApiOutageTest, AuthDownIsA503) {
+  // Nothing listens on port 1.
+  NotificationService service(mongo::test::TestDatabaseOptions("notification_api_test"),
+                              test::TestRedisOptions(), http::Upstream{"auth", "127.0.0.1", 1});
+  Client client;
+  auto answer = client.Call(service.port(), Verb::post, "/api/v1/admin/notifications/customer/5",
+                            Token(1, identity::kAdmin), Json{{"message", "Hi"}});
+  EXPECT_EQ(answer.status, 503u);
+  EXPECT_EQ(answer.body["code"], "auth_unavailable");
+}
+
+TEST(NotificationApiOutageTest, MongoDownIsA503) {
+  FakeAuth auth;
+  NotificationService service(test::UnreachableMongo(), test::TestRedisOptions(), auth.upstream());
+  Client client;
+  auto token = Token(7, identity::kCustomer);
+  for (auto [method, target] : {std::pair{Verb::get, "/api/v1/customer/inbox"},
+                                std::pair{Verb::get, "/api/v1/customer/inbox/unread-count"},
+                                std::pair{Verb::put, "/api/v1/customer/inbox/read-all"}}) {
+    auto answer = client.Call(service.port(), method, target, token);
+    EXPECT_EQ(answer.status, 503u) << target;
+    EXPECT_EQ(answer.body["code"], "store_unavailable") << target;
+  }
+}
+
+TEST(NotificationApiOutageTest, RedisDownNeverFailsARequest) {
+  FakeAuth auth;
+  cache::RedisOptions no_redis;
+  no_redis.port = 1;  // nothing listens there
+  NotificationService service(mongo::test::TestDatabaseOptions("notification_api_test"), no_redis,
+                              auth.upstream());
+  const std::int64_t customer = test::RandomId();
+  auth.SetRole(customer, identity::kCustomer);
+  Client client;
+  auto token = Token(customer, identity::kCustomer);
+  auto sent = client.Call(service.port(), Verb::post,
+                          "/api/v1/admin/notifications/customer/" + std::to_string(customer),
+                          Token(1, identity::kAdmin), Json{{"message", "Hi"}});
+  EXPECT_EQ(sent.status, 200u) << sent.body.dump();
+  auto list = client.Call(service.port(), Verb::get, "/api/v1/customer/inbox", token);
+  EXPECT_EQ(list.status, 200u);
+  EXPECT_EQ(list.body["data"]["unread"], 1);
+  auto id = list.body["data"]["items"][0]["id"].get<std::string>();
+  EXPECT_EQ(client.Call(service.port(), Verb::put, "/api/v1/customer/inbox/" + id + "/read", token).status,
+            200u);
+  EXPECT_EQ(client.Call(service.port(), Verb::get, "/api/v1/customer/inbox/unread-count", token)
+                .body["data"]["unread"],
+            0);
+  try {
+    service.database().Drop();
+  } catch (const std::exception&) {
+  }
+}
+
+}  // namespace
+}  // namespace mp::notification::api

@@ -1,0 +1,316 @@
+// The event consumer wired as the service wires it, against real RabbitMQ, FerretDB/MongoDB and Redis. Each
+// run uses exchanges, a queue and a database of its own, so runs never see each other's events (nor a
+// running notification service's).
+#include <amqp.h>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "libs/bus/consumer.hpp"
+#include "libs/bus/publisher.hpp"
+#include "libs/bus/tests/bus_test_support.hpp"
+#include "services/notification/src/events/event_handler.hpp"
+#include "services/notification/tests/notification_test_support.hpp"
+
+namespace mp::notification::events {
+namespace {
+
+using domain::Inbox;
+using Json = nlohmann::json;
+
+// One replica's consumer: its own handler, store and cache objects on the shared database and Redis.
+struct Replica {
+  Replica(mongo::Database& database, cache::Redis& redis, boost::asio::io_context& io,
+          const bus::AmqpOptions& amqp, bus::QueueSpec spec)
+      : store(database),
+        cache(&redis, io.get_executor()),
+        handler(store, cache),
+        consumer(amqp, std::move(spec), [this](const bus::Event& event) { handler.Handle(event); }) {}
+
+  store::InboxStore store;
+  store::InboxCache cache;
+  EventHandler handler;
+  bus::Consumer consumer;
+};
+
+class NotificationConsumerTest : public ::testing::Test {
+ protected:
+  NotificationConsumerTest()
+      : amqp_(bus::test::TestAmqpOptions()),
+        suffix_(bus::test::UniqueSuffix()),
+        redis_(io_.io(), test::TestRedisOptions()),
+        store_(db_.get()) {
+    names_.queue = "notification.test." + suffix_;
+    names_.order_exchange = "test_" + suffix_ + "_order_events";
+    names_.payment_exchange = "test_" + suffix_ + "_payment_events";
+    names_.review_exchange = "test_" + suffix_ + "_review_events";
+    store_.EnsureIndexes();
+  }
+
+  ~NotificationConsumerTest() override {
+    replicas_.clear();  // stops the consumers
+    std::vector<std::string> keys;
+    for (auto order : orders_) keys.push_back(store::OrderKey(order));
+    for (auto user : users_) {
+      keys.push_back(store::UnreadKey(Inbox::kCustomer, user));
+      keys.push_back(store::UnreadKey(Inbox::kProvider, user));
+    }
+    if (!keys.empty()) {
+      keys.insert(keys.begin(), "DEL");
+      try {
+        io_.Run(redis_.Command(std::move(keys)));
+      } catch (const std::exception&) {
+        // Best effort clean-up.
+      }
+    }
+    io_.Finish();
+    bus::test::TestQueue(amqp_, names_.queue).Delete();
+    bus::test::TestQueue(amqp_, names_.queue + ".dead").Delete();
+    try {
+      bus::AmqpConnection connection(amqp_, 0);
+      for (const auto& exchange : {names_.order_exchange, names_.payment_exchange, names_.review_exchange}) {
+        amqp_exchange_delete(connection.get(), 1, bus::Bytes(exchange), 0);
+        connection.Check("exchange.delete");
+      }
+    } catch (const std::exception&) {
+      // Best effort clean-up.
+    }
+  }
+
+  Replica& StartReplica(std::uint16_t prefetch = 16) {
+    auto spec = NotificationQueue(names_);
+    spec.prefetch = prefetch;
+    replicas_.push_back(std::make_unique<Replica>(db_.get(), redis_, io_.io(), amqp_, spec));
+    auto& replica = *replicas_.back();
+    replica.consumer.Start();
+    EXPECT_TRUE(test::WaitUntil([&] { return replica.consumer.connected(); }));
+    return replica;
+  }
+
+  std::string ExchangeFor(const std::string& routing_key) {
+    if (routing_key.rfind("order.", 0) == 0) return names_.order_exchange;
+    if (routing_key.rfind("review.", 0) == 0) return names_.review_exchange;
+    return names_.payment_exchange;
+  }
+
+  // An event as the producers publish it; `fields` may carry order_id etc.
+  bus::Event MakeEvent(const std::string& routing_key, Json fields) {
+    if (fields.contains("order_id") && fields["order_id"].is_number_integer()) {
+      orders_.insert(fields["order_id"].get<std::int64_t>());
+    }
+    for (const char* user : {"customer_id", "provider_id"}) {
+      if (fields.contains(user) && fields[user].is_number_integer()) {
+        users_.insert(fields[user].get<std::int64_t>());
+      }
+    }
+    return bus::MakeEvent(ExchangeFor(routing_key), routing_key, std::move(fields));
+  }
+
+  void Publish(const std::vector<bus::Event>& events) {
+    std::vector<bus::OutgoingMessage> messages;
+    for (const auto& event : events) {
+      messages.push_back(bus::OutgoingMessage{.exchange = event.exchange,
+                                              .routing_key = event.routing_key,
+                                              .message_id = event.event_id,
+                                              .type = event.routing_key,
+                                              .body = event.body.dump()});
+    }
+    bus::ConfirmPublisher publisher(amqp_);
+    for (auto outcome : publisher.Publish(messages)) ASSERT_EQ(outcome, bus::PublishOutcome::kConfirmed);
+  }
+
+  std::uint64_t HandledTotal() {
+    std::uint64_t total = 0;
+    for (const auto& replica : replicas_) total += replica->consumer.handled_total();
+    return total;
+  }
+
+  std::multiset<std::string> Messages(Inbox inbox, std::int64_t user) {
+    std::multiset<std::string> messages;
+    for (const auto& item : store_.List(inbox, user, 200, 0).items) messages.insert(item.message);
+    return messages;
+  }
+
+  std::int64_t EntriesAbout(Inbox inbox, std::int64_t user, std::int64_t order) {
+    std::int64_t n = 0;
+    for (const auto& item : store_.List(inbox, user, 200, 0).items) n += item.order_id == order ? 1 : 0;
+    return n;
+  }
+
+  bus::AmqpOptions amqp_;
+  std::string suffix_;
+  QueueNames names_;
+  test::TestDatabase db_;
+  test::IoThread io_;
+  cache::Redis redis_;
+  store::InboxStore store_;
+  std::vector<std::unique_ptr<Replica>> replicas_;
+  std::set<std::int64_t> orders_;
+  std::set<std::int64_t> users_;
+};
+
+TEST_F(NotificationConsumerTest, EveryEventTypeBecomesItsNoticesExactlyOnce) {
+  auto& replica = StartReplica();
+  const std::int64_t c = test::RandomId(), p = test::RandomId() + 1, o = test::RandomId();
+  auto ids = [&](Json extra) {
+    Json fields = {{"order_id", o}, {"customer_id", c}};
+    if (extra.is_object()) fields.update(extra);  // ids({}) passes null
+    return fields;
+  };
+  std::vector<bus::Event> events = {
+      MakeEvent("order.created", ids({{"title", "Fix sink"}, {"price", 200.0}, {"location", "NORTH"}})),
+      MakeEvent("order.approved", ids({})),
+      MakeEvent("order.rejected", ids({{"reject_reason", "Duplicate"}})),
+      MakeEvent("order.accepted", ids({{"provider_id", p}})),
+      MakeEvent("order.status_changed",
+                ids({{"provider_id", p}, {"old_status", "accepted"}, {"new_status", "in_progress"}})),
+      MakeEvent("order.cancelled", ids({{"provider_id", nullptr}})),
+      MakeEvent("order.deleted", ids({{"provider_id", p}})),
+      MakeEvent("payment.initiated", ids({{"payment_id", 1}, {"amount", 200.0}})),
+      MakeEvent("payment.completed", ids({{"payment_id", 1}, {"provider_id", p}, {"amount", 200.0}})),
+      MakeEvent("payment.failed", ids({{"payment_id", 2}, {"reason", "declined"}})),
+      MakeEvent("refund.processed", ids({{"refund_id", 1},
+                                         {"provider_id", p},
+                                         {"amount", 200.0},
+                                         {"status", "completed"},
+                                         {"reason", "x"}})),
+      MakeEvent("refund.processed", ids({{"refund_id", 2},
+                                         {"provider_id", p},
+                                         {"amount", 200.0},
+                                         {"status", "rejected"},
+                                         {"reason", "late"}})),
+      MakeEvent("review.created",
+                ids({{"review_id", std::to_string(o)}, {"provider_id", p}, {"stars", 5}, {"content", ""}})),
+      MakeEvent("order.exploded", ids({})),  // bound by order.* but unknown: acknowledged, ignored
+  };
+  Publish(events);
+  ASSERT_TRUE(test::WaitUntil([&] { return replica.consumer.handled_total() == events.size(); }))
+      << replica.consumer.handled_total() << " of " << events.size();
+
+  const std::string n = std::to_string(o);
+  EXPECT_EQ(
+      Messages(Inbox::kCustomer, c),
+      (std::multiset<std::string>{
+          "You have successfully published the order: " + n + ".",
+          "Your order " + n + " has been approved by admin. It is now available for providers to accept.",
+          "Your order " + n + " has been rejected by admin. Reason: Duplicate",
+          "Your order: " + n + " has been accepted by provider: " + std::to_string(p) + ".",
+          "Order " + n + " status updated to in_progress.",
+          "You have successfully cancelled the order: " + n + ".",
+          "Payment for order " + n + " completed successfully.",
+          "Payment for order " + n + " failed. Please try again.",
+          "Refund for order " + n + " completed.",
+          "Refund for order " + n + " was rejected: late.",
+          "You have successfully reviewed order " + n + ".",
+      }));
+  EXPECT_EQ(Messages(Inbox::kProvider, p), (std::multiset<std::string>{
+                                               "You have successfully accepted the order: " + n + ".",
+                                               "Order " + n + " status updated to in_progress.",
+                                               "Payment for order " + n + " received.",
+                                               "Refund for order " + n + " completed.",
+                                               "Customer has reviewed your order " + n + " with 5 stars.",
+                                           }));
+  EXPECT_EQ(replica.handler.notices_added(), 16u);
+  EXPECT_EQ(replica.handler.events_ignored(), 1u);
+  EXPECT_EQ(replica.consumer.dead_lettered_total(), 0u);
+
+  // The order's latest notice is cached for a day.
+  ASSERT_TRUE(test::WaitUntil([&] {
+    return io_.Run(redis_.Command("GET", store::OrderKey(o))).type == cache::Reply::Type::kString;
+  }));
+  auto latest = Json::parse(io_.Run(redis_.Command("GET", store::OrderKey(o))).str);
+  EXPECT_EQ(latest["order_id"], o);
+  auto ttl = io_.Run(redis_.Command("TTL", store::OrderKey(o))).integer;
+  EXPECT_GT(ttl, 23 * 3600);
+  EXPECT_LE(ttl, 24 * 3600);
+}
+
+TEST_F(NotificationConsumerTest, RedeliveredEventChangesNothing) {
+  auto& replica = StartReplica();
+  const std::int64_t c = test::RandomId(), p = test::RandomId() + 1, o = test::RandomId();
+  auto event = MakeEvent("order.accepted", {{"order_id", o}, {"customer_id", c}, {"provider_id", p}});
+  Publish({event, event, event});  // the same event_id three times (relay re-publish, redelivery)
+  ASSERT_TRUE(test::WaitUntil([&] { return replica.consumer.handled_total() == 3; }));
+  EXPECT_EQ(EntriesAbout(Inbox::kCustomer, c, o), 1);
+  EXPECT_EQ(EntriesAbout(Inbox::kProvider, p, o), 1);
+  EXPECT_EQ(replica.handler.notices_added(), 2u);
+  EXPECT_EQ(replica.handler.duplicates_skipped(), 4u);
+}
+
+TEST_F(NotificationConsumerTest, TwoReplicasOnOneQueueStillApplyEachEventOnce) {
+  auto& first = StartReplica(/*prefetch=*/1);
+  auto& second = StartReplica(/*prefetch=*/1);
+  const std::int64_t c = test::RandomId();
+  std::vector<bus::Event> events;
+  std::vector<std::int64_t> orders;
+  for (int i = 0; i < 15; ++i) {
+    orders.push_back(test::RandomId());
+    events.push_back(MakeEvent("order.created", {{"order_id", orders.back()}, {"customer_id", c}}));
+  }
+  // Every event twice, interleaved, so the copies may go to different replicas.
+  std::vector<bus::Event> twice = events;
+  twice.insert(twice.end(), events.begin(), events.end());
+  Publish(twice);
+  ASSERT_TRUE(test::WaitUntil([&] { return HandledTotal() == twice.size(); })) << HandledTotal();
+  EXPECT_GT(first.consumer.handled_total(), 0u);
+  EXPECT_GT(second.consumer.handled_total(), 0u);
+  EXPECT_EQ(store_.List(Inbox::kCustomer, c, 200, 0).total, static_cast<std::int64_t>(events.size()));
+  for (auto order : orders) EXPECT_EQ(EntriesAbout(Inbox::kCustomer, c, order), 1) << order;
+  EXPECT_EQ(first.handler.notices_added() + second.handler.notices_added(), events.size());
+  EXPECT_EQ(first.handler.duplicates_skipped() + second.handler.duplicates_skipped(), events.size());
+}
+
+TEST_F(NotificationConsumerTest, PoisonEventEndsInTheDeadLetterQueue) {
+  auto& replica = StartReplica();
+  const std::int64_t c = test::RandomId(), o = test::RandomId();
+  // order.accepted without provider_id cannot make its texts; the next event still goes through.
+  auto poison = MakeEvent("order.accepted", {{"order_id", o}, {"customer_id", c}});
+  auto fine = MakeEvent("order.created", {{"order_id", o + 1}, {"customer_id", c}});
+  Publish({poison, fine});
+  ASSERT_TRUE(test::WaitUntil([&] { return replica.consumer.dead_lettered_total() == 1; }));
+  ASSERT_TRUE(test::WaitUntil([&] { return replica.consumer.handled_total() == 1; }));
+  bus::test::TestQueue dead(amqp_, names_.queue + ".dead");
+  ASSERT_TRUE(test::WaitUntil([&] { return dead.MessageCount() == 1; }));
+  auto message = dead.Get();
+  ASSERT_TRUE(message);
+  EXPECT_EQ(message->message_id, poison.event_id);
+  EXPECT_EQ(replica.consumer.failed_total(), 1u);  // dead-lettered at once, not retried
+  EXPECT_EQ(EntriesAbout(Inbox::kCustomer, c, o), 0);
+  EXPECT_EQ(EntriesAbout(Inbox::kCustomer, c, o + 1), 1);
+}
+
+TEST_F(NotificationConsumerTest, NewEntriesDropTheCachedUnreadCount) {
+  auto& replica = StartReplica();
+  const std::int64_t c = test::RandomId(), o = test::RandomId();
+  users_.insert(c);
+  std::vector<std::string> set{"SET", store::UnreadKey(Inbox::kCustomer, c), "41", "EX", "60"};
+  io_.Run(redis_.Command(std::move(set)));
+  Publish({MakeEvent("order.created", {{"order_id", o}, {"customer_id", c}})});
+  ASSERT_TRUE(test::WaitUntil([&] { return replica.consumer.handled_total() == 1; }));
+  // The count is replaced by a short-lived tombstone that readers treat as a miss and cannot overwrite.
+  EXPECT_TRUE(test::WaitUntil(
+      [&] { return io_.Run(redis_.Command("GET", store::UnreadKey(Inbox::kCustomer, c))).str == "-"; }));
+}
+
+TEST(NotificationHandlerTest, MongoDownMeansRetryLaterNotAFailure) {
+  mongo::Database database(test::UnreachableMongo());
+  store::InboxStore store(database);
+  test::IoThread io;
+  store::InboxCache cache(nullptr, io.io().get_executor());
+  EventHandler handler(store, cache);
+  auto event = bus::MakeEvent("order_events", "order.created", {{"order_id", 5}, {"customer_id", 6}});
+  EXPECT_THROW(handler.Handle(event), bus::RetryLater);
+  // Unknown and notice-less events need no store at all.
+  EXPECT_NO_THROW(handler.Handle(bus::MakeEvent("order_events", "order.deleted", {{"order_id", 5}})));
+  EXPECT_NO_THROW(handler.Handle(bus::MakeEvent("order_events", "order.unknown", {{"order_id", 5}})));
+  EXPECT_THROW(handler.Handle(bus::MakeEvent("order_events", "order.created", {{"order_id", "5"}})),
+               bus::Poison);
+}
+
+}  // namespace
+}  // namespace mp::notification::events

@@ -1,0 +1,110 @@
+#pragma once
+
+#include <chrono>
+#include <cstdlib>
+#include <future>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <nlohmann/json.hpp>
+
+#include "libs/cache/redis.hpp"
+#include "libs/core/testing/required_env.hpp"
+#include "libs/mongo/database.hpp"
+#include "libs/mongo/tests/test_database.hpp"
+
+// Helpers shared by the notification integration tests (real FerretDB/MongoDB, RabbitMQ and Redis, from
+// the variables ./marketplace test exports).
+namespace mp::notification::test {
+
+// MP_REDIS_HOST (default 127.0.0.1), MP_REDIS_PORT, MP_REDIS_PASSWORD.
+inline cache::RedisOptions TestRedisOptions() {
+  mp::testing::RequiredEnv env;
+  std::string port = env.Get("MP_REDIS_PORT");
+  std::string password = env.Get("MP_REDIS_PASSWORD");
+  env.Check("a Redis test server");
+  cache::RedisOptions options;
+  const char* host = std::getenv("MP_REDIS_HOST");
+  if (host != nullptr && *host != '\0') options.host = host;
+  options.port = std::stoi(port);
+  options.password = password;
+  options.max_connections = 4;
+  return options;
+}
+
+// Ids far from anything a developer's data uses, different on every run.
+inline std::int64_t RandomId() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  return 1'000'000'000 + static_cast<std::int64_t>(rng() % 1'000'000'000);
+}
+
+// Polls `done` every 20 ms until it holds or `timeout` passes; returns its last value.
+template <class Predicate>
+bool WaitUntil(Predicate done, std::chrono::milliseconds timeout = std::chrono::seconds(15)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return done();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+// An io_context on a thread of its own (for the Redis client outside an App). Finish() lets pending work
+// (fire-and-forget cache updates) complete, then joins.
+class IoThread {
+ public:
+  IoThread() : guard_(io_.get_executor()), thread_([this] { io_.run(); }) {}
+  ~IoThread() { Finish(); }
+  boost::asio::io_context& io() { return io_; }
+  void Finish() {
+    guard_.reset();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // Runs a coroutine there and waits for its result.
+  template <class T>
+  T Run(boost::asio::awaitable<T> task) {
+    return boost::asio::co_spawn(io_, std::move(task), boost::asio::use_future).get();
+  }
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
+  std::thread thread_;
+};
+
+// The database every test of a fixture uses, dropped at the end.
+class TestDatabase {
+ public:
+  TestDatabase() : database_(mongo::test::TestDatabaseOptions("notification_test")) {}
+  ~TestDatabase() {
+    try {
+      database_.Drop();
+    } catch (const std::exception&) {
+      // Best effort clean-up.
+    }
+  }
+  mongo::Database& get() { return database_; }
+
+ private:
+  mongo::Database database_;
+};
+
+// A MongoDB URI nothing listens on, with short timeouts: "the store is down".
+inline mongo::Options UnreachableMongo() {
+  mongo::Options options;
+  options.uri = "mongodb://127.0.0.1:1/";
+  options.database = "notification_down";
+  options.server_selection_timeout = std::chrono::milliseconds(300);
+  options.connect_timeout = std::chrono::milliseconds(300);
+  return options;
+}
+
+}  // namespace mp::notification::test
