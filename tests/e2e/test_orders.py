@@ -233,6 +233,16 @@ def test_admin_rejects_with_a_reason_and_edits_within_the_lifecycle():
     assert_error(admin.delete("/admin/orders/%d" % other), 404)
 
 
+def test_admin_cancellation_is_announced_as_a_status_change():
+    customer, provider, admin = signed_in(1), signed_in(2), new_admin()
+    order_id = order_at(customer, provider, admin, "accepted")
+    assert ok(admin.put("/admin/orders/%d" % order_id, json={"status": "cancelled"}))["status"] == "cancelled"
+    text = "Order %d status updated to cancelled." % order_id
+    wait_for_notice(customer, "customer", text)
+    wait_for_notice(provider, "provider", text)
+    assert "You have successfully cancelled the order: %d." % order_id not in inbox_messages(customer, "customer")
+
+
 def test_roles_and_ownership():
     customer, stranger, provider, rival = signed_in(1), signed_in(1), signed_in(2), signed_in(2)
     admin = new_admin()

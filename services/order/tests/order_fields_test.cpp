@@ -131,6 +131,14 @@ TEST(OrderEvents, PayloadsCarryTheReferenceFields) {
   edited.title = "Other";
   EXPECT_TRUE(events::ForChange(started, edited).empty());
 
+  // An admin's cancellation is a status change, not "the customer cancelled"; approving stays approved.
+  e = events::ForAdminEdit(accepted, cancelled);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].routing_key, "order.status_changed");
+  EXPECT_EQ(e[0].body["new_status"], "cancelled");
+  EXPECT_EQ(events::ForAdminEdit(before, approved).at(0).routing_key, "order.approved");
+  EXPECT_TRUE(events::ForAdminEdit(started, edited).empty());
+
   auto deleted = events::Deleted(accepted);
   EXPECT_EQ(deleted.routing_key, "order.deleted");
 }

@@ -133,8 +133,9 @@ asio::awaitable<Order> OrderApi::Load(std::int64_t id) {
   co_return *order;
 }
 
-asio::awaitable<Order> OrderApi::Change(std::int64_t id, std::function<Order(const Order&)> decide) {
-  auto order = co_await app_.blocking().Run([&] { return orders_.Change(id, decide, events::ForChange); });
+asio::awaitable<Order> OrderApi::Change(std::int64_t id, std::function<Order(const Order&)> decide,
+                                        store::EventsFor events) {
+  auto order = co_await app_.blocking().Run([&] { return orders_.Change(id, decide, events); });
   if (!order) throw ApiError::NotFound("Order not found", "order_not_found");
   relay_.Notify();
   co_return *order;
@@ -195,7 +196,7 @@ asio::awaitable<http::Response> OrderApi::Cancel(Context& context) {
     Order after = o;
     after.status = domain::Apply(o.status, Action::kCancel, Actor::kCustomer);
     return after;
-  });
+  }, events::ForChange);
   co_return http::Ok(ActionResult(order, "You have successfully cancelled the order: " + OrderText(order) + "."),
                      "Order cancelled");
 }
@@ -242,7 +243,7 @@ asio::awaitable<http::Response> OrderApi::Accept(Context& context) {
     after.status = domain::Apply(o.status, Action::kAccept, Actor::kProvider);
     after.provider_id = caller;
     return after;
-  });
+  }, events::ForChange);
   log::Info("order accepted", {{"request_id", context.request_id}, {"order_id", order.id}, {"provider_id", caller}});
   co_return http::Ok(ActionResult(order, "You have successfully accepted the order: " + OrderText(order) + "."),
                      "Order accepted");
@@ -259,7 +260,7 @@ asio::awaitable<http::Response> OrderApi::UpdateStatus(Context& context) {
     Order after = o;
     after.status = domain::Apply(o.status, action, Actor::kProvider);
     return after;
-  });
+  }, events::ForChange);
   std::string status(domain::Name(order.status));
   co_return http::Ok(ActionResult(order, "Order " + OrderText(order) + " status updated to " + status + "."),
                      "Order status updated");
@@ -315,7 +316,7 @@ asio::awaitable<http::Response> OrderApi::Approve(Context& context) {
     after.status = domain::Apply(o.status, approve ? Action::kApprove : Action::kReject, Actor::kAdmin);
     if (!approve) after.reject_reason = reason;
     return after;
-  });
+  }, events::ForChange);
   co_return http::Ok(ActionResult(order, approve ? "Order approved successfully" : "Order rejected: " + *reason),
                      "Order approval processed");
 }
@@ -357,7 +358,7 @@ asio::awaitable<http::Response> OrderApi::AdminUpdate(Context& context) {
       after.status = domain::Apply(o.status, *action, Actor::kAdmin);
     }
     return after;
-  });
+  }, events::ForAdminEdit);
   co_return http::Ok(OrderJson(order), "Order updated");
 }
 

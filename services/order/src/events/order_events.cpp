@@ -61,6 +61,15 @@ std::vector<bus::Event> ForChange(const Order& before, const Order& after) {
                 {"new_status", domain::Name(after.status)}})};
 }
 
+std::vector<bus::Event> ForAdminEdit(const Order& before, const Order& after) {
+  if (before.status == after.status) return {};
+  if (before.status == Status::kPendingReview && after.status == Status::kPending) return ForChange(before, after);
+  return {Make("order.status_changed", after,
+               {{"provider_id", Nullable(after.provider_id)},
+                {"old_status", domain::Name(before.status)},
+                {"new_status", domain::Name(after.status)}})};
+}
+
 bus::QueueSpec IncomingQueue() {
   bus::QueueSpec spec;
   spec.queue = "order.events";

@@ -18,6 +18,9 @@ bus::Event Deleted(const domain::Order& order);
 // The events a change from `before` to `after` stands for: order.approved, order.rejected, order.accepted,
 // order.cancelled or order.status_changed (none when the status did not change).
 std::vector<bus::Event> ForChange(const domain::Order& before, const domain::Order& after);
+// For an admin's edit (PUT): approving is still order.approved, any other status change is
+// order.status_changed, so nobody is told "you cancelled" for an admin's cancellation.
+std::vector<bus::Event> ForAdminEdit(const domain::Order& before, const domain::Order& after);
 
 // The queue the order service consumes: payment.completed -> payment_status paid, refund.processed
 // (completed) -> refunded, review.created -> status reviewed and has_review.
