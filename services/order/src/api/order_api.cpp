@@ -345,9 +345,9 @@ asio::awaitable<http::Response> OrderApi::AdminUpdate(Context& context) {
     if (fields.address) after.address = fields.address;
     if (fields.service_start_time) after.service_start_time = fields.service_start_time;
     if (fields.service_end_time) after.service_end_time = fields.service_end_time;
-    nlohmann::json empty = nlohmann::json::object();
-    JsonReader checks(empty);
-    Check(fields, after.service_start_time, after.service_end_time, checks);
+    std::vector<FieldProblem> problems;  // the merged times: the stored ones count too
+    domain::CheckFields(fields, after.service_start_time, after.service_end_time, problems);
+    if (!problems.empty()) throw ApiError::Validation(std::move(problems));
     if (status && *status != o.status) {
       auto action = domain::AdminActionFor(o.status, *status);
       if (!action) {

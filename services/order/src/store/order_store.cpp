@@ -12,14 +12,15 @@ using domain::Order;
 constexpr std::string_view kColumns =
     "id, customer_id, provider_id, title, description, service_type, status, price, location, address, "
     "service_start_time, service_end_time, payment_status, has_review, version, created_at, updated_at, reject_reason";
+// Both writes start with the ten content columns, bound by ContentParams() in this order.
 constexpr std::string_view kInsert =
-    "INSERT INTO orders (customer_id, provider_id, title, description, service_type, status, price, location, address, "
-    "service_start_time, service_end_time, payment_status, has_review, version, created_at, updated_at) "
-    "VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)";
+    "INSERT INTO orders (title, description, service_type, status, price, location, address, service_start_time, "
+    "service_end_time, payment_status, customer_id, provider_id, has_review, version, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, 0, ?, ?)";
 // The one conditional write every state change goes through.
 constexpr std::string_view kUpdate =
-    "UPDATE orders SET provider_id = ?, title = ?, description = ?, service_type = ?, status = ?, price = ?, "
-    "location = ?, address = ?, service_start_time = ?, service_end_time = ?, payment_status = ?, has_review = ?, "
+    "UPDATE orders SET title = ?, description = ?, service_type = ?, status = ?, price = ?, location = ?, "
+    "address = ?, service_start_time = ?, service_end_time = ?, payment_status = ?, provider_id = ?, has_review = ?, "
     "reject_reason = ?, version = version + 1, updated_at = ? "
     "WHERE id = ? AND status = ? AND version = ?";
 constexpr std::string_view kDelete = "DELETE FROM orders WHERE id = ? AND version = ?";
@@ -30,6 +31,20 @@ sql::Value Opt(const std::optional<std::string>& v) { return v ? sql::Value(*v) 
 sql::Value Opt(const std::optional<std::int64_t>& v) { return v ? sql::Value(*v) : sql::Value(nullptr); }
 sql::Value Opt(const std::optional<time::TimePoint>& v) { return v ? sql::Value(*v) : sql::Value(nullptr); }
 sql::Value Text(std::string_view v) { return std::string(v); }
+
+// The ten content columns of kInsert and kUpdate.
+std::vector<sql::Value> ContentParams(const Order& o) {
+  return {o.title,
+          Opt(o.description),
+          o.service_type,
+          Text(domain::Name(o.status)),
+          money::Format(o.price),
+          o.location,
+          Opt(o.address),
+          Opt(o.service_start_time),
+          Opt(o.service_end_time),
+          Text(domain::Name(o.payment_status))};
+}
 
 time::TimePoint NowSeconds() { return time::FromUnixSeconds(time::ToUnixSeconds(time::Now())); }
 
@@ -72,23 +87,9 @@ std::optional<Order> LockOrder(sql::Connection& connection, std::int64_t id) {
 // Writes `after` over `before` (same id); false when the row no longer matches before's status and version.
 bool WriteChange(sql::Connection& connection, const Order& before, Order& after) {
   after.updated_at = NowSeconds();
-  std::vector<sql::Value> params = {Opt(after.provider_id),
-                                    after.title,
-                                    Opt(after.description),
-                                    after.service_type,
-                                    Text(domain::Name(after.status)),
-                                    money::Format(after.price),
-                                    after.location,
-                                    Opt(after.address),
-                                    Opt(after.service_start_time),
-                                    Opt(after.service_end_time),
-                                    Text(domain::Name(after.payment_status)),
-                                    std::int64_t{after.has_review ? 1 : 0},
-                                    Opt(after.reject_reason),
-                                    after.updated_at,
-                                    before.id,
-                                    Text(domain::Name(before.status)),
-                                    before.version};
+  auto params = ContentParams(after);
+  params.insert(params.end(), {Opt(after.provider_id), std::int64_t{after.has_review ? 1 : 0}, Opt(after.reject_reason),
+                               after.updated_at, before.id, Text(domain::Name(before.status)), before.version});
   auto result = connection.Execute(kUpdate, params);
   if (result.affected_rows != 1) return false;
   after.version = before.version + 1;
@@ -109,19 +110,8 @@ Order OrderStore::Create(Order order, const std::function<bus::Event(const Order
   order.payment_status = domain::PaymentStatus::kUnpaid;
   order.has_review = false;
   order.version = 0;
-  std::vector<sql::Value> params = {order.customer_id,
-                                    order.title,
-                                    Opt(order.description),
-                                    order.service_type,
-                                    Text(domain::Name(order.status)),
-                                    money::Format(order.price),
-                                    order.location,
-                                    Opt(order.address),
-                                    Opt(order.service_start_time),
-                                    Opt(order.service_end_time),
-                                    Text(domain::Name(order.payment_status)),
-                                    order.created_at,
-                                    order.updated_at};
+  auto params = ContentParams(order);
+  params.insert(params.end(), {order.customer_id, order.created_at, order.updated_at});
   auto result = connection->Execute(kInsert, params);
   order.id = static_cast<std::int64_t>(result.last_insert_id);
   bus::Enqueue(connection, event(order));
