@@ -14,6 +14,8 @@ LOGIN_DURATION=${LOGIN_DURATION:-5s}
 LOGIN_CONNECTIONS=${LOGIN_CONNECTIONS:-8}
 PUBLISH_DURATION=${PUBLISH_DURATION:-5s}
 LATENCY_ORDERS=${LATENCY_ORDERS:-1000}
+LIFECYCLE_ORDERS=${LIFECYCLE_ORDERS:-200}
+LIFECYCLE_WORKERS=${LIFECYCLE_WORKERS:-16}
 AUTH="http://127.0.0.1:${MP_AUTH_PORT:?run through ./marketplace bench}"
 BENCH_GATEWAY_PORT=18880
 BENCH_GATEWAY="http://127.0.0.1:$BENCH_GATEWAY_PORT"
@@ -33,12 +35,16 @@ trap cleanup EXIT
 
 ORDER="http://127.0.0.1:${MP_ORDER_PORT}"
 NOTIFICATION="http://127.0.0.1:${MP_NOTIFICATION_PORT}"
-for url in "$ORDER" "$NOTIFICATION"; do
+USER_SVC="http://127.0.0.1:${MP_USER_PORT}"
+PAYMENT="http://127.0.0.1:${MP_PAYMENT_PORT}"
+REVIEW="http://127.0.0.1:${MP_REVIEW_PORT}"
+for url in "$ORDER" "$NOTIFICATION" "$USER_SVC" "$PAYMENT" "$REVIEW"; do
   curl -fsS "$url/ready" >/dev/null || { echo "$url is not ready: run ./marketplace up first"; exit 1; }
 done
 
 env -i PATH="$PATH" MP_HTTP_PORT=$BENCH_GATEWAY_PORT MP_AUTH_URL="$AUTH" MP_JWT_SECRET="$MP_JWT_SECRET" \
-  MP_ORDER_URL="$ORDER" MP_NOTIFICATION_URL="$NOTIFICATION" \
+  MP_ORDER_URL="$ORDER" MP_NOTIFICATION_URL="$NOTIFICATION" MP_USER_URL="$USER_SVC" MP_PAYMENT_URL="$PAYMENT" \
+  MP_REVIEW_URL="$REVIEW" \
   MP_REDIS_PORT="$MP_REDIS_PORT" MP_REDIS_PASSWORD="$MP_REDIS_PASSWORD" MP_LOG_LEVEL=warn MP_ACCESS_LOG=false \
   MP_RATE_LIMIT_PER_MINUTE=1000000 MP_AUTH_RATE_LIMIT_PER_MINUTE=1000000 \
   MP_OPENAPI_FILE="$ROOT/docs/openapi.yaml" "$GATEWAY_BIN" serve >"$WORK/gateway.log" 2>&1 &
@@ -137,6 +143,10 @@ for _ in $(seq 120); do
   sleep 1
 done
 latency=$(python3 "$ROOT/bench/event_latency.py" "$BENCH_GATEWAY" "$probe" "$LATENCY_ORDERS")
+echo ">> lifecycle: bench/lifecycle.py \$GATEWAY \$CUSTOMER \$PROVIDER \$ADMIN $LIFECYCLE_ORDERS $LIFECYCLE_WORKERS" >&2
+lifecycle_customer=$(signed_in 1)
+lifecycle=$(python3 "$ROOT/bench/lifecycle.py" "$BENCH_GATEWAY" "$lifecycle_customer" "$provider" "$admin_token" \
+  "$LIFECYCLE_ORDERS" "$LIFECYCLE_WORKERS")
 
 {
   echo "# Benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -151,6 +161,11 @@ latency=$(python3 "$ROOT/bench/event_latency.py" "$BENCH_GATEWAY" "$probe" "$LAT
   echo "Event latency (order published → its notice visible in the inbox, one order at a time, polling"
   echo "\`GET /customer/inbox/unread-count\` through the gateway): $latency."
   echo "Command: \`python3 bench/event_latency.py \$GATEWAY \$TOKEN $LATENCY_ORDERS\`."
+  echo
+  echo "Full lifecycle (publish → approve → accept → in_progress → completed → pay → payment seen by the order"
+  echo "service → review, each order by one of the workers; pay and review are the pay and review scenarios):"
+  echo "$lifecycle."
+  echo "Command: \`python3 bench/lifecycle.py \$GATEWAY \$CUSTOMER \$PROVIDER \$ADMIN $LIFECYCLE_ORDERS $LIFECYCLE_WORKERS\`."
   echo
   echo "\$TOKEN: an access token of a customer created for the run. Access logs are on, as in \`up\`."
   echo

@@ -49,8 +49,11 @@ void Enqueue(sql::Connection& connection, const Event& event) {
   connection.Execute(kInsert, {event.event_id, event.exchange, event.routing_key, event.body.dump()});
 }
 
+OutboxRelay::OutboxRelay(std::unique_ptr<OutboxSource> source, AmqpOptions amqp, RelayOptions options)
+    : source_(std::move(source)), publisher_(std::move(amqp)), options_(options) {}
+
 OutboxRelay::OutboxRelay(sql::Pool& pool, AmqpOptions amqp, RelayOptions options)
-    : pool_(pool), publisher_(std::move(amqp)), options_(options) {}
+    : OutboxRelay(std::make_unique<SqlOutbox>(pool), std::move(amqp), options) {}
 
 OutboxRelay::~OutboxRelay() { Stop(); }
 
@@ -95,10 +98,11 @@ void OutboxRelay::Run() {
     }
     if (stopping && SteadyClock::now() >= deadline) break;
 
-    BatchResult result;
+    OutboxBatch result;
     std::string error;
     try {
-      result = PublishBatch();
+      result = source_->PublishBatch(publisher_, options_.batch_size);
+      published_total_ += result.published;
       if (result.broker_failed) error = "the broker did not confirm every message";
     } catch (const std::exception& e) {
       error = e.what();
@@ -130,12 +134,12 @@ void OutboxRelay::Run() {
   RefreshGauges();
 }
 
-OutboxRelay::BatchResult OutboxRelay::PublishBatch() {
-  BatchResult result;
+OutboxBatch SqlOutbox::PublishBatch(ConfirmPublisher& publisher, std::size_t limit) {
+  OutboxBatch result;
   auto connection = pool_.Acquire();
   connection->Execute(kReadCommitted);
   sql::Transaction tx(connection);
-  auto rows = connection->Query(kSelectBatch, {static_cast<std::int64_t>(options_.batch_size)});
+  auto rows = connection->Query(kSelectBatch, {static_cast<std::int64_t>(limit)});
   result.taken = rows.size();
   if (rows.empty()) {
     tx.Commit();
@@ -151,14 +155,13 @@ OutboxRelay::BatchResult OutboxRelay::PublishBatch() {
                                        .body = row.String(4)});
   }
   // Throws when the broker is unreachable; the rollback then leaves every row as it was.
-  std::vector<PublishOutcome> outcomes = publisher_.Publish(messages);
-  std::uint64_t published = 0;
+  std::vector<PublishOutcome> outcomes = publisher.Publish(messages);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const std::int64_t id = rows[i].Int(0);
     switch (outcomes[i]) {
       case PublishOutcome::kConfirmed:
         connection->Execute(kMarkPublished, {id});
-        ++published;
+        ++result.published;
         break;
       case PublishOutcome::kReturned: {
         std::int64_t delay = UnroutableDelaySeconds(rows[i].Int(5));
@@ -178,8 +181,23 @@ OutboxRelay::BatchResult OutboxRelay::PublishBatch() {
     }
   }
   tx.Commit();
-  published_total_ += published;
   return result;
+}
+
+OutboxGauges SqlOutbox::Measure() {
+  OutboxGauges gauges;
+  auto connection = pool_.Acquire();
+  auto rows = connection->Query(kBacklog);
+  gauges.backlog = rows.at(0).Int(0);
+  if (auto oldest = rows.at(0).OptInt(1)) {
+    auto ages = connection->Query(kAge, {*oldest});
+    if (!ages.empty()) gauges.oldest_age_seconds = static_cast<double>(ages[0].OptInt(0).value_or(0)) / 1e6;
+  }
+  return gauges;
+}
+
+void SqlOutbox::Purge(std::chrono::hours retention) {
+  pool_.Acquire()->Execute(kPurge, {static_cast<std::int64_t>(retention.count())});
 }
 
 void OutboxRelay::RefreshGauges() {
@@ -187,15 +205,9 @@ void OutboxRelay::RefreshGauges() {
   if (now - gauges_at_ < kGaugeInterval) return;
   gauges_at_ = now;
   try {
-    auto connection = pool_.Acquire();
-    auto rows = connection->Query(kBacklog);
-    backlog_ = rows.at(0).Int(0);
-    double age = 0;
-    if (auto oldest = rows.at(0).OptInt(1)) {
-      auto ages = connection->Query(kAge, {*oldest});
-      if (!ages.empty()) age = static_cast<double>(ages[0].OptInt(0).value_or(0)) / 1e6;
-    }
-    oldest_age_seconds_ = age;
+    OutboxGauges gauges = source_->Measure();
+    backlog_ = gauges.backlog;
+    oldest_age_seconds_ = gauges.oldest_age_seconds;
   } catch (const std::exception&) {
     // The gauges keep their last values while the database is away; PublishBatch already logged it.
   }
@@ -206,7 +218,7 @@ void OutboxRelay::Purge() {
   if (purged_at_ != SteadyClock::time_point{} && now - purged_at_ < kPurgeInterval) return;
   purged_at_ = now;
   try {
-    pool_.Acquire()->Execute(kPurge, {static_cast<std::int64_t>(options_.retention.count())});
+    source_->Purge(options_.retention);
   } catch (const std::exception& e) {
     log::Debug("outbox purge failed", {{"error", e.what()}});
   }

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string_view>
 #include <thread>
@@ -50,14 +51,54 @@ struct RelayOptions {
   std::chrono::hours retention{24 * 7};  // published rows older than this are deleted
 };
 
-// Publishes committed outbox rows to RabbitMQ on its own thread: takes a batch with SELECT ... FOR UPDATE
-// SKIP LOCKED (so replicas never publish the same row at once), publishes with confirms, and marks only
-// confirmed rows published in the same transaction. When the broker or the database is down it logs once
-// per outage, keeps the rows, and retries with exponential backoff; it never throws into the service.
+struct OutboxBatch {
+  std::size_t taken = 0;        // events read from the store (a full batch means: more may wait)
+  std::uint64_t published = 0;  // confirmed by the broker and marked published
+  bool broker_failed = false;   // some were nacked or unconfirmed: back off before the next try
+};
+
+struct OutboxGauges {
+  std::int64_t backlog = 0;       // events not yet published
+  double oldest_age_seconds = 0;  // age of the oldest of them
+};
+
+// Where a relay takes its unpublished events from: the SQL outbox table (SqlOutbox) or the outboxes
+// embedded in MongoDB documents (mongo::EmbeddedOutbox). Called from the relay's thread only.
+class OutboxSource {
+ public:
+  virtual ~OutboxSource() = default;
+  // Takes up to `limit` unpublished events, publishes them with `publisher` and marks the confirmed ones
+  // published. Throws when the store or the broker is unreachable; the events then stay where they are.
+  virtual OutboxBatch PublishBatch(ConfirmPublisher& publisher, std::size_t limit) = 0;
+  virtual OutboxGauges Measure() = 0;
+  // Deletes published events older than `retention` (stores that keep them).
+  virtual void Purge(std::chrono::hours retention) { (void)retention; }
+};
+
+// The `outbox` table of kOutboxTableSql: takes a batch with SELECT ... FOR UPDATE SKIP LOCKED (so
+// replicas never publish the same row at once) and marks only confirmed rows published, in the same
+// transaction. A row no queue is bound for yet is retried later (2 s, 4 s, ... 5 min) without holding up
+// the rows behind it.
+class SqlOutbox : public OutboxSource {
+ public:
+  explicit SqlOutbox(sql::Pool& pool) : pool_(pool) {}
+  OutboxBatch PublishBatch(ConfirmPublisher& publisher, std::size_t limit) override;
+  OutboxGauges Measure() override;
+  void Purge(std::chrono::hours retention) override;
+
+ private:
+  sql::Pool& pool_;
+};
+
+// Publishes committed outbox events to RabbitMQ on its own thread, with publisher confirms. When the
+// broker or the store is down it logs once per outage, keeps the events, and retries with exponential
+// backoff; it never throws into the service.
 // Delivery is at least once: a crash between the broker's confirm and the commit publishes a row again,
 // so consumers deduplicate by event_id.
 class OutboxRelay {
  public:
+  OutboxRelay(std::unique_ptr<OutboxSource> source, AmqpOptions amqp, RelayOptions options = {});
+  // The SQL outbox table of `pool`.
   OutboxRelay(sql::Pool& pool, AmqpOptions amqp, RelayOptions options = {});
   ~OutboxRelay();  // Stop()
   OutboxRelay(const OutboxRelay&) = delete;
@@ -75,17 +116,11 @@ class OutboxRelay {
   std::uint64_t published_total() const { return published_total_.load(); }
 
  private:
-  struct BatchResult {
-    std::size_t taken = 0;
-    bool broker_failed = false;
-  };
-
   void Run();
-  BatchResult PublishBatch();
   void RefreshGauges();
   void Purge();
 
-  sql::Pool& pool_;
+  std::unique_ptr<OutboxSource> source_;
   ConfirmPublisher publisher_;
   const RelayOptions options_;
 

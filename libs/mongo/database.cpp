@@ -258,6 +258,7 @@ void Collection::CreateIndexes(const std::vector<IndexSpec>& indexes) {
   for (const auto& index : indexes) {
     Document spec{{"key", index.keys}, {"name", index.name}};
     if (index.unique) spec.Append("unique", true);
+    if (index.sparse) spec.Append("sparse", true);
     Document command{{"createIndexes", name_}, {"indexes", Array{std::move(spec)}}};
     Reply reply;
     bson_error_t error;

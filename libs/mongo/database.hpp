@@ -41,6 +41,7 @@ struct IndexSpec {
   std::string name;
   Document keys;  // e.g. {{"customer_id", 1}, {"created_at", -1}}
   bool unique = false;
+  bool sparse = false;  // only documents that have the key are indexed
 };
 
 // A collection of a Database; cheap to copy, valid while the Database lives.

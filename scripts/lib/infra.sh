@@ -248,9 +248,29 @@ infra_stop_one() {
   fi
 }
 
+# MariaDB, Redis and RabbitMQ run as their own system users and must reach their directories under $V.
+# A checkout inside a directory other users cannot enter (a home folder of mode 0700, a `mktemp -d`)
+# would otherwise fail deep inside mariadb-install-db; say so at once and name the directory.
+infra_check_access() {
+  local dir=$V blocked=""
+  if setpriv --reuid=mysql --regid=mysql --clear-groups test -x "$V" 2>/dev/null; then
+    return 0
+  fi
+  while [ "$dir" != / ]; do
+    if ! setpriv --reuid=mysql --regid=mysql --clear-groups test -x "$dir" 2>/dev/null; then
+      blocked=$dir
+    fi
+    dir=$(dirname "$dir")
+  done
+  die "the database servers run as users mysql, redis and rabbitmq and cannot enter ${blocked:-$V}" \
+    "(mode $(stat -c %a "${blocked:-$V}" 2>/dev/null || echo '?')). Put the checkout in a directory others" \
+    "may traverse (e.g. /srv or /opt), or allow it: chmod o+x ${blocked:-$V}"
+}
+
 # infra_start [COMPONENT]: all components in order, or one.
 infra_start() {
   local c
+  infra_check_access
   if [ $# -gt 0 ]; then
     infra_start_one "$1"
     return 0

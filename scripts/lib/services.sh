@@ -2,7 +2,7 @@
 # The C++ services: list, environment, start/stop, readiness.
 
 # Start order (stop order is the reverse). Add new services before gateway.
-SERVICES=(auth order notification gateway)
+SERVICES=(auth user order payment review notification gateway)
 
 # Every service name that has a port (for the MP_<NAME>_URL variables).
 ALL_SERVICE_NAMES=(auth user order payment review notification)

@@ -28,7 +28,7 @@ std::string_view Trim(std::string_view s) {
 }
 
 constexpr std::string_view kExposedHeaders =
-    "X-Request-ID, X-Total-Count, X-RateLimit-Limit, X-RateLimit-Remaining, Retry-After";
+    "X-Request-ID, X-Total-Count, X-RateLimit-Limit, X-RateLimit-Remaining, Retry-After, Idempotent-Replayed";
 
 }  // namespace
 
@@ -145,8 +145,10 @@ asio::awaitable<http::Response> Gateway::Forward(http::Context& context, const P
     auto value = answer[field];
     if (!value.empty()) response.set(field, value);
   }
-  auto total = answer["X-Total-Count"];
-  if (!total.empty()) response.set("X-Total-Count", total);
+  for (std::string_view name : {std::string_view("X-Total-Count"), std::string_view("Idempotent-Replayed")}) {
+    auto value = answer[boost::beast::string_view(name.data(), name.size())];
+    if (!value.empty()) response.set(boost::beast::string_view(name.data(), name.size()), value);
+  }
   response.body() = std::move(answer.body());
   response.prepare_payload();
   co_return response;

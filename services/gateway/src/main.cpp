@@ -44,11 +44,11 @@ int Serve() {
   for (auto& proxy : SplitList(env.String("MP_TRUSTED_PROXIES", ""))) options.trusted_proxies.insert(proxy);
   options.client.request_timeout = std::chrono::milliseconds(env.Int("MP_UPSTREAM_TIMEOUT_MS", 10'000, 100, 600'000));
   options.client.connect_timeout = std::chrono::milliseconds(env.Int("MP_UPSTREAM_CONNECT_TIMEOUT_MS", 1'000, 50, 60'000));
-  for (const char* name : {"auth", "user", "order", "payment", "review", "notification"}) {
-    std::string variable = "MP_" + std::string(name) + "_URL";
+  for (const auto& backend : gateway::Backends()) {
+    std::string name(backend.name);
+    std::string variable = "MP_" + name + "_URL";
     for (auto& c : variable) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    std::string url = env.String(variable, std::string(name) == "auth" ? "http://127.0.0.1:8000" : "");
-    if (url.empty()) continue;
+    std::string url = env.String(variable, backend.local_url);
     try {
       options.upstreams[name] = http::Upstream::Parse(name, url);
     } catch (const std::invalid_argument& error) {

@@ -16,11 +16,19 @@ const std::vector<PublicRoute>& PublicRoutes() {
       {Verb::post,    "/api/v1/auth/refresh",              "auth", kPublic, kStrict},
       {Verb::post,    "/api/v1/auth/logout",               "auth", kUser,   kDefault},
       {Verb::post,    "/api/v1/auth/verify-token",         "auth", kPublic, kDefault},
-      // Admin user management: served by auth until the user service adds profiles to it.
-      {Verb::get,     "/api/v1/admin/users",               "auth", kAdmin,  kDefault},
-      {Verb::get,     "/api/v1/admin/users/{user_id:int}", "auth", kAdmin,  kDefault},
-      {Verb::put,     "/api/v1/admin/users/{user_id:int}", "auth", kAdmin,  kDefault},
-      {Verb::delete_, "/api/v1/admin/users/{user_id:int}", "auth", kAdmin,  kDefault},
+      // Profiles (user service).
+      {Verb::get,     "/api/v1/customer/profile",          "user", kCustomer, kDefault},
+      {Verb::put,     "/api/v1/customer/profile",          "user", kCustomer, kDefault},
+      {Verb::post,    "/api/v1/customer/profile",          "user", kCustomer, kDefault},
+      {Verb::get,     "/api/v1/provider/profile",          "user", kProvider, kDefault},
+      {Verb::put,     "/api/v1/provider/profile",          "user", kProvider, kDefault},
+      {Verb::post,    "/api/v1/provider/profile",          "user", kProvider, kDefault},
+      {Verb::get,     "/api/v1/providers/search",          "user", kPublic,   kDefault},
+      // Admin user management (user service: the account in auth plus the profile).
+      {Verb::get,     "/api/v1/admin/users",               "user", kAdmin,    kDefault},
+      {Verb::get,     "/api/v1/admin/users/{user_id:int}", "user", kAdmin,    kDefault},
+      {Verb::put,     "/api/v1/admin/users/{user_id:int}", "user", kAdmin,    kDefault},
+      {Verb::delete_, "/api/v1/admin/users/{user_id:int}", "user", kAdmin,    kDefault},
       // Orders (order service).
       {Verb::post,    "/api/v1/customer/orders/publish",                  "order", kCustomer, kDefault},
       {Verb::get,     "/api/v1/customer/orders",                          "order", kCustomer, kDefault},
@@ -39,6 +47,21 @@ const std::vector<PublicRoute>& PublicRoutes() {
       {Verb::post,    "/api/v1/admin/orders/{order_id:int}/approve",      "order", kAdmin,    kDefault},
       {Verb::put,     "/api/v1/admin/orders/{order_id:int}",              "order", kAdmin,    kDefault},
       {Verb::delete_, "/api/v1/admin/orders/{order_id:int}",              "order", kAdmin,    kDefault},
+      // Payments and refunds (payment service). The Idempotency-Key header is forwarded.
+      {Verb::post, "/api/v1/customer/payments/pay",                  "payment", kCustomer, kDefault},
+      {Verb::get,  "/api/v1/customer/payments",                      "payment", kCustomer, kDefault},
+      {Verb::post, "/api/v1/customer/refunds",                       "payment", kCustomer, kDefault},
+      {Verb::get,  "/api/v1/admin/refunds",                          "payment", kAdmin,    kDefault},
+      {Verb::post, "/api/v1/admin/refunds/{refund_id:int}/approve",  "payment", kAdmin,    kDefault},
+      // Reviews and ratings (review service). The provider's own routes are literal, so "me" never reaches
+      // {provider_id:int}; the public reads need no token; an order's review is checked against the order's
+      // parties by the service.
+      {Verb::post, "/api/v1/reviews",                                     "review", kCustomer, kDefault},
+      {Verb::get,  "/api/v1/reviews/provider/me/rating",                  "review", kProvider, kDefault},
+      {Verb::get,  "/api/v1/reviews/provider/me/reviews",                 "review", kProvider, kDefault},
+      {Verb::get,  "/api/v1/reviews/provider/{provider_id:int}/rating",   "review", kPublic,   kDefault},
+      {Verb::get,  "/api/v1/reviews/provider/{provider_id:int}",          "review", kPublic,   kDefault},
+      {Verb::get,  "/api/v1/reviews/order/{order_id:int}",                "review", kUser,     kDefault},
       // Inboxes (notification service). Notification ids are 24-hex strings, checked by the service.
       {Verb::get,  "/api/v1/customer/inbox",                        "notification", kCustomer, kDefault},
       {Verb::get,  "/api/v1/customer/inbox/unread-count",           "notification", kCustomer, kDefault},
@@ -54,6 +77,15 @@ const std::vector<PublicRoute>& PublicRoutes() {
   };
   // clang-format on
   return routes;
+}
+
+const std::vector<Backend>& Backends() {
+  static const std::vector<Backend> backends = {
+      {"auth", "http://127.0.0.1:8000"},   {"user", "http://127.0.0.1:8002"},
+      {"order", "http://127.0.0.1:8003"},  {"payment", "http://127.0.0.1:8004"},
+      {"review", "http://127.0.0.1:8005"}, {"notification", "http://127.0.0.1:8006"},
+  };
+  return backends;
 }
 
 std::string_view AccessName(Access access) {

@@ -32,7 +32,14 @@ struct PublicRoute {
   Limit limit;
 };
 
+// A service the gateway forwards to: read from MP_<NAME>_URL, else its local default (DESIGN.md ports).
+struct Backend {
+  std::string_view name;       // "auth", "user", ...
+  std::string_view local_url;  // "http://127.0.0.1:8000"
+};
+
 const std::vector<PublicRoute>& PublicRoutes();
+const std::vector<Backend>& Backends();
 std::string_view AccessName(Access access);
 
 }  // namespace mp::gateway

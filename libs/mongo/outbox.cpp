@@ -1,0 +1,156 @@
+#include "libs/mongo/outbox.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "libs/core/log.hpp"
+
+namespace mp::mongo {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr const char* kPendingKey = "outbox.event_id";
+constexpr std::size_t kMaxRememberedUnroutable = 10'000;
+
+Document PendingFilter() { return Document{{kPendingKey, Document{{"$exists", true}}}}; }
+
+// 2 s, 4 s, ... up to 5 min between attempts of an entry no queue wants yet (as the SQL outbox).
+std::chrono::seconds UnroutableDelay(int attempts) {
+  return std::chrono::seconds(std::min(300, 1 << std::clamp(attempts + 1, 1, 9)));
+}
+
+// The entry exactly as OutboxEntry wrote it, rebuilt from its JSON view. `$pull` removes it by whole-value
+// equality: FerretDB v1.24 ignores a `$pull` condition on a field of the entry (MongoDB accepts both).
+Document StoredEntry(const nlohmann::json& entry) {
+  return Document{{"event_id", entry.value("event_id", std::string())},
+                  {"exchange", entry.value("exchange", std::string())},
+                  {"routing_key", entry.value("routing_key", std::string())},
+                  {"body", entry.value("body", std::string())},
+                  {"created_at", TimeFromMillis(entry.value("created_at", std::int64_t{0}))}};
+}
+
+}  // namespace
+
+Document OutboxEntry(const bus::Event& event) {
+  return Document{{"event_id", event.event_id},
+                  {"exchange", event.exchange},
+                  {"routing_key", event.routing_key},
+                  {"body", event.body.dump()},
+                  {"created_at", time::Now()}};
+}
+
+Array OutboxEntries(const std::vector<bus::Event>& events) {
+  Array entries;
+  for (const bus::Event& event : events) entries.Append(OutboxEntry(event));
+  return entries;
+}
+
+EmbeddedOutbox::EmbeddedOutbox(Database& database, std::vector<std::string> collections)
+    : database_(database), collections_(std::move(collections)) {}
+
+void EmbeddedOutbox::EnsureIndexes(Database& database, const std::vector<std::string>& collections) {
+  for (const std::string& name : collections) {
+    database.collection(name).CreateIndexes(
+        {{.name = "outbox_pending", .keys = Document{{kPendingKey, 1}}, .sparse = true}});
+  }
+}
+
+bus::OutboxBatch EmbeddedOutbox::PublishBatch(bus::ConfirmPublisher& publisher, std::size_t limit) {
+  struct Taken {
+    std::string collection;
+    std::string event_id;
+    Document entry;
+  };
+  bus::OutboxBatch result;
+  std::vector<bus::OutgoingMessage> messages;
+  std::vector<Taken> taken;
+  const auto now = SteadyClock::now();
+  for (const std::string& name : collections_) {
+    if (messages.size() >= limit) break;
+    FindOptions options;
+    options.limit = static_cast<std::int64_t>(limit - messages.size());
+    options.projection = Document{{kOutboxField, 1}};
+    for (const nlohmann::json& document : database_.collection(name).Find(PendingFilter(), options)) {
+      auto entries = document.find(kOutboxField);
+      if (entries == document.end() || !entries->is_array()) continue;
+      for (const nlohmann::json& entry : *entries) {
+        if (!entry.is_object()) continue;
+        std::string event_id = entry.value("event_id", std::string());
+        if (event_id.empty()) continue;
+        if (auto later = unroutable_until_.find(event_id);
+            later != unroutable_until_.end() && later->second.until > now) {
+          continue;
+        }
+        std::string routing_key = entry.value("routing_key", std::string());
+        messages.push_back(bus::OutgoingMessage{.exchange = entry.value("exchange", std::string()),
+                                                .routing_key = routing_key,
+                                                .message_id = event_id,
+                                                .type = routing_key,
+                                                .body = entry.value("body", std::string())});
+        taken.push_back(Taken{name, std::move(event_id), StoredEntry(entry)});
+      }
+    }
+  }
+  result.taken = messages.size();
+  if (messages.empty()) return result;
+
+  // Throws when the broker is unreachable; every entry then stays in its document.
+  std::vector<bus::PublishOutcome> outcomes = publisher.Publish(messages);
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    const std::string& event_id = taken[i].event_id;
+    switch (outcomes[i]) {
+      case bus::PublishOutcome::kConfirmed:
+        database_.collection(taken[i].collection)
+            .UpdateOne(Document{{kPendingKey, event_id}},
+                       Document{{"$pull", Document{{kOutboxField, taken[i].entry}}}});
+        unroutable_until_.erase(event_id);
+        ++result.published;
+        break;
+      case bus::PublishOutcome::kReturned: {
+        if (unroutable_until_.size() >= kMaxRememberedUnroutable) unroutable_until_.clear();
+        Unroutable& state = unroutable_until_[event_id];
+        std::chrono::seconds delay = UnroutableDelay(state.attempts++);
+        state.until = now + delay;
+        log::Warn("event not routed to any queue; kept in the outbox and retried",
+                  {{"event_id", event_id},
+                   {"exchange", messages[i].exchange},
+                   {"routing_key", messages[i].routing_key},
+                   {"retry_in_s", delay.count()}});
+        break;
+      }
+      case bus::PublishOutcome::kNacked:
+      case bus::PublishOutcome::kUnconfirmed:
+        result.broker_failed = true;
+        break;
+    }
+  }
+  return result;
+}
+
+bus::OutboxGauges EmbeddedOutbox::Measure() {
+  bus::OutboxGauges gauges;
+  std::int64_t oldest = std::numeric_limits<std::int64_t>::max();
+  for (const std::string& name : collections_) {
+    FindOptions options;
+    options.projection = Document{{kOutboxField, 1}};
+    for (const nlohmann::json& document : database_.collection(name).Find(PendingFilter(), options)) {
+      auto entries = document.find(kOutboxField);
+      if (entries == document.end() || !entries->is_array()) continue;
+      for (const nlohmann::json& entry : *entries) {
+        ++gauges.backlog;
+        if (auto created = entry.find("created_at"); created != entry.end() && created->is_number_integer()) {
+          oldest = std::min(oldest, created->get<std::int64_t>());
+        }
+      }
+    }
+  }
+  if (oldest != std::numeric_limits<std::int64_t>::max()) {
+    auto age = time::Now() - TimeFromMillis(oldest);
+    gauges.oldest_age_seconds = std::max(0.0, std::chrono::duration<double>(age).count());
+  }
+  return gauges;
+}
+
+}  // namespace mp::mongo

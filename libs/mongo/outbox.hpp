@@ -1,0 +1,67 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "libs/bus/event.hpp"
+#include "libs/bus/outbox.hpp"
+#include "libs/mongo/database.hpp"
+#include "libs/mongo/document.hpp"
+
+// The transactional outbox on MongoDB without multi-document transactions (FerretDB v1 has none; a write
+// to one document is atomic on every MongoDB-protocol server): a state change and its events are ONE write
+// to ONE document, the events appended to that document's `outbox` array. EmbeddedOutbox finds documents
+// with an `outbox.event_id` (sparse index `outbox_pending`, see EnsureIndexes), publishes the entries with
+// confirms and removes each confirmed one with
+// `$pull` of the whole entry (FerretDB v1.24 ignores `$pull` conditions on an entry's fields). Delivery is at
+// least once (a crash between the confirm and the `$pull`, or two replicas' relays seeing the same entry,
+// publishes it again), so consumers deduplicate by event_id.
+//
+//   bus::Event event = bus::MakeEvent("user_events", "profile.updated", {{"user_id", id}, ...});
+//   profiles.UpdateOne(Document{{"user_id", id}},
+//                      Document{{"$set", Document{{"bio", bio}}},
+//                               {"$push", Document{{mongo::kOutboxField, mongo::OutboxEntry(event)}}}});
+//   relay.Notify();
+//   // An inserted document carries its events from the start:
+//   reviews.InsertOne(Document{{"_id", id}, ..., {mongo::kOutboxField, mongo::OutboxEntries({event})}});
+//   // Several events in one update: {"$push", Document{{kOutboxField, Document{{"$each",
+//   OutboxEntries(events)}}}}}
+//
+// Read paths should project the field away (or ignore it): it is not part of any API shape.
+// The relay: bus::OutboxRelay relay(std::make_unique<mongo::EmbeddedOutbox>(database,
+//                                       std::vector<std::string>{"customer_profiles", "provider_profiles"}),
+//                                       amqp);
+namespace mp::mongo {
+
+inline constexpr const char* kOutboxField = "outbox";
+
+// One outbox entry: {event_id, exchange, routing_key, body (the JSON text), created_at}.
+Document OutboxEntry(const bus::Event& event);
+Array OutboxEntries(const std::vector<bus::Event>& events);
+
+class EmbeddedOutbox : public bus::OutboxSource {
+ public:
+  EmbeddedOutbox(Database& database, std::vector<std::string> collections);
+
+  // A sparse index on outbox.event_id in each collection, so that finding pending events never scans a
+  // whole collection on MongoDB. Call it where the service creates its own indexes (idempotent).
+  static void EnsureIndexes(Database& database, const std::vector<std::string>& collections);
+
+  bus::OutboxBatch PublishBatch(bus::ConfirmPublisher& publisher, std::size_t limit) override;
+  bus::OutboxGauges Measure() override;
+
+ private:
+  Database& database_;
+  std::vector<std::string> collections_;
+  // event_id → when to try again an entry no queue was bound for (kept in memory: after a restart such an
+  // entry is simply tried at once).
+  struct Unroutable {
+    std::chrono::steady_clock::time_point until;
+    int attempts = 0;
+  };
+  std::map<std::string, Unroutable> unroutable_until_;
+};
+
+}  // namespace mp::mongo

@@ -1,0 +1,133 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "libs/core/error.hpp"
+#include "libs/core/money.hpp"
+#include "libs/core/time.hpp"
+
+// Payments (simulated charges of completed orders), refund requests and their decisions, and the rules of
+// the Idempotency-Key of a payment. Depends on libs/core only.
+namespace mp::payment::domain {
+
+// pending/failed exist for a real processor; the simulated one approves at once (README "Processor").
+enum class PaymentStatus { kPending, kCompleted, kFailed, kRefunded };
+enum class RefundStatus { kPending, kCompleted, kRejected };
+
+std::string_view Name(PaymentStatus status);
+std::string_view Name(RefundStatus status);
+std::optional<PaymentStatus> ParsePaymentStatus(std::string_view text);
+std::optional<RefundStatus> ParseRefundStatus(std::string_view text);
+// Allowed values of the admin list's ?status= filter, as the SQL ENUM spells them.
+extern const std::vector<std::string_view> kRefundStatusNames;
+
+inline constexpr std::string_view kPaymentMethod = "simulated";
+// Limits of the request fields.
+inline constexpr std::int64_t kIdMin = 1;
+inline constexpr std::int64_t kIdMax = INT64_MAX;
+inline constexpr std::size_t kReasonMax = 500;
+inline constexpr std::size_t kIdempotencyKeyMax = 255;
+
+struct Payment {
+  std::int64_t id = 0;
+  std::int64_t order_id = 0;
+  std::int64_t customer_id = 0;
+  std::optional<std::int64_t> provider_id;
+  money::Cents amount = 0;
+  PaymentStatus status = PaymentStatus::kCompleted;
+  std::string transaction_id;
+  time::TimePoint created_at{};
+  time::TimePoint updated_at{};
+};
+
+struct Refund {
+  std::int64_t id = 0;
+  std::int64_t payment_id = 0;
+  std::int64_t order_id = 0;
+  std::int64_t customer_id = 0;
+  std::optional<std::int64_t> provider_id;
+  money::Cents amount = 0;
+  RefundStatus status = RefundStatus::kPending;
+  std::string reason;                          // the customer's
+  std::optional<std::string> decision_reason;  // the admin's (required for a rejection)
+  std::optional<std::int64_t> decided_by;
+  std::optional<time::TimePoint> decided_at;
+  time::TimePoint created_at{};
+  time::TimePoint updated_at{};
+};
+
+// ---- Paying an order
+// ---------------------------------------------------------------------------------------
+
+// What the order service says about the order (its OrderDetail, reduced to what paying needs).
+struct OrderSnapshot {
+  std::int64_t id = 0;
+  std::int64_t customer_id = 0;
+  std::optional<std::int64_t> provider_id;
+  std::string status;          // pending_review ... completed, reviewed, cancelled
+  std::string payment_status;  // unpaid | paid | refunded
+  money::Cents price = 0;
+};
+
+// The payment to write for `order` paid by `caller`, or ApiError: 403 not the caller's order, 409 "Order
+// already paid" (payment_status is not unpaid; checked first, so a paid and reviewed order says so), 409
+// "Order not completed, cannot pay" (status is not completed). Id, transaction id and times are set by the
+// store.
+Payment DecidePayment(const OrderSnapshot& order, std::int64_t caller);
+// The 409 for a second charge of one order (also when the unique key refuses a concurrent one).
+ApiError AlreadyPaid();
+
+// The text of the successful answer and of the ledger row.
+std::string PaidMessage(std::int64_t order_id);
+std::string PaymentLedgerText(std::int64_t order_id);
+
+// ---- Idempotency-Key
+// ---------------------------------------------------------------------------------------
+
+inline constexpr std::string_view kIdempotencyHeader = "Idempotency-Key";
+
+// The key as sent, or a problem: 1-255 visible ASCII characters (0x21-0x7E), compared case-sensitively.
+// nullopt (and a problem in `problems`) when it is not a usable key.
+std::optional<std::string> CheckIdempotencyKey(std::string_view header_value,
+                                               std::vector<FieldProblem>& problems);
+
+// The first answer given for a key, as stored with the payment.
+struct StoredAnswer {
+  std::int64_t order_id = 0;  // what the key was first used for
+  int status = 200;
+  std::string body;  // the response body, byte for byte
+};
+
+// A repeated key: the first answer for the same order, 422 for a different one (a key names one request).
+void CheckKeyReuse(const StoredAnswer& first, std::int64_t order_id);
+
+// ---- Refunds
+// -------------------------------------------------------------------------------------------------
+
+// The refund `caller` asks for on `payment`, or ApiError: 403 not the caller's payment, 409 already refunded,
+// 409 not (yet) paid, 409 a refund is already pending. Always the full amount. Id and times set by the store.
+Refund DecideRefundRequest(const Payment& payment, std::int64_t caller, bool refund_pending,
+                           std::string reason);
+ApiError RefundAlreadyPending();
+
+// An admin's decision on a pending refund of `payment`: `refund` changed to completed or rejected (the
+// payment becomes refunded on approval; see PaymentAfterRefund). ApiError 409 when the refund is no longer
+// pending or the payment is not completed. A rejection needs a reason (the API checks it; here too).
+Refund DecideRefund(const Refund& refund, const Payment& payment, bool approved,
+                    std::optional<std::string> reason, std::int64_t admin_id, time::TimePoint now);
+// The payment after its refund was approved.
+Payment PaymentAfterRefund(const Payment& payment, time::TimePoint now);
+
+std::string RefundRequestedMessage(const Refund& refund);
+// "Refund for order N completed." / "Refund for order N was rejected: <reason>." (the inbox texts).
+std::string RefundDecisionMessage(const Refund& refund);
+std::string RefundLedgerText(const Refund& refund);
+
+// Text that holds something other than spaces.
+bool IsBlank(std::string_view text);
+
+}  // namespace mp::payment::domain

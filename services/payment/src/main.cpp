@@ -1,0 +1,146 @@
+// mp-payment: simulated payments of completed orders, refunds, and the money ledger.
+//   mp-payment [serve]    run the HTTP service and the outbox relay (applies migrations first)
+//   mp-payment migrate    apply database migrations and exit
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "libs/bus/options.hpp"
+#include "libs/bus/outbox.hpp"
+#include "libs/bus/topology.hpp"
+#include "libs/cache/redis.hpp"
+#include "libs/core/config.hpp"
+#include "libs/core/log.hpp"
+#include "libs/http/app.hpp"
+#include "libs/http/client.hpp"
+#include "libs/identity/identity.hpp"
+#include "libs/security/jwt.hpp"
+#include "libs/security/local_secret.hpp"
+#include "libs/sql/error.hpp"
+#include "libs/sql/migrate.hpp"
+#include "libs/sql/pool.hpp"
+#include "services/payment/src/api/payment_api.hpp"
+#include "services/payment/src/store/migrations.hpp"
+#include "services/payment/src/store/order_client.hpp"
+#include "services/payment/src/store/payment_store.hpp"
+
+namespace {
+
+using namespace mp;
+
+struct Settings {
+  http::AppOptions app;
+  sql::Options db;
+  cache::RedisOptions redis;
+  bus::AmqpOptions amqp;
+  std::string jwt_secret;
+  http::Upstream order;
+  http::ClientOptions order_client;
+};
+
+Settings ReadSettings() {
+  config::Env env;
+  Settings s;
+  s.app = http::AppOptions::FromEnv(env, "payment", 8004);
+  s.db = sql::FromEnv(env, "payment_db");
+  s.redis = cache::FromEnv(env);
+  s.amqp = bus::FromEnv(env);
+  s.jwt_secret = env.Secret("MP_JWT_SECRET", security::kLocalJwtSecret);
+  std::string order_url = env.String("MP_ORDER_URL", "http://127.0.0.1:8003");
+  try {
+    s.order = http::Upstream::Parse("order", order_url);
+  } catch (const std::invalid_argument& error) {
+    env.Problem("MP_ORDER_URL='" + order_url + "': " + error.what());
+  }
+  s.order_client.request_timeout =
+      std::chrono::milliseconds(env.Int("MP_ORDER_TIMEOUT_MS", 3000, 100, 60'000));
+  s.order_client.connect_timeout =
+      std::chrono::milliseconds(env.Int("MP_ORDER_CONNECT_TIMEOUT_MS", 1000, 50, 60'000));
+  env.Validate();
+  return s;
+}
+
+int Serve(Settings settings) {
+  sql::Pool pool(settings.db);
+  sql::Migrate(pool, payment::store::Migrations());
+  try {
+    bus::DeclareTopology(settings.amqp);
+  } catch (const std::exception& ex) {
+    // The relay declares what it needs again once the broker is back.
+    log::Warn("rabbitmq not reachable at start; events wait in the outbox", {{"error", ex.what()}});
+  }
+
+  http::App app(settings.app);
+  cache::Redis redis(app.io(), settings.redis);
+  security::JwtCodec jwt(settings.jwt_secret);
+  identity::Authenticator authn(jwt, &redis);
+  bus::OutboxRelay relay(pool, settings.amqp);
+  http::HttpClient client(app.io().get_executor(), settings.order_client);
+  payment::store::OrderClient orders(client, settings.order);
+  payment::store::PaymentStore payments(pool);
+  payment::api::PaymentApi api(app, payments, orders, authn, relay);
+  api.Register();
+
+  app.AddErrorTranslator(sql::ToApiError);
+  app.metrics().AddGauge("db_pool_in_use", "MariaDB connections in use.",
+                         [&] { return double(pool.in_use()); });
+  app.metrics().AddGauge("db_pool_size", "MariaDB connections open.", [&] { return double(pool.size()); });
+  app.metrics().AddGauge("redis_connections", "Redis connections open.",
+                         [&] { return double(redis.open_connections()); });
+  app.metrics().AddGauge("order_client_idle_connections", "Idle keep-alive connections to the order service.",
+                         [&] { return double(client.idle_connections()); });
+  app.metrics().AddGauge("outbox_backlog", "Events not yet confirmed by RabbitMQ.",
+                         [&] { return double(relay.backlog()); });
+  app.metrics().AddGauge("outbox_oldest_age_seconds", "Age of the oldest unpublished event.",
+                         [&] { return relay.oldest_age_seconds(); });
+  app.metrics().AddGauge("outbox_published_total", "Events confirmed by RabbitMQ.",
+                         [&] { return double(relay.published_total()); });
+  app.SetReadiness([&]() -> boost::asio::awaitable<std::vector<http::ReadyCheck>> {
+    bool db = co_await app.blocking().Run([&] { return pool.Ping(); });
+    bool cache = false;
+    try {
+      cache = co_await redis.Ping();
+    } catch (const std::exception&) {
+      cache = false;
+    }
+    // The order service is not a readiness condition: while it is down, pay answers 503 on its own and
+    // refunds and lists keep working.
+    co_return std::vector<http::ReadyCheck>{
+        {"mysql", db, db ? "ok" : "unreachable", true},
+        {"redis", cache, cache ? "ok" : "unreachable", false},
+        {"outbox", true, std::to_string(relay.backlog()) + " pending", false}};
+  });
+  app.OnShutdown([&] { relay.Stop(); });
+  relay.Start();
+  return app.Run();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"mp-payment: payments and refunds of Service Marketplace"};
+  cli.require_subcommand(0, 1);
+  auto* serve = cli.add_subcommand("serve", "Run the HTTP service and the outbox relay (default)");
+  auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
+  CLI11_PARSE(cli, argc, argv);
+  (void)serve;
+
+  try {
+    Settings settings = ReadSettings();
+    if (*migrate) {
+      sql::Pool pool(settings.db);
+      sql::Migrate(pool, payment::store::Migrations());
+      std::cout << "migrations applied\n";
+      return 0;
+    }
+    return Serve(std::move(settings));
+  } catch (const config::ConfigError& error) {
+    std::cerr << "mp-payment: " << error.what() << "\n";
+    return 2;
+  } catch (const std::exception& error) {
+    log::Error("fatal", {{"error", error.what()}});
+    return 1;
+  }
+}

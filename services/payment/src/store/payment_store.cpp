@@ -1,0 +1,312 @@
+#include "services/payment/src/store/payment_store.hpp"
+
+#include <stdexcept>
+
+#include "libs/bus/outbox.hpp"
+#include "libs/security/crypto.hpp"
+#include "libs/sql/error.hpp"
+#include "libs/sql/transaction.hpp"
+
+namespace mp::payment::store {
+namespace {
+
+using domain::Payment;
+using domain::Refund;
+
+// Every SQL statement of the payment service.
+constexpr std::string_view kPaymentColumns =
+    "id, order_id, customer_id, provider_id, amount, status, transaction_id, created_at, updated_at";
+constexpr std::string_view kRefundColumns =
+    "id, payment_id, order_id, customer_id, provider_id, amount, status, reason, decision_reason, "
+    "decided_by, "
+    "decided_at, created_at, updated_at";
+
+std::string Select(std::string_view columns, std::string_view rest) {
+  return "SELECT " + std::string(columns) + " " + std::string(rest);
+}
+
+constexpr std::string_view kInsertPayment =
+    "INSERT INTO payments (order_id, customer_id, provider_id, amount, payment_method, status, "
+    "transaction_id, "
+    "created_at, updated_at) VALUES (?, ?, ?, ?, 'simulated', ?, ?, ?, ?)";
+const std::string kSelectPayment = Select(kPaymentColumns, "FROM payments WHERE id = ?");
+const std::string kLockPayment = Select(kPaymentColumns, "FROM payments WHERE id = ? FOR UPDATE");
+// The order's live payment (charged_order_id is NULL only for failed ones).
+const std::string kLockPaymentOfOrder =
+    Select(kPaymentColumns, "FROM payments WHERE charged_order_id = ? FOR UPDATE");
+constexpr std::string_view kMarkRefunded =
+    "UPDATE payments SET status = 'refunded', updated_at = ? WHERE id = ? AND status = 'completed'";
+constexpr std::string_view kCountPayments = "SELECT COUNT(*) FROM payments WHERE customer_id = ?";
+const std::string kPagePayments =
+    Select(kPaymentColumns,
+           "FROM payments WHERE customer_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
+// The refunds of the payments kPagePayments returns (MySQL takes a LIMIT in a derived table, not in IN
+// (...)).
+const std::string kRefundsOfPage =
+    Select(kRefundColumns,
+           "FROM refunds WHERE payment_id IN (SELECT id FROM (SELECT id FROM payments WHERE customer_id = ? "
+           "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?) AS page) ORDER BY created_at DESC, id DESC");
+
+constexpr std::string_view kInsertLedger =
+    "INSERT INTO transactions (user_id, transaction_type, amount, reference_id, payment_id, order_id, "
+    "description, "
+    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+constexpr std::string_view kInsertAnswer =
+    "INSERT INTO idempotency_keys (customer_id, idempotency_key, order_id, payment_id, response_status, "
+    "response_body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kSelectAnswer =
+    "SELECT order_id, response_status, response_body FROM idempotency_keys WHERE customer_id = ? AND "
+    "idempotency_key = ?";
+
+constexpr std::string_view kInsertRefund =
+    "INSERT INTO refunds (payment_id, order_id, customer_id, provider_id, amount, status, reason, "
+    "created_at, "
+    "updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)";
+const std::string kSelectRefund = Select(kRefundColumns, "FROM refunds WHERE id = ?");
+const std::string kLockRefund = Select(kRefundColumns, "FROM refunds WHERE id = ? FOR UPDATE");
+constexpr std::string_view kLockOpenRefundOfOrder =
+    "SELECT id FROM refunds WHERE open_order_id = ? FOR UPDATE";
+constexpr std::string_view kPaymentOfRefund = "SELECT payment_id FROM refunds WHERE id = ?";
+constexpr std::string_view kDecideRefund =
+    "UPDATE refunds SET status = ?, decision_reason = ?, decided_by = ?, decided_at = ?, updated_at = ? "
+    "WHERE id = ? AND status = 'pending'";
+constexpr std::string_view kCountRefunds = "SELECT COUNT(*) FROM refunds";
+constexpr std::string_view kCountRefundsByStatus = "SELECT COUNT(*) FROM refunds WHERE status = ?";
+const std::string kPageRefunds =
+    Select(kRefundColumns, "FROM refunds ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
+const std::string kPageRefundsByStatus = Select(
+    kRefundColumns, "FROM refunds WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
+
+sql::Value Opt(const std::optional<std::string>& v) { return v ? sql::Value(*v) : sql::Value(nullptr); }
+sql::Value Opt(const std::optional<std::int64_t>& v) { return v ? sql::Value(*v) : sql::Value(nullptr); }
+sql::Value Opt(const std::optional<time::TimePoint>& v) { return v ? sql::Value(*v) : sql::Value(nullptr); }
+sql::Value Text(std::string_view v) { return std::string(v); }
+
+time::TimePoint NowSeconds() { return time::FromUnixSeconds(time::ToUnixSeconds(time::Now())); }
+
+money::Cents Amount(const sql::Row& row, std::size_t i, std::string_view table) {
+  auto cents = money::Parse(row.String(i));
+  if (!cents)
+    throw std::runtime_error(std::string(table) + ".amount is not a DECIMAL(10,2): " + row.String(i));
+  return *cents;
+}
+
+Payment PaymentFromRow(const sql::Row& row) {
+  Payment p;
+  p.id = row.Int(0);
+  p.order_id = row.Int(1);
+  p.customer_id = row.Int(2);
+  p.provider_id = row.OptInt(3);
+  p.amount = Amount(row, 4, "payments");
+  auto status = domain::ParsePaymentStatus(row.String(5));
+  if (!status) throw std::runtime_error("payments.status holds an unknown value: " + row.String(5));
+  p.status = *status;
+  p.transaction_id = row.String(6);
+  p.created_at = row.Time(7);
+  p.updated_at = row.Time(8);
+  return p;
+}
+
+Refund RefundFromRow(const sql::Row& row) {
+  Refund r;
+  r.id = row.Int(0);
+  r.payment_id = row.Int(1);
+  r.order_id = row.Int(2);
+  r.customer_id = row.Int(3);
+  r.provider_id = row.OptInt(4);
+  r.amount = Amount(row, 5, "refunds");
+  auto status = domain::ParseRefundStatus(row.String(6));
+  if (!status) throw std::runtime_error("refunds.status holds an unknown value: " + row.String(6));
+  r.status = *status;
+  r.reason = row.String(7);
+  r.decision_reason = row.OptString(8);
+  r.decided_by = row.OptInt(9);
+  r.decided_at = row.OptTime(10);
+  r.created_at = row.Time(11);
+  r.updated_at = row.Time(12);
+  return r;
+}
+
+std::optional<Payment> OnePayment(sql::Connection& connection, std::string_view sql, std::int64_t key) {
+  auto rows = connection.Query(sql, {key});
+  if (rows.empty()) return std::nullopt;
+  return PaymentFromRow(rows.front());
+}
+
+std::optional<Refund> OneRefund(sql::Connection& connection, std::string_view sql, std::int64_t key) {
+  auto rows = connection.Query(sql, {key});
+  if (rows.empty()) return std::nullopt;
+  return RefundFromRow(rows.front());
+}
+
+void WriteLedger(sql::Connection& connection, std::int64_t user_id, std::string_view type,
+                 money::Cents amount, std::int64_t reference_id, std::int64_t payment_id,
+                 std::int64_t order_id, const std::string& text, time::TimePoint at) {
+  connection.Execute(kInsertLedger, {user_id, Text(type), money::Format(amount), reference_id, payment_id,
+                                     order_id, text, at});
+}
+
+[[noreturn]] void ThrowChangedConcurrently() {
+  throw ApiError::Conflict("The refund was decided at the same time; reload it", "refund_not_pending");
+}
+
+}  // namespace
+
+std::optional<domain::StoredAnswer> PaymentStore::FindAnswer(std::int64_t customer_id,
+                                                             const std::string& key) {
+  auto connection = pool_.Acquire();
+  auto rows = connection->Query(kSelectAnswer, {customer_id, key});
+  if (rows.empty()) return std::nullopt;
+  return domain::StoredAnswer{rows.front().Int(0), static_cast<int>(rows.front().Int(1)),
+                              rows.front().String(2)};
+}
+
+PayResult PaymentStore::Pay(Payment payment, const std::optional<std::string>& key,
+                            const RenderAnswer& render, const PaymentEvent& event) {
+  try {
+    auto connection = pool_.Acquire();
+    sql::Transaction tx(connection);
+    payment.created_at = payment.updated_at = NowSeconds();
+    payment.status = domain::PaymentStatus::kCompleted;  // the simulated processor approves at once
+    payment.transaction_id = security::NewUuid();
+    // The unique key on charged_order_id refuses a second live payment of the order here; a concurrent
+    // insert waits for the first transaction and fails once it commits.
+    auto inserted = connection->Execute(
+        kInsertPayment,
+        {payment.order_id, payment.customer_id, Opt(payment.provider_id), money::Format(payment.amount),
+         Text(domain::Name(payment.status)), payment.transaction_id, payment.created_at, payment.updated_at});
+    payment.id = static_cast<std::int64_t>(inserted.last_insert_id);
+    WriteLedger(connection.get(), payment.customer_id, "payment", payment.amount, payment.id, payment.id,
+                payment.order_id, domain::PaymentLedgerText(payment.order_id), payment.created_at);
+    bus::Enqueue(connection, event(payment));
+    domain::StoredAnswer answer = render(payment);
+    if (key) {
+      connection->Execute(kInsertAnswer, {payment.customer_id, *key, payment.order_id, payment.id,
+                                          std::int64_t{answer.status}, answer.body, payment.created_at});
+    }
+    tx.Commit();
+    return {std::move(answer), std::move(payment)};
+  } catch (const sql::Error& error) {
+    if (!error.duplicate_key()) throw;
+  }
+  // Rolled back. Either the order is paid, or this key was used by a request that committed first (the
+  // same order: its answer again; another order: the caller's CheckKeyReuse says 422).
+  if (key) {
+    if (auto first = FindAnswer(payment.customer_id, *key)) return {std::move(*first), std::nullopt};
+  }
+  throw domain::AlreadyPaid();
+}
+
+Refund PaymentStore::RequestRefund(std::int64_t order_id, std::int64_t customer_id, std::string reason,
+                                   const RefundEvent& event) {
+  try {
+    auto connection = pool_.Acquire();
+    sql::Transaction tx(connection);
+    auto payment = OnePayment(connection.get(), kLockPaymentOfOrder, order_id);
+    if (!payment) throw ApiError::NotFound("No payment found for this order", "payment_not_found");
+    bool pending = !connection->Query(kLockOpenRefundOfOrder, {order_id}).empty();
+    Refund refund = domain::DecideRefundRequest(*payment, customer_id, pending, std::move(reason));
+    refund.created_at = refund.updated_at = NowSeconds();
+    auto inserted = connection->Execute(
+        kInsertRefund, {refund.payment_id, refund.order_id, refund.customer_id, Opt(refund.provider_id),
+                        money::Format(refund.amount), refund.reason, refund.created_at, refund.updated_at});
+    refund.id = static_cast<std::int64_t>(inserted.last_insert_id);
+    bus::Enqueue(connection, event(refund));
+    tx.Commit();
+    return refund;
+  } catch (const sql::Error& error) {
+    // The payment lock serialises requests, so only a writer that skipped it could get here; the unique
+    // key on open_order_id still holds.
+    if (error.duplicate_key()) throw domain::RefundAlreadyPending();
+    throw;
+  }
+}
+
+std::optional<Refund> PaymentStore::DecideRefund(std::int64_t refund_id, std::int64_t admin_id, bool approved,
+                                                 std::optional<std::string> reason,
+                                                 const RefundEvent& event) {
+  auto connection = pool_.Acquire();
+  sql::Transaction tx(connection);
+  auto payment_of = connection->Query(kPaymentOfRefund, {refund_id});
+  if (payment_of.empty()) return std::nullopt;
+  // The payment first, then the refund: the same order as RequestRefund, so the two never deadlock.
+  auto payment = OnePayment(connection.get(), kLockPayment, payment_of.front().Int(0));
+  auto before = OneRefund(connection.get(), kLockRefund, refund_id);
+  if (!payment || !before)
+    throw std::runtime_error("refund " + std::to_string(refund_id) + " has no payment");
+  auto now = NowSeconds();
+  Refund after = domain::DecideRefund(*before, *payment, approved, std::move(reason), admin_id, now);
+  auto updated = connection->Execute(
+      kDecideRefund, {Text(domain::Name(after.status)), Opt(after.decision_reason), Opt(after.decided_by),
+                      Opt(after.decided_at), after.updated_at, after.id});
+  if (updated.affected_rows != 1) ThrowChangedConcurrently();
+  if (after.status == domain::RefundStatus::kCompleted) {
+    Payment refunded = domain::PaymentAfterRefund(*payment, now);
+    auto marked = connection->Execute(kMarkRefunded, {refunded.updated_at, refunded.id});
+    if (marked.affected_rows != 1) {
+      throw ApiError::Conflict("The payment was changed at the same time; reload it",
+                               "payment_not_refundable");
+    }
+    WriteLedger(connection.get(), after.customer_id, "refund", after.amount, after.id, after.payment_id,
+                after.order_id, domain::RefundLedgerText(after), now);
+  }
+  bus::Enqueue(connection, event(after));
+  tx.Commit();
+  return after;
+}
+
+std::optional<Payment> PaymentStore::FindPayment(std::int64_t payment_id) {
+  auto connection = pool_.Acquire();
+  return OnePayment(connection.get(), kSelectPayment, payment_id);
+}
+
+std::optional<Refund> PaymentStore::FindRefund(std::int64_t refund_id) {
+  auto connection = pool_.Acquire();
+  return OneRefund(connection.get(), kSelectRefund, refund_id);
+}
+
+ListResult<PaymentRecord> PaymentStore::ListPayments(std::int64_t customer_id, Page page) {
+  auto connection = pool_.Acquire();
+  sql::Transaction tx(connection);  // one snapshot for the count, the page and its refunds
+  ListResult<PaymentRecord> result;
+  result.total = connection->Query(kCountPayments, {customer_id}).front().Int(0);
+  if (result.total > page.offset) {
+    for (const auto& row : connection->Query(kPagePayments, {customer_id, page.limit, page.offset})) {
+      result.items.push_back({PaymentFromRow(row), {}});
+    }
+    for (const auto& row : connection->Query(kRefundsOfPage, {customer_id, page.limit, page.offset})) {
+      Refund refund = RefundFromRow(row);
+      for (auto& item : result.items) {
+        if (item.payment.id == refund.payment_id) {
+          item.refunds.push_back(std::move(refund));
+          break;
+        }
+      }
+    }
+  }
+  tx.Commit();
+  return result;
+}
+
+ListResult<Refund> PaymentStore::ListRefunds(std::optional<domain::RefundStatus> status, Page page) {
+  auto connection = pool_.Acquire();
+  sql::Transaction tx(connection);
+  ListResult<Refund> result;
+  std::vector<sql::Value> filter;
+  if (status) filter.push_back(Text(domain::Name(*status)));
+  result.total = connection->Query(status ? kCountRefundsByStatus : kCountRefunds, filter).front().Int(0);
+  if (result.total > page.offset) {
+    auto params = filter;
+    params.emplace_back(page.limit);
+    params.emplace_back(page.offset);
+    for (const auto& row : connection->Query(
+             status ? std::string_view(kPageRefundsByStatus) : std::string_view(kPageRefunds), params)) {
+      result.items.push_back(RefundFromRow(row));
+    }
+  }
+  tx.Commit();
+  return result;
+}
+
+}  // namespace mp::payment::store

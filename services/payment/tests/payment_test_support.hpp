@@ -1,0 +1,111 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include "libs/core/error.hpp"
+#include "libs/sql/connection.hpp"
+#include "libs/sql/options.hpp"
+#include "libs/sql/tests/test_database.hpp"
+
+// Helpers shared by the payment integration tests (a real MariaDB/MySQL from the MP_MYSQL_* and
+// MP_TEST_DB_* variables ./marketplace test exports).
+namespace mp::payment::test {
+
+// A fresh, empty database `name` (mp_test_payment...) on the test server, for this test binary alone.
+inline sql::Options FreshDatabase(const std::string& name) {
+  auto options = sql::test::TestDatabaseOptions();
+  {
+    sql::Connection admin(options);
+    admin.ExecuteScript("DROP DATABASE IF EXISTS " + name + "; CREATE DATABASE " + name +
+                        " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+  }
+  options.database = name;
+  options.pool_size = 24;
+  options.acquire_timeout = std::chrono::milliseconds(20'000);
+  return options;
+}
+
+inline void DropDatabase(const std::string& name) {
+  try {
+    auto options = sql::test::TestDatabaseOptions();
+    sql::Connection admin(options);
+    admin.ExecuteScript("DROP DATABASE IF EXISTS " + name);
+  } catch (const std::exception&) {
+    // Best effort clean-up; the next run drops it first anyway.
+  }
+}
+
+// Runs `attempt(i)` on n threads released together; returns how many returned normally and the ApiError
+// codes of the others.
+template <class F>
+std::pair<int, std::vector<std::string>> RaceOf(int n, F attempt) {
+  std::atomic<bool> go{false};
+  std::atomic<int> wins{0};
+  std::mutex mutex;
+  std::vector<std::string> refusals;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      while (!go.load()) std::this_thread::yield();
+      try {
+        attempt(i);
+        ++wins;
+      } catch (const ApiError& e) {
+        std::lock_guard lock(mutex);
+        refusals.push_back(e.code());
+      } catch (const std::exception& e) {  // a store error (deadlock, timeout): a failure the test shows
+        std::lock_guard lock(mutex);
+        refusals.push_back(std::string("exception: ") + e.what());
+      }
+    });
+  }
+  go = true;
+  for (auto& t : threads) t.join();
+  return {wins.load(), refusals};
+}
+
+// Polls `done` every 20 ms until it holds or `timeout` passes; returns its last value.
+template <class Predicate>
+bool WaitUntil(Predicate done, std::chrono::milliseconds timeout = std::chrono::seconds(15)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return done();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+// An io_context on a thread of its own, for an HTTP client outside an App.
+class IoThread {
+ public:
+  IoThread() : guard_(io_.get_executor()), thread_([this] { io_.run(); }) {}
+  ~IoThread() {
+    guard_.reset();
+    if (thread_.joinable()) thread_.join();
+  }
+  boost::asio::io_context& io() { return io_; }
+
+  // Runs a coroutine there and waits for its result.
+  template <class T>
+  T Run(boost::asio::awaitable<T> task) {
+    return boost::asio::co_spawn(io_, std::move(task), boost::asio::use_future).get();
+  }
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
+  std::thread thread_;
+};
+
+}  // namespace mp::payment::test

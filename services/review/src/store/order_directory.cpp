@@ -1,0 +1,101 @@
+#include "services/review/src/store/order_directory.hpp"
+
+#include <boost/beast/http/field.hpp>
+#include <nlohmann/json.hpp>
+
+#include "libs/core/error.hpp"
+#include "libs/core/log.hpp"
+
+namespace mp::review::store {
+
+namespace asio = boost::asio;
+using Field = boost::beast::http::field;
+
+std::string OrderPath(OrderView view, std::int64_t order_id) {
+  const std::string id = std::to_string(order_id);
+  switch (view) {
+    case OrderView::kCustomer:
+      return "/api/v1/customer/orders/my/" + id;
+    case OrderView::kProvider:
+      return "/api/v1/provider/orders/my/" + id;
+    case OrderView::kAdmin:
+      return "/api/v1/admin/orders/" + id;
+  }
+  return {};
+}
+
+std::optional<domain::OrderFacts> ParseOrderFacts(std::string_view body) {
+  auto json = nlohmann::json::parse(body, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) return std::nullopt;
+  auto data = json.find("data");
+  if (data == json.end() || !data->is_object()) return std::nullopt;
+  const auto& d = *data;
+  auto positive_int = [&](const char* key) -> std::optional<std::int64_t> {
+    auto it = d.find(key);
+    if (it == d.end() || !it->is_number_integer()) return std::nullopt;
+    auto value = it->get<std::int64_t>();
+    if (value <= 0) return std::nullopt;
+    return value;
+  };
+  auto text = [&](const char* key) -> std::optional<std::string> {
+    auto it = d.find(key);
+    if (it == d.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+  };
+  domain::OrderFacts facts;
+  auto id = positive_int("id");
+  auto customer = positive_int("customer_id");
+  auto status = text("status");
+  auto payment_status = text("payment_status");
+  if (!id || !customer || !status || !payment_status) return std::nullopt;
+  facts.order_id = *id;
+  facts.customer_id = *customer;
+  facts.status = std::move(*status);
+  facts.payment_status = std::move(*payment_status);
+  if (auto provider = d.find("provider_id"); provider != d.end() && !provider->is_null()) {
+    auto value = positive_int("provider_id");
+    if (!value) return std::nullopt;
+    facts.provider_id = value;
+  }
+  if (auto has_review = d.find("has_review"); has_review != d.end() && !has_review->is_null()) {
+    if (!has_review->is_boolean()) return std::nullopt;
+    facts.has_review = has_review->get<bool>();
+  }
+  return facts;
+}
+
+OrderDirectory::OrderDirectory(http::HttpClient& client, http::Upstream order)
+    : client_(client), order_(std::move(order)) {}
+
+asio::awaitable<domain::OrderFacts> OrderDirectory::Find(OrderView view, std::int64_t order_id,
+                                                         const std::string& bearer_token,
+                                                         const std::string& request_id) {
+  http::Request request{http::Verb::get, OrderPath(view, order_id), 11};
+  request.set(Field::authorization, "Bearer " + bearer_token);
+  request.set(Field::accept, "application/json");
+  request.set("X-Request-ID", request_id);
+  http::Response response;
+  try {
+    response = co_await client_.Send(order_, std::move(request));
+  } catch (const http::UpstreamError& error) {
+    log::Warn("order service unreachable", {{"request_id", request_id}, {"error", error.what()}});
+    throw ApiError::Unavailable(
+        std::string("Order service unavailable: ") + (error.timeout() ? "timed out" : "unreachable"),
+        "order_unavailable");
+  }
+  const unsigned status = response.result_int();
+  if (status == 404) throw ApiError::NotFound("Order not found", "order_not_found");
+  if (status == 403) throw ApiError::Forbidden("Permission denied");
+  // The token was valid here but the order service refuses it (revoked in between): say so.
+  if (status == 401) throw ApiError::Unauthorized("Token rejected by the order service", "token_rejected");
+  if (status == 200) {
+    if (auto facts = ParseOrderFacts(response.body())) {
+      if (facts->order_id == order_id) co_return *facts;
+    }
+  }
+  log::Warn("unexpected answer from the order service",
+            {{"request_id", request_id}, {"status", status}, {"order_id", order_id}});
+  throw ApiError::Unavailable("Order service unavailable: unexpected answer", "order_unavailable");
+}
+
+}  // namespace mp::review::store

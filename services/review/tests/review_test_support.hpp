@@ -1,0 +1,67 @@
+#pragma once
+
+#include <chrono>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "libs/mongo/database.hpp"
+#include "libs/mongo/options.hpp"
+#include "libs/mongo/tests/test_database.hpp"
+#include "services/review/src/domain/review.hpp"
+
+// Helpers shared by the review integration tests (real FerretDB/MongoDB and RabbitMQ, from the variables
+// ./marketplace test exports).
+namespace mp::review::test {
+
+// Ids far from anything a developer's data uses, different on every run.
+inline std::int64_t RandomId() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  return 1'000'000'000 + static_cast<std::int64_t>(rng() % 1'000'000'000);
+}
+
+// Polls `done` every 20 ms until it holds or `timeout` passes; returns its last value.
+template <class Predicate>
+bool WaitUntil(Predicate done, std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return done();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+// A throwaway database `mp_test_review_<random>`, dropped at the end.
+class TestDatabase {
+ public:
+  TestDatabase() : database_(mongo::test::TestDatabaseOptions("mp_test_review")) {}
+  ~TestDatabase() {
+    try {
+      database_.Drop();
+    } catch (const std::exception&) {
+      // Best effort clean-up.
+    }
+  }
+  mongo::Database& get() { return database_; }
+
+ private:
+  mongo::Database database_;
+};
+
+// A MongoDB URI nothing listens on, with short timeouts: "the store is down".
+inline mongo::Options UnreachableMongo() {
+  mongo::Options options;
+  options.uri = "mongodb://127.0.0.1:1/";
+  options.database = "mp_test_review_down";
+  options.server_selection_timeout = std::chrono::milliseconds(300);
+  options.connect_timeout = std::chrono::milliseconds(300);
+  return options;
+}
+
+inline domain::Review MakeReview(std::int64_t order_id, std::int64_t customer_id, std::int64_t provider_id,
+                                 int stars, time::TimePoint created_at = time::Now(),
+                                 std::optional<std::string> content = std::nullopt) {
+  return domain::Review{order_id, customer_id, provider_id, stars, std::move(content), created_at};
+}
+
+}  // namespace mp::review::test

@@ -1,0 +1,157 @@
+#include "services/user/src/store/auth_users.hpp"
+
+#include <charconv>
+#include <vector>
+
+#include <boost/beast/http/field.hpp>
+
+#include "libs/core/log.hpp"
+
+namespace mp::user::store {
+
+namespace asio = boost::asio;
+using Field = boost::beast::http::field;
+using Json = nlohmann::json;
+using Kind = ApiError::Kind;
+
+namespace {
+
+constexpr std::string_view kAdminUsers = "/api/v1/admin/users";
+
+std::optional<Kind> ClientErrorKind(unsigned status) {
+  switch (status) {
+    case 400:
+      return Kind::kBadRequest;
+    case 401:
+      return Kind::kUnauthorized;
+    case 403:
+      return Kind::kForbidden;
+    case 404:
+      return Kind::kNotFound;
+    case 405:
+      return Kind::kMethodNotAllowed;
+    case 409:
+      return Kind::kConflict;
+    case 413:
+      return Kind::kPayloadTooLarge;
+    case 415:
+      return Kind::kUnsupportedMediaType;
+    case 422:
+      return Kind::kValidation;
+    case 429:
+      return Kind::kRateLimited;
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string Text(const Json& body, const char* key) {
+  auto it = body.find(key);
+  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+ApiError Unavailable(std::string why) {
+  return ApiError::Unavailable("Auth service unavailable: " + std::move(why), "auth_unavailable");
+}
+
+}  // namespace
+
+ApiError AuthFailure(unsigned status, std::string_view text) {
+  auto kind = ClientErrorKind(status);
+  auto body = Json::parse(text, nullptr, false);
+  if (!kind || body.is_discarded() || !body.is_object()) {
+    return Unavailable(status >= 500 ? "it failed (HTTP " + std::to_string(status) + ")"
+                                     : "unexpected answer (HTTP " + std::to_string(status) + ")");
+  }
+  std::vector<FieldProblem> details;
+  if (auto it = body.find("details"); it != body.end() && it->is_array()) {
+    for (const auto& d : *it) {
+      if (d.is_object()) details.push_back({Text(d, "field"), Text(d, "problem")});
+    }
+  }
+  std::string message = Text(body, "message");
+  std::string code = Text(body, "code");
+  return ApiError(*kind, code.empty() ? "auth_refused" : code, message.empty() ? "Request refused" : message,
+                  Text(body, "error"), std::move(details));
+}
+
+AuthUsers::AuthUsers(http::HttpClient& client, http::Upstream auth)
+    : client_(client), auth_(std::move(auth)) {}
+
+asio::awaitable<Json> AuthUsers::Call(http::Request request, const Caller& caller, std::int64_t* total) {
+  request.set(Field::authorization, "Bearer " + caller.token);
+  request.set(Field::accept, "application/json");
+  request.set("X-Request-ID", caller.request_id);
+  const std::string method(request.method_string());
+  const std::string target(request.target());
+  http::Response response;
+  try {
+    response = co_await client_.Send(auth_, std::move(request));
+  } catch (const http::UpstreamError& error) {
+    log::Warn(
+        "auth unreachable",
+        {{"request_id", caller.request_id}, {"method", method}, {"target", target}, {"error", error.what()}});
+    throw Unavailable(error.timeout() ? "timed out" : "unreachable");
+  }
+  const unsigned status = response.result_int();
+  if (status != 200) {
+    if (status >= 500) {
+      log::Warn(
+          "auth failed",
+          {{"request_id", caller.request_id}, {"method", method}, {"target", target}, {"status", status}});
+    }
+    throw AuthFailure(status, response.body());
+  }
+  auto body = Json::parse(response.body(), nullptr, false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("data")) {
+    log::Warn("unexpected answer from auth", {{"request_id", caller.request_id}, {"target", target}});
+    throw Unavailable("unexpected answer");
+  }
+  if (total != nullptr) {
+    auto header = response["X-Total-Count"];
+    std::int64_t value = 0;
+    auto [end, ec] = std::from_chars(header.data(), header.data() + header.size(), value);
+    *total = ec == std::errc() && end == header.data() + header.size() ? value : -1;
+  }
+  co_return std::move(body["data"]);
+}
+
+asio::awaitable<AuthUserPage> AuthUsers::List(std::optional<int> role_id, std::int64_t limit,
+                                              std::int64_t offset, const Caller& caller) {
+  std::string target =
+      std::string(kAdminUsers) + "?limit=" + std::to_string(limit) + "&offset=" + std::to_string(offset);
+  if (role_id) target += "&role_id=" + std::to_string(*role_id);
+  AuthUserPage page;
+  std::int64_t total = 0;
+  http::Request request(http::Verb::get, target, 11);
+  page.items = co_await Call(std::move(request), caller, &total);
+  if (!page.items.is_array()) throw Unavailable("unexpected answer");
+  page.total = total >= 0 ? total : static_cast<std::int64_t>(page.items.size());
+  co_return page;
+}
+
+asio::awaitable<Json> AuthUsers::Get(std::int64_t user_id, const Caller& caller) {
+  http::Request request(http::Verb::get, std::string(kAdminUsers) + "/" + std::to_string(user_id), 11);
+  auto user = co_await Call(std::move(request), caller);
+  if (!user.is_object() || !user.value("role_id", Json()).is_number_integer())
+    throw Unavailable("unexpected answer");
+  co_return user;
+}
+
+asio::awaitable<Json> AuthUsers::Update(std::int64_t user_id, const Json& fields, const Caller& caller) {
+  http::Request request(http::Verb::put, std::string(kAdminUsers) + "/" + std::to_string(user_id), 11);
+  request.set(Field::content_type, "application/json");
+  request.body() = fields.dump();
+  request.prepare_payload();
+  auto user = co_await Call(std::move(request), caller);
+  if (!user.is_object() || !user.value("role_id", Json()).is_number_integer())
+    throw Unavailable("unexpected answer");
+  co_return user;
+}
+
+asio::awaitable<Json> AuthUsers::Delete(std::int64_t user_id, const Caller& caller) {
+  http::Request request(http::Verb::delete_, std::string(kAdminUsers) + "/" + std::to_string(user_id), 11);
+  co_return co_await Call(std::move(request), caller);
+}
+
+}  // namespace mp::user::store

@@ -1,0 +1,575 @@
+// The HTTP surface over loopback, wired as main() wires it, against a real FerretDB/MongoDB; auth's admin
+// user routes are a fake upstream (a small http::App) whose users and answers the test chooses.
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/beast/http/field.hpp>
+#include <gtest/gtest.h>
+
+#include "libs/http/app.hpp"
+#include "libs/http/client.hpp"
+#include "libs/http/envelope.hpp"
+#include "libs/identity/identity.hpp"
+#include "libs/mongo/error.hpp"
+#include "libs/security/jwt.hpp"
+#include "services/user/src/api/user_api.hpp"
+#include "services/user/tests/user_test_support.hpp"
+
+namespace mp::user::api {
+namespace {
+
+namespace asio = boost::asio;
+using http::Verb;
+using Json = nlohmann::json;
+using Field = boost::beast::http::field;
+
+constexpr std::string_view kSecret = "user-api-test-secret-0123456789abcdef";
+
+http::AppOptions TestAppOptions(std::string name) {
+  http::AppOptions options;
+  options.service = std::move(name);
+  options.server.port = 0;
+  options.server.io_threads = 2;
+  options.blocking_threads = 2;
+  options.access_log = false;
+  return options;
+}
+
+// auth's /api/v1/admin/users routes over an in-memory user table; remembers what it was sent.
+class FakeAuth {
+ public:
+  struct User {
+    std::string username;
+    std::string email;
+    int role_id = 1;
+  };
+
+  FakeAuth() : app_(TestAppOptions("fake-auth")) {
+    auto& r = app_.router();
+    r.Add(Verb::get, "/api/v1/admin/users", [this](http::Context& c) -> asio::awaitable<http::Response> {
+      std::lock_guard lock(mutex_);
+      Remember(c);
+      auto page = http::ReadPage(c);
+      auto role = http::ReadIntQuery(c, "role_id", 0, 3);
+      Json items = Json::array();
+      std::int64_t total = 0;
+      for (auto it = users_.rbegin(); it != users_.rend(); ++it) {
+        if (role && *role != 0 && it->second.role_id != *role) continue;
+        if (total >= page.offset && total < page.offset + page.limit) {
+          auto item = Data(it->first, it->second);
+          item["has_profile"] = false;
+          items.push_back(item);
+        }
+        ++total;
+      }
+      auto response = http::Ok(items);
+      response.set("X-Total-Count", std::to_string(total));
+      co_return response;
+    });
+    r.Add(Verb::get, "/api/v1/admin/users/{user_id:int}",
+          [this](http::Context& c) -> asio::awaitable<http::Response> {
+            std::lock_guard lock(mutex_);
+            Remember(c);
+            co_return http::Ok(Detail(Find(c.IntParam("user_id"))));
+          });
+    r.Add(Verb::put, "/api/v1/admin/users/{user_id:int}",
+          [this](http::Context& c) -> asio::awaitable<http::Response> {
+            std::lock_guard lock(mutex_);
+            Remember(c);
+            ++puts_;
+            last_put_body_ = c.Body();
+            if (refuse_put_) throw *refuse_put_;
+            auto id = c.IntParam("user_id");
+            auto& user = users_.at(Find(id).first);
+            const auto& body = c.Body();
+            if (body.contains("username")) user.username = body["username"];
+            if (body.contains("email")) user.email = body["email"];
+            if (body.contains("role_id")) user.role_id = body["role_id"];
+            co_return http::Ok(Detail({id, user}), "User updated");
+          });
+    r.Add(Verb::delete_, "/api/v1/admin/users/{user_id:int}",
+          [this](http::Context& c) -> asio::awaitable<http::Response> {
+            std::lock_guard lock(mutex_);
+            Remember(c);
+            ++deletes_;
+            auto id = c.IntParam("user_id");
+            if (id == admin_id_)
+              throw ApiError::Conflict("You cannot delete your own account", "self_delete");
+            Find(id);
+            users_.erase(id);
+            co_return http::Ok({{"user_id", id}, {"message", "User deleted successfully"}}, "User deleted");
+          });
+    port_ = app_.Start();
+  }
+  ~FakeAuth() { app_.Stop(); }
+
+  http::Upstream upstream() const { return {"auth", "127.0.0.1", port_}; }
+  void Add(std::int64_t id, User user) {
+    std::lock_guard lock(mutex_);
+    users_[id] = std::move(user);
+  }
+  void SetAdmin(std::int64_t id) { admin_id_ = id; }
+  void RefusePut(std::optional<ApiError> error) {
+    std::lock_guard lock(mutex_);
+    refuse_put_ = std::move(error);
+  }
+  int puts() {
+    std::lock_guard lock(mutex_);
+    return puts_;
+  }
+  int deletes() {
+    std::lock_guard lock(mutex_);
+    return deletes_;
+  }
+  Json last_put_body() {
+    std::lock_guard lock(mutex_);
+    return last_put_body_;
+  }
+  std::string last_authorization() {
+    std::lock_guard lock(mutex_);
+    return last_authorization_;
+  }
+  std::string last_request_id() {
+    std::lock_guard lock(mutex_);
+    return last_request_id_;
+  }
+  std::string last_target() {
+    std::lock_guard lock(mutex_);
+    return last_target_;
+  }
+
+ private:
+  void Remember(http::Context& c) {
+    last_authorization_ = std::string(c.request()[Field::authorization]);
+    last_request_id_ = c.request_id;
+    last_target_ = std::string(c.request().target());
+  }
+  std::pair<std::int64_t, User> Find(std::int64_t id) {
+    auto it = users_.find(id);
+    if (it == users_.end()) throw ApiError::NotFound("User not found", "user_not_found");
+    return *it;
+  }
+  static Json Data(std::int64_t id, const User& user) {
+    return {{"user_id", id},
+            {"username", user.username},
+            {"email", user.email},
+            {"role_id", user.role_id},
+            {"role_name", identity::RoleName(user.role_id)},
+            {"created_at", "2025-10-25T09:00:00Z"}};
+  }
+  static Json Detail(const std::pair<std::int64_t, User>& user) {
+    auto data = Data(user.first, user.second);
+    data["profile"] = nullptr;
+    return data;
+  }
+
+  http::App app_;
+  std::uint16_t port_ = 0;
+  std::mutex mutex_;
+  std::map<std::int64_t, User> users_;
+  std::int64_t admin_id_ = 0;
+  std::optional<ApiError> refuse_put_;
+  int puts_ = 0;
+  int deletes_ = 0;
+  Json last_put_body_;
+  std::string last_authorization_;
+  std::string last_request_id_;
+  std::string last_target_;
+};
+
+// The service as main() assembles it (without consumer and relay), listening on a free port.
+class UserService {
+ public:
+  UserService(mongo::Options mongo, http::Upstream auth)
+      : database_(std::move(mongo)),
+        store_(database_),
+        jwt_(kSecret),
+        app_(TestAppOptions("user")),
+        authn_(jwt_, nullptr),
+        client_(app_.io().get_executor(), ClientOptions()),
+        users_(client_, std::move(auth)),
+        api_(app_, store_, users_, authn_, [this] { ++notified_; }) {
+    api_.Register();
+    app_.AddErrorTranslator(mongo::ToApiError);
+    port_ = app_.Start();
+  }
+  ~UserService() { app_.Stop(); }
+
+  static http::ClientOptions ClientOptions() {
+    http::ClientOptions options;
+    options.connect_timeout = std::chrono::milliseconds(300);
+    options.request_timeout = std::chrono::milliseconds(1500);
+    return options;
+  }
+
+  std::uint16_t port() const { return port_; }
+  mongo::Database& database() { return database_; }
+  store::ProfileStore& store() { return store_; }
+  int notified() const { return notified_.load(); }
+
+ private:
+  mongo::Database database_;
+  store::ProfileStore store_;
+  security::JwtCodec jwt_;
+  http::App app_;
+  identity::Authenticator authn_;
+  http::HttpClient client_;
+  store::AuthUsers users_;
+  std::atomic<int> notified_{0};
+  UserApi api_;
+  std::uint16_t port_ = 0;
+};
+
+struct Answer {
+  unsigned status = 0;
+  Json body;
+  http::Response raw;
+};
+
+// A client with an io_context on a thread of its own.
+class Client {
+ public:
+  Client() : guard_(io_.get_executor()), thread_([this] { io_.run(); }), http_(io_.get_executor(), {}) {}
+  ~Client() {
+    guard_.reset();
+    thread_.join();
+  }
+
+  Answer Call(std::uint16_t port, Verb method, const std::string& target, const std::string& token,
+              std::optional<Json> body = std::nullopt, const std::string& request_id = {}) {
+    http::Request request{method, target, 11};
+    if (!token.empty()) request.set(Field::authorization, "Bearer " + token);
+    if (!request_id.empty()) request.set("X-Request-ID", request_id);
+    if (body) {
+      request.set(Field::content_type, "application/json");
+      request.body() = body->dump();
+      request.prepare_payload();
+    }
+    http::Upstream upstream{"user", "127.0.0.1", port};
+    auto response = asio::co_spawn(io_, http_.Send(upstream, std::move(request)), asio::use_future).get();
+    Answer answer;
+    answer.status = response.result_int();
+    answer.body = Json::parse(response.body(), nullptr, false);
+    answer.raw = std::move(response);
+    return answer;
+  }
+
+ private:
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> guard_;
+  std::thread thread_;
+  http::HttpClient http_;
+};
+
+std::string Token(std::int64_t user_id, int role) {
+  static const security::JwtCodec codec(kSecret);
+  security::Claims claims;
+  claims.user_id = user_id;
+  claims.role = role;
+  claims.issued_at = time::ToUnixSeconds(time::Now());
+  claims.expires_at = claims.issued_at + 600;
+  return codec.Issue(claims);
+}
+
+std::map<std::string, std::string> Details(const Answer& answer) {
+  std::map<std::string, std::string> details;
+  for (const auto& d : answer.body.value("details", Json::array())) details[d["field"]] = d["problem"];
+  return details;
+}
+
+class UserApiTest : public ::testing::Test {
+ protected:
+  UserApiTest() : service_(mongo::test::TestDatabaseOptions("mp_test_user_api"), auth_.upstream()) {
+    service_.store().EnsureIndexes();
+    auth_.Add(customer_, {"carol", "carol@example.com", 1});
+    auth_.Add(provider_, {"pete", "pete@example.com", 2});
+    auth_.Add(admin_, {"root", "root@example.com", 3});
+    auth_.SetAdmin(admin_);
+  }
+  ~UserApiTest() override {
+    try {
+      service_.database().Drop();
+    } catch (const std::exception&) {
+      // Best effort clean-up.
+    }
+  }
+
+  Answer Get(const std::string& target, const std::string& token, const std::string& request_id = {}) {
+    return client_.Call(service_.port(), Verb::get, target, token, std::nullopt, request_id);
+  }
+  Answer Send(Verb method, const std::string& target, const std::string& token, Json body) {
+    return client_.Call(service_.port(), method, target, token, std::move(body));
+  }
+  Answer Delete(const std::string& target, const std::string& token) {
+    return client_.Call(service_.port(), Verb::delete_, target, token);
+  }
+
+  const std::int64_t customer_ = test::RandomId();
+  const std::int64_t provider_ = customer_ + 1;
+  const std::int64_t admin_ = customer_ + 2;
+  FakeAuth auth_;
+  UserService service_;
+  Client client_;
+  const std::string customer_token_ = Token(customer_, identity::kCustomer);
+  const std::string provider_token_ = Token(provider_, identity::kProvider);
+  const std::string admin_token_ = Token(admin_, identity::kAdmin);
+};
+
+TEST_F(UserApiTest, ACustomerCreatesReadsAndUpdatesTheirProfile) {
+  auto missing = Get("/api/v1/customer/profile", customer_token_);
+  EXPECT_EQ(missing.status, 404U);
+  EXPECT_EQ(missing.body["error"], "Customer profile not found");
+
+  auto created = Send(Verb::post, "/api/v1/customer/profile", customer_token_,
+                      {{"location", "SOUTH"}, {"budget_preference", 250.5}});
+  ASSERT_EQ(created.status, 200U) << created.body.dump();
+  EXPECT_EQ(created.body["message"], "Customer profile created");
+  EXPECT_EQ(created.body["data"]["user_id"], customer_);
+  EXPECT_EQ(created.body["data"]["location"], "SOUTH");
+  EXPECT_TRUE(created.body["data"]["address"].is_null());
+  EXPECT_DOUBLE_EQ(created.body["data"]["budget_preference"].get<double>(), 250.5);
+  EXPECT_EQ(created.body["data"]["created_at"].get<std::string>().back(), 'Z');
+  EXPECT_GE(service_.notified(), 1);
+
+  auto again = Send(Verb::post, "/api/v1/customer/profile", customer_token_, Json::object());
+  EXPECT_EQ(again.status, 409U);
+  EXPECT_EQ(again.body["error"], "Customer profile already exists");
+
+  auto updated = Send(Verb::put, "/api/v1/customer/profile", customer_token_, {{"address", "1 Main St"}});
+  ASSERT_EQ(updated.status, 200U) << updated.body.dump();
+  EXPECT_EQ(updated.body["message"], "Customer profile updated");
+  EXPECT_EQ(updated.body["data"]["address"], "1 Main St");
+  EXPECT_EQ(updated.body["data"]["location"], "SOUTH");
+
+  auto read = Get("/api/v1/customer/profile", customer_token_);
+  ASSERT_EQ(read.status, 200U);
+  EXPECT_EQ(read.body["message"], "Success");
+  EXPECT_EQ(read.body["data"], updated.body["data"]);
+  EXPECT_FALSE(read.body["data"].contains("outbox"));
+}
+
+TEST_F(UserApiTest, ProfileInputIsValidatedWith422AndDetails) {
+  ASSERT_EQ(Send(Verb::post, "/api/v1/provider/profile", provider_token_, Json::object()).status, 200U);
+  auto bad =
+      Send(Verb::put, "/api/v1/provider/profile", provider_token_,
+           {{"experience_years", 81}, {"hourly_rate", 100000.5}, {"skills", {"ok", 3}}, {"rating", 1}});
+  ASSERT_EQ(bad.status, 422U);
+  auto details = Details(bad);
+  EXPECT_TRUE(details.contains("experience_years"));
+  EXPECT_TRUE(details.contains("hourly_rate"));
+  EXPECT_TRUE(details.contains("skills[1]"));
+  EXPECT_EQ(details["rating"], "cannot be changed");
+  EXPECT_EQ(Send(Verb::put, "/api/v1/provider/profile", provider_token_, Json::object()).status, 422U);
+  auto location = Send(Verb::post, "/api/v1/customer/profile", customer_token_, {{"location", "CENTRAL"}});
+  EXPECT_EQ(location.status, 422U);
+  EXPECT_EQ(Details(location)["location"], "must be one of: NORTH, SOUTH, EAST, WEST, MID");
+  // Not JSON, not an object: 400 / 415, never 500.
+  EXPECT_EQ(
+      client_.Call(service_.port(), Verb::put, "/api/v1/provider/profile", provider_token_, Json("x")).status,
+      400U);
+  // Nothing was written by the refused requests.
+  auto profile = Get("/api/v1/provider/profile", provider_token_);
+  EXPECT_EQ(profile.body["data"]["experience_years"], 0);
+}
+
+TEST_F(UserApiTest, ProfilesAreForTheirOwnRoleOnly) {
+  EXPECT_EQ(Get("/api/v1/customer/profile", "").status, 401U);
+  EXPECT_EQ(Get("/api/v1/customer/profile", "garbage").status, 401U);
+  EXPECT_EQ(Get("/api/v1/provider/profile", customer_token_).status, 403U);
+  EXPECT_EQ(Get("/api/v1/customer/profile", provider_token_).status, 403U);
+  EXPECT_EQ(Send(Verb::post, "/api/v1/customer/profile", admin_token_, Json::object()).status, 403U);
+  EXPECT_EQ(Get("/api/v1/admin/users", customer_token_).status, 403U);
+  EXPECT_EQ(Delete("/api/v1/customer/profile", customer_token_).status, 405U);
+}
+
+TEST_F(UserApiTest, ProviderSearchIsPublicTypedAndPaginated) {
+  ASSERT_EQ(Send(Verb::post, "/api/v1/provider/profile", provider_token_,
+                 {{"skills", {"Plumbing", "Tiling"}}, {"hourly_rate", 45}, {"service_areas", {"NORTH"}}})
+                .status,
+            200U);
+  auto other = provider_ + 10;
+  ASSERT_EQ(Send(Verb::post, "/api/v1/provider/profile", Token(other, identity::kProvider),
+                 {{"skills", {"Wiring"}}, {"hourly_rate", 90}})
+                .status,
+            200U);
+
+  auto found =
+      Get("/api/v1/providers/search?skills=plumbing,carpentry&max_hourly_rate=50&location=NORTH", "");
+  ASSERT_EQ(found.status, 200U) << found.body.dump();
+  ASSERT_EQ(found.body["data"].size(), 1U);
+  EXPECT_EQ(found.body["data"][0]["user_id"], provider_);
+  EXPECT_EQ(found.body["data"][0]["skills"], Json::parse(R"(["Plumbing","Tiling"])"));
+  EXPECT_EQ(found.raw["X-Total-Count"], "1");
+
+  auto all = Get("/api/v1/providers/search?limit=1", "");
+  ASSERT_EQ(all.status, 200U);
+  EXPECT_EQ(all.body["data"].size(), 1U);
+  EXPECT_EQ(all.raw["X-Total-Count"], "2");
+
+  auto bad = Get("/api/v1/providers/search?min_rating=%7B%22%24gt%22%3A0%7D&location=CENTRAL", "");
+  EXPECT_EQ(bad.status, 422U);
+  EXPECT_TRUE(Details(bad).contains("min_rating"));
+  EXPECT_TRUE(Details(bad).contains("location"));
+  EXPECT_EQ(Get("/api/v1/providers/search?limit=500", "").status, 422U);
+  EXPECT_EQ(Get("/api/v1/providers/search?skills=%24ne", "").body["data"].size(), 0U);
+}
+
+TEST_F(UserApiTest, AdminListAddsHasProfileAndForwardsTheAdminsIdentity) {
+  ASSERT_EQ(Send(Verb::post, "/api/v1/customer/profile", customer_token_, Json::object()).status, 200U);
+  auto list = Get("/api/v1/admin/users?limit=10", admin_token_, "req-list-1");
+  ASSERT_EQ(list.status, 200U) << list.body.dump();
+  EXPECT_EQ(list.raw["X-Total-Count"], "3");
+  std::map<std::int64_t, bool> has_profile;
+  for (const auto& item : list.body["data"]) has_profile[item["user_id"]] = item["has_profile"];
+  EXPECT_TRUE(has_profile[customer_]);
+  EXPECT_FALSE(has_profile[provider_]);
+  EXPECT_FALSE(has_profile[admin_]);
+  EXPECT_EQ(auth_.last_authorization(), "Bearer " + admin_token_);
+  EXPECT_EQ(auth_.last_request_id(), "req-list-1");
+
+  auto providers = Get("/api/v1/admin/users?role_id=2", admin_token_);
+  ASSERT_EQ(providers.body["data"].size(), 1U);
+  EXPECT_EQ(auth_.last_target(), "/api/v1/admin/users?limit=50&offset=0&role_id=2");
+  Get("/api/v1/admin/users?role_id=0", admin_token_);
+  EXPECT_EQ(auth_.last_target(), "/api/v1/admin/users?limit=50&offset=0");
+  EXPECT_EQ(Get("/api/v1/admin/users?role_id=4", admin_token_).status, 422U);
+  EXPECT_EQ(Get("/api/v1/admin/users?role_id=x", admin_token_).status, 422U);
+}
+
+TEST_F(UserApiTest, AdminDetailShowsTheProfileOrItsDefaults) {
+  auto customer = Get("/api/v1/admin/users/" + std::to_string(customer_), admin_token_);
+  ASSERT_EQ(customer.status, 200U) << customer.body.dump();
+  EXPECT_EQ(customer.body["data"]["username"], "carol");
+  EXPECT_EQ(customer.body["data"]["role_name"], "customer");
+  EXPECT_EQ(
+      customer.body["data"]["profile"],
+      Json::parse(
+          R"({"user_id":)" + std::to_string(customer_) +
+          R"(,"location":"NORTH","address":null,"budget_preference":0.0,"created_at":null,"updated_at":null})"));
+
+  ASSERT_EQ(Send(Verb::post, "/api/v1/provider/profile", provider_token_, {{"experience_years", 7}}).status,
+            200U);
+  auto provider = Get("/api/v1/admin/users/" + std::to_string(provider_), admin_token_);
+  EXPECT_EQ(provider.body["data"]["profile"]["experience_years"], 7);
+  EXPECT_FALSE(provider.body["data"]["profile"]["created_at"].is_null());
+
+  EXPECT_TRUE(
+      Get("/api/v1/admin/users/" + std::to_string(admin_), admin_token_).body["data"]["profile"].is_null());
+  auto unknown = Get("/api/v1/admin/users/" + std::to_string(customer_ + 100), admin_token_);
+  EXPECT_EQ(unknown.status, 404U);
+  EXPECT_EQ(unknown.body["error"], "User not found");
+  EXPECT_EQ(unknown.body["code"], "user_not_found");
+  EXPECT_EQ(Get("/api/v1/admin/users/abc", admin_token_).status, 422U);
+}
+
+TEST_F(UserApiTest, AdminUpdateChangesAuthThenTheProfile) {
+  auto answer = Send(Verb::put, "/api/v1/admin/users/" + std::to_string(customer_), admin_token_,
+                     {{"username", "caroline"}, {"location", "EAST"}, {"budget_preference", 99.99}});
+  ASSERT_EQ(answer.status, 200U) << answer.body.dump();
+  EXPECT_EQ(answer.body["message"], "User updated");
+  EXPECT_EQ(answer.body["data"]["username"], "caroline");
+  EXPECT_EQ(answer.body["data"]["profile"]["location"], "EAST");
+  EXPECT_DOUBLE_EQ(answer.body["data"]["profile"]["budget_preference"].get<double>(), 99.99);
+  EXPECT_EQ(auth_.last_put_body(), (Json{{"username", "caroline"}}));
+  // There was no profile: the admin's edit made one, with its profile.created event.
+  auto stored = service_.store().FindCustomer(customer_);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->location, "EAST");
+
+  // Profile fields only: auth is read, not written.
+  auto puts = auth_.puts();
+  auto profile_only = Send(Verb::put, "/api/v1/admin/users/" + std::to_string(customer_), admin_token_,
+                           {{"address", "2 High St"}});
+  ASSERT_EQ(profile_only.status, 200U) << profile_only.body.dump();
+  EXPECT_EQ(auth_.puts(), puts);
+  EXPECT_EQ(profile_only.body["data"]["profile"]["address"], "2 High St");
+  EXPECT_EQ(profile_only.body["data"]["profile"]["location"], "EAST");
+}
+
+TEST_F(UserApiTest, AdminUpdateValidatesEverythingBeforeAnyWrite) {
+  auto bad = Send(Verb::put, "/api/v1/admin/users/" + std::to_string(customer_), admin_token_,
+                  {{"username", "x2"}, {"email", "nope"}, {"location", "CENTRAL"}});
+  ASSERT_EQ(bad.status, 422U);
+  EXPECT_TRUE(Details(bad).contains("email"));
+  EXPECT_TRUE(Details(bad).contains("location"));
+  auto wrong_kind = Send(Verb::put, "/api/v1/admin/users/" + std::to_string(customer_), admin_token_,
+                         {{"username", "x2"}, {"skills", {"a"}}});
+  ASSERT_EQ(wrong_kind.status, 422U);
+  EXPECT_EQ(Details(wrong_kind)["skills"], "applies to a provider's profile only; the user is a customer");
+  // A role change in the same body decides which fields apply.
+  auto to_provider = Send(Verb::put, "/api/v1/admin/users/" + std::to_string(customer_), admin_token_,
+                          {{"role_id", 3}, {"location", "MID"}});
+  EXPECT_EQ(to_provider.status, 422U);
+  EXPECT_EQ(auth_.puts(), 0);
+  EXPECT_FALSE(service_.store().FindCustomer(customer_));
+  EXPECT_EQ(Send(Verb::put, "/api/v1/admin/users/" + std::to_string(customer_), admin_token_, Json::object())
+                .status,
+            422U);
+}
+
+TEST_F(UserApiTest, AuthsRefusalComesBackUnchangedAndNothingChanges) {
+  auth_.RefusePut(ApiError::Conflict("Username or email already exists", "duplicate_user"));
+  auto answer = Send(Verb::put, "/api/v1/admin/users/" + std::to_string(customer_), admin_token_,
+                     {{"email", "pete@example.com"}, {"location", "WEST"}});
+  EXPECT_EQ(answer.status, 409U);
+  EXPECT_EQ(answer.body["error"], "Username or email already exists");
+  EXPECT_EQ(answer.body["code"], "duplicate_user");
+  EXPECT_EQ(answer.body["message"], "Conflict");
+  EXPECT_FALSE(service_.store().FindCustomer(customer_));
+
+  auth_.RefusePut(ApiError::Validation({{"username", "must be 3 to 50 characters"}}));
+  auto invalid =
+      Send(Verb::put, "/api/v1/admin/users/" + std::to_string(customer_), admin_token_, {{"username", "x"}});
+  EXPECT_EQ(invalid.status, 422U);
+  EXPECT_EQ(Details(invalid)["username"], "must be 3 to 50 characters");
+
+  auth_.RefusePut(std::nullopt);
+  auto unknown = Send(Verb::put, "/api/v1/admin/users/" + std::to_string(customer_ + 100), admin_token_,
+                      {{"location", "WEST"}});
+  EXPECT_EQ(unknown.status, 404U);
+}
+
+TEST_F(UserApiTest, AdminDeleteRemovesTheAccountThenTheProfiles) {
+  ASSERT_EQ(Send(Verb::post, "/api/v1/provider/profile", provider_token_, Json::object()).status, 200U);
+  auto answer = Delete("/api/v1/admin/users/" + std::to_string(provider_), admin_token_);
+  ASSERT_EQ(answer.status, 200U) << answer.body.dump();
+  EXPECT_EQ(answer.body["message"], "User deleted");
+  EXPECT_EQ(answer.body["data"], (Json{{"user_id", provider_}, {"message", "User deleted successfully"}}));
+  EXPECT_FALSE(service_.store().FindProvider(provider_));
+  EXPECT_TRUE(service_.store().IsDeleted(provider_));
+
+  auto again = Delete("/api/v1/admin/users/" + std::to_string(provider_), admin_token_);
+  EXPECT_EQ(again.status, 404U);
+  auto self = Delete("/api/v1/admin/users/" + std::to_string(admin_), admin_token_);
+  EXPECT_EQ(self.status, 409U);
+  EXPECT_EQ(self.body["code"], "self_delete");
+}
+
+TEST(UserApiDown, AuthUnreachableIs503AndMongoDownIs503) {
+  http::Upstream nowhere{"auth", "127.0.0.1", 1};
+  UserService no_auth(mongo::test::TestDatabaseOptions("mp_test_user_api_down"), nowhere);
+  Client client;
+  const auto admin = Token(test::RandomId(), identity::kAdmin);
+  auto list = client.Call(no_auth.port(), Verb::get, "/api/v1/admin/users", admin);
+  EXPECT_EQ(list.status, 503U);
+  EXPECT_EQ(list.body["code"], "auth_unavailable");
+  EXPECT_EQ(client.Call(no_auth.port(), Verb::delete_, "/api/v1/admin/users/5", admin).status, 503U);
+
+  UserService no_mongo(test::UnreachableMongo(), nowhere);
+  auto profile = client.Call(no_mongo.port(), Verb::get, "/api/v1/customer/profile",
+                             Token(test::RandomId(), identity::kCustomer));
+  EXPECT_EQ(profile.status, 503U);
+  EXPECT_EQ(profile.body["code"], "store_unavailable");
+  EXPECT_EQ(client.Call(no_mongo.port(), Verb::get, "/api/v1/providers/search", "").status, 503U);
+}
+
+}  // namespace
+}  // namespace mp::user::api
