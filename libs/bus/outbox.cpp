@@ -164,6 +164,14 @@ OutboxBatch SqlOutbox::PublishBatch(ConfirmPublisher& publisher, std::size_t lim
         ++result.published;
         break;
       case PublishOutcome::kReturned: {
+        if (rows[i].Int(5) + 1 >= kMaxUnroutableAttempts) {
+          log::Warn("event dropped: no queue has been bound for it in all its attempts",
+                    {{"event_id", messages[i].message_id},
+                     {"exchange", messages[i].exchange},
+                     {"routing_key", messages[i].routing_key}});
+          connection->Execute(kMarkPublished, {id});
+          break;
+        }
         std::int64_t delay = UnroutableDelaySeconds(rows[i].Int(5));
         log::Warn("event not routed to any queue; kept in the outbox and retried",
                   {{"event_id", messages[i].message_id},

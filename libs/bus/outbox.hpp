@@ -43,6 +43,13 @@ inline void Enqueue(sql::PooledConnection& connection, const Event& event) {
   Enqueue(connection.get(), event);
 }
 
+// An event the broker returns (no queue bound for its routing key) is tried again after 2 s, 4 s, ... 5 min,
+// because at a first start the consumers may not have declared their queues yet. Queues are durable, so
+// once declared they catch events even while their consumer is down: an event still unroutable after this
+// many attempts (about 13 minutes) has no subscriber at all, and is dropped with a warning instead of
+// being retried for ever (profile.* events have no consumer yet, for example).
+inline constexpr std::int64_t kMaxUnroutableAttempts = 10;
+
 struct RelayOptions {
   std::size_t batch_size = 100;
   std::chrono::milliseconds poll_interval{500};

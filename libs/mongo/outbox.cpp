@@ -111,6 +111,17 @@ bus::OutboxBatch EmbeddedOutbox::PublishBatch(bus::ConfirmPublisher& publisher, 
       case bus::PublishOutcome::kReturned: {
         if (unroutable_until_.size() >= kMaxRememberedUnroutable) unroutable_until_.clear();
         Unroutable& state = unroutable_until_[event_id];
+        if (state.attempts + 1 >= bus::kMaxUnroutableAttempts) {
+          log::Warn("event dropped: no queue has been bound for it in all its attempts",
+                    {{"event_id", event_id},
+                     {"exchange", messages[i].exchange},
+                     {"routing_key", messages[i].routing_key}});
+          database_.collection(taken[i].collection)
+              .UpdateOne(Document{{kPendingKey, event_id}},
+                         Document{{"$pull", Document{{kOutboxField, taken[i].entry}}}});
+          unroutable_until_.erase(event_id);
+          break;
+        }
         std::chrono::seconds delay = UnroutableDelay(state.attempts++);
         state.until = now + delay;
         log::Warn("event not routed to any queue; kept in the outbox and retried",

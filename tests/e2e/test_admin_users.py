@@ -26,7 +26,10 @@ def test_non_admins_are_refused(client):
 def test_detail_update_and_bad_ids(admin, client):
     user = register(client)
     r = admin["client"].get("/admin/users/%d" % user["id"])
-    assert r.status_code == 200 and r.json()["data"]["profile"] is None
+    # A customer's detail carries its customer profile (created on user.registered, or the defaults).
+    assert r.status_code == 200, r.text
+    profile = r.json()["data"]["profile"]
+    assert profile is not None and profile["user_id"] == user["id"] and "budget_preference" in profile
     assert_error(admin["client"].get("/admin/users/999999999"), 404)
     assert_error(admin["client"].get("/admin/users/abc"), 422)
     r = admin["client"].put("/admin/users/%d" % user["id"], json={"username": user["username"] + "_x"})

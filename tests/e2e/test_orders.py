@@ -9,97 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from conftest import Client, assert_error, login, marketplace, register, unique, wait_until
+from conftest import (ORDER, Client, accept, approve, assert_error, inbox_messages, marketplace, new_admin, ok,
+                      order_at, publish, set_status, signed_in, unique, wait_for_notice, wait_until)
 
-ORDER = {
-    "title": "Fix the kitchen sink",
-    "description": "The tap leaks",
-    "service_type": "cleaning_repair",
-    "price": 200.0,
-    "location": "NORTH",
-    "address": "1 Main Street",
-    "service_start_time": "2030-01-02T09:00:00Z",
-    "service_end_time": "2030-01-02T11:00:00Z",
-}
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def signed_in(role_id):
-    client = Client()
-    client.account = register(client, role_id)
-    client.token = login(client, client.account)["access_token"]
-    client.id = client.account["id"]
-    return client
-
-
-def new_admin():
-    """A fresh admin (its own rate-limit budget), created the operator's way."""
-    name = unique("admin")
-    account = {"username": name, "email": name + "@example.com", "password": "admin password 123"}
-    result = marketplace("admin", "create", "--instance", "test", "--username", name, "--email", account["email"],
-                         "--password", account["password"])
-    assert result.returncode == 0, result.stdout + result.stderr
-    client = Client()
-    client.token = login(client, account)["access_token"]
-    return client
-
-
-def ok(response):
-    assert response.status_code == 200, "%s %s" % (response.status_code, response.text)
-    body = response.json()
-    assert body["success"] is True and body["error"] is None, body
-    return body["data"]
-
-
-def publish(customer, **changes):
-    body = dict(ORDER, **changes)
-    data = ok(customer.post("/customer/orders/publish", json=body))
-    assert data["status"] == "pending_review"
-    assert data["message"] == "You have successfully published the order: %d." % data["order_id"]
-    return data["order_id"]
-
-
-def approve(admin, order_id):
-    data = ok(admin.post("/admin/orders/%d/approve" % order_id, json={"approved": True}))
-    assert data == {"order_id": order_id, "status": "pending", "message": "Order approved successfully"}
-
-
-def accept(provider, order_id):
-    return provider.post("/provider/orders/accept/%d" % order_id)
-
-
-def set_status(provider, order_id, status):
-    return provider.post("/provider/orders/status/%d" % order_id, json={"new_status": status})
-
-
-def inbox_messages(client, kind):
-    r = client.get("/%s/inbox" % kind, params={"limit": 200})
-    if r.status_code != 200:
-        return None  # e.g. 503 while the notification service restarts
-    data = r.json()["data"]
-    return [item["message"] for item in data["items"]]
-
-
-def wait_for_notice(client, kind, text, timeout=30):
-    """Polls the inbox until `text` is there, then checks it is there exactly once."""
-    messages = wait_until(lambda: (lambda m: m if m and text in m else None)(inbox_messages(client, kind)),
-                          timeout=timeout, interval=0.3)
-    assert messages.count(text) == 1, (text, messages)
-
-
-def order_at(customer, provider, admin, status):
-    """An order of `customer` brought to `status` (provider accepts where needed)."""
-    order_id = publish(customer)
-    path = ["pending", "accepted", "in_progress", "completed"]
-    if status == "pending_review":
-        return order_id
-    approve(admin, order_id)
-    for step in path[1:path.index(status) + 1] if status in path else []:
-        if step == "accepted":
-            ok(accept(provider, order_id))
-        else:
-            ok(set_status(provider, order_id, step))
-    return order_id
 
 
 def test_lifecycle_with_every_inbox():
@@ -381,6 +294,14 @@ def test_broker_outage_delays_but_never_loses_events():
         wait_until(lambda: sorted(published_notices(c)) == wanted, timeout=90, interval=1)
 
 
+def process_alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
+
+
 def test_killed_notification_service_loses_and_doubles_nothing():
     customers = [signed_in(1) for _ in range(3)]
     pid_file = os.path.join(ROOT, "var", "test", "run", "notification.pid")
@@ -395,8 +316,11 @@ def test_killed_notification_service_loses_and_doubles_nothing():
     writer.start()
     time.sleep(0.5)
     with open(pid_file) as f:
-        os.kill(int(f.read().strip()), signal.SIGKILL)
+        pid = int(f.read().strip())
+    os.kill(pid, signal.SIGKILL)
     writer.join()
+    # A big ASan process takes a moment to die; `service start` meanwhile would find it "already running".
+    wait_until(lambda: not process_alive(pid), timeout=30)
     started = marketplace("service", "start", "notification", "--instance", "test")
     assert started.returncode == 0, started.stdout + started.stderr
     for c in customers:

@@ -166,6 +166,18 @@ TEST_F(OutboxTest, EventForANewExchangeWaitsInTheOutboxUntilAQueueIsBound) {
   connection.Check("exchange.delete");
 }
 
+TEST_F(OutboxTest, EventNobodySubscribesToIsDroppedAfterItsLastAttempt) {
+  Event event = EnqueueCommitted(Key("nobody.ever.listens"));
+  // As if it had already been returned by the broker in all attempts but the last.
+  pool_->Acquire()->Execute("UPDATE outbox SET attempts = ? WHERE event_id = ?",
+                            {kMaxUnroutableAttempts - 1, event.event_id});
+  OutboxRelay relay(*pool_, amqp_);
+  relay.Start();
+  relay.Notify();
+  ASSERT_TRUE(test::WaitUntil([&] { return Published(event.event_id) == true; }, seconds(10)));
+  relay.Stop();
+}
+
 TEST_F(OutboxTest, CommitsSucceedWhileTheBrokerIsUnreachableAndGaugesShowTheBacklog) {
   test::TestQueue queue(amqp_, Key("queue"));
   queue.Declare("order_events", Key("#"));
