@@ -26,8 +26,14 @@ def test_authenticated_calls_are_limited_per_user():
     token = login(client, user)["access_token"]
     first = Client(token).get("/auth/me")
     limit = int(first.headers["X-RateLimit-Limit"])  # the test instance's MP_RATE_LIMIT_PER_MINUTE
-    codes = [first.status_code] + [Client(token).get("/auth/me").status_code for _ in range(limit)]  # same user
-    assert codes.count(200) == limit and codes[-1] == 429, codes
+    # Same user, new addresses. The limiter is a sliding-window counter: it weighs the previous minute's count
+    # by how much of it still overlaps, so a burst that straddles a minute boundary may get a few more than
+    # `limit` through before the 429 — but never the limit twice over.
+    codes = [first.status_code]
+    while codes[-1] != 429 and len(codes) <= 2 * limit:
+        codes.append(Client(token).get("/auth/me").status_code)
+    assert codes[-1] == 429 and set(codes[:-1]) == {200}, codes
+    assert limit <= codes.count(200) < 2 * limit, codes
 
 
 def test_backend_down_gives_503_then_recovers(client):
