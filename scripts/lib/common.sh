@@ -83,6 +83,10 @@ port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+port_closed() {
+  ! port_open "$1"
+}
+
 # port_owner PORT: print "name(pid)" of the listener on PORT, if any.
 port_owner() {
   ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'users:.*' | head -n 1 || true

@@ -102,7 +102,8 @@ service_launch() {
     note "$name: skipped, no binary ${bin#"$ROOT"/} (build it first)"
     return 0
   fi
-  if port_open "$port"; then
+  # A process just killed keeps its listening socket until its last thread has exited: give it a moment.
+  if port_open "$port" && ! wait_until 15 "" port_closed "$port"; then
     die "$name: port $port is already in use by another process: $(port_owner "$port")"
   fi
   (service_exec "$name" setsid "$bin" serve) >>"$V/log/$name.log" 2>&1 </dev/null &

@@ -319,7 +319,8 @@ def test_killed_notification_service_loses_and_doubles_nothing():
         pid = int(f.read().strip())
     os.kill(pid, signal.SIGKILL)
     writer.join()
-    # A big ASan process takes a moment to die; `service start` meanwhile would find it "already running".
+    # A big ASan process takes a moment to die; `service start` meanwhile would find it "already running"
+    # (and its listening socket stays open until its last thread has exited, which `service start` waits for).
     wait_until(lambda: not process_alive(pid), timeout=30)
     started = marketplace("service", "start", "notification", "--instance", "test")
     assert started.returncode == 0, started.stdout + started.stderr

@@ -48,7 +48,7 @@ Payment DecidePayment(const OrderSnapshot& order, std::int64_t caller) {
   if (order.price <= 0 || order.price > money::kMaxCents) {
     // The order service validates prices; anything else is a broken answer, not the customer's fault.
     throw ApiError::Unavailable("Order service unavailable: the order has no valid price",
-                                "order_service_unavailable");
+                                "order_unavailable");
   }
   Payment payment;
   payment.order_id = order.id;

@@ -18,7 +18,7 @@ class OrderClient {
   OrderClient(http::HttpClient& client, http::Upstream order);
 
   // The order as the customer sees it. Throws ApiError: 404 "Order not found" (order_not_found), 403 when
-  // it is someone else's, 401 when the order service refuses the token, 503 (order_service_unavailable)
+  // it is someone else's, 401 when the order service refuses the token, 503 (order_unavailable)
   // when it cannot be reached, times out, fails (5xx) or answers something unexpected.
   boost::asio::awaitable<domain::OrderSnapshot> CustomerOrder(std::int64_t order_id,
                                                               const std::string& bearer_token,
