@@ -1,6 +1,7 @@
 #include "libs/mongo/outbox.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 #include <utility>
 
@@ -68,30 +69,37 @@ bus::OutboxBatch EmbeddedOutbox::PublishBatch(bus::ConfirmPublisher& publisher, 
   std::vector<Taken> taken;
   const auto now = SteadyClock::now();
   for (const std::string& name : collections_) {
-    if (messages.size() >= limit) break;
+    // Entries waiting for a later attempt are skipped, and the next page read, so that many of them (events
+    // no queue wants yet) never hold back the others.
     FindOptions options;
-    options.limit = static_cast<std::int64_t>(limit - messages.size());
     options.projection = Document{{kOutboxField, 1}};
-    for (const nlohmann::json& document : database_.collection(name).Find(PendingFilter(), options)) {
-      auto entries = document.find(kOutboxField);
-      if (entries == document.end() || !entries->is_array()) continue;
-      for (const nlohmann::json& entry : *entries) {
-        if (!entry.is_object()) continue;
-        std::string event_id = entry.value("event_id", std::string());
-        if (event_id.empty()) continue;
-        if (auto later = unroutable_until_.find(event_id);
-            later != unroutable_until_.end() && later->second.until > now) {
-          continue;
+    while (messages.size() < limit) {
+      options.limit = static_cast<std::int64_t>(limit - messages.size());
+      auto documents = database_.collection(name).Find(PendingFilter(), options);
+      for (const nlohmann::json& document : documents) {
+        auto entries = document.find(kOutboxField);
+        if (entries == document.end() || !entries->is_array()) continue;
+        for (const nlohmann::json& entry : *entries) {
+          if (!entry.is_object()) continue;
+          std::string event_id = entry.value("event_id", std::string());
+          if (event_id.empty()) continue;
+          if (auto later = unroutable_until_.find(event_id);
+              later != unroutable_until_.end() && later->second.until > now) {
+            continue;
+          }
+          std::string routing_key = entry.value("routing_key", std::string());
+          messages.push_back(bus::OutgoingMessage{.exchange = entry.value("exchange", std::string()),
+                                                  .routing_key = routing_key,
+                                                  .message_id = event_id,
+                                                  .type = routing_key,
+                                                  .body = entry.value("body", std::string())});
+          taken.push_back(Taken{name, std::move(event_id), StoredEntry(entry)});
         }
-        std::string routing_key = entry.value("routing_key", std::string());
-        messages.push_back(bus::OutgoingMessage{.exchange = entry.value("exchange", std::string()),
-                                                .routing_key = routing_key,
-                                                .message_id = event_id,
-                                                .type = routing_key,
-                                                .body = entry.value("body", std::string())});
-        taken.push_back(Taken{name, std::move(event_id), StoredEntry(entry)});
       }
+      if (static_cast<std::int64_t>(documents.size()) < options.limit) break;  // the last page
+      options.skip += static_cast<std::int64_t>(documents.size());
     }
+    if (messages.size() >= limit) break;
   }
   result.taken = messages.size();
   if (messages.empty()) return result;
@@ -109,7 +117,7 @@ bus::OutboxBatch EmbeddedOutbox::PublishBatch(bus::ConfirmPublisher& publisher, 
         ++result.published;
         break;
       case bus::PublishOutcome::kReturned: {
-        if (unroutable_until_.size() >= kMaxRememberedUnroutable) unroutable_until_.clear();
+        if (unroutable_until_.size() >= kMaxRememberedUnroutable) ForgetExpired(now);
         Unroutable& state = unroutable_until_[event_id];
         if (state.attempts + 1 >= bus::kMaxUnroutableAttempts) {
           log::Warn("event dropped: no queue has been bound for it in all its attempts",
@@ -138,6 +146,16 @@ bus::OutboxBatch EmbeddedOutbox::PublishBatch(bus::ConfirmPublisher& publisher, 
     }
   }
   return result;
+}
+
+// Entries whose wait is over are tried at the next poll anyway; forgetting them only restarts their count.
+// If every remembered entry still waits (a flood of unroutable events), the first half goes.
+void EmbeddedOutbox::ForgetExpired(SteadyClock::time_point now) {
+  std::erase_if(unroutable_until_, [now](const auto& item) { return item.second.until <= now; });
+  if (unroutable_until_.size() < kMaxRememberedUnroutable) return;
+  auto middle = unroutable_until_.begin();
+  std::advance(middle, unroutable_until_.size() / 2);
+  unroutable_until_.erase(unroutable_until_.begin(), middle);
 }
 
 bus::OutboxGauges EmbeddedOutbox::Measure() {

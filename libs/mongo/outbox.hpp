@@ -62,6 +62,7 @@ class EmbeddedOutbox : public bus::OutboxSource {
     int attempts = 0;
   };
   std::map<std::string, Unroutable> unroutable_until_;
+  void ForgetExpired(std::chrono::steady_clock::time_point now);  // bounds unroutable_until_
 };
 
 }  // namespace mp::mongo

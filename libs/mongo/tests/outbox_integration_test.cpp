@@ -120,6 +120,30 @@ TEST_F(EmbeddedOutboxTest, GaugesCountPendingEntriesAndTheirAge) {
   EXPECT_LT(gauges.oldest_age_seconds, 60.0);
 }
 
+TEST_F(EmbeddedOutboxTest, EntriesNoQueueWantsDoNotHoldBackTheOthers) {
+  bus::test::TestQueue queue(amqp_, Key("queue"));
+  queue.Declare("user_events", Key("wanted"));
+  auto profiles = db_.collection("profiles");
+  for (int id = 1; id <= 6; ++id) {  // returned by the broker: no queue is bound for them
+    profiles.InsertOne(Document{{"_id", id}, {kOutboxField, OutboxEntries({NewEvent("nobody", nullptr)})}});
+  }
+  bus::Event wanted = NewEvent("wanted", {{"n", 7}});
+  profiles.InsertOne(Document{{"_id", 7}, {kOutboxField, OutboxEntries({wanted})}});
+
+  EmbeddedOutbox outbox(db_, {"profiles"});
+  bus::ConfirmPublisher publisher(amqp_);
+  // Batches of 3: the first two are returned and wait 2 s before their next attempt; the third poll reads
+  // past them instead of finding only entries that wait.
+  std::size_t published = 0;
+  for (int poll = 0; poll < 3; ++poll) published += outbox.PublishBatch(publisher, 3).published;
+  EXPECT_EQ(published, 1u);
+  auto message = queue.Get();
+  ASSERT_TRUE(message);
+  EXPECT_EQ(message->message_id, wanted.event_id);
+  EXPECT_EQ(Pending("profiles"), 6);  // the returned ones stay for their next attempt
+  queue.Delete();
+}
+
 TEST_F(EmbeddedOutboxTest, UnreachableBrokerKeepsTheEvents) {
   auto profiles = db_.collection("profiles");
   profiles.InsertOne(Document{{"_id", 1}, {kOutboxField, OutboxEntries({NewEvent("kept", nullptr)})}});

@@ -22,6 +22,7 @@
 #include "libs/security/jwt.hpp"
 #include "libs/security/local_secret.hpp"
 #include "libs/security/password.hpp"
+#include "libs/service/wiring.hpp"
 #include "libs/sql/error.hpp"
 #include "libs/sql/migrate.hpp"
 #include "libs/sql/pool.hpp"
@@ -60,16 +61,20 @@ Settings ReadSettings() {
 }
 
 // Creates an admin account with its user.registered event; returns 0, or 3 when it already exists.
-int CreateAdmin(sql::Pool& pool, const std::string& username, const std::string& email, const std::string& password) {
+int CreateAdmin(sql::Pool& pool, const std::string& username, const std::string& email,
+                const std::string& password) {
   auth::domain::RegistrationFields fields{username, email, password, 3, true};
   try {
     auto account = auth::domain::ValidateRegistration(fields, auth::domain::Registration::kAdmin, {});
     auth::store::UserStore users(pool);
-    auto user = users.Create(account, security::HashPassword(account.password), [](const auth::domain::User& u) {
-      return bus::MakeEvent("auth_events", "user.registered",
-                            {{"user_id", u.id}, {"username", u.username}, {"email", u.email}, {"role_id", u.role_id}});
-    });
-    std::cout << "admin created: id=" << user.id << " username=" << user.username << " email=" << user.email << "\n";
+    auto user =
+        users.Create(account, security::HashPassword(account.password), [](const auth::domain::User& u) {
+          return bus::MakeEvent(
+              "auth_events", "user.registered",
+              {{"user_id", u.id}, {"username", u.username}, {"email", u.email}, {"role_id", u.role_id}});
+        });
+    std::cout << "admin created: id=" << user.id << " username=" << user.username << " email=" << user.email
+              << "\n";
     return 0;
   } catch (const ApiError& error) {
     std::cerr << "admin not created: " << error.error();
@@ -106,37 +111,33 @@ int Serve(Settings settings) {
   api.Register();
 
   app.AddErrorTranslator(sql::ToApiError);
-  app.metrics().AddGauge("db_pool_in_use", "MariaDB connections in use.", [&] { return double(pool.in_use()); });
+  app.metrics().AddGauge("db_pool_in_use", "MariaDB connections in use.",
+                         [&] { return double(pool.in_use()); });
   app.metrics().AddGauge("db_pool_size", "MariaDB connections open.", [&] { return double(pool.size()); });
-  app.metrics().AddGauge("redis_connections", "Redis connections open.", [&] { return double(redis.open_connections()); });
-  app.metrics().AddGauge("outbox_backlog", "Events not yet confirmed by RabbitMQ.", [&] { return double(relay.backlog()); });
-  app.metrics().AddGauge("outbox_oldest_age_seconds", "Age of the oldest unpublished event.",
-                         [&] { return relay.oldest_age_seconds(); });
+  service::AddRedisGauge(app.metrics(), redis);
+  service::AddOutboxGauges(app.metrics(), relay);
   app.SetReadiness([&]() -> boost::asio::awaitable<std::vector<http::ReadyCheck>> {
     bool db = co_await app.blocking().Run([&] { return pool.Ping(); });
-    bool cache = false;
-    try {
-      cache = co_await redis.Ping();
-    } catch (const std::exception&) {
-      cache = false;
-    }
-    co_return std::vector<http::ReadyCheck>{{"mysql", db, db ? "ok" : "unreachable", true},
-                                            {"redis", cache, cache ? "ok" : "unreachable", false},
-                                            {"outbox", true, std::to_string(relay.backlog()) + " pending", false}};
+    http::ReadyCheck cache = co_await service::RedisCheck(redis);
+    co_return std::vector<http::ReadyCheck>{
+        {"mysql", db, db ? "ok" : "unreachable", true}, std::move(cache), service::OutboxCheck(relay)};
   });
   // Logged-out tokens are remembered only until they would have expired anyway.
-  boost::asio::co_spawn(app.io(), [&]() -> boost::asio::awaitable<void> {
-    boost::asio::steady_timer timer(app.io());
-    for (;;) {
-      try {
-        co_await app.blocking().Run([&] { users.PurgeExpiredRevocations(); });
-      } catch (const std::exception& ex) {
-        log::Warn("purge of expired revocations failed", {{"error", ex.what()}});
-      }
-      timer.expires_after(std::chrono::hours(1));
-      co_await timer.async_wait(boost::asio::use_awaitable);
-    }
-  }, boost::asio::detached);
+  boost::asio::co_spawn(
+      app.io(),
+      [&]() -> boost::asio::awaitable<void> {
+        boost::asio::steady_timer timer(app.io());
+        for (;;) {
+          try {
+            co_await app.blocking().Run([&] { users.PurgeExpiredRevocations(); });
+          } catch (const std::exception& ex) {
+            log::Warn("purge of expired revocations failed", {{"error", ex.what()}});
+          }
+          timer.expires_after(std::chrono::hours(1));
+          co_await timer.async_wait(boost::asio::use_awaitable);
+        }
+      },
+      boost::asio::detached);
   app.OnShutdown([&] { relay.Stop(); });
   relay.Start();
   return app.Run();

@@ -25,6 +25,7 @@
 #include "libs/mongo/options.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/local_secret.hpp"
+#include "libs/service/wiring.hpp"
 #include "services/notification/src/api/inbox_api.hpp"
 #include "services/notification/src/events/event_handler.hpp"
 #include "services/notification/src/store/inbox_cache.hpp"
@@ -42,8 +43,7 @@ struct Settings {
   cache::RedisOptions redis;
   bus::AmqpOptions amqp;
   std::string jwt_secret;
-  http::Upstream auth;
-  http::ClientOptions auth_client;
+  service::UpstreamSettings auth;
   std::chrono::seconds sweep_interval{3600};
 };
 
@@ -55,42 +55,11 @@ Settings ReadSettings() {
   s.redis = cache::FromEnv(env);
   s.amqp = bus::FromEnv(env);
   s.jwt_secret = env.Secret("MP_JWT_SECRET", security::kLocalJwtSecret);
-  std::string auth_url = env.String("MP_AUTH_URL", "http://127.0.0.1:8000");
-  try {
-    s.auth = http::Upstream::Parse("auth", auth_url);
-  } catch (const std::invalid_argument& error) {
-    env.Problem("MP_AUTH_URL='" + auth_url + "': " + error.what());
-  }
-  s.auth_client.request_timeout = std::chrono::milliseconds(env.Int("MP_AUTH_TIMEOUT_MS", 3000, 100, 60'000));
-  s.auth_client.connect_timeout =
-      std::chrono::milliseconds(env.Int("MP_AUTH_CONNECT_TIMEOUT_MS", 1000, 50, 60'000));
+  s.auth = service::ReadUpstream(env, "auth", "http://127.0.0.1:8000", 3000);
   s.sweep_interval =
       std::chrono::seconds(env.Int("MP_NOTIFICATION_SWEEP_INTERVAL_S", 3600, 1, 7 * 24 * 3600));
   env.Validate();
   return s;
-}
-
-// The unique index makes redeliveries harmless, so events are consumed only once it exists. MongoDB may
-// still be starting: try every 2 s until it answers.
-asio::awaitable<void> ConsumeOnceIndexed(http::App& app, notification::store::InboxStore& inboxes,
-                                         bus::Consumer& consumer, std::atomic<bool>& consuming) {
-  asio::steady_timer timer(app.io());
-  for (bool logged = false;;) {
-    try {
-      co_await app.blocking().Run([&] { inboxes.EnsureIndexes(); });
-      break;
-    } catch (const std::exception& ex) {
-      if (!logged) {
-        log::Warn("cannot create the inbox indexes yet; events wait in the queue", {{"error", ex.what()}});
-      }
-      logged = true;
-    }
-    timer.expires_after(std::chrono::seconds(2));
-    co_await timer.async_wait(asio::use_awaitable);
-  }
-  consumer.Start();
-  consuming = true;
-  log::Info("consuming events", {{"queue", notification::events::NotificationQueue().queue}});
 }
 
 // Retention: read notices older than 30 days are removed, at start and then every `interval`
@@ -119,8 +88,8 @@ int Serve(Settings settings) {
   cache::Redis redis(app.io(), settings.redis);
   security::JwtCodec jwt(settings.jwt_secret);
   identity::Authenticator authn(jwt, &redis);
-  http::HttpClient client(app.io().get_executor(), settings.auth_client);
-  notification::store::UserDirectory users(client, settings.auth);
+  http::HttpClient client(app.io().get_executor(), settings.auth.client);
+  notification::store::UserDirectory users(client, settings.auth.upstream);
   notification::store::InboxCache inbox_cache(&redis, app.io().get_executor());
   notification::api::InboxApi api(app, inboxes, inbox_cache, users, authn);
   api.Register();
@@ -134,16 +103,8 @@ int Serve(Settings settings) {
   auto& metrics = app.metrics();
   metrics.AddGauge("mongo_clients_in_use", "MongoDB clients taken from the pool.",
                    [&] { return double(database.clients_in_use()); });
-  metrics.AddGauge("redis_connections", "Redis connections open.",
-                   [&] { return double(redis.open_connections()); });
-  metrics.AddGauge("consumer_connected", "1 while the event consumer is connected to RabbitMQ.",
-                   [&] { return consumer.connected() ? 1.0 : 0.0; });
-  metrics.AddGauge("consumer_handled_total", "Events handled and acknowledged.",
-                   [&] { return double(consumer.handled_total()); });
-  metrics.AddGauge("consumer_failed_total", "Event handler failures (each attempt).",
-                   [&] { return double(consumer.failed_total()); });
-  metrics.AddGauge("consumer_dead_lettered_total", "Events sent to the dead-letter queue.",
-                   [&] { return double(consumer.dead_lettered_total()); });
+  service::AddRedisGauge(metrics, redis);
+  service::AddConsumerGauges(metrics, consumer);
   metrics.AddGauge("notifications_added_total", "Inbox entries written from events.",
                    [&] { return double(handler.notices_added()); });
   metrics.AddGauge("notifications_duplicates_total", "Redelivered events whose entries were already there.",
@@ -151,22 +112,18 @@ int Serve(Settings settings) {
 
   app.SetReadiness([&]() -> asio::awaitable<std::vector<http::ReadyCheck>> {
     bool mongo_ok = co_await app.blocking().Run([&] { return database.Ping(); });
-    bool cache_ok = false;
-    try {
-      cache_ok = co_await redis.Ping();
-    } catch (const std::exception&) {
-      cache_ok = false;
-    }
-    std::string consumer_state = !consuming.load()      ? "not started (waiting for the indexes)"
-                                 : consumer.connected() ? "connected"
-                                                        : "reconnecting to rabbitmq";
-    co_return std::vector<http::ReadyCheck>{
-        {"mongodb", mongo_ok, mongo_ok ? "ok" : "unreachable", true},
-        {"redis", cache_ok, cache_ok ? "ok" : "unreachable", false},
-        {"consumer", consuming.load() && consumer.connected(), consumer_state, false}};
+    http::ReadyCheck cache = co_await service::RedisCheck(redis);
+    co_return std::vector<http::ReadyCheck>{{"mongodb", mongo_ok, mongo_ok ? "ok" : "unreachable", true},
+                                            std::move(cache),
+                                            service::ConsumerCheck(consumer, consuming.load())};
   });
 
-  asio::co_spawn(app.io(), ConsumeOnceIndexed(app, inboxes, consumer, consuming), asio::detached);
+  // The unique index makes redeliveries harmless, so events are consumed only once it exists.
+  asio::co_spawn(app.io(),
+                 service::StartConsumerWhenPrepared(
+                     app, [&] { inboxes.EnsureIndexes(); }, consumer, consuming,
+                     notification::events::NotificationQueue().queue),
+                 asio::detached);
   asio::co_spawn(app.io(), SweepReadNotices(app, inboxes, settings.sweep_interval), asio::detached);
   app.OnShutdown([&] { consumer.Stop(); });
   return app.Run();

@@ -17,6 +17,7 @@
 #include "libs/identity/identity.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/local_secret.hpp"
+#include "libs/service/wiring.hpp"
 #include "libs/sql/error.hpp"
 #include "libs/sql/migrate.hpp"
 #include "libs/sql/pool.hpp"
@@ -71,30 +72,19 @@ int Serve(Settings settings) {
                          [&](const bus::Event& event) { order::events::HandleIncoming(orders, event); });
 
   app.AddErrorTranslator(sql::ToApiError);
-  app.metrics().AddGauge("db_pool_in_use", "MariaDB connections in use.", [&] { return double(pool.in_use()); });
+  app.metrics().AddGauge("db_pool_in_use", "MariaDB connections in use.",
+                         [&] { return double(pool.in_use()); });
   app.metrics().AddGauge("db_pool_size", "MariaDB connections open.", [&] { return double(pool.size()); });
-  app.metrics().AddGauge("redis_connections", "Redis connections open.", [&] { return double(redis.open_connections()); });
-  app.metrics().AddGauge("outbox_backlog", "Events not yet confirmed by RabbitMQ.", [&] { return double(relay.backlog()); });
-  app.metrics().AddGauge("outbox_oldest_age_seconds", "Age of the oldest unpublished event.",
-                         [&] { return relay.oldest_age_seconds(); });
-  app.metrics().AddGauge("consumer_handled_total", "Incoming events handled.", [&] { return double(consumer.handled_total()); });
-  app.metrics().AddGauge("consumer_failed_total", "Incoming event handler failures (retried).",
-                         [&] { return double(consumer.failed_total()); });
-  app.metrics().AddGauge("consumer_dead_lettered_total", "Incoming events sent to the dead-letter queue.",
-                         [&] { return double(consumer.dead_lettered_total()); });
+  service::AddRedisGauge(app.metrics(), redis);
+  service::AddOutboxGauges(app.metrics(), relay);
+  service::AddConsumerGauges(app.metrics(), consumer);
   app.SetReadiness([&]() -> boost::asio::awaitable<std::vector<http::ReadyCheck>> {
     bool db = co_await app.blocking().Run([&] { return pool.Ping(); });
-    bool cache = false;
-    try {
-      cache = co_await redis.Ping();
-    } catch (const std::exception&) {
-      cache = false;
-    }
-    bool consuming = consumer.connected();
+    http::ReadyCheck cache = co_await service::RedisCheck(redis);
     co_return std::vector<http::ReadyCheck>{{"mysql", db, db ? "ok" : "unreachable", true},
-                                            {"redis", cache, cache ? "ok" : "unreachable", false},
-                                            {"consumer", consuming, consuming ? "consuming" : "reconnecting", false},
-                                            {"outbox", true, std::to_string(relay.backlog()) + " pending", false}};
+                                            std::move(cache),
+                                            service::ConsumerCheck(consumer),
+                                            service::OutboxCheck(relay)};
   });
   app.OnShutdown([&] {
     consumer.Stop();

@@ -18,6 +18,7 @@
 #include "libs/identity/identity.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/local_secret.hpp"
+#include "libs/service/wiring.hpp"
 #include "libs/sql/error.hpp"
 #include "libs/sql/migrate.hpp"
 #include "libs/sql/pool.hpp"
@@ -36,8 +37,7 @@ struct Settings {
   cache::RedisOptions redis;
   bus::AmqpOptions amqp;
   std::string jwt_secret;
-  http::Upstream order;
-  http::ClientOptions order_client;
+  service::UpstreamSettings order;
 };
 
 Settings ReadSettings() {
@@ -48,16 +48,7 @@ Settings ReadSettings() {
   s.redis = cache::FromEnv(env);
   s.amqp = bus::FromEnv(env);
   s.jwt_secret = env.Secret("MP_JWT_SECRET", security::kLocalJwtSecret);
-  std::string order_url = env.String("MP_ORDER_URL", "http://127.0.0.1:8003");
-  try {
-    s.order = http::Upstream::Parse("order", order_url);
-  } catch (const std::invalid_argument& error) {
-    env.Problem("MP_ORDER_URL='" + order_url + "': " + error.what());
-  }
-  s.order_client.request_timeout =
-      std::chrono::milliseconds(env.Int("MP_ORDER_TIMEOUT_MS", 3000, 100, 60'000));
-  s.order_client.connect_timeout =
-      std::chrono::milliseconds(env.Int("MP_ORDER_CONNECT_TIMEOUT_MS", 1000, 50, 60'000));
+  s.order = service::ReadUpstream(env, "order", "http://127.0.0.1:8003", 3000);
   env.Validate();
   return s;
 }
@@ -77,8 +68,8 @@ int Serve(Settings settings) {
   security::JwtCodec jwt(settings.jwt_secret);
   identity::Authenticator authn(jwt, &redis);
   bus::OutboxRelay relay(pool, settings.amqp);
-  http::HttpClient client(app.io().get_executor(), settings.order_client);
-  payment::store::OrderClient orders(client, settings.order);
+  http::HttpClient client(app.io().get_executor(), settings.order.client);
+  payment::store::OrderClient orders(client, settings.order.upstream);
   payment::store::PaymentStore payments(pool);
   payment::api::PaymentApi api(app, payments, orders, authn, relay);
   api.Register();
@@ -87,30 +78,17 @@ int Serve(Settings settings) {
   app.metrics().AddGauge("db_pool_in_use", "MariaDB connections in use.",
                          [&] { return double(pool.in_use()); });
   app.metrics().AddGauge("db_pool_size", "MariaDB connections open.", [&] { return double(pool.size()); });
-  app.metrics().AddGauge("redis_connections", "Redis connections open.",
-                         [&] { return double(redis.open_connections()); });
+  service::AddRedisGauge(app.metrics(), redis);
   app.metrics().AddGauge("order_client_idle_connections", "Idle keep-alive connections to the order service.",
                          [&] { return double(client.idle_connections()); });
-  app.metrics().AddGauge("outbox_backlog", "Events not yet confirmed by RabbitMQ.",
-                         [&] { return double(relay.backlog()); });
-  app.metrics().AddGauge("outbox_oldest_age_seconds", "Age of the oldest unpublished event.",
-                         [&] { return relay.oldest_age_seconds(); });
-  app.metrics().AddGauge("outbox_published_total", "Events confirmed by RabbitMQ.",
-                         [&] { return double(relay.published_total()); });
+  service::AddOutboxGauges(app.metrics(), relay);
   app.SetReadiness([&]() -> boost::asio::awaitable<std::vector<http::ReadyCheck>> {
     bool db = co_await app.blocking().Run([&] { return pool.Ping(); });
-    bool cache = false;
-    try {
-      cache = co_await redis.Ping();
-    } catch (const std::exception&) {
-      cache = false;
-    }
     // The order service is not a readiness condition: while it is down, pay answers 503 on its own and
     // refunds and lists keep working.
+    http::ReadyCheck cache = co_await service::RedisCheck(redis);
     co_return std::vector<http::ReadyCheck>{
-        {"mysql", db, db ? "ok" : "unreachable", true},
-        {"redis", cache, cache ? "ok" : "unreachable", false},
-        {"outbox", true, std::to_string(relay.backlog()) + " pending", false}};
+        {"mysql", db, db ? "ok" : "unreachable", true}, std::move(cache), service::OutboxCheck(relay)};
   });
   app.OnShutdown([&] { relay.Stop(); });
   relay.Start();

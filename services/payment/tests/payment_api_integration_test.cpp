@@ -341,31 +341,31 @@ TEST_F(PaymentApiTest, TheOrderServicesAnswersMapToPreciseErrorsAndNothingIsWrit
        [&](std::int64_t id) {
          orders_.Set(id, {500, "oops", {}});
        },
-       503, "order_service_unavailable"},
+       503, "order_unavailable"},
       {"order service 503", [&](std::int64_t id) { orders_.SetError(id, ApiError::Unavailable("db down")); },
-       503, "order_service_unavailable"},
+       503, "order_unavailable"},
       {"garbage 200",
        [&](std::int64_t id) {
          orders_.Set(id, {200, "<html>", {}});
        },
-       503, "order_service_unavailable"},
+       503, "order_unavailable"},
       {"200 without data",
        [&](std::int64_t id) {
          orders_.Set(id, {200, R"({"success":true,"data":{}})", {}});
        },
-       503, "order_service_unavailable"},
+       503, "order_unavailable"},
       {"422 (a contract mismatch)",
        [&](std::int64_t id) {
          orders_.Set(id, {422, "{}", {}});
        },
-       503, "order_service_unavailable"},
+       503, "order_unavailable"},
       {"too slow",
        [&](std::int64_t id) {
          orders_.SetOrder(id, customer_);
          FakeOrderService::Answer slow{200, "{}", std::chrono::milliseconds(1500)};
          orders_.Set(id, slow);
        },
-       503, "order_service_unavailable"},
+       503, "order_unavailable"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -387,7 +387,7 @@ TEST_F(PaymentApiTest, OrderServiceDownIs503WithAClearMessage) {
   auto reply = client_.Call(cut_off.port(), Verb::post, "/api/v1/customer/payments/pay", customer_token_,
                             Json{{"order_id", order}}.dump());
   EXPECT_EQ(reply.status, 503u);
-  EXPECT_EQ(reply.code(), "order_service_unavailable");
+  EXPECT_EQ(reply.code(), "order_unavailable");
   EXPECT_NE(reply.body["error"].get<std::string>().find("Order service unavailable"), std::string::npos);
   EXPECT_EQ(PaymentRows(order), 0);
 }

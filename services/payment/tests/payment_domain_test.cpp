@@ -100,7 +100,7 @@ TEST(DecidePayment, AnOrderWithoutAValidPriceIsTheOrderServicesFaultNotTheCustom
   for (money::Cents price : {money::Cents{0}, money::Cents{-100}, money::kMaxCents + 1}) {
     auto order = CompletedOrder();
     order.price = price;
-    EXPECT_EQ(CodeOf([&] { DecidePayment(order, kCustomer); }), "order_service_unavailable") << price;
+    EXPECT_EQ(CodeOf([&] { DecidePayment(order, kCustomer); }), "order_unavailable") << price;
   }
   auto order = CompletedOrder();
   order.price = money::kMaxCents;

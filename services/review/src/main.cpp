@@ -2,7 +2,6 @@
 //   mp-review [serve]         run the HTTP service, the outbox relay and the ratings consumer
 //   mp-review ensure-indexes  create the MongoDB indexes and exit
 #include <atomic>
-#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -10,8 +9,6 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "libs/bus/consumer.hpp"
 #include "libs/bus/options.hpp"
@@ -29,6 +26,7 @@
 #include "libs/mongo/outbox.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/local_secret.hpp"
+#include "libs/service/wiring.hpp"
 #include "services/review/src/api/review_api.hpp"
 #include "services/review/src/events/review_events.hpp"
 #include "services/review/src/store/order_directory.hpp"
@@ -45,8 +43,7 @@ struct Settings {
   cache::RedisOptions redis;
   bus::AmqpOptions amqp;
   std::string jwt_secret;
-  http::Upstream order;
-  http::ClientOptions order_client;
+  service::UpstreamSettings order;
 };
 
 Settings ReadSettings() {
@@ -57,40 +54,9 @@ Settings ReadSettings() {
   s.redis = cache::FromEnv(env);
   s.amqp = bus::FromEnv(env);
   s.jwt_secret = env.Secret("MP_JWT_SECRET", security::kLocalJwtSecret);
-  std::string order_url = env.String("MP_ORDER_URL", "http://127.0.0.1:8003");
-  try {
-    s.order = http::Upstream::Parse("order", order_url);
-  } catch (const std::invalid_argument& error) {
-    env.Problem("MP_ORDER_URL='" + order_url + "': " + error.what());
-  }
-  s.order_client.request_timeout =
-      std::chrono::milliseconds(env.Int("MP_ORDER_TIMEOUT_MS", 3000, 100, 60'000));
-  s.order_client.connect_timeout =
-      std::chrono::milliseconds(env.Int("MP_ORDER_CONNECT_TIMEOUT_MS", 1000, 50, 60'000));
+  s.order = service::ReadUpstream(env, "order", "http://127.0.0.1:8003", 3000);
   env.Validate();
   return s;
-}
-
-// Ratings are consumed once the indexes exist (the snapshot scheme does not need them to be correct, but
-// MongoDB's plans do). MongoDB may still be starting: try every 2 s until it answers.
-asio::awaitable<void> ConsumeOnceIndexed(http::App& app, review::store::ReviewStore& reviews,
-                                         bus::Consumer& consumer, std::atomic<bool>& consuming) {
-  asio::steady_timer timer(app.io());
-  for (bool logged = false;;) {
-    try {
-      co_await app.blocking().Run([&] { reviews.EnsureIndexes(); });
-      break;
-    } catch (const std::exception& ex) {
-      if (!logged)
-        log::Warn("cannot create the review indexes yet; events wait in the queue", {{"error", ex.what()}});
-      logged = true;
-    }
-    timer.expires_after(std::chrono::seconds(2));
-    co_await timer.async_wait(asio::use_awaitable);
-  }
-  consumer.Start();
-  consuming = true;
-  log::Info("consuming events", {{"queue", review::events::RatingsQueue().queue}});
 }
 
 int Serve(Settings settings) {
@@ -107,8 +73,8 @@ int Serve(Settings settings) {
   cache::Redis redis(app.io(), settings.redis);
   security::JwtCodec jwt(settings.jwt_secret);
   identity::Authenticator authn(jwt, &redis);
-  http::HttpClient client(app.io().get_executor(), settings.order_client);
-  review::store::OrderDirectory orders(client, settings.order);
+  http::HttpClient client(app.io().get_executor(), settings.order.client);
+  review::store::OrderDirectory orders(client, settings.order.upstream);
   bus::OutboxRelay relay(
       std::make_unique<mongo::EmbeddedOutbox>(database, review::store::OutboxCollections()), settings.amqp);
   review::api::ReviewApi api(app, reviews, orders, authn, relay);
@@ -123,22 +89,9 @@ int Serve(Settings settings) {
   auto& metrics = app.metrics();
   metrics.AddGauge("mongo_clients_in_use", "MongoDB clients taken from the pool.",
                    [&] { return double(database.clients_in_use()); });
-  metrics.AddGauge("redis_connections", "Redis connections open.",
-                   [&] { return double(redis.open_connections()); });
-  metrics.AddGauge("outbox_backlog", "Events not yet confirmed by RabbitMQ.",
-                   [&] { return double(relay.backlog()); });
-  metrics.AddGauge("outbox_oldest_age_seconds", "Age of the oldest unpublished event.",
-                   [&] { return relay.oldest_age_seconds(); });
-  metrics.AddGauge("outbox_published_total", "Events confirmed by RabbitMQ.",
-                   [&] { return double(relay.published_total()); });
-  metrics.AddGauge("consumer_connected", "1 while the ratings consumer is connected to RabbitMQ.",
-                   [&] { return consumer.connected() ? 1.0 : 0.0; });
-  metrics.AddGauge("consumer_handled_total", "Events handled and acknowledged.",
-                   [&] { return double(consumer.handled_total()); });
-  metrics.AddGauge("consumer_failed_total", "Event handler failures (each attempt).",
-                   [&] { return double(consumer.failed_total()); });
-  metrics.AddGauge("consumer_dead_lettered_total", "Events sent to the dead-letter queue.",
-                   [&] { return double(consumer.dead_lettered_total()); });
+  service::AddRedisGauge(metrics, redis);
+  service::AddOutboxGauges(metrics, relay);
+  service::AddConsumerGauges(metrics, consumer);
   metrics.AddGauge("ratings_written_total", "Rating snapshots stored (each with its rating.updated).",
                    [&] { return double(handler.ratings_written()); });
   metrics.AddGauge("ratings_unchanged_total",
@@ -147,23 +100,20 @@ int Serve(Settings settings) {
 
   app.SetReadiness([&]() -> asio::awaitable<std::vector<http::ReadyCheck>> {
     bool mongo_ok = co_await app.blocking().Run([&] { return database.Ping(); });
-    bool cache_ok = false;
-    try {
-      cache_ok = co_await redis.Ping();
-    } catch (const std::exception&) {
-      cache_ok = false;
-    }
-    std::string consumer_state = !consuming.load()      ? "not started (waiting for the indexes)"
-                                 : consumer.connected() ? "connected"
-                                                        : "reconnecting to rabbitmq";
-    co_return std::vector<http::ReadyCheck>{
-        {"mongodb", mongo_ok, mongo_ok ? "ok" : "unreachable", true},
-        {"redis", cache_ok, cache_ok ? "ok" : "unreachable", false},
-        {"consumer", consuming.load() && consumer.connected(), consumer_state, false},
-        {"outbox", true, std::to_string(relay.backlog()) + " pending", false}};
+    http::ReadyCheck cache = co_await service::RedisCheck(redis);
+    co_return std::vector<http::ReadyCheck>{{"mongodb", mongo_ok, mongo_ok ? "ok" : "unreachable", true},
+                                            std::move(cache),
+                                            service::ConsumerCheck(consumer, consuming.load()),
+                                            service::OutboxCheck(relay)};
   });
 
-  asio::co_spawn(app.io(), ConsumeOnceIndexed(app, reviews, consumer, consuming), asio::detached);
+  // Ratings are consumed once the indexes exist (the snapshot scheme does not need them to be correct, but
+  // MongoDB's plans do).
+  asio::co_spawn(
+      app.io(),
+      service::StartConsumerWhenPrepared(
+          app, [&] { reviews.EnsureIndexes(); }, consumer, consuming, review::events::RatingsQueue().queue),
+      asio::detached);
   app.OnShutdown([&] {
     consumer.Stop();
     relay.Stop();

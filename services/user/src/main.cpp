@@ -29,6 +29,7 @@
 #include "libs/mongo/outbox.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/local_secret.hpp"
+#include "libs/service/wiring.hpp"
 #include "services/user/src/api/user_api.hpp"
 #include "services/user/src/events/profile_events.hpp"
 #include "services/user/src/store/auth_users.hpp"
@@ -45,8 +46,7 @@ struct Settings {
   cache::RedisOptions redis;
   bus::AmqpOptions amqp;
   std::string jwt_secret;
-  http::Upstream auth;
-  http::ClientOptions auth_client;
+  service::UpstreamSettings auth;
 };
 
 Settings ReadSettings() {
@@ -57,39 +57,9 @@ Settings ReadSettings() {
   s.redis = cache::FromEnv(env);
   s.amqp = bus::FromEnv(env);
   s.jwt_secret = env.Secret("MP_JWT_SECRET", security::kLocalJwtSecret);
-  std::string auth_url = env.String("MP_AUTH_URL", "http://127.0.0.1:8000");
-  try {
-    s.auth = http::Upstream::Parse("auth", auth_url);
-  } catch (const std::invalid_argument& error) {
-    env.Problem("MP_AUTH_URL='" + auth_url + "': " + error.what());
-  }
-  s.auth_client.request_timeout = std::chrono::milliseconds(env.Int("MP_AUTH_TIMEOUT_MS", 5000, 100, 60'000));
-  s.auth_client.connect_timeout =
-      std::chrono::milliseconds(env.Int("MP_AUTH_CONNECT_TIMEOUT_MS", 1000, 50, 60'000));
+  s.auth = service::ReadUpstream(env, "auth", "http://127.0.0.1:8000", 5000);
   env.Validate();
   return s;
-}
-
-// The unique indexes make user.registered idempotent, so events are consumed only once they exist.
-// MongoDB may still be starting: try every 2 s until it answers.
-asio::awaitable<void> ConsumeOnceIndexed(http::App& app, user::store::ProfileStore& profiles,
-                                         bus::Consumer& consumer, std::atomic<bool>& consuming) {
-  asio::steady_timer timer(app.io());
-  for (bool logged = false;;) {
-    try {
-      co_await app.blocking().Run([&] { profiles.EnsureIndexes(); });
-      break;
-    } catch (const std::exception& ex) {
-      if (!logged)
-        log::Warn("cannot create the profile indexes yet; events wait in the queue", {{"error", ex.what()}});
-      logged = true;
-    }
-    timer.expires_after(std::chrono::seconds(2));
-    co_await timer.async_wait(asio::use_awaitable);
-  }
-  consumer.Start();
-  consuming = true;
-  log::Info("consuming events", {{"queue", user::events::IncomingQueue().queue}});
 }
 
 int Serve(Settings settings) {
@@ -106,8 +76,8 @@ int Serve(Settings settings) {
   cache::Redis redis(app.io(), settings.redis);
   security::JwtCodec jwt(settings.jwt_secret);
   identity::Authenticator authn(jwt, &redis);
-  http::HttpClient client(app.io().get_executor(), settings.auth_client);
-  user::store::AuthUsers users(client, settings.auth);
+  http::HttpClient client(app.io().get_executor(), settings.auth.client);
+  user::store::AuthUsers users(client, settings.auth.upstream);
   bus::OutboxRelay relay(std::make_unique<mongo::EmbeddedOutbox>(database, user::store::OutboxCollections()),
                          settings.amqp);
   user::api::UserApi api(app, profiles, users, authn, [&relay] { relay.Notify(); });
@@ -122,22 +92,9 @@ int Serve(Settings settings) {
   auto& metrics = app.metrics();
   metrics.AddGauge("mongo_clients_in_use", "MongoDB clients taken from the pool.",
                    [&] { return double(database.clients_in_use()); });
-  metrics.AddGauge("redis_connections", "Redis connections open.",
-                   [&] { return double(redis.open_connections()); });
-  metrics.AddGauge("outbox_backlog", "Events not yet confirmed by RabbitMQ.",
-                   [&] { return double(relay.backlog()); });
-  metrics.AddGauge("outbox_oldest_age_seconds", "Age of the oldest unpublished event.",
-                   [&] { return relay.oldest_age_seconds(); });
-  metrics.AddGauge("outbox_published_total", "Events confirmed by RabbitMQ.",
-                   [&] { return double(relay.published_total()); });
-  metrics.AddGauge("consumer_connected", "1 while the event consumer is connected to RabbitMQ.",
-                   [&] { return consumer.connected() ? 1.0 : 0.0; });
-  metrics.AddGauge("consumer_handled_total", "Events handled and acknowledged.",
-                   [&] { return double(consumer.handled_total()); });
-  metrics.AddGauge("consumer_failed_total", "Event handler failures (each attempt).",
-                   [&] { return double(consumer.failed_total()); });
-  metrics.AddGauge("consumer_dead_lettered_total", "Events sent to the dead-letter queue.",
-                   [&] { return double(consumer.dead_lettered_total()); });
+  service::AddRedisGauge(metrics, redis);
+  service::AddOutboxGauges(metrics, relay);
+  service::AddConsumerGauges(metrics, consumer);
   metrics.AddGauge("profiles_created_from_events_total",
                    "Profiles created by user.registered/updated or ratings.",
                    [&] { return double(handler.profiles_created()); });
@@ -148,23 +105,19 @@ int Serve(Settings settings) {
 
   app.SetReadiness([&]() -> asio::awaitable<std::vector<http::ReadyCheck>> {
     bool mongo_ok = co_await app.blocking().Run([&] { return database.Ping(); });
-    bool cache_ok = false;
-    try {
-      cache_ok = co_await redis.Ping();
-    } catch (const std::exception&) {
-      cache_ok = false;
-    }
-    std::string consumer_state = !consuming.load()      ? "not started (waiting for the indexes)"
-                                 : consumer.connected() ? "connected"
-                                                        : "reconnecting to rabbitmq";
-    co_return std::vector<http::ReadyCheck>{
-        {"mongodb", mongo_ok, mongo_ok ? "ok" : "unreachable", true},
-        {"redis", cache_ok, cache_ok ? "ok" : "unreachable", false},
-        {"consumer", consuming.load() && consumer.connected(), consumer_state, false},
-        {"outbox", true, std::to_string(relay.backlog()) + " pending", false}};
+    http::ReadyCheck cache = co_await service::RedisCheck(redis);
+    co_return std::vector<http::ReadyCheck>{{"mongodb", mongo_ok, mongo_ok ? "ok" : "unreachable", true},
+                                            std::move(cache),
+                                            service::ConsumerCheck(consumer, consuming.load()),
+                                            service::OutboxCheck(relay)};
   });
 
-  asio::co_spawn(app.io(), ConsumeOnceIndexed(app, profiles, consumer, consuming), asio::detached);
+  // The unique indexes make user.registered idempotent, so events are consumed only once they exist.
+  asio::co_spawn(
+      app.io(),
+      service::StartConsumerWhenPrepared(
+          app, [&] { profiles.EnsureIndexes(); }, consumer, consuming, user::events::IncomingQueue().queue),
+      asio::detached);
   app.OnShutdown([&] {
     consumer.Stop();
     relay.Stop();

@@ -158,13 +158,8 @@ asio::awaitable<http::Response> PaymentApi::RequestRefund(Context& context) {
   reader.Finish();
   const auto& user = context.User();
   const auto caller = user.user_id;
-  std::optional<domain::Refund> requested;
-  try {
-    requested = co_await app_.blocking().Run(
-        [&] { return payments_.RequestRefund(*order_id, caller, *reason, events::RefundRequested); });
-  } catch (const ApiError& error) {
-    if (error.code() != "payment_not_found") throw;
-  }
+  auto requested = co_await app_.blocking().Run(
+      [&] { return payments_.RequestRefund(*order_id, caller, *reason, events::RefundRequested); });
   if (!requested) {
     // No payment: only the order service knows whether the order exists and is the caller's (404 / 403 from
     // it, as for paying); if it is, the caller's order is simply not paid (api-v1: the state forbids it).

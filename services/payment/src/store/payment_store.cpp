@@ -198,13 +198,13 @@ PayResult PaymentStore::Pay(Payment payment, const std::optional<std::string>& k
   throw domain::AlreadyPaid();
 }
 
-Refund PaymentStore::RequestRefund(std::int64_t order_id, std::int64_t customer_id, std::string reason,
-                                   const RefundEvent& event) {
+std::optional<Refund> PaymentStore::RequestRefund(std::int64_t order_id, std::int64_t customer_id,
+                                                  std::string reason, const RefundEvent& event) {
   try {
     auto connection = pool_.Acquire();
     sql::Transaction tx(connection);
     auto payment = OnePayment(connection.get(), kLockPaymentOfOrder, order_id);
-    if (!payment) throw ApiError::NotFound("No payment found for this order", "payment_not_found");
+    if (!payment) return std::nullopt;
     bool pending = !connection->Query(kLockOpenRefundOfOrder, {order_id}).empty();
     Refund refund = domain::DecideRefundRequest(*payment, customer_id, pending, std::move(reason));
     refund.created_at = refund.updated_at = NowSeconds();

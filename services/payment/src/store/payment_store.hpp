@@ -58,9 +58,9 @@ class PaymentStore {
                 const PaymentEvent& event);
 
   // The customer's refund request for the order's payment (domain::DecideRefundRequest decides) with its
-  // event. 404 when the order has no payment.
-  domain::Refund RequestRefund(std::int64_t order_id, std::int64_t customer_id, std::string reason,
-                               const RefundEvent& event);
+  // event. nullopt when the order has no payment (only the order service can tell why).
+  std::optional<domain::Refund> RequestRefund(std::int64_t order_id, std::int64_t customer_id,
+                                              std::string reason, const RefundEvent& event);
 
   // An admin's decision on a refund (domain::DecideRefund) with, on approval, the payment marked refunded
   // and a refund ledger row; the event either way. nullopt when the refund does not exist.
