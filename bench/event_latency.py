@@ -16,7 +16,7 @@ def call(opener, method, url, token, body=None):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method,
                                      headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
-    with opener.open(request, timeout=10) as response:
+    with opener.open(request, timeout=30) as response:
         return json.load(response)["data"]
 
 

@@ -51,8 +51,8 @@ def main():
         order_id = timed("publish", "POST", "/customer/orders/publish", customer, order_body)["order_id"]
         timed("approve", "POST", "/admin/orders/%d/approve" % order_id, admin, {"approved": True})
         timed("accept", "POST", "/provider/orders/accept/%d" % order_id, provider)
-        timed("in_progress", "POST", "/provider/orders/status/%d" % order_id, provider, {"status": "in_progress"})
-        timed("completed", "POST", "/provider/orders/status/%d" % order_id, provider, {"status": "completed"})
+        timed("in_progress", "POST", "/provider/orders/status/%d" % order_id, provider, {"new_status": "in_progress"})
+        timed("completed", "POST", "/provider/orders/status/%d" % order_id, provider, {"new_status": "completed"})
         timed("pay", "POST", "/customer/payments/pay", customer, {"order_id": order_id},
               {"Idempotency-Key": str(uuid.uuid4())})
         t0 = time.perf_counter()

@@ -90,7 +90,8 @@ int Serve(Settings settings) {
   identity::Authenticator authn(jwt, &redis);
   http::HttpClient client(app.io().get_executor(), settings.auth.client);
   notification::store::UserDirectory users(client, settings.auth.upstream);
-  notification::store::InboxCache inbox_cache(&redis, app.io().get_executor());
+  notification::store::InboxCache inbox_cache(
+      &redis, app.io().get_executor(), notification::store::TombstoneTtlFor(settings.mongo.socket_timeout));
   notification::api::InboxApi api(app, inboxes, inbox_cache, users, authn);
   api.Register();
   app.AddErrorTranslator(mongo::ToApiError);

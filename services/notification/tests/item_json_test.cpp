@@ -44,6 +44,14 @@ TEST(InboxCacheTest, KeysAndLatestNotice) {
   EXPECT_EQ(latest["created_at"], "2025-10-25T09:00:00Z");
 }
 
+TEST(InboxCacheTest, TombstonesOutliveTheSlowestCount) {
+  using std::chrono::milliseconds;
+  using std::chrono::seconds;
+  EXPECT_EQ(store::TombstoneTtlFor(milliseconds(5000)), seconds(10));  // the default socket timeout
+  EXPECT_EQ(store::TombstoneTtlFor(milliseconds(5001)), seconds(11));
+  EXPECT_GT(store::kDefaultTombstoneTtl, seconds(5));
+}
+
 TEST(InboxStoreTest, CollectionsAndRecipientFields) {
   EXPECT_EQ(store::CollectionName(domain::Inbox::kCustomer), "customer_inbox");
   EXPECT_EQ(store::CollectionName(domain::Inbox::kProvider), "provider_inbox");

@@ -27,8 +27,12 @@ nlohmann::json LatestNoticeJson(const domain::Notification& n) {
           {"created_at", time::FormatIso(n.created_at)}};
 }
 
-InboxCache::InboxCache(cache::Redis* redis, asio::any_io_executor executor)
-    : redis_(redis), executor_(std::move(executor)) {}
+std::chrono::seconds TombstoneTtlFor(std::chrono::milliseconds store_socket_timeout) {
+  return std::chrono::ceil<std::chrono::seconds>(store_socket_timeout) + std::chrono::seconds(5);
+}
+
+InboxCache::InboxCache(cache::Redis* redis, asio::any_io_executor executor, std::chrono::seconds tombstone_ttl)
+    : redis_(redis), executor_(std::move(executor)), tombstone_ttl_(std::to_string(tombstone_ttl.count())) {}
 
 void InboxCache::Failed(const std::exception& error) {
   if (!failing_.exchange(true)) {
@@ -66,7 +70,7 @@ asio::awaitable<void> InboxCache::RememberUnread(domain::Inbox inbox, std::int64
 
 asio::awaitable<void> InboxCache::Forget(domain::Inbox inbox, std::int64_t user_id) {
   std::vector<std::vector<std::string>> commands;
-  commands.push_back({"SET", UnreadKey(inbox, user_id), "-", "EX", std::to_string(kTombstoneTtl.count())});
+  commands.push_back({"SET", UnreadKey(inbox, user_id), "-", "EX", tombstone_ttl_});
   co_await Run(std::move(commands));
 }
 
@@ -79,7 +83,7 @@ asio::awaitable<void> InboxCache::Added(std::vector<domain::Notification> added)
       unread_keys.push_back(key);
     }
   }
-  for (const auto& key : unread_keys) commands.push_back({"SET", key, "-", "EX", std::to_string(kTombstoneTtl.count())});
+  for (const auto& key : unread_keys) commands.push_back({"SET", key, "-", "EX", tombstone_ttl_});
   const auto ttl = std::to_string(std::chrono::seconds(kLatestOrderNoticeTtl).count());
   for (const auto& n : added) {
     if (n.order_id) commands.push_back({"SET", OrderKey(*n.order_id), LatestNoticeJson(n).dump(), "EX", ttl});

@@ -26,8 +26,11 @@ namespace mp::notification::store {
 
 inline constexpr std::chrono::seconds kUnreadTtl{60};
 inline constexpr std::chrono::hours kLatestOrderNoticeTtl{24};
-// Longer than a reader's MongoDB count + SET takes; shorter than anyone notices.
-inline constexpr std::chrono::seconds kTombstoneTtl{2};
+// How long a write's tombstone stays: longer than a reader's MongoDB count + SET can take, or a count read
+// before the write could be stored after the tombstone is gone (stale for kUnreadTtl). A count cannot take
+// longer than the MongoDB socket timeout, so main() passes that plus a margin (TombstoneTtlFor).
+inline constexpr std::chrono::seconds kDefaultTombstoneTtl{10};
+std::chrono::seconds TombstoneTtlFor(std::chrono::milliseconds store_socket_timeout);
 
 std::string UnreadKey(domain::Inbox inbox, std::int64_t user_id);
 std::string OrderKey(std::int64_t order_id);
@@ -37,7 +40,8 @@ nlohmann::json LatestNoticeJson(const domain::Notification& notification);
 class InboxCache {
  public:
   // `redis` may be null (no cache). `executor` is where PostWritten() runs (the app's io_context).
-  InboxCache(cache::Redis* redis, boost::asio::any_io_executor executor);
+  InboxCache(cache::Redis* redis, boost::asio::any_io_executor executor,
+             std::chrono::seconds tombstone_ttl = kDefaultTombstoneTtl);
 
   // The cached unread count, or nullopt (not cached, or Redis unavailable).
   boost::asio::awaitable<std::optional<std::int64_t>> Unread(domain::Inbox inbox, std::int64_t user_id);
@@ -57,6 +61,7 @@ class InboxCache {
 
   cache::Redis* redis_;
   boost::asio::any_io_executor executor_;
+  std::string tombstone_ttl_;  // seconds, as the EX argument
   std::atomic<bool> failing_{false};
 };
 
