@@ -13,6 +13,7 @@
 #include "libs/bus/amqp_connection.hpp"
 #include "libs/bus/event.hpp"
 #include "libs/bus/options.hpp"
+#include "libs/core/testing/polling.hpp"
 #include "libs/core/testing/required_env.hpp"
 
 // Helpers shared by the bus integration tests.
@@ -34,16 +35,7 @@ inline AmqpOptions TestAmqpOptions() {
 
 inline std::string UniqueSuffix() { return NewEventId().substr(0, 8); }
 
-// Polls `done` every 20 ms until it holds or `timeout` passes; returns its last value.
-template <class Predicate>
-bool WaitUntil(Predicate done, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return done();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
+using mp::testing::WaitUntil;  // polls every 20 ms until it holds or the timeout passes
 
 struct ReceivedMessage {
   std::string exchange;

@@ -4,8 +4,10 @@
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <utility>
 
 #include "libs/core/testing/required_env.hpp"
+#include "libs/mongo/database.hpp"
 #include "libs/mongo/options.hpp"
 
 namespace mp::mongo::test {
@@ -25,6 +27,35 @@ inline Options TestDatabaseOptions(const std::string& prefix) {
   options.database = prefix + "_" + std::to_string(random() % 100'000'000);
   options.app_name = "mp-test";
   options.max_pool_size = 8;
+  return options;
+}
+
+// A throwaway database `<prefix>_<random>` (TestDatabaseOptions) for one test or fixture, dropped at the end.
+class ScopedDatabase {
+ public:
+  explicit ScopedDatabase(const std::string& prefix) : database_(TestDatabaseOptions(prefix)) {}
+  ~ScopedDatabase() {
+    try {
+      database_.Drop();
+    } catch (const std::exception&) {
+      // Best effort clean-up.
+    }
+  }
+  ScopedDatabase(const ScopedDatabase&) = delete;
+  ScopedDatabase& operator=(const ScopedDatabase&) = delete;
+  Database& get() { return database_; }
+
+ private:
+  Database database_;
+};
+
+// A MongoDB URI nothing listens on, with short timeouts: "the store is down".
+inline Options UnreachableOptions(std::string database) {
+  Options options;
+  options.uri = "mongodb://127.0.0.1:1/";
+  options.database = std::move(database);
+  options.server_selection_timeout = std::chrono::milliseconds(300);
+  options.connect_timeout = std::chrono::milliseconds(300);
   return options;
 }
 

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "libs/cache/redis.hpp"
+#include "libs/core/testing/polling.hpp"
 #include "libs/core/testing/required_env.hpp"
 #include "libs/mongo/database.hpp"
 #include "libs/mongo/tests/test_database.hpp"
@@ -40,21 +41,9 @@ inline cache::RedisOptions TestRedisOptions() {
 }
 
 // Ids far from anything a developer's data uses, different on every run.
-inline std::int64_t RandomId() {
-  static std::mt19937_64 rng{std::random_device{}()};
-  return 1'000'000'000 + static_cast<std::int64_t>(rng() % 1'000'000'000);
-}
+inline std::int64_t RandomId() { return mp::testing::RandomId(); }
 
-// Polls `done` every 20 ms until it holds or `timeout` passes; returns its last value.
-template <class Predicate>
-bool WaitUntil(Predicate done, std::chrono::milliseconds timeout = std::chrono::seconds(15)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return done();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
+using mp::testing::WaitUntil;  // polls every 20 ms, 15 s by default
 
 // An io_context on a thread of its own (for the Redis client outside an App). Finish() lets pending work
 // (fire-and-forget cache updates) complete, then joins.
@@ -80,31 +69,13 @@ class IoThread {
   std::thread thread_;
 };
 
-// The database every test of a fixture uses, dropped at the end.
-class TestDatabase {
+// A database `notification_test_<random>` of its own, dropped at the end.
+class TestDatabase : public mongo::test::ScopedDatabase {
  public:
-  TestDatabase() : database_(mongo::test::TestDatabaseOptions("notification_test")) {}
-  ~TestDatabase() {
-    try {
-      database_.Drop();
-    } catch (const std::exception&) {
-      // Best effort clean-up.
-    }
-  }
-  mongo::Database& get() { return database_; }
-
- private:
-  mongo::Database database_;
+  TestDatabase() : ScopedDatabase("notification_test") {}
 };
 
 // A MongoDB URI nothing listens on, with short timeouts: "the store is down".
-inline mongo::Options UnreachableMongo() {
-  mongo::Options options;
-  options.uri = "mongodb://127.0.0.1:1/";
-  options.database = "notification_down";
-  options.server_selection_timeout = std::chrono::milliseconds(300);
-  options.connect_timeout = std::chrono::milliseconds(300);
-  return options;
-}
+inline mongo::Options UnreachableMongo() { return mongo::test::UnreachableOptions("notification_down"); }
 
 }  // namespace mp::notification::test

@@ -14,6 +14,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include "libs/core/error.hpp"
+#include "libs/core/testing/polling.hpp"
 #include "libs/sql/connection.hpp"
 #include "libs/sql/options.hpp"
 #include "libs/sql/tests/test_database.hpp"
@@ -75,16 +76,7 @@ std::pair<int, std::vector<std::string>> RaceOf(int n, F attempt) {
   return {wins.load(), refusals};
 }
 
-// Polls `done` every 20 ms until it holds or `timeout` passes; returns its last value.
-template <class Predicate>
-bool WaitUntil(Predicate done, std::chrono::milliseconds timeout = std::chrono::seconds(15)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return done();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
+using mp::testing::WaitUntil;  // polls every 20 ms, 15 s by default
 
 // An io_context on a thread of its own, for an HTTP client outside an App.
 class IoThread {

@@ -4,7 +4,9 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 
+#include "libs/core/testing/polling.hpp"
 #include "libs/mongo/database.hpp"
 #include "libs/mongo/options.hpp"
 #include "libs/mongo/tests/test_database.hpp"
@@ -15,48 +17,22 @@
 namespace mp::review::test {
 
 // Ids far from anything a developer's data uses, different on every run.
-inline std::int64_t RandomId() {
-  static std::mt19937_64 rng{std::random_device{}()};
-  return 1'000'000'000 + static_cast<std::int64_t>(rng() % 1'000'000'000);
-}
+inline std::int64_t RandomId() { return mp::testing::RandomId(); }
 
-// Polls `done` every 20 ms until it holds or `timeout` passes; returns its last value.
+// mp::testing::WaitUntil with a 30 s default (ratings wait for events and recounts).
 template <class Predicate>
 bool WaitUntil(Predicate done, std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return done();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
+  return mp::testing::WaitUntil(std::move(done), timeout);
 }
 
-// A throwaway database `mp_test_review_<random>`, dropped at the end.
-class TestDatabase {
+// A database `mp_test_review_<random>` of its own, dropped at the end.
+class TestDatabase : public mongo::test::ScopedDatabase {
  public:
-  TestDatabase() : database_(mongo::test::TestDatabaseOptions("mp_test_review")) {}
-  ~TestDatabase() {
-    try {
-      database_.Drop();
-    } catch (const std::exception&) {
-      // Best effort clean-up.
-    }
-  }
-  mongo::Database& get() { return database_; }
-
- private:
-  mongo::Database database_;
+  TestDatabase() : ScopedDatabase("mp_test_review") {}
 };
 
 // A MongoDB URI nothing listens on, with short timeouts: "the store is down".
-inline mongo::Options UnreachableMongo() {
-  mongo::Options options;
-  options.uri = "mongodb://127.0.0.1:1/";
-  options.database = "mp_test_review_down";
-  options.server_selection_timeout = std::chrono::milliseconds(300);
-  options.connect_timeout = std::chrono::milliseconds(300);
-  return options;
-}
+inline mongo::Options UnreachableMongo() { return mongo::test::UnreachableOptions("mp_test_review_down"); }
 
 inline domain::Review MakeReview(std::int64_t order_id, std::int64_t customer_id, std::int64_t provider_id,
                                  int stars, time::TimePoint created_at = time::Now(),

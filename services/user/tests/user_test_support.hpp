@@ -6,6 +6,7 @@
 #include <string>
 #include <thread>
 
+#include "libs/core/testing/polling.hpp"
 #include "libs/mongo/database.hpp"
 #include "libs/mongo/tests/test_database.hpp"
 
@@ -13,48 +14,18 @@
 // variables ./marketplace test exports).
 namespace mp::user::test {
 
-// User ids far from anything a developer's data uses, different on every run.
-inline std::int64_t RandomId() {
-  static std::mt19937_64 rng{std::random_device{}()};
-  return 2'000'000'000 + static_cast<std::int64_t>(rng() % 1'000'000'000);
-}
+// Ids far from anything a developer's data uses, different on every run.
+inline std::int64_t RandomId() { return mp::testing::RandomId(2'000'000'000); }
 
-// Polls `done` every 20 ms until it holds or `timeout` passes; returns its last value.
-template <class Predicate>
-bool WaitUntil(Predicate done, std::chrono::milliseconds timeout = std::chrono::seconds(15)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return done();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
+using mp::testing::WaitUntil;  // polls every 20 ms, 15 s by default
 
 // A database `mp_test_user_<random>` of its own, dropped at the end.
-class TestDatabase {
+class TestDatabase : public mongo::test::ScopedDatabase {
  public:
-  TestDatabase() : database_(mongo::test::TestDatabaseOptions("mp_test_user")) {}
-  ~TestDatabase() {
-    try {
-      database_.Drop();
-    } catch (const std::exception&) {
-      // Best effort clean-up.
-    }
-  }
-  mongo::Database& get() { return database_; }
-
- private:
-  mongo::Database database_;
+  TestDatabase() : ScopedDatabase("mp_test_user") {}
 };
 
 // A MongoDB URI nothing listens on, with short timeouts: "the store is down".
-inline mongo::Options UnreachableMongo() {
-  mongo::Options options;
-  options.uri = "mongodb://127.0.0.1:1/";
-  options.database = "mp_test_user_down";
-  options.server_selection_timeout = std::chrono::milliseconds(300);
-  options.connect_timeout = std::chrono::milliseconds(300);
-  return options;
-}
+inline mongo::Options UnreachableMongo() { return mongo::test::UnreachableOptions("mp_test_user_down"); }
 
 }  // namespace mp::user::test
