@@ -61,8 +61,6 @@ use_instance() {
   esac
   V=$ROOT/var/$INST
   mkdir -p "$V/log" "$V/run" "$V/mysql" "$V/redis" "$V/rabbitmq" "$V/ferretdb"
-  # mariadbd (user mysql) creates its socket in run/
-  chmod 1777 "$V/run"
   if [ ! -f "$V/infra.env" ]; then
     write_infra_env "$V/infra.env" "$INST"
   fi

@@ -1,6 +1,9 @@
 # shellcheck shell=bash
 # Infrastructure as plain processes of one instance: mariadb, redis, rabbitmq, ferretdb.
 # Data in var/<inst>/<component>/, pid files in var/<inst>/run/, logs in var/<inst>/log/.
+# Every server runs as the user who runs ./marketplace (root on a fresh machine), not as the Debian
+# system users mysql/redis/rabbitmq: those could not enter a checkout inside a folder of mode 0700
+# (a home folder, a `mktemp -d`). They listen on 127.0.0.1 only.
 
 INFRA_COMPONENTS=(mariadb redis rabbitmq ferretdb)
 
@@ -32,15 +35,14 @@ mariadb_healthy() {
 mariadb_launch() {
   if [ ! -d "$V/mysql/mysql" ]; then
     note "mariadb: first start, initialising $V/mysql"
-    chown mysql:mysql "$V/mysql"
-    mariadb-install-db --no-defaults --datadir="$V/mysql" --user=mysql \
+    mariadb-install-db --no-defaults --datadir="$V/mysql" --user="$(id -un)" \
       --auth-root-authentication-method=socket --skip-test-db >>"$V/log/mariadb.log" 2>&1 ||
       { show_log_tail "$V/log/mariadb.log"; die "mariadb-install-db failed"; }
   fi
   # No --log-error: the server logs to stderr, which goes to log/mariadb.log.
   setsid mariadbd --no-defaults --datadir="$V/mysql" --socket="$V/run/mysqld.sock" \
     --pid-file="$V/run/mysqld.pid" --port="$MP_MYSQL_PORT" --bind-address=127.0.0.1 \
-    --user=mysql --skip-name-resolve --max-connections=500 \
+    --user="$(id -un)" --skip-name-resolve --max-connections=500 \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
     >>"$V/log/mariadb.log" 2>&1 </dev/null &
   echo $! >"$V/run/mariadb.pid"
@@ -94,9 +96,7 @@ appendonly no
 requirepass $MP_REDIS_PASSWORD
 EOF
   )
-  chown -R redis:redis "$V/redis"
-  setsid setpriv --reuid=redis --regid=redis --init-groups \
-    redis-server "$V/redis/redis.conf" >>"$V/log/redis.log" 2>&1 </dev/null &
+  setsid redis-server "$V/redis/redis.conf" >>"$V/log/redis.log" 2>&1 </dev/null &
   echo $! >"$V/run/redis.pid"
 }
 
@@ -126,10 +126,9 @@ rabbit_env_init() {
   )
 }
 
-# rabbitmqctl as user rabbitmq with the instance's HOME (Erlang cookie) and epmd port.
+# rabbitmqctl with the instance's HOME (Erlang cookie) and epmd port.
 rabbitmqctl() {
-  env "${RABBIT_ENV[@]}" setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups \
-    /usr/lib/rabbitmq/bin/rabbitmqctl -q -n "$MP_RABBIT_NODENAME" "$@"
+  env "${RABBIT_ENV[@]}" /usr/lib/rabbitmq/bin/rabbitmqctl -q -n "$MP_RABBIT_NODENAME" "$@"
 }
 
 rabbitmq_healthy() { port_open "$MP_AMQP_PORT"; }
@@ -145,9 +144,7 @@ rabbitmq_launch() {
     openssl rand -hex 20 >"$r/.erlang.cookie"
     chmod 400 "$r/.erlang.cookie"
   fi
-  chown -R rabbitmq:rabbitmq "$r"
-  env "${RABBIT_ENV[@]}" setsid setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups \
-    /usr/lib/rabbitmq/bin/rabbitmq-server >>"$V/log/rabbitmq.log" 2>&1 </dev/null &
+  env "${RABBIT_ENV[@]}" setsid /usr/lib/rabbitmq/bin/rabbitmq-server >>"$V/log/rabbitmq.log" 2>&1 </dev/null &
   echo $! >"$V/run/rabbitmq.pid"
 }
 
@@ -248,29 +245,9 @@ infra_stop_one() {
   fi
 }
 
-# MariaDB, Redis and RabbitMQ run as their own system users and must reach their directories under $V.
-# A checkout inside a directory other users cannot enter (a home folder of mode 0700, a `mktemp -d`)
-# would otherwise fail deep inside mariadb-install-db; say so at once and name the directory.
-infra_check_access() {
-  local dir=$V blocked=""
-  if setpriv --reuid=mysql --regid=mysql --clear-groups test -x "$V" 2>/dev/null; then
-    return 0
-  fi
-  while [ "$dir" != / ]; do
-    if ! setpriv --reuid=mysql --regid=mysql --clear-groups test -x "$dir" 2>/dev/null; then
-      blocked=$dir
-    fi
-    dir=$(dirname "$dir")
-  done
-  die "the database servers run as users mysql, redis and rabbitmq and cannot enter ${blocked:-$V}" \
-    "(mode $(stat -c %a "${blocked:-$V}" 2>/dev/null || echo '?')). Put the checkout in a directory others" \
-    "may traverse (e.g. /srv or /opt), or allow it: chmod o+x ${blocked:-$V}"
-}
-
 # infra_start [COMPONENT]: all components in order, or one.
 infra_start() {
   local c
-  infra_check_access
   if [ $# -gt 0 ]; then
     infra_start_one "$1"
     return 0
