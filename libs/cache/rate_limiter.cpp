@@ -63,18 +63,40 @@ bool IsInteger(const Reply& reply) { return reply.type == Reply::Type::kInteger;
 
 RateLimiter::RateLimiter(Redis& redis) : redis_(redis), script_sha_(Sha1Hex(kScript)) {}
 
-boost::asio::awaitable<Decision> RateLimiter::Hit(std::string key, int limit, std::chrono::seconds window) {
+std::vector<std::string> RateLimiter::HitCommand(const std::string& key, int limit, std::chrono::seconds window) const {
   if (limit < 1) throw std::invalid_argument("rate limit must be at least 1");
   if (window < std::chrono::seconds(1)) throw std::invalid_argument("rate limit window must be at least 1 s");
   const std::int64_t window_ms = std::chrono::duration_cast<std::chrono::milliseconds>(window).count();
-  std::vector<std::string> args = {"EVALSHA", script_sha_, "1", "rl:" + key, std::to_string(limit),
-                                   std::to_string(window_ms)};
+  return {"EVALSHA", script_sha_, "1", "rl:" + key, std::to_string(limit), std::to_string(window_ms)};
+}
+
+std::optional<Decision> RateLimiter::Decide(const Reply& reply, int limit, std::chrono::seconds window) {
+  if (reply.type == Reply::Type::kError) {
+    // After a Redis restart or SCRIPT FLUSH: the caller runs Hit, whose EVAL caches the script again.
+    if (std::string_view(reply.str).substr(0, 8) == "NOSCRIPT") return std::nullopt;
+    throw RedisError(reply.str, true);
+  }
+  if (reply.type != Reply::Type::kArray || reply.elements.size() != 3 || !IsInteger(reply.elements[0]) ||
+      !IsInteger(reply.elements[1]) || !IsInteger(reply.elements[2])) {
+    throw RedisError("unexpected reply from the rate limit script");
+  }
+  const std::int64_t window_ms = std::chrono::duration_cast<std::chrono::milliseconds>(window).count();
+  Decision decision;
+  decision.allowed = reply.elements[0].integer == 1;
+  decision.limit = limit;
+  decision.remaining = static_cast<int>(reply.elements[1].integer);
+  decision.retry_after_seconds =
+      decision.allowed ? 0 : RetryAfterSeconds(static_cast<double>(reply.elements[2].integer), window_ms);
+  return decision;
+}
+
+boost::asio::awaitable<Decision> RateLimiter::Hit(std::string key, int limit, std::chrono::seconds window) {
+  std::vector<std::string> args = HitCommand(key, limit, window);
   Reply reply;
   bool not_loaded = false;
   try {
     reply = co_await redis_.Command(args);
   } catch (const RedisError& e) {
-    // After a Redis restart or SCRIPT FLUSH; EVAL runs the script and caches it again.
     if (!e.server_reply() || std::string_view(e.what()).substr(0, 8) != "NOSCRIPT") throw;
     not_loaded = true;
   }
@@ -83,17 +105,9 @@ boost::asio::awaitable<Decision> RateLimiter::Hit(std::string key, int limit, st
     args[1] = std::string(kScript);
     reply = co_await redis_.Command(std::move(args));
   }
-  if (reply.type != Reply::Type::kArray || reply.elements.size() != 3 || !IsInteger(reply.elements[0]) ||
-      !IsInteger(reply.elements[1]) || !IsInteger(reply.elements[2])) {
-    throw RedisError("unexpected reply from the rate limit script");
-  }
-  Decision decision;
-  decision.allowed = reply.elements[0].integer == 1;
-  decision.limit = limit;
-  decision.remaining = static_cast<int>(reply.elements[1].integer);
-  decision.retry_after_seconds =
-      decision.allowed ? 0 : RetryAfterSeconds(static_cast<double>(reply.elements[2].integer), window_ms);
-  co_return decision;
+  auto decision = Decide(reply, limit, window);
+  if (!decision) throw RedisError("the rate limit script is not loaded even after EVAL");
+  co_return *decision;
 }
 
 }  // namespace mp::cache

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -20,6 +22,13 @@ class RateLimiter {
   // Throws RedisError if Redis is unavailable (the gateway then uses LocalRateLimiter), and
   // std::invalid_argument for limit < 1 or a window under one second.
   boost::asio::awaitable<Decision> Hit(std::string key, int limit, std::chrono::seconds window);
+
+  // Hit in two halves, for a caller that sends it in one pipeline with other commands:
+  //   HitCommand: the EVALSHA to send (throws std::invalid_argument like Hit);
+  //   Decide: its reply; nullopt when Redis does not have the script cached (NOSCRIPT: call Hit, which
+  //   loads it); throws RedisError for any other error reply or an unexpected shape.
+  std::vector<std::string> HitCommand(const std::string& key, int limit, std::chrono::seconds window) const;
+  static std::optional<Decision> Decide(const Reply& reply, int limit, std::chrono::seconds window);
 
  private:
   Redis& redis_;

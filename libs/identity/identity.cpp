@@ -31,36 +31,45 @@ std::string_view BearerToken(std::string_view header) {
 
 Authenticator::Authenticator(const security::JwtCodec& codec, cache::Redis* redis) : codec_(codec), redis_(redis) {}
 
-boost::asio::awaitable<void> Authenticator::CheckRevoked(const security::Claims& claims) const {
-  if (redis_ == nullptr) co_return;
+std::vector<std::vector<std::string>> Authenticator::RevocationCommands(const http::Principal& principal) const {
+  if (redis_ == nullptr) return {};
+  std::vector<std::vector<std::string>> commands;
+  commands.push_back({"GET", TokenVersionKey(principal.user_id)});
+  commands.push_back({"EXISTS", RevokedJtiKey(principal.jti)});
+  return commands;
+}
+
+void Authenticator::CheckRevocation(const http::Principal& principal, const std::vector<cache::Reply>& replies) const {
+  if (replies.size() != 2) return;
+  const auto& version = replies[0];
+  if (version.type == cache::Reply::Type::kString) {
+    std::int64_t current = 0;
+    try {
+      current = std::stoll(version.str);
+    } catch (...) {
+      current = 0;
+    }
+    if (principal.token_version < current) throw ApiError::Unauthorized("Token has been revoked", "token_revoked");
+  }
+  if (replies[1].type == cache::Reply::Type::kInteger && replies[1].integer > 0) {
+    throw ApiError::Unauthorized("Token has been revoked", "token_revoked");
+  }
+}
+
+boost::asio::awaitable<void> Authenticator::CheckRevoked(const http::Principal& principal) const {
+  auto commands = RevocationCommands(principal);
+  if (commands.empty()) co_return;
   std::vector<cache::Reply> replies;
   try {
-    std::vector<std::vector<std::string>> commands;
-    commands.push_back({"GET", TokenVersionKey(claims.user_id)});
-    commands.push_back({"EXISTS", RevokedJtiKey(claims.jti)});
     replies = co_await redis_->Pipeline(std::move(commands));
   } catch (const std::exception& ex) {
     log::Warn("revocation check skipped: redis unavailable", {{"error", ex.what()}});
     co_return;
   }
-  if (replies.size() == 2) {
-    const auto& version = replies[0];
-    if (version.type == cache::Reply::Type::kString) {
-      std::int64_t current = 0;
-      try {
-        current = std::stoll(version.str);
-      } catch (...) {
-        current = 0;
-      }
-      if (claims.token_version < current) throw ApiError::Unauthorized("Token has been revoked", "token_revoked");
-    }
-    if (replies[1].type == cache::Reply::Type::kInteger && replies[1].integer > 0) {
-      throw ApiError::Unauthorized("Token has been revoked", "token_revoked");
-    }
-  }
+  CheckRevocation(principal, replies);
 }
 
-boost::asio::awaitable<http::Principal> Authenticator::Authenticate(const http::Request& request) const {
+http::Principal Authenticator::Verify(const http::Request& request) const {
   auto header = request[boost::beast::http::field::authorization];
   if (header.empty()) throw ApiError::Unauthorized("Missing bearer token", "missing_token");
   std::string_view token = BearerToken(std::string_view(header.data(), header.size()));
@@ -70,7 +79,6 @@ boost::asio::awaitable<http::Principal> Authenticator::Authenticate(const http::
     bool expired = result.error.find("expired") != std::string::npos;
     throw ApiError::Unauthorized("Invalid token: " + result.error, expired ? "token_expired" : "invalid_token");
   }
-  co_await CheckRevoked(*result.claims);
   const auto& claims = *result.claims;
   http::Principal principal;
   principal.user_id = claims.user_id;
@@ -79,6 +87,12 @@ boost::asio::awaitable<http::Principal> Authenticator::Authenticate(const http::
   principal.expires_at = claims.expires_at;
   principal.token_version = claims.token_version;
   principal.token = std::string(token);
+  return principal;
+}
+
+boost::asio::awaitable<http::Principal> Authenticator::Authenticate(const http::Request& request) const {
+  http::Principal principal = Verify(request);
+  co_await CheckRevoked(principal);
   co_return principal;
 }
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -37,12 +38,21 @@ class Authenticator {
   // Verifies the Authorization header; throws ApiError 401 with the reason.
   boost::asio::awaitable<http::Principal> Authenticate(const http::Request& request) const;
 
+  // Authenticate in two halves, for a caller that sends the revocation lookup in one Redis pipeline with
+  // commands of its own (the gateway adds its rate-limit hit):
+  //   Verify: the signature, expiry and claims of the Authorization header (no Redis; throws 401);
+  //   RevocationCommands: the two lookups to send (empty without Redis);
+  //   CheckRevocation: their replies, in order; throws 401 if the token was revoked.
+  http::Principal Verify(const http::Request& request) const;
+  std::vector<std::vector<std::string>> RevocationCommands(const http::Principal& principal) const;
+  void CheckRevocation(const http::Principal& principal, const std::vector<cache::Reply>& replies) const;
+
   // Guards for a route table: any signed-in user, or one role.
   http::Guard RequireUser() const;
   http::Guard RequireRole(int role) const;
 
  private:
-  boost::asio::awaitable<void> CheckRevoked(const security::Claims& claims) const;
+  boost::asio::awaitable<void> CheckRevoked(const http::Principal& principal) const;
 
   const security::JwtCodec& codec_;
   cache::Redis* redis_;

@@ -72,6 +72,53 @@ TEST_F(AuthenticatorTest, MissingMalformedForgedOrExpiredIs401) {
   EXPECT_EQ(Check(guard, "Bearer " + other.Issue(claims)), 401);
 }
 
+cache::Reply StringReply(std::string text) {
+  cache::Reply reply;
+  reply.type = cache::Reply::Type::kString;
+  reply.str = std::move(text);
+  return reply;
+}
+
+cache::Reply IntegerReply(std::int64_t value) {
+  cache::Reply reply;
+  reply.type = cache::Reply::Type::kInteger;
+  reply.integer = value;
+  return reply;
+}
+
+int Revocation(const Authenticator& authenticator, const http::Principal& principal, std::vector<cache::Reply> replies) {
+  try {
+    authenticator.CheckRevocation(principal, replies);
+    return 200;
+  } catch (const ApiError& e) {
+    return e.kind() == ApiError::Kind::kUnauthorized ? 401 : 500;
+  }
+}
+
+TEST_F(AuthenticatorTest, VerifyReadsTheClaimsWithoutRedis) {
+  http::Request request{http::Verb::get, "/x", 11};
+  request.set(boost::beast::http::field::authorization, "Bearer " + Token(kProvider));
+  http::Principal principal = authenticator_.Verify(request);
+  EXPECT_EQ(principal.user_id, 42);
+  EXPECT_EQ(principal.role, kProvider);
+  EXPECT_TRUE(authenticator_.RevocationCommands(principal).empty());  // no Redis configured
+  request.set(boost::beast::http::field::authorization, "Bearer garbage");
+  EXPECT_THROW(authenticator_.Verify(request), ApiError);
+}
+
+TEST_F(AuthenticatorTest, RevocationRepliesRejectAnOlderVersionOrALoggedOutToken) {
+  http::Principal principal;
+  principal.user_id = 42;
+  principal.jti = "j1";
+  principal.token_version = 3;
+  cache::Reply nil;
+  EXPECT_EQ(Revocation(authenticator_, principal, {nil, IntegerReply(0)}), 200);             // never changed
+  EXPECT_EQ(Revocation(authenticator_, principal, {StringReply("3"), IntegerReply(0)}), 200);
+  EXPECT_EQ(Revocation(authenticator_, principal, {StringReply("4"), IntegerReply(0)}), 401);  // role change
+  EXPECT_EQ(Revocation(authenticator_, principal, {StringReply("3"), IntegerReply(1)}), 401);  // logged out
+  EXPECT_EQ(Revocation(authenticator_, principal, {StringReply("x"), IntegerReply(0)}), 200);  // unreadable
+}
+
 TEST(Bearer, ParsesTheScheme) {
   EXPECT_EQ(BearerToken("Bearer abc"), "abc");
   EXPECT_EQ(BearerToken("BEARER  abc "), "abc");

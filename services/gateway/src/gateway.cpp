@@ -57,15 +57,22 @@ void Gateway::Register() {
     if (!options_.upstreams.contains(route.upstream)) continue;
     routed_upstreams_.insert(route.upstream);
     std::vector<http::Guard> guards;
-    if (route.access != Access::kPublic) {
-      Access access = route.access;
+    Access access = route.access;
+    Limit limit = route.limit;
+    std::string limit_name = limit == Limit::kStrict ? "rate_limit:strict" : "rate_limit";
+    if (access != Access::kPublic && limit != Limit::kNone) {
+      // One Redis round trip for the revocation lookup and the rate-limit hit.
+      guards.push_back({std::string(AccessName(access)) + "+" + limit_name,
+                        [this, access, limit](http::Context& c) -> asio::awaitable<void> {
+                          co_await AuthorizeAndLimit(c, access, limit);
+                        }});
+    } else if (access != Access::kPublic) {
       guards.push_back({std::string(AccessName(access)),
                         [this, access](http::Context& c) -> asio::awaitable<void> { co_await Authorize(c, access); }});
-    }
-    if (route.limit != Limit::kNone) {
-      Limit limit = route.limit;
-      guards.push_back({limit == Limit::kStrict ? "rate_limit:strict" : "rate_limit",
-                        [this, limit](http::Context& c) -> asio::awaitable<void> { co_await RateLimit(c, limit); }});
+    } else if (limit != Limit::kNone) {
+      guards.push_back({limit_name, [this, limit](http::Context& c) -> asio::awaitable<void> {
+                          co_await RateLimit(c, limit);
+                        }});
     }
     const PublicRoute* target = &route;
     app_.router().Add(route.method, route.pattern, std::move(guards),
@@ -77,35 +84,88 @@ void Gateway::Register() {
   app_.SetAfterResponse([this](http::Context& c, http::Response& r) { AddCors(c, r); });
 }
 
-asio::awaitable<void> Gateway::Authorize(http::Context& context, Access access) {
-  context.principal = co_await authn_.Authenticate(context.request());
+void Gateway::CheckRole(const http::Principal& principal, Access access) {
   int needed = access == Access::kCustomer   ? identity::kCustomer
                : access == Access::kProvider ? identity::kProvider
                : access == Access::kAdmin    ? identity::kAdmin
                                              : 0;
-  if (needed != 0 && context.principal->role != needed) {
+  if (needed != 0 && principal.role != needed) {
     throw ApiError::Forbidden("This action requires the " + std::string(identity::RoleName(needed)) + " role",
                               "wrong_role");
   }
 }
 
-asio::awaitable<void> Gateway::RateLimit(http::Context& context, Limit limit) {
+asio::awaitable<void> Gateway::Authorize(http::Context& context, Access access) {
+  context.principal = co_await authn_.Authenticate(context.request());
+  CheckRole(*context.principal, access);
+}
+
+std::string Gateway::LimitKey(const http::Context& context, Limit limit) const {
   std::string client = ClientAddress(context.remote_ip(), Header(context.request(), kForwardedFor),
                                      options_.trusted_proxies);
-  int per_minute = limit == Limit::kStrict ? options_.strict_rate_limit_per_minute : options_.rate_limit_per_minute;
-  std::string key = limit == Limit::kStrict ? "ip:strict:" + client
-                    : context.principal     ? "user:" + std::to_string(context.principal->user_id)
-                                            : "ip:" + client;
+  return limit == Limit::kStrict ? "ip:strict:" + client
+         : context.principal     ? "user:" + std::to_string(context.principal->user_id)
+                                 : "ip:" + client;
+}
+
+int Gateway::PerMinute(Limit limit) const {
+  return limit == Limit::kStrict ? options_.strict_rate_limit_per_minute : options_.rate_limit_per_minute;
+}
+
+asio::awaitable<void> Gateway::RateLimit(http::Context& context, Limit limit) {
+  std::string key = LimitKey(context, limit);
   cache::Decision decision;
   try {
-    decision = co_await limiter_.Hit(key, per_minute, std::chrono::seconds(60));
-    if (redis_degraded_.exchange(false)) log::Info("redis is back: shared rate limiting restored");
+    decision = co_await limiter_.Hit(key, PerMinute(limit), kWindow);
+    RedisAnswered();
   } catch (const std::exception& ex) {
-    if (!redis_degraded_.exchange(true)) {
-      log::Error("redis unavailable: rate limiting per replica until it is back", {{"error", ex.what()}});
-    }
-    decision = local_limiter_.Hit(key, per_minute, std::chrono::seconds(60));
+    decision = LocalHit(key, limit, ex);
   }
+  ApplyDecision(context, decision);
+}
+
+asio::awaitable<void> Gateway::AuthorizeAndLimit(http::Context& context, Access access, Limit limit) {
+  context.principal = authn_.Verify(context.request());
+  std::string key = LimitKey(context, limit);
+  auto commands = authn_.RevocationCommands(*context.principal);
+  commands.push_back(limiter_.HitCommand(key, PerMinute(limit), kWindow));
+  std::optional<cache::Decision> decision;
+  std::vector<cache::Reply> replies;
+  try {
+    replies = co_await redis_.Pipeline(std::move(commands));
+    RedisAnswered();
+  } catch (const std::exception& ex) {
+    // As in Authenticate: the token stands on its signature and expiry while Redis is away.
+    log::Warn("revocation check skipped: redis unavailable", {{"error", ex.what()}});
+    decision = LocalHit(key, limit, ex);
+  }
+  if (!replies.empty()) {
+    cache::Reply hit = std::move(replies.back());
+    replies.pop_back();
+    authn_.CheckRevocation(*context.principal, replies);
+    try {
+      decision = cache::RateLimiter::Decide(hit, PerMinute(limit), kWindow);
+      if (!decision) decision = co_await limiter_.Hit(key, PerMinute(limit), kWindow);  // script not cached
+    } catch (const std::exception& ex) {
+      decision = LocalHit(key, limit, ex);
+    }
+  }
+  CheckRole(*context.principal, access);
+  ApplyDecision(context, *decision);
+}
+
+void Gateway::RedisAnswered() {
+  if (redis_degraded_.exchange(false)) log::Info("redis is back: shared rate limiting restored");
+}
+
+cache::Decision Gateway::LocalHit(const std::string& key, Limit limit, const std::exception& error) {
+  if (!redis_degraded_.exchange(true)) {
+    log::Error("redis unavailable: rate limiting per replica until it is back", {{"error", error.what()}});
+  }
+  return local_limiter_.Hit(key, PerMinute(limit), kWindow);
+}
+
+void Gateway::ApplyDecision(http::Context& context, const cache::Decision& decision) {
   context.response_headers.emplace_back("X-RateLimit-Limit", std::to_string(decision.limit));
   context.response_headers.emplace_back("X-RateLimit-Remaining", std::to_string(decision.remaining));
   if (!decision.allowed) {

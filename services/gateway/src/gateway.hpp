@@ -1,6 +1,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <exception>
 #include <map>
 #include <optional>
 #include <set>
@@ -43,8 +45,18 @@ class Gateway {
 
  private:
   boost::asio::awaitable<http::Response> Forward(http::Context& context, const PublicRoute& route);
+  static constexpr std::chrono::seconds kWindow{60};
+
   boost::asio::awaitable<void> Authorize(http::Context& context, Access access);
   boost::asio::awaitable<void> RateLimit(http::Context& context, Limit limit);
+  // Authorize + RateLimit with one Redis round trip (the revocation lookup and the hit in one pipeline).
+  boost::asio::awaitable<void> AuthorizeAndLimit(http::Context& context, Access access, Limit limit);
+  static void CheckRole(const http::Principal& principal, Access access);
+  std::string LimitKey(const http::Context& context, Limit limit) const;
+  int PerMinute(Limit limit) const;
+  void RedisAnswered();
+  cache::Decision LocalHit(const std::string& key, Limit limit, const std::exception& error);
+  static void ApplyDecision(http::Context& context, const cache::Decision& decision);
   std::optional<http::Response> Preflight(http::Context& context) const;
   void AddCors(http::Context& context, http::Response& response) const;
   bool OriginAllowed(std::string_view origin) const;
