@@ -86,6 +86,7 @@ void OutboxRelay::Notify() {
 
 void OutboxRelay::Run() {
   std::chrono::milliseconds backoff = options_.min_backoff;
+  std::chrono::milliseconds idle_wait = options_.poll_interval;
   bool failing = false;
   for (;;) {
     bool stopping = false;
@@ -125,6 +126,12 @@ void OutboxRelay::Run() {
       backoff = options_.min_backoff;
       if (result.taken == options_.batch_size) continue;  // more are waiting
       if (stopping) break;                                // flushed
+      if (result.taken == 0) {
+        wait = idle_wait;
+        idle_wait = std::max(options_.poll_interval, std::min(idle_wait * 2, options_.idle_poll_interval));
+      } else {
+        idle_wait = options_.poll_interval;
+      }
     }
     std::unique_lock lock(mutex_);
     if (stopping)

@@ -53,6 +53,10 @@ inline constexpr std::int64_t kMaxUnroutableAttempts = 10;
 struct RelayOptions {
   std::size_t batch_size = 100;
   std::chrono::milliseconds poll_interval{500};
+  // After a poll that found nothing the next wait doubles, up to this (Notify() still wakes the relay at
+  // once). For a source whose every write is followed by Notify(), the poll only catches what a crashed
+  // process left behind, and a scan can be expensive (FerretDB on SQLite scans whole collections).
+  std::chrono::milliseconds idle_poll_interval{500};
   std::chrono::milliseconds min_backoff{100};
   std::chrono::milliseconds max_backoff{5000};
   std::chrono::hours retention{24 * 7};  // published rows older than this are deleted
