@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -15,6 +14,7 @@
 #include "libs/bus/outbox.hpp"
 #include "libs/bus/topology.hpp"
 #include "libs/cache/redis.hpp"
+#include "libs/core/cli.hpp"
 #include "libs/core/config.hpp"
 #include "libs/core/log.hpp"
 #include "libs/http/app.hpp"
@@ -146,27 +146,26 @@ int Serve(Settings settings) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App cli{"mp-auth: accounts, passwords and tokens of Service Marketplace"};
-  cli.require_subcommand(0, 1);
-  auto* serve = cli.add_subcommand("serve", "Run the HTTP service (default)");
-  auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
-  auto* create_admin = cli.add_subcommand("create-admin", "Create an admin account");
   std::string username, email, password;
-  create_admin->add_option("--username", username, "Admin username")->required();
-  create_admin->add_option("--email", email, "Admin e-mail")->required();
-  create_admin->add_option("--password", password, "Admin password (at least 8 characters)")->required();
-  CLI11_PARSE(cli, argc, argv);
-  (void)serve;
+  auto cli = cli::Parse("mp-auth: accounts, passwords and tokens of Service Marketplace",
+                        {{"serve", "Run the HTTP service (default)"},
+                         {"migrate", "Apply database migrations and exit"},
+                         {"create-admin", "Create an admin account",
+                          {{"--username", "Admin username", &username},
+                           {"--email", "Admin e-mail", &email},
+                           {"--password", "Admin password (at least 8 characters)", &password}}}},
+                        argc, argv);
+  if (cli.exit_code) return *cli.exit_code;
 
   try {
     Settings settings = ReadSettings();
-    if (*migrate) {
+    if (cli.command == "migrate") {
       sql::Pool pool(settings.db);
       sql::Migrate(pool, auth::store::Migrations());
       std::cout << "migrations applied\n";
       return 0;
     }
-    if (*create_admin) {
+    if (cli.command == "create-admin") {
       sql::Pool pool(settings.db);
       sql::Migrate(pool, auth::store::Migrations());
       return CreateAdmin(pool, username, email, password);

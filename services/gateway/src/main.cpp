@@ -4,9 +4,9 @@
 #include <iostream>
 #include <sstream>
 
-#include <CLI/CLI.hpp>
 
 #include "libs/cache/redis.hpp"
+#include "libs/core/cli.hpp"
 #include "libs/core/config.hpp"
 #include "libs/core/log.hpp"
 #include "libs/http/app.hpp"
@@ -77,12 +77,10 @@ int Serve() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App cli{"mp-gateway: the public /api/v1 edge of Service Marketplace"};
-  cli.require_subcommand(0, 1);
-  cli.add_subcommand("serve", "Run the gateway (default)");
-  auto* routes = cli.add_subcommand("routes", "Print the public route table");
-  CLI11_PARSE(cli, argc, argv);
-  if (*routes) {
+  auto cli = cli::Parse("mp-gateway: the public /api/v1 edge of Service Marketplace",
+                        {{"serve", "Run the gateway (default)"}, {"routes", "Print the public route table"}}, argc, argv);
+  if (cli.exit_code) return *cli.exit_code;
+  if (cli.command == "routes") {
     for (const auto& route : gateway::PublicRoutes()) {
       std::cout << boost::beast::http::to_string(route.method) << " " << route.pattern << " -> " << route.upstream
                 << " (" << gateway::AccessName(route.access) << ")\n";

@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -15,6 +14,7 @@
 #include "libs/bus/consumer.hpp"
 #include "libs/bus/options.hpp"
 #include "libs/cache/redis.hpp"
+#include "libs/core/cli.hpp"
 #include "libs/core/config.hpp"
 #include "libs/core/log.hpp"
 #include "libs/http/app.hpp"
@@ -133,16 +133,15 @@ int Serve(Settings settings) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App cli{"mp-notification: inboxes of Service Marketplace"};
-  cli.require_subcommand(0, 1);
-  auto* serve = cli.add_subcommand("serve", "Run the HTTP service and the event consumer (default)");
-  auto* ensure_indexes = cli.add_subcommand("ensure-indexes", "Create the MongoDB indexes and exit");
-  CLI11_PARSE(cli, argc, argv);
-  (void)serve;
+  auto cli = cli::Parse("mp-notification: inboxes of Service Marketplace",
+                        {{"serve", "Run the HTTP service and the event consumer (default)"},
+                         {"ensure-indexes", "Create the MongoDB indexes and exit"}},
+                        argc, argv);
+  if (cli.exit_code) return *cli.exit_code;
 
   try {
     Settings settings = ReadSettings();
-    if (*ensure_indexes) {
+    if (cli.command == "ensure-indexes") {
       mongo::Database database(settings.mongo);
       notification::store::InboxStore(database).EnsureIndexes();
       std::cout << "indexes ensured\n";

@@ -4,13 +4,13 @@
 #include <cstdlib>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 
 #include "libs/bus/consumer.hpp"
 #include "libs/bus/options.hpp"
 #include "libs/bus/outbox.hpp"
 #include "libs/bus/topology.hpp"
 #include "libs/cache/redis.hpp"
+#include "libs/core/cli.hpp"
 #include "libs/core/config.hpp"
 #include "libs/core/log.hpp"
 #include "libs/http/app.hpp"
@@ -69,7 +69,10 @@ int Serve(Settings settings) {
   order::api::OrderApi api(app, orders, authn, relay);
   api.Register();
   bus::Consumer consumer(settings.amqp, order::events::IncomingQueue(),
-                         [&](const bus::Event& event) { order::events::HandleIncoming(orders, event); });
+                         [&](const bus::Event& event) {
+                           order::events::HandleIncoming(orders, event);
+                           relay.Notify();  // the change it made may have events of its own
+                         });
 
   app.AddErrorTranslator(sql::ToApiError);
   app.metrics().AddGauge("db_pool_in_use", "MariaDB connections in use.",
@@ -98,16 +101,13 @@ int Serve(Settings settings) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App cli{"mp-order: service orders of Service Marketplace"};
-  cli.require_subcommand(0, 1);
-  auto* serve = cli.add_subcommand("serve", "Run the HTTP service and the event consumer (default)");
-  auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
-  CLI11_PARSE(cli, argc, argv);
-  (void)serve;
+  auto cli = cli::Parse("mp-order: service orders of Service Marketplace",
+                        {{"serve", "Run the HTTP service and the event consumer (default)"}, {"migrate", "Apply database migrations and exit"}}, argc, argv);
+  if (cli.exit_code) return *cli.exit_code;
 
   try {
     Settings settings = ReadSettings();
-    if (*migrate) {
+    if (cli.command == "migrate") {
       sql::Pool pool(settings.db);
       sql::Migrate(pool, order::store::Migrations());
       std::cout << "migrations applied\n";

@@ -5,12 +5,12 @@
 #include <cstdlib>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 
 #include "libs/bus/options.hpp"
 #include "libs/bus/outbox.hpp"
 #include "libs/bus/topology.hpp"
 #include "libs/cache/redis.hpp"
+#include "libs/core/cli.hpp"
 #include "libs/core/config.hpp"
 #include "libs/core/log.hpp"
 #include "libs/http/app.hpp"
@@ -98,16 +98,13 @@ int Serve(Settings settings) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App cli{"mp-payment: payments and refunds of Service Marketplace"};
-  cli.require_subcommand(0, 1);
-  auto* serve = cli.add_subcommand("serve", "Run the HTTP service and the outbox relay (default)");
-  auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
-  CLI11_PARSE(cli, argc, argv);
-  (void)serve;
+  auto cli = cli::Parse("mp-payment: payments and refunds of Service Marketplace",
+                        {{"serve", "Run the HTTP service and the outbox relay (default)"}, {"migrate", "Apply database migrations and exit"}}, argc, argv);
+  if (cli.exit_code) return *cli.exit_code;
 
   try {
     Settings settings = ReadSettings();
-    if (*migrate) {
+    if (cli.command == "migrate") {
       sql::Pool pool(settings.db);
       sql::Migrate(pool, payment::store::Migrations());
       std::cout << "migrations applied\n";

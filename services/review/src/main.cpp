@@ -2,11 +2,11 @@
 //   mp-review [serve]         run the HTTP service, the outbox relay and the ratings consumer
 //   mp-review ensure-indexes  create the MongoDB indexes and exit
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 
-#include <CLI/CLI.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
@@ -15,6 +15,7 @@
 #include "libs/bus/outbox.hpp"
 #include "libs/bus/topology.hpp"
 #include "libs/cache/redis.hpp"
+#include "libs/core/cli.hpp"
 #include "libs/core/config.hpp"
 #include "libs/core/log.hpp"
 #include "libs/http/app.hpp"
@@ -75,8 +76,9 @@ int Serve(Settings settings) {
   identity::Authenticator authn(jwt, &redis);
   http::HttpClient client(app.io().get_executor(), settings.order.client);
   review::store::OrderDirectory orders(client, settings.order.upstream);
-  bus::OutboxRelay relay(
-      std::make_unique<mongo::EmbeddedOutbox>(database, review::store::OutboxCollections()), settings.amqp);
+  // Every write below calls relay.Notify(); the idle poll only finds what a crashed process left behind.
+  bus::OutboxRelay relay(std::make_unique<mongo::EmbeddedOutbox>(database, review::store::OutboxCollections()),
+                         settings.amqp, bus::RelayOptions{.idle_poll_interval = std::chrono::seconds(5)});
   review::api::ReviewApi api(app, reviews, orders, authn, relay);
   api.Register();
   app.AddErrorTranslator(mongo::ToApiError);
@@ -125,17 +127,15 @@ int Serve(Settings settings) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App cli{"mp-review: reviews and ratings of Service Marketplace"};
-  cli.require_subcommand(0, 1);
-  auto* serve = cli.add_subcommand(
-      "serve", "Run the HTTP service, the outbox relay and the ratings consumer (default)");
-  auto* ensure_indexes = cli.add_subcommand("ensure-indexes", "Create the MongoDB indexes and exit");
-  CLI11_PARSE(cli, argc, argv);
-  (void)serve;
+  auto cli = cli::Parse("mp-review: reviews and ratings of Service Marketplace",
+                        {{"serve", "Run the HTTP service, the outbox relay and the ratings consumer (default)"},
+                         {"ensure-indexes", "Create the MongoDB indexes and exit"}},
+                        argc, argv);
+  if (cli.exit_code) return *cli.exit_code;
 
   try {
     Settings settings = ReadSettings();
-    if (*ensure_indexes) {
+    if (cli.command == "ensure-indexes") {
       mongo::Database database(settings.mongo);
       review::store::ReviewStore(database).EnsureIndexes();
       std::cout << "indexes ensured\n";

@@ -7,7 +7,6 @@
 #include <iostream>
 #include <memory>
 
-#include <CLI/CLI.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -18,6 +17,7 @@
 #include "libs/bus/outbox.hpp"
 #include "libs/bus/topology.hpp"
 #include "libs/cache/redis.hpp"
+#include "libs/core/cli.hpp"
 #include "libs/core/config.hpp"
 #include "libs/core/log.hpp"
 #include "libs/http/app.hpp"
@@ -78,8 +78,9 @@ int Serve(Settings settings) {
   identity::Authenticator authn(jwt, &redis);
   http::HttpClient client(app.io().get_executor(), settings.auth.client);
   user::store::AuthUsers users(client, settings.auth.upstream);
+  // Every write below calls relay.Notify(); the idle poll only finds what a crashed process left behind.
   bus::OutboxRelay relay(std::make_unique<mongo::EmbeddedOutbox>(database, user::store::OutboxCollections()),
-                         settings.amqp);
+                         settings.amqp, bus::RelayOptions{.idle_poll_interval = std::chrono::seconds(5)});
   user::api::UserApi api(app, profiles, users, authn, [&relay] { relay.Notify(); });
   api.Register();
   app.AddErrorTranslator(mongo::ToApiError);
@@ -129,17 +130,15 @@ int Serve(Settings settings) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App cli{"mp-user: profiles and user management of Service Marketplace"};
-  cli.require_subcommand(0, 1);
-  auto* serve =
-      cli.add_subcommand("serve", "Run the HTTP service, the event consumer and the outbox relay (default)");
-  auto* ensure_indexes = cli.add_subcommand("ensure-indexes", "Create the MongoDB indexes and exit");
-  CLI11_PARSE(cli, argc, argv);
-  (void)serve;
+  auto cli = cli::Parse("mp-user: profiles and user management of Service Marketplace",
+                        {{"serve", "Run the HTTP service, the event consumer and the outbox relay (default)"},
+                         {"ensure-indexes", "Create the MongoDB indexes and exit"}},
+                        argc, argv);
+  if (cli.exit_code) return *cli.exit_code;
 
   try {
     Settings settings = ReadSettings();
-    if (*ensure_indexes) {
+    if (cli.command == "ensure-indexes") {
       mongo::Database database(settings.mongo);
       user::store::ProfileStore(database).EnsureIndexes();
       std::cout << "indexes ensured\n";
