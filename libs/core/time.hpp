@@ -16,6 +16,9 @@ inline TimePoint Now() { return Clock::now(); }
 inline std::int64_t ToUnixSeconds(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
+inline std::int64_t ToUnixMillis(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
 inline TimePoint FromUnixSeconds(std::int64_t s) { return TimePoint(std::chrono::seconds(s)); }
 
 // "2025-10-25T09:00:00Z"

@@ -21,6 +21,7 @@ struct Principal {
   std::int64_t expires_at = 0;
   std::int64_t token_version = 0;
   std::string token;  // the raw bearer token, forwarded on calls made for this user
+  bool revocation_checked = false;  // Redis was asked (and said: not revoked), not skipped
 };
 
 // Everything a handler needs about one request.

@@ -5,6 +5,7 @@
 #include "libs/core/error.hpp"
 #include "libs/core/log.hpp"
 #include "libs/core/time.hpp"
+#include "libs/security/crypto.hpp"
 
 namespace mp::identity {
 
@@ -56,17 +57,47 @@ void Authenticator::CheckRevocation(const http::Principal& principal, const std:
   }
 }
 
-boost::asio::awaitable<void> Authenticator::CheckRevoked(const http::Principal& principal) const {
+boost::asio::awaitable<bool> Authenticator::CheckRevoked(const http::Principal& principal) const {
   auto commands = RevocationCommands(principal);
-  if (commands.empty()) co_return;
+  if (commands.empty()) co_return false;
   std::vector<cache::Reply> replies;
   try {
     replies = co_await redis_->Pipeline(std::move(commands));
   } catch (const std::exception& ex) {
     log::Warn("revocation check skipped: redis unavailable", {{"error", ex.what()}});
-    co_return;
+    co_return false;
   }
   CheckRevocation(principal, replies);
+  co_return true;
+}
+
+namespace {
+
+std::string AttestedMessage(std::string_view jti, std::string_view millis) {
+  return "revocation-checked:" + std::string(jti) + ":" + std::string(millis);
+}
+
+}  // namespace
+
+std::string Authenticator::Attest(const http::Principal& principal, std::int64_t now_ms) const {
+  std::string millis = std::to_string(now_ms);
+  return millis + "." + codec_.Mac(AttestedMessage(principal.jti, millis));
+}
+
+bool Authenticator::Attested(const http::Request& request, const http::Principal& principal,
+                             std::int64_t now_ms) const {
+  auto header = request[kAttestationHeader];
+  std::string_view value(header.data(), header.size());
+  auto dot = value.find('.');
+  if (value.empty() || value.size() > 128 || dot == std::string_view::npos || dot == 0 || dot > 15) return false;
+  std::string_view millis = value.substr(0, dot);
+  std::int64_t at = 0;
+  for (char c : millis) {
+    if (c < '0' || c > '9') return false;
+    at = at * 10 + (c - '0');
+  }
+  if (at > now_ms + kAttestationMaxAgeMs || now_ms - at > kAttestationMaxAgeMs) return false;
+  return security::ConstantTimeEquals(value.substr(dot + 1), codec_.Mac(AttestedMessage(principal.jti, millis)));
 }
 
 http::Principal Authenticator::Verify(const http::Request& request) const {
@@ -92,7 +123,8 @@ http::Principal Authenticator::Verify(const http::Request& request) const {
 
 boost::asio::awaitable<http::Principal> Authenticator::Authenticate(const http::Request& request) const {
   http::Principal principal = Verify(request);
-  co_await CheckRevoked(principal);
+  if (Attested(request, principal, time::ToUnixMillis(time::Now()))) co_return principal;
+  principal.revocation_checked = co_await CheckRevoked(principal);
   co_return principal;
 }
 

@@ -153,6 +153,11 @@ std::string JwtCodec::Sign(std::string_view signing_input) const {
   return Base64UrlEncode({reinterpret_cast<const char*>(digest.data()), length});
 }
 
+std::string JwtCodec::Mac(std::string_view message) const {
+  if (message.find(':') == std::string_view::npos) throw std::invalid_argument("a MAC'd message must contain ':'");
+  return Sign(message);
+}
+
 std::string JwtCodec::Issue(const Claims& claims) const {
   if (claims.user_id <= 0) throw std::invalid_argument("JWT sub must be a positive user id");
   const std::string jti = claims.jti.empty() ? RandomToken(16) : claims.jti;

@@ -44,6 +44,11 @@ class JwtCodec {
   // sub a positive decimal integer, exp > now_unix, iat not in the future).
   VerifyResult Verify(std::string_view token, std::int64_t now_unix) const;
 
+  // base64url HMAC-SHA256 of `message` with the same key, for short attestations between our own
+  // processes. `message` must contain a ':' (throws std::invalid_argument otherwise): a JWT signing input
+  // never does (base64url and '.'), so no attestation can ever pass for a token signature, or back.
+  std::string Mac(std::string_view message) const;
+
  private:
   std::string Sign(std::string_view signing_input) const;  // base64url HMAC-SHA256
 

@@ -1,4 +1,5 @@
 """Accounts and tokens through the gateway: the happy path and every way a request can be wrong."""
+import os
 import time
 import uuid
 
@@ -36,6 +37,14 @@ def test_register_login_me_refresh_logout(client):
     assert out.status_code == 200, out.text
     assert_error(client.get("/auth/me", token=fresh["access_token"]), 401, "token_revoked")
     assert_error(client.post("/auth/refresh", json={"refresh_token": fresh["refresh_token"]}), 401)
+
+    # The gateway's "revocation checked" attestation cannot be forged by a client, through the gateway or
+    # straight to a service: the revoked token stays revoked.
+    forged = {"X-Revocation-Checked": "%d.%s" % (int(time.time() * 1000), "A" * 43)}
+    assert_error(client.get("/auth/me", token=fresh["access_token"], headers=forged), 401, "token_revoked")
+    direct = requests.get(os.environ["MP_AUTH_URL"] + "/api/v1/auth/me", timeout=10,
+                          headers={"Authorization": "Bearer " + fresh["access_token"], **forged})
+    assert_error(direct, 401, "token_revoked")
 
 
 def test_registration_message_and_shape(client):

@@ -119,6 +119,35 @@ TEST_F(AuthenticatorTest, RevocationRepliesRejectAnOlderVersionOrALoggedOutToken
   EXPECT_EQ(Revocation(authenticator_, principal, {StringReply("x"), IntegerReply(0)}), 200);  // unreadable
 }
 
+TEST_F(AuthenticatorTest, AnAttestationCountsOnlyForItsTokenForTwoSecondsAndWithTheRightKey) {
+  http::Principal principal;
+  principal.jti = "jti-1";
+  const std::int64_t now = 1'800'000'000'000;
+  http::Request request{http::Verb::get, "/x", 11};
+  auto attested = [&](const std::string& value, std::int64_t at) {
+    request.set(kAttestationHeader, value);
+    return authenticator_.Attested(request, principal, at);
+  };
+  const std::string good = authenticator_.Attest(principal, now);
+  EXPECT_TRUE(attested(good, now));
+  EXPECT_TRUE(attested(good, now + kAttestationMaxAgeMs));
+  EXPECT_FALSE(attested(good, now + kAttestationMaxAgeMs + 1));  // stale
+  EXPECT_FALSE(attested(good, now - kAttestationMaxAgeMs - 1));  // from the future
+  http::Principal other = principal;
+  other.jti = "jti-2";
+  EXPECT_FALSE(attested(authenticator_.Attest(other, now), now));  // another token's
+  security::JwtCodec stranger("another-secret-another-secret-0123456");
+  Authenticator foreign(stranger, nullptr);
+  EXPECT_FALSE(attested(foreign.Attest(principal, now), now));  // another key
+  std::string tampered = good;
+  tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(attested(tampered, now));
+  EXPECT_FALSE(attested(std::to_string(now + 1) + good.substr(good.find('.')), now));  // time changed
+  for (const char* junk : {"", ".", "abc", "123", "-5.abc", "99999999999999999999.abc", "1.2.3"}) {
+    EXPECT_FALSE(attested(junk, now)) << junk;
+  }
+}
+
 TEST(Bearer, ParsesTheScheme) {
   EXPECT_EQ(BearerToken("Bearer abc"), "abc");
   EXPECT_EQ(BearerToken("BEARER  abc "), "abc");

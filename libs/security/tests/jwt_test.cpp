@@ -57,6 +57,15 @@ TEST(JwtCodec, RoundTripKeepsEveryClaim) {
   EXPECT_EQ(result.claims->token_version, 7);
 }
 
+TEST(JwtCodec, MacIsKeyedAndNeverOverATokenSigningInput) {
+  JwtCodec codec("unit-test-secret-unit-test-secret-0123");
+  JwtCodec other("another-secret-another-secret-0123456");
+  EXPECT_EQ(codec.Mac("a:b"), codec.Mac("a:b"));
+  EXPECT_NE(codec.Mac("a:b"), codec.Mac("a:c"));
+  EXPECT_NE(codec.Mac("a:b"), other.Mac("a:b"));
+  EXPECT_THROW(codec.Mac("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0"), std::invalid_argument);
+}
+
 TEST(JwtCodec, IssueFillsARandom128BitJtiWhenEmpty) {
   JwtCodec codec{kSecret};
   Claims claims = SampleClaims();

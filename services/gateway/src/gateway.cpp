@@ -4,6 +4,7 @@
 
 #include "libs/core/error.hpp"
 #include "libs/core/log.hpp"
+#include "libs/core/time.hpp"
 #include "libs/http/envelope.hpp"
 
 namespace mp::gateway {
@@ -79,6 +80,8 @@ void Gateway::Register() {
                       [this, target](http::Context& c) { return Forward(c, *target); });
   }
   app_.SetBeforeRouting([this](http::Context& c) -> asio::awaitable<std::optional<http::Response>> {
+    // Only the gateway attests its revocation lookups; a client's copy of the header counts for nothing.
+    c.request().erase(identity::kAttestationHeader);
     co_return Preflight(c);
   });
   app_.SetAfterResponse([this](http::Context& c, http::Response& r) { AddCors(c, r); });
@@ -143,6 +146,7 @@ asio::awaitable<void> Gateway::AuthorizeAndLimit(http::Context& context, Access 
     cache::Reply hit = std::move(replies.back());
     replies.pop_back();
     authn_.CheckRevocation(*context.principal, replies);
+    context.principal->revocation_checked = !replies.empty();
     try {
       decision = cache::RateLimiter::Decide(hit, PerMinute(limit), kWindow);
       if (!decision) decision = co_await limiter_.Hit(key, PerMinute(limit), kWindow);  // script not cached
@@ -186,6 +190,10 @@ asio::awaitable<http::Response> Gateway::Forward(http::Context& context, const P
   auto idempotency = in["Idempotency-Key"];
   if (!idempotency.empty()) out.set("Idempotency-Key", idempotency);
   out.set("X-Request-ID", context.request_id);
+  // The service can skip its own revocation lookup (libs/identity, Attested); never passed on from clients.
+  if (context.principal && context.principal->revocation_checked) {
+    out.set(identity::kAttestationHeader, authn_.Attest(*context.principal, time::ToUnixMillis(time::Now())));
+  }
   out.set(kForwardedFor, ClientAddress(context.remote_ip(), Header(in, kForwardedFor), options_.trusted_proxies));
   out.body() = in.body();
 
