@@ -115,8 +115,10 @@ asio::awaitable<void> Server::Serve(std::shared_ptr<Session> session) {
     co_await beast::http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     if (!ec) {
       session->busy = true;
-      stream.expires_after(options_.read_timeout);
-      co_await beast::http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      if (!parser.is_done()) {  // a body follows (a GET is complete with its header: no second read)
+        stream.expires_after(options_.read_timeout);
+        co_await beast::http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      }
     }
     if (ec == beast::http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
         ec == asio::error::connection_reset || ec == asio::error::eof) {
