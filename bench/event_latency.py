@@ -4,7 +4,8 @@
 For each of N orders (one at a time): publish, then poll GET /customer/inbox/unread-count until it grows;
 the latency is the time from the publish response to the first poll that sees the notice (outbox relay,
 RabbitMQ, notification consumer, FerretDB write, Redis invalidation). Prints p50/p90/p99/max in ms.
-    event_latency.py GATEWAY_URL TOKEN [N]
+    event_latency.py GATEWAY_URL TOKEN [N] [MAX_SECONDS]
+The run stops after MAX_SECONDS (default 300) even if fewer than N orders were measured, and says so.
 """
 import json
 import sys
@@ -23,6 +24,8 @@ def call(opener, method, url, token, body=None):
 def main():
     gateway, token = sys.argv[1], sys.argv[2]
     n = int(sys.argv[3]) if len(sys.argv) > 3 else 1000
+    max_seconds = float(sys.argv[4]) if len(sys.argv) > 4 else 300.0
+    started = time.perf_counter()
     opener = urllib.request.build_opener()
     order = {"title": "Latency probe", "service_type": "other", "price": 10, "location": "MID"}
     unread_url = gateway + "/api/v1/customer/inbox/unread-count"
@@ -30,6 +33,8 @@ def main():
     unread = call(opener, "GET", unread_url, token)["unread"]
     deadline_s = 10.0
     for _ in range(n):
+        if time.perf_counter() - started > max_seconds:
+            break
         call(opener, "POST", gateway + "/api/v1/customer/orders/publish", token, order)
         t0 = time.perf_counter()
         while True:
@@ -47,8 +52,9 @@ def main():
     def pct(p):
         return latencies[min(len(latencies) - 1, int(round(p / 100.0 * (len(latencies) - 1))))]
 
-    print("orders=%d p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f" % (
-        len(latencies), pct(50), pct(90), pct(99), latencies[-1]))
+    bounded = "" if len(latencies) == n else " (stopped at the %.0f s bound; %d wanted)" % (max_seconds, n)
+    print("orders=%d p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f%s" % (
+        len(latencies), pct(50), pct(90), pct(99), latencies[-1], bounded))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ LOGIN_DURATION=${LOGIN_DURATION:-5s}
 LOGIN_CONNECTIONS=${LOGIN_CONNECTIONS:-8}
 PUBLISH_DURATION=${PUBLISH_DURATION:-5s}
 LATENCY_ORDERS=${LATENCY_ORDERS:-1000}
+LATENCY_SECONDS=${LATENCY_SECONDS:-300}  # the probe stops here even if fewer orders were measured
 LIFECYCLE_ORDERS=${LIFECYCLE_ORDERS:-200}
 LIFECYCLE_WORKERS=${LIFECYCLE_WORKERS:-16}
 AUTH="http://127.0.0.1:${MP_AUTH_PORT:?run through ./marketplace bench}"
@@ -119,7 +120,7 @@ run() {
   rows+=("| $name | ${rps:-?} | ${p50:-?} | ${p99:-?} | ${total:-?} | $errors | \`$shown\` |")
 }
 
-echo ">> event latency: bench/event_latency.py \$GATEWAY \$TOKEN $LATENCY_ORDERS" >&2
+echo ">> event latency: bench/event_latency.py \$GATEWAY \$TOKEN $LATENCY_ORDERS $LATENCY_SECONDS" >&2
 # One order at a time on an idle platform, before the load scenarios: the inbox and publish runs leave work
 # behind (FerretDB's SQLite backend still scanning for requests wrk gave up on, thousands of notices to
 # write) that would be measured instead. Give the relay a moment to drain the set-up's 100 orders first.
@@ -129,7 +130,7 @@ for _ in $(seq 120); do
   sleep 1
 done
 # A scenario that fails is reported as failed (with its last words); the others still run.
-latency=$(python3 "$ROOT/bench/event_latency.py" "$BENCH_GATEWAY" "$probe" "$LATENCY_ORDERS" 2>&1) ||
+latency=$(python3 "$ROOT/bench/event_latency.py" "$BENCH_GATEWAY" "$probe" "$LATENCY_ORDERS" "$LATENCY_SECONDS" 2>&1) ||
   latency="FAILED: $(echo "$latency" | tail -n 1)"
 echo ">> lifecycle: bench/lifecycle.py \$GATEWAY \$CUSTOMER \$PROVIDER \$ADMIN $LIFECYCLE_ORDERS $LIFECYCLE_WORKERS" >&2
 lifecycle_customer=$(signed_in 1)
@@ -167,7 +168,7 @@ run "GET /api/v1/customer/inbox (100+ notices, first 50) through the gateway" \
   echo
   echo "Event latency (order published → its notice visible in the inbox, one order at a time, polling"
   echo "\`GET /customer/inbox/unread-count\` through the gateway): $latency."
-  echo "Command: \`python3 bench/event_latency.py \$GATEWAY \$TOKEN $LATENCY_ORDERS\`."
+  echo "Command: \`python3 bench/event_latency.py \$GATEWAY \$TOKEN $LATENCY_ORDERS $LATENCY_SECONDS\`."
   echo
   echo "Full lifecycle (publish → approve → accept → in_progress → completed → pay → payment seen by the order"
   echo "service → review, each order by one of the workers; pay and review are the pay and review scenarios):"
