@@ -61,15 +61,12 @@ void Gateway::Register() {
     Access access = route.access;
     Limit limit = route.limit;
     std::string limit_name = limit == Limit::kStrict ? "rate_limit:strict" : "rate_limit";
-    if (access != Access::kPublic && limit != Limit::kNone) {
+    if (access != Access::kPublic) {
       // One Redis round trip for the revocation lookup and the rate-limit hit.
-      guards.push_back({std::string(AccessName(access)) + "+" + limit_name,
+      guards.push_back({std::string(AccessName(access)) + (limit == Limit::kNone ? "" : "+" + limit_name),
                         [this, access, limit](http::Context& c) -> asio::awaitable<void> {
                           co_await AuthorizeAndLimit(c, access, limit);
                         }});
-    } else if (access != Access::kPublic) {
-      guards.push_back({std::string(AccessName(access)),
-                        [this, access](http::Context& c) -> asio::awaitable<void> { co_await Authorize(c, access); }});
     } else if (limit != Limit::kNone) {
       guards.push_back({limit_name, [this, limit](http::Context& c) -> asio::awaitable<void> {
                           co_await RateLimit(c, limit);
@@ -80,8 +77,6 @@ void Gateway::Register() {
                       [this, target](http::Context& c) { return Forward(c, *target); });
   }
   app_.SetBeforeRouting([this](http::Context& c) -> asio::awaitable<std::optional<http::Response>> {
-    // Only the gateway attests its revocation lookups; a client's copy of the header counts for nothing.
-    c.request().erase(identity::kAttestationHeader);
     co_return Preflight(c);
   });
   app_.SetAfterResponse([this](http::Context& c, http::Response& r) { AddCors(c, r); });
@@ -96,11 +91,6 @@ void Gateway::CheckRole(const http::Principal& principal, Access access) {
     throw ApiError::Forbidden("This action requires the " + std::string(identity::RoleName(needed)) + " role",
                               "wrong_role");
   }
-}
-
-asio::awaitable<void> Gateway::Authorize(http::Context& context, Access access) {
-  context.principal = co_await authn_.Authenticate(context.request());
-  CheckRole(*context.principal, access);
 }
 
 std::string Gateway::LimitKey(const http::Context& context, Limit limit) const {
@@ -128,10 +118,13 @@ asio::awaitable<void> Gateway::RateLimit(http::Context& context, Limit limit) {
 }
 
 asio::awaitable<void> Gateway::AuthorizeAndLimit(http::Context& context, Access access, Limit limit) {
+  // Verify, not Authenticate: the gateway never takes a client's X-Revocation-Checked for its own lookup.
   context.principal = authn_.Verify(context.request());
-  std::string key = LimitKey(context, limit);
+  const bool limited = limit != Limit::kNone;
+  std::string key = limited ? LimitKey(context, limit) : std::string();
   auto commands = authn_.RevocationCommands(*context.principal);
-  commands.push_back(limiter_.HitCommand(key, PerMinute(limit), kWindow));
+  const bool looked_up = !commands.empty();
+  if (limited) commands.push_back(limiter_.HitCommand(key, PerMinute(limit), kWindow));
   std::optional<cache::Decision> decision;
   std::vector<cache::Reply> replies;
   try {
@@ -140,22 +133,27 @@ asio::awaitable<void> Gateway::AuthorizeAndLimit(http::Context& context, Access 
   } catch (const std::exception& ex) {
     // As in Authenticate: the token stands on its signature and expiry while Redis is away.
     log::Warn("revocation check skipped: redis unavailable", {{"error", ex.what()}});
-    decision = LocalHit(key, limit, ex);
+    if (limited) decision = LocalHit(key, limit, ex);
   }
   if (!replies.empty()) {
-    cache::Reply hit = std::move(replies.back());
-    replies.pop_back();
+    std::optional<cache::Reply> hit;
+    if (limited) {
+      hit = std::move(replies.back());
+      replies.pop_back();
+    }
     authn_.CheckRevocation(*context.principal, replies);
-    context.principal->revocation_checked = !replies.empty();
-    try {
-      decision = cache::RateLimiter::Decide(hit, PerMinute(limit), kWindow);
-      if (!decision) decision = co_await limiter_.Hit(key, PerMinute(limit), kWindow);  // script not cached
-    } catch (const std::exception& ex) {
-      decision = LocalHit(key, limit, ex);
+    context.principal->revocation_checked = looked_up;
+    if (hit) {
+      try {
+        decision = cache::RateLimiter::Decide(*hit, PerMinute(limit), kWindow);
+        if (!decision) decision = co_await limiter_.Hit(key, PerMinute(limit), kWindow);  // script not cached
+      } catch (const std::exception& ex) {
+        decision = LocalHit(key, limit, ex);
+      }
     }
   }
   CheckRole(*context.principal, access);
-  ApplyDecision(context, *decision);
+  if (decision) ApplyDecision(context, *decision);
 }
 
 void Gateway::RedisAnswered() {

@@ -47,9 +47,9 @@ class Gateway {
   boost::asio::awaitable<http::Response> Forward(http::Context& context, const PublicRoute& route);
   static constexpr std::chrono::seconds kWindow{60};
 
-  boost::asio::awaitable<void> Authorize(http::Context& context, Access access);
   boost::asio::awaitable<void> RateLimit(http::Context& context, Limit limit);
-  // Authorize + RateLimit with one Redis round trip (the revocation lookup and the hit in one pipeline).
+  // Token, role and (unless kNone) rate limit with one Redis round trip: the revocation lookup and the hit
+  // in one pipeline.
   boost::asio::awaitable<void> AuthorizeAndLimit(http::Context& context, Access access, Limit limit);
   static void CheckRole(const http::Principal& principal, Access access);
   std::string LimitKey(const http::Context& context, Limit limit) const;

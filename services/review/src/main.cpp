@@ -2,7 +2,6 @@
 //   mp-review [serve]         run the HTTP service, the outbox relay and the ratings consumer
 //   mp-review ensure-indexes  create the MongoDB indexes and exit
 #include <atomic>
-#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -76,9 +75,9 @@ int Serve(Settings settings) {
   identity::Authenticator authn(jwt, &redis);
   http::HttpClient client(app.io().get_executor(), settings.order.client);
   review::store::OrderDirectory orders(client, settings.order.upstream);
-  // Every write below calls relay.Notify(); the idle poll only finds what a crashed process left behind.
+  // Every write below calls relay.Notify().
   bus::OutboxRelay relay(std::make_unique<mongo::EmbeddedOutbox>(database, review::store::OutboxCollections()),
-                         settings.amqp, bus::RelayOptions{.idle_poll_interval = std::chrono::seconds(5)});
+                         settings.amqp, mongo::EmbeddedOutbox::NotifiedRelayOptions());
   review::api::ReviewApi api(app, reviews, orders, authn, relay);
   api.Register();
   app.AddErrorTranslator(mongo::ToApiError);

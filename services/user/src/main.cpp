@@ -78,9 +78,9 @@ int Serve(Settings settings) {
   identity::Authenticator authn(jwt, &redis);
   http::HttpClient client(app.io().get_executor(), settings.auth.client);
   user::store::AuthUsers users(client, settings.auth.upstream);
-  // Every write below calls relay.Notify(); the idle poll only finds what a crashed process left behind.
+  // Every write below calls relay.Notify().
   bus::OutboxRelay relay(std::make_unique<mongo::EmbeddedOutbox>(database, user::store::OutboxCollections()),
-                         settings.amqp, bus::RelayOptions{.idle_poll_interval = std::chrono::seconds(5)});
+                         settings.amqp, mongo::EmbeddedOutbox::NotifiedRelayOptions());
   user::api::UserApi api(app, profiles, users, authn, [&relay] { relay.Notify(); });
   api.Register();
   app.AddErrorTranslator(mongo::ToApiError);
