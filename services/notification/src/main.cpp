@@ -65,13 +65,16 @@ Settings ReadSettings() {
 // Retention: read notices older than 30 days are removed, at start and then every `interval`
 // (docs/adr/0005-notification-retention.md).
 asio::awaitable<void> SweepReadNotices(http::App& app, notification::store::InboxStore& inboxes,
-                                       std::chrono::seconds interval) {
+                                       notification::store::InboxCache& views, std::chrono::seconds interval) {
   asio::steady_timer timer(app.io());
   for (;;) {
     try {
       auto cutoff = time::Now() - notification::domain::kReadRetention;
       auto removed = co_await app.blocking().Run([&] { return inboxes.PurgeReadBefore(cutoff); });
-      if (removed > 0) log::Info("removed read notices past retention", {{"removed", removed}});
+      if (!removed.empty()) {
+        log::Info("removed read notices past retention", {{"removed", removed.size()}});
+        co_await views.Removed(std::move(removed));
+      }
     } catch (const std::exception& ex) {
       log::Warn("retention sweep failed; next try at the next interval", {{"error", ex.what()}});
     }
@@ -90,8 +93,7 @@ int Serve(Settings settings) {
   identity::Authenticator authn(jwt, &redis);
   http::HttpClient client(app.io().get_executor(), settings.auth.client);
   notification::store::UserDirectory users(client, settings.auth.upstream);
-  notification::store::InboxCache inbox_cache(
-      &redis, app.io().get_executor(), notification::store::TombstoneTtlFor(settings.mongo.socket_timeout));
+  notification::store::InboxCache inbox_cache(&redis, app.io().get_executor());
   notification::api::InboxApi api(app, inboxes, inbox_cache, users, authn);
   api.Register();
   app.AddErrorTranslator(mongo::ToApiError);
@@ -106,6 +108,8 @@ int Serve(Settings settings) {
                    [&] { return double(database.clients_in_use()); });
   service::AddRedisGauge(metrics, redis);
   service::AddConsumerGauges(metrics, consumer);
+  metrics.AddGauge("notification_stale_views", "Inbox views in Redis that a failed write left to drop.",
+                   [&] { return double(inbox_cache.stale_views()); });
   metrics.AddGauge("notifications_added_total", "Inbox entries written from events.",
                    [&] { return double(handler.notices_added()); });
   metrics.AddGauge("notifications_duplicates_total", "Redelivered events whose entries were already there.",
@@ -125,7 +129,7 @@ int Serve(Settings settings) {
                      app, [&] { inboxes.EnsureIndexes(); }, consumer, consuming,
                      notification::events::NotificationQueue().queue),
                  asio::detached);
-  asio::co_spawn(app.io(), SweepReadNotices(app, inboxes, settings.sweep_interval), asio::detached);
+  asio::co_spawn(app.io(), SweepReadNotices(app, inboxes, inbox_cache, settings.sweep_interval), asio::detached);
   app.OnShutdown([&] { consumer.Stop(); });
   return app.Run();
 }

@@ -57,8 +57,11 @@ class NotificationConsumerTest : public ::testing::Test {
     std::vector<std::string> keys;
     for (auto order : orders_) keys.push_back(store::OrderKey(order));
     for (auto user : users_) {
-      keys.push_back(store::UnreadKey(Inbox::kCustomer, user));
-      keys.push_back(store::UnreadKey(Inbox::kProvider, user));
+      for (Inbox inbox : {Inbox::kCustomer, Inbox::kProvider}) {
+        for (const char* suffix : {":state", ":ids", ":docs", ":unread", ":read"}) {
+          keys.push_back(store::ViewKey(inbox, user) + suffix);
+        }
+      }
     }
     if (!keys.empty()) {
       keys.insert(keys.begin(), "DEL");
@@ -284,17 +287,23 @@ TEST_F(NotificationConsumerTest, PoisonEventEndsInTheDeadLetterQueue) {
   EXPECT_EQ(EntriesAbout(Inbox::kCustomer, c, o + 1), 1);
 }
 
-TEST_F(NotificationConsumerTest, NewEntriesDropTheCachedUnreadCount) {
+TEST_F(NotificationConsumerTest, NewEntriesReachTheRecipientsInboxView) {
   auto& replica = StartReplica();
   const std::int64_t c = test::RandomId(), o = test::RandomId();
   users_.insert(c);
-  std::vector<std::string> set{"SET", store::UnreadKey(Inbox::kCustomer, c), "41", "EX", "60"};
-  io_.Run(redis_.Command(std::move(set)));
+  auto token = io_.Run(replica.cache.BeginRebuild(Inbox::kCustomer, c));
+  ASSERT_TRUE(token);
+  ASSERT_TRUE(io_.Run(replica.cache.CommitRebuild(Inbox::kCustomer, c, *token, {})));
+  EXPECT_EQ(io_.Run(replica.cache.Unread(Inbox::kCustomer, c)), 0);
   Publish({MakeEvent("order.created", {{"order_id", o}, {"customer_id", c}})});
   ASSERT_TRUE(test::WaitUntil([&] { return replica.consumer.handled_total() == 1; }));
-  // The count is replaced by a short-lived tombstone that readers treat as a miss and cannot overwrite.
-  EXPECT_TRUE(test::WaitUntil(
-      [&] { return io_.Run(redis_.Command("GET", store::UnreadKey(Inbox::kCustomer, c))).str == "-"; }));
+  // No rebuild: the consumer's write reached the ready view.
+  ASSERT_TRUE(test::WaitUntil([&] { return io_.Run(replica.cache.Unread(Inbox::kCustomer, c)) == 1; }));
+  auto page = io_.Run(replica.cache.Page(Inbox::kCustomer, c, 10, 0));
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].order_id, o);
+  EXPECT_FALSE(page->items[0].is_read);
 }
 
 TEST(NotificationHandlerTest, MongoDownMeansRetryLaterNotAFailure) {

@@ -1,5 +1,6 @@
 #include "services/notification/src/store/inbox_store.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -138,10 +139,33 @@ TEST_F(InboxStoreTest, RetentionRemovesOnlyNoticesReadLongAgo) {
   store_.MarkRead(Inbox::kProvider, customer_, *mongo::ObjectId::Parse(recent_read->id),
                   now - hours(24 * 29));
 
-  EXPECT_EQ(store_.PurgeReadBefore(now - domain::kReadRetention), 1);
+  auto removed = store_.PurgeReadBefore(now - domain::kReadRetention);
+  ASSERT_EQ(removed.size(), 1u);  // what went, for the Redis views
+  EXPECT_EQ(removed[0].id, old_read->id);
+  EXPECT_EQ(removed[0].inbox, Inbox::kCustomer);
+  EXPECT_EQ(removed[0].recipient_id, customer_);
   EXPECT_EQ(store_.List(Inbox::kCustomer, customer_, 50, 0).total, 1);  // the unread one stays
   EXPECT_EQ(store_.List(Inbox::kProvider, customer_, 50, 0).total, 1);
-  EXPECT_EQ(store_.PurgeReadBefore(now - domain::kReadRetention), 0);
+  EXPECT_TRUE(store_.PurgeReadBefore(now - domain::kReadRetention).empty());
+}
+
+TEST_F(InboxStoreTest, AllGivesEveryEntryOfOneInbox) {
+  const auto now = time::Now();
+  auto first = Add(Inbox::kCustomer, customer_, 1, "a1", now);
+  auto second = Add(Inbox::kCustomer, customer_, 2, "a2", now + std::chrono::seconds(1));
+  Add(Inbox::kCustomer, other_, 3, "a3", now);
+  Add(Inbox::kProvider, customer_, 4, "a4", now);
+  ASSERT_TRUE(first && second);
+  store_.MarkRead(Inbox::kCustomer, customer_, *mongo::ObjectId::Parse(first->id), now);
+  auto all = store_.All(Inbox::kCustomer, customer_);
+  ASSERT_EQ(all.size(), 2u);
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.created_at < b.created_at; });
+  EXPECT_EQ(all[0].id, first->id);
+  EXPECT_TRUE(all[0].is_read);
+  EXPECT_EQ(all[1].id, second->id);
+  EXPECT_FALSE(all[1].is_read);
+  EXPECT_EQ(all[1].order_id, 2);
+  EXPECT_TRUE(store_.All(Inbox::kProvider, other_).empty());
 }
 
 TEST(InboxStoreDownTest, UnreachableMongoIsUnavailable) {

@@ -34,8 +34,8 @@ TEST(ItemJsonTest, ProviderItemHasCustomerNullAndAdminNoticesHaveNoOrder) {
 }
 
 TEST(InboxCacheTest, KeysAndLatestNotice) {
-  EXPECT_EQ(store::UnreadKey(domain::Inbox::kCustomer, 42), "notification:unread:customer:42");
-  EXPECT_EQ(store::UnreadKey(domain::Inbox::kProvider, 9), "notification:unread:provider:9");
+  EXPECT_EQ(store::ViewKey(domain::Inbox::kCustomer, 42), "notification:inbox:{customer:42}");
+  EXPECT_EQ(store::ViewKey(domain::Inbox::kProvider, 9), "notification:inbox:{provider:9}");
   EXPECT_EQ(store::OrderKey(7), "notification:order:7");
   auto latest = store::LatestNoticeJson(Sample(domain::Inbox::kProvider, 7));
   EXPECT_EQ(latest["inbox"], "provider");
@@ -44,12 +44,17 @@ TEST(InboxCacheTest, KeysAndLatestNotice) {
   EXPECT_EQ(latest["created_at"], "2025-10-25T09:00:00Z");
 }
 
-TEST(InboxCacheTest, TombstonesOutliveTheSlowestCount) {
-  using std::chrono::milliseconds;
-  using std::chrono::seconds;
-  EXPECT_EQ(store::TombstoneTtlFor(milliseconds(5000)), seconds(10));  // the default socket timeout
-  EXPECT_EQ(store::TombstoneTtlFor(milliseconds(5001)), seconds(11));
-  EXPECT_GT(store::kDefaultTombstoneTtl, seconds(5));
+TEST(InboxCacheTest, ViewEntriesRoundTripAndRejectAnythingElse) {
+  for (auto sample : {Sample(domain::Inbox::kProvider, 7), Sample(domain::Inbox::kCustomer, std::nullopt)}) {
+    sample.created_at += std::chrono::milliseconds(123);
+    auto back = store::FromViewEntry(sample.inbox, 42, sample.id, store::ViewEntry(sample));
+    EXPECT_EQ(api::ItemJson(back), api::ItemJson(sample));
+    EXPECT_EQ(back.created_at, sample.created_at);
+  }
+  for (const char* bad : {"", "{not json", "[]", "{}", R"({"o":"7","m":"x","t":1})", R"({"o":7,"m":3,"t":1})",
+                          R"({"o":null,"m":"x","t":"1"})", R"({"o":null,"m":"x"})"}) {
+    EXPECT_THROW(store::FromViewEntry(domain::Inbox::kCustomer, 42, "id", bad), std::invalid_argument) << bad;
+  }
 }
 
 TEST(InboxStoreTest, CollectionsAndRecipientFields) {

@@ -1,5 +1,6 @@
 #include "services/notification/src/api/inbox_api.hpp"
 
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -65,19 +66,45 @@ void InboxApi::Register() {
   // clang-format on
 }
 
+asio::awaitable<bool> InboxApi::Rebuild(Inbox inbox, std::int64_t user_id) {
+  auto token = co_await cache_.BeginRebuild(inbox, user_id);
+  if (!token) co_return false;
+  std::vector<domain::Notification> entries;
+  std::exception_ptr failure;
+  try {
+    entries = co_await app_.blocking().Run([&] { return store_.All(inbox, user_id); });
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (failure) {
+    co_await cache_.AbortRebuild(inbox, user_id, *token);
+    std::rethrow_exception(failure);
+  }
+  co_return co_await cache_.CommitRebuild(inbox, user_id, std::move(*token), std::move(entries));
+}
+
+asio::awaitable<domain::InboxPage> InboxApi::Page(Inbox inbox, std::int64_t user_id, std::int64_t limit,
+                                                  std::int64_t offset) {
+  auto page = co_await cache_.Page(inbox, user_id, limit, offset);
+  if (!page && co_await Rebuild(inbox, user_id)) page = co_await cache_.Page(inbox, user_id, limit, offset);
+  if (page) co_return std::move(*page);
+  co_return co_await app_.blocking().Run([&] {
+    auto result = store_.List(inbox, user_id, limit, offset);
+    result.unread = store_.CountUnread(inbox, user_id);
+    return result;
+  });
+}
+
 asio::awaitable<std::int64_t> InboxApi::Unread(Inbox inbox, std::int64_t user_id) {
-  if (auto cached = co_await cache_.Unread(inbox, user_id)) co_return *cached;
-  auto count = co_await app_.blocking().Run([&] { return store_.CountUnread(inbox, user_id); });
-  co_await cache_.RememberUnread(inbox, user_id, count);
-  co_return count;
+  auto unread = co_await cache_.Unread(inbox, user_id);
+  if (!unread && co_await Rebuild(inbox, user_id)) unread = co_await cache_.Unread(inbox, user_id);
+  if (unread) co_return *unread;
+  co_return co_await app_.blocking().Run([&] { return store_.CountUnread(inbox, user_id); });
 }
 
 asio::awaitable<http::Response> InboxApi::List(Context& context, Inbox inbox) {
   auto page = http::ReadPage(context);
-  const auto user_id = context.User().user_id;
-  auto result =
-      co_await app_.blocking().Run([&] { return store_.List(inbox, user_id, page.limit, page.offset); });
-  result.unread = co_await Unread(inbox, user_id);
+  auto result = co_await Page(inbox, context.User().user_id, page.limit, page.offset);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& item : result.items) items.push_back(ItemJson(item));
   auto response = http::Ok({{"items", std::move(items)}, {"total", result.total}, {"unread", result.unread}});
@@ -95,7 +122,7 @@ asio::awaitable<http::Response> InboxApi::MarkRead(Context& context, Inbox inbox
   const auto user_id = context.User().user_id;
   auto item = co_await app_.blocking().Run([&] { return store_.MarkRead(inbox, user_id, id, time::Now()); });
   if (!item) throw ApiError::NotFound("Notification not found", "notification_not_found");
-  co_await cache_.Forget(inbox, user_id);
+  co_await cache_.Read(inbox, user_id, item->id);
   co_return http::Ok(ItemJson(*item), "Notification marked as read");
 }
 
@@ -103,7 +130,7 @@ asio::awaitable<http::Response> InboxApi::MarkAllRead(Context& context, Inbox in
   const auto user_id = context.User().user_id;
   auto updated =
       co_await app_.blocking().Run([&] { return store_.MarkAllRead(inbox, user_id, time::Now()); });
-  co_await cache_.Forget(inbox, user_id);
+  co_await cache_.ReadAll(inbox, user_id);
   co_return http::Ok({{"updated", updated}}, "All notifications marked as read");
 }
 

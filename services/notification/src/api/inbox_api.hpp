@@ -36,8 +36,13 @@ class InboxApi {
   Awaitable MarkAllRead(http::Context& context, domain::Inbox inbox);
   Awaitable SendNotice(http::Context& context, domain::Inbox inbox);
 
-  // The cached unread count, or MongoDB's (then cached).
+  // Reads come from the inbox's Redis view, rebuilt from MongoDB when missing; MongoDB answers itself
+  // when Redis is unavailable or another request is rebuilding the view.
+  boost::asio::awaitable<domain::InboxPage> Page(domain::Inbox inbox, std::int64_t user_id, std::int64_t limit,
+                                                 std::int64_t offset);
   boost::asio::awaitable<std::int64_t> Unread(domain::Inbox inbox, std::int64_t user_id);
+  // Builds the inbox's view from MongoDB; false when it did not (see InboxCache::BeginRebuild).
+  boost::asio::awaitable<bool> Rebuild(domain::Inbox inbox, std::int64_t user_id);
 
   http::App& app_;
   store::InboxStore& store_;

@@ -3,8 +3,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -14,55 +17,91 @@
 #include "libs/cache/redis.hpp"
 #include "services/notification/src/domain/notice.hpp"
 
-// What the notification service keeps in Redis, best effort (MongoDB stays the truth):
-//   notification:unread:{customer|provider}:{user_id}  the inbox's unread count, 60 s; on every write and
-//                                                       mark-read of that inbox replaced by a 2 s tombstone
-//                                                       ("-") that readers treat as a miss;
-//   notification:order:{order_id}                       the latest notice about the order (JSON), 24 h.
+// What the notification service keeps in Redis (MongoDB stays the truth; docs/adr/0005):
+//
+// The inbox view, per inbox (V = notification:inbox:{customer:42} or {provider:9}):
+//   V:state   "ready", or "building:<token>" while a reader rebuilds the view from MongoDB
+//   V:ids     sorted set of entry ids, scored by created_at (ms): the pages, newest first
+//   V:docs    hash id -> the entry without its read flag (ViewEntry)
+//   V:unread  set of unread ids: the unread count is its size
+//   V:read    set of ids read: a mark-read that reaches Redis before the entry itself still wins
+// Every write to MongoDB (new entry, mark-read, read-all, retention sweep) is applied to a ready or building
+// view by one Lua script, so a view is the inbox as MongoDB holds it: adding and reading are unions of
+// sets and commute, so their order does not matter. Writes to an inbox without a view are not applied: the
+// next read rebuilds it with one scan of MongoDB and keeps it kViewTtl. A read-all or removal that meets a
+// view under construction drops it (the rebuild's scan may predate it); the next reader starts again.
+// A write that could not reach Redis marks its views stale in this process; they are dropped at the next
+// successful Redis call (a crash in between leaves them stale for at most kViewTtl).
+//
+//   notification:order:{order_id}   the latest notice about the order (JSON), 24 h.
+//
 // A Redis failure never reaches the caller: it is logged (once per outage) and the caller falls back to
-// MongoDB. Readers store a count only with SET NX, so a count read from MongoDB just before a write cannot
-// be stored over that write's tombstone: a cached count is never older than the last write (docs/adr/0005).
+// MongoDB.
 namespace mp::notification::store {
 
-inline constexpr std::chrono::seconds kUnreadTtl{60};
+inline constexpr std::chrono::hours kViewTtl{6};
+inline constexpr std::chrono::seconds kRebuildTtl{60};  // a rebuild slower than this is abandoned
 inline constexpr std::chrono::hours kLatestOrderNoticeTtl{24};
-// How long a write's tombstone stays: longer than a reader's MongoDB count + SET can take, or a count read
-// before the write could be stored after the tombstone is gone (stale for kUnreadTtl). A count cannot take
-// longer than the MongoDB socket timeout, so main() passes that plus a margin (TombstoneTtlFor).
-inline constexpr std::chrono::seconds kDefaultTombstoneTtl{10};
-std::chrono::seconds TombstoneTtlFor(std::chrono::milliseconds store_socket_timeout);
 
-std::string UnreadKey(domain::Inbox inbox, std::int64_t user_id);
+// "notification:inbox:{customer:42}": the prefix of one inbox's view keys.
+std::string ViewKey(domain::Inbox inbox, std::int64_t user_id);
 std::string OrderKey(std::int64_t order_id);
 // The cached form of the latest notice about an order.
 nlohmann::json LatestNoticeJson(const domain::Notification& notification);
+// An entry as its view stores it (no id, inbox, recipient or read flag: the keys hold those) and back;
+// FromViewEntry throws std::invalid_argument for anything else.
+std::string ViewEntry(const domain::Notification& notification);
+domain::Notification FromViewEntry(domain::Inbox inbox, std::int64_t user_id, std::string id,
+                                   std::string_view entry);
 
 class InboxCache {
  public:
-  // `redis` may be null (no cache). `executor` is where PostWritten() runs (the app's io_context).
-  InboxCache(cache::Redis* redis, boost::asio::any_io_executor executor,
-             std::chrono::seconds tombstone_ttl = kDefaultTombstoneTtl);
+  // `redis` may be null (no cache). `executor` is where PostAdded() runs (the app's io_context).
+  InboxCache(cache::Redis* redis, boost::asio::any_io_executor executor);
 
-  // The cached unread count, or nullopt (not cached, or Redis unavailable).
+  // Reads of a ready view: nullopt when the inbox has none (never read, expired, being rebuilt) or Redis
+  // is unavailable.
+  boost::asio::awaitable<std::optional<domain::InboxPage>> Page(domain::Inbox inbox, std::int64_t user_id,
+                                                                std::int64_t limit, std::int64_t offset);
   boost::asio::awaitable<std::optional<std::int64_t>> Unread(domain::Inbox inbox, std::int64_t user_id);
-  boost::asio::awaitable<void> RememberUnread(domain::Inbox inbox, std::int64_t user_id, std::int64_t count);
-  // After entries were read: the inbox's cached count is dropped.
-  boost::asio::awaitable<void> Forget(domain::Inbox inbox, std::int64_t user_id);
-  // After new entries were stored: their recipients' counts are dropped and each entry about an order
-  // becomes that order's latest notice. One round trip.
+
+  // Rebuilding a view: BeginRebuild() claims it (nullopt when the view is ready, another reader is
+  // rebuilding it, or Redis is unavailable); the caller then reads every entry of the inbox from MongoDB
+  // and hands them to CommitRebuild(), false when a write made them outdated meanwhile, or to
+  // AbortRebuild() when it could not read them.
+  boost::asio::awaitable<std::optional<std::string>> BeginRebuild(domain::Inbox inbox, std::int64_t user_id);
+  boost::asio::awaitable<bool> CommitRebuild(domain::Inbox inbox, std::int64_t user_id, std::string token,
+                                             std::vector<domain::Notification> entries);
+  boost::asio::awaitable<void> AbortRebuild(domain::Inbox inbox, std::int64_t user_id, std::string token);
+
+  // After MongoDB changed: entries stored (each about an order also becomes that order's latest notice),
+  // one entry read, all read, entries removed. One round trip each.
   boost::asio::awaitable<void> Added(std::vector<domain::Notification> added);
+  boost::asio::awaitable<void> Read(domain::Inbox inbox, std::int64_t user_id, std::string id);
+  boost::asio::awaitable<void> ReadAll(domain::Inbox inbox, std::int64_t user_id);
+  boost::asio::awaitable<void> Removed(std::vector<domain::Notification> removed);
   // Added() for threads outside the io_context (the event consumer): starts it there and returns at once.
   void PostAdded(std::vector<domain::Notification> added);
 
+  // Views marked stale by failed writes and not yet dropped (a gauge, and for tests).
+  std::size_t stale_views() const;
+
  private:
-  boost::asio::awaitable<void> Run(std::vector<std::vector<std::string>> commands);
+  using Commands = std::vector<std::vector<std::string>>;
+  // Runs `commands` after dropping the stale views; when Redis cannot be reached, `views` (the views they
+  // write) become stale. Returns the replies of `commands`, or nullopt.
+  boost::asio::awaitable<std::optional<std::vector<cache::Reply>>> Run(Commands commands,
+                                                                       std::vector<std::string> views);
+  // Reads: no stale handling, nullopt when Redis cannot be reached.
+  boost::asio::awaitable<std::optional<cache::Reply>> Query(std::vector<std::string> command);
   void Failed(const std::exception& error);
   void Succeeded();
 
   cache::Redis* redis_;
   boost::asio::any_io_executor executor_;
-  std::string tombstone_ttl_;  // seconds, as the EX argument
   std::atomic<bool> failing_{false};
+  mutable std::mutex mutex_;
+  std::set<std::string> stale_;  // view prefixes
 };
 
 }  // namespace mp::notification::store

@@ -102,6 +102,14 @@ std::int64_t InboxStore::CountUnread(Inbox inbox, std::int64_t recipient_id) {
   return Collection(inbox).Count(Document{{RecipientField(inbox), recipient_id}, {"is_read", false}});
 }
 
+std::vector<domain::Notification> InboxStore::All(Inbox inbox, std::int64_t recipient_id) {
+  std::vector<domain::Notification> entries;
+  for (const auto& doc : Collection(inbox).Find(Owner(inbox, recipient_id))) {
+    entries.push_back(FromDocument(inbox, doc));
+  }
+  return entries;
+}
+
 std::optional<domain::Notification> InboxStore::MarkRead(Inbox inbox, std::int64_t recipient_id,
                                                          const mongo::ObjectId& id, time::TimePoint now) {
   auto collection = Collection(inbox);
@@ -120,11 +128,27 @@ std::int64_t InboxStore::MarkAllRead(Inbox inbox, std::int64_t recipient_id, tim
   return result.modified;
 }
 
-std::int64_t InboxStore::PurgeReadBefore(time::TimePoint cutoff) {
-  std::int64_t removed = 0;
+std::vector<domain::Notification> InboxStore::PurgeReadBefore(time::TimePoint cutoff) {
+  // Which entries go, then the same filter deleted: an entry qualifies only by having been read before
+  // the cutoff, which no write can newly make true, so the two sets agree (the caller drops them from the
+  // Redis views by id).
+  std::vector<domain::Notification> removed;
+  const Document expired{{"is_read", true}, {"read_at", Document{{"$lt", cutoff}}}};
   for (Inbox inbox : {Inbox::kCustomer, Inbox::kProvider}) {
-    removed +=
-        Collection(inbox).DeleteMany(Document{{"is_read", true}, {"read_at", Document{{"$lt", cutoff}}}});
+    auto collection = Collection(inbox);
+    mongo::FindOptions options;
+    options.projection = Document{{"_id", 1}, {RecipientField(inbox), 1}};
+    std::vector<domain::Notification> found;
+    for (const auto& doc : collection.Find(expired, options)) {
+      domain::Notification n;
+      n.id = doc.at("_id").get<std::string>();
+      n.inbox = inbox;
+      n.recipient_id = doc.at(std::string(RecipientField(inbox))).get<std::int64_t>();
+      found.push_back(std::move(n));
+    }
+    if (found.empty()) continue;
+    collection.DeleteMany(expired);
+    removed.insert(removed.end(), found.begin(), found.end());
   }
   return removed;
 }

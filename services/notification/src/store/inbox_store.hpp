@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "libs/core/time.hpp"
 #include "libs/mongo/database.hpp"
@@ -34,6 +35,8 @@ class InboxStore {
   domain::InboxPage List(domain::Inbox inbox, std::int64_t recipient_id, std::int64_t limit,
                          std::int64_t offset);
   std::int64_t CountUnread(domain::Inbox inbox, std::int64_t recipient_id);
+  // Every entry of the inbox, in no particular order (to rebuild its Redis view).
+  std::vector<domain::Notification> All(domain::Inbox inbox, std::int64_t recipient_id);
 
   // Marks one of the recipient's own entries read (read_at is set the first time only); nullopt when the
   // id is unknown or belongs to someone else.
@@ -42,8 +45,8 @@ class InboxStore {
   // Marks every unread entry of the recipient read; returns how many changed.
   std::int64_t MarkAllRead(domain::Inbox inbox, std::int64_t recipient_id, time::TimePoint now);
 
-  // Removes entries of both inboxes read before `cutoff`; returns how many.
-  std::int64_t PurgeReadBefore(time::TimePoint cutoff);
+  // Removes entries of both inboxes read before `cutoff`; returns them (id, inbox and recipient filled).
+  std::vector<domain::Notification> PurgeReadBefore(time::TimePoint cutoff);
 
  private:
   mongo::Collection Collection(domain::Inbox inbox);
