@@ -3,7 +3,7 @@
 
 For each of N orders (one at a time): publish, then poll GET /customer/inbox/unread-count until it grows;
 the latency is the time from the publish response to the first poll that sees the notice (outbox relay,
-RabbitMQ, notification consumer, FerretDB write, Redis invalidation). Prints p50/p90/p99/max in ms.
+RabbitMQ, notification consumer, FerretDB write, Redis inbox view). Prints p50/p90/p99/max in ms.
     event_latency.py GATEWAY_URL TOKEN [N] [MAX_SECONDS]
 The run stops after MAX_SECONDS (default 300) even if fewer than N orders were measured, and says so.
 """

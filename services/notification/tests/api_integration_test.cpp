@@ -1,5 +1,6 @@
 // The HTTP surface over loopback, wired as main() wires it, against real FerretDB/MongoDB and Redis; auth's
 // admin user lookup is a fake upstream (a small http::App) whose answers the test chooses.
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -238,6 +239,30 @@ TEST_F(NotificationApiTest, ListsTheCallersInboxNewestFirstWithTotals) {
   auto empty = Get("/api/v1/provider/inbox", Token(provider_, identity::kProvider));
   ASSERT_EQ(empty.status, 200u);
   EXPECT_EQ(empty.body["data"], Json::parse(R"({"items": [], "total": 0, "unread": 0})"));
+}
+
+TEST_F(NotificationApiTest, ABurstOfReadsOfAColdInboxAllGetTheSameAnswer) {
+  const auto base = time::FromUnixSeconds(1'761'382'800);
+  for (int i = 1; i <= 30; ++i) Seed(Inbox::kCustomer, customer_, i, base + std::chrono::seconds(i));
+  const auto token = Token(customer_, identity::kCustomer);
+  // One request builds the inbox's view; the others wait for it instead of scanning MongoDB as well.
+  std::vector<std::future<Answer>> answers;
+  for (int i = 0; i < 12; ++i) {
+    const char* target = i % 2 == 0 ? "/api/v1/customer/inbox?limit=5" : "/api/v1/customer/inbox/unread-count";
+    answers.push_back(std::async(std::launch::async, [this, target, &token] {
+      Client client;
+      return client.Call(service_.port(), Verb::get, target, token);
+    }));
+  }
+  for (int i = 0; i < 12; ++i) {
+    auto answer = answers[i].get();
+    ASSERT_EQ(answer.status, 200u) << answer.body.dump();
+    EXPECT_EQ(answer.body["data"]["unread"], 30);
+    if (i % 2 == 0) {
+      EXPECT_EQ(answer.body["data"]["total"], 30);
+      EXPECT_EQ(answer.body["data"]["items"][0]["order_id"], 30);
+    }
+  }
 }
 
 TEST_F(NotificationApiTest, RolesAndBadInputAreClear4xx) {

@@ -291,9 +291,9 @@ TEST_F(NotificationConsumerTest, NewEntriesReachTheRecipientsInboxView) {
   auto& replica = StartReplica();
   const std::int64_t c = test::RandomId(), o = test::RandomId();
   users_.insert(c);
-  auto token = io_.Run(replica.cache.BeginRebuild(Inbox::kCustomer, c));
-  ASSERT_TRUE(token);
-  ASSERT_TRUE(io_.Run(replica.cache.CommitRebuild(Inbox::kCustomer, c, *token, {})));
+  auto claim = io_.Run(replica.cache.BeginRebuild(Inbox::kCustomer, c));
+  ASSERT_EQ(claim.state, store::InboxCache::Claim::State::kBegun);
+  ASSERT_TRUE(io_.Run(replica.cache.CommitRebuild(Inbox::kCustomer, c, claim.token, {})));
   EXPECT_EQ(io_.Run(replica.cache.Unread(Inbox::kCustomer, c)), 0);
   Publish({MakeEvent("order.created", {{"order_id", o}, {"customer_id", c}})});
   ASSERT_TRUE(test::WaitUntil([&] { return replica.consumer.handled_total() == 1; }));

@@ -42,7 +42,14 @@ class InboxViewTest : public ::testing::Test {
     return io_.Run(cache_.Page(Inbox::kCustomer, user_, limit, offset));
   }
   std::optional<std::int64_t> Unread() { return io_.Run(cache_.Unread(Inbox::kCustomer, user_)); }
-  std::optional<std::string> Begin() { return io_.Run(cache_.BeginRebuild(Inbox::kCustomer, user_)); }
+  using State = InboxCache::Claim::State;
+  InboxCache::Claim Claim() { return io_.Run(cache_.BeginRebuild(Inbox::kCustomer, user_)); }
+  // The token of a rebuild this test claimed, or nullopt.
+  std::optional<std::string> Begin() {
+    auto claim = Claim();
+    if (claim.state != State::kBegun) return std::nullopt;
+    return claim.token;
+  }
   bool Commit(const std::string& token, std::vector<Notification> entries) {
     return io_.Run(cache_.CommitRebuild(Inbox::kCustomer, user_, token, std::move(entries)));
   }
@@ -68,10 +75,10 @@ TEST_F(InboxViewTest, ARebuiltViewServesPagesNewestFirstWithCounts) {
   EXPECT_FALSE(Unread());
   auto token = Begin();
   ASSERT_TRUE(token);
-  EXPECT_FALSE(Begin()) << "a second reader must not rebuild the same view";
+  EXPECT_EQ(Claim().state, State::kBusy) << "a second reader must wait, not rebuild the same view";
   EXPECT_FALSE(Page()) << "a view under construction is not served";
   ASSERT_TRUE(Commit(*token, {Entry(1, true), Entry(3), Entry(2)}));
-  EXPECT_FALSE(Begin()) << "ready views are not rebuilt";
+  EXPECT_EQ(Claim().state, State::kReady) << "ready views are not rebuilt";
 
   auto page = Page(2, 0);
   ASSERT_TRUE(page);
@@ -189,7 +196,7 @@ TEST(InboxViewOutageTest, NoRedisMeansNoViewAndStaleViews) {
   cache::Redis redis(io.io(), options);
   InboxCache cache(&redis, io.io().get_executor());
   EXPECT_FALSE(io.Run(cache.Page(Inbox::kCustomer, 7, 10, 0)));
-  EXPECT_FALSE(io.Run(cache.BeginRebuild(Inbox::kCustomer, 7)));
+  EXPECT_EQ(io.Run(cache.BeginRebuild(Inbox::kCustomer, 7)).state, InboxCache::Claim::State::kUnavailable);
   io.Run(cache.ReadAll(Inbox::kCustomer, 7));
   EXPECT_EQ(cache.stale_views(), 1u);
   InboxCache none(nullptr, io.io().get_executor());

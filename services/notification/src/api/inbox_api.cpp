@@ -1,8 +1,13 @@
 #include "services/notification/src/api/inbox_api.hpp"
 
+#include <chrono>
 #include <exception>
 #include <string>
 #include <vector>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "libs/bus/event.hpp"
 #include "libs/core/log.hpp"
@@ -20,6 +25,10 @@ using http::Verb;
 namespace {
 
 constexpr std::string_view kAdminNoticeType = "admin.notice";
+// How long a read waits for another request's view rebuild before asking MongoDB itself, and how often it
+// looks.
+constexpr std::chrono::seconds kViewWait{10};
+constexpr std::chrono::milliseconds kViewPoll{20};
 
 mongo::ObjectId NotificationId(const Context& context) {
   auto id = mongo::ObjectId::Parse(context.Param("notification_id"));
@@ -66,27 +75,38 @@ void InboxApi::Register() {
   // clang-format on
 }
 
-asio::awaitable<bool> InboxApi::Rebuild(Inbox inbox, std::int64_t user_id) {
-  auto token = co_await cache_.BeginRebuild(inbox, user_id);
-  if (!token) co_return false;
-  std::vector<domain::Notification> entries;
-  std::exception_ptr failure;
-  try {
-    entries = co_await app_.blocking().Run([&] { return store_.All(inbox, user_id); });
-  } catch (...) {
-    failure = std::current_exception();
+asio::awaitable<bool> InboxApi::EnsureView(Inbox inbox, std::int64_t user_id) {
+  using State = store::InboxCache::Claim::State;
+  const auto deadline = std::chrono::steady_clock::now() + kViewWait;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (;;) {
+    auto claim = co_await cache_.BeginRebuild(inbox, user_id);
+    if (claim.state == State::kReady) co_return true;
+    if (claim.state == State::kUnavailable) co_return false;
+    if (claim.state == State::kBegun) {
+      std::vector<domain::Notification> entries;
+      std::exception_ptr failure;
+      try {
+        entries = co_await app_.blocking().Run([&] { return store_.All(inbox, user_id); });
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      if (failure) {
+        co_await cache_.AbortRebuild(inbox, user_id, claim.token);
+        std::rethrow_exception(failure);
+      }
+      co_return co_await cache_.CommitRebuild(inbox, user_id, std::move(claim.token), std::move(entries));
+    }
+    if (std::chrono::steady_clock::now() >= deadline) co_return false;  // kBusy for too long
+    timer.expires_after(kViewPoll);
+    co_await timer.async_wait(asio::use_awaitable);
   }
-  if (failure) {
-    co_await cache_.AbortRebuild(inbox, user_id, *token);
-    std::rethrow_exception(failure);
-  }
-  co_return co_await cache_.CommitRebuild(inbox, user_id, std::move(*token), std::move(entries));
 }
 
 asio::awaitable<domain::InboxPage> InboxApi::Page(Inbox inbox, std::int64_t user_id, std::int64_t limit,
                                                   std::int64_t offset) {
   auto page = co_await cache_.Page(inbox, user_id, limit, offset);
-  if (!page && co_await Rebuild(inbox, user_id)) page = co_await cache_.Page(inbox, user_id, limit, offset);
+  if (!page && co_await EnsureView(inbox, user_id)) page = co_await cache_.Page(inbox, user_id, limit, offset);
   if (page) co_return std::move(*page);
   co_return co_await app_.blocking().Run([&] {
     auto result = store_.List(inbox, user_id, limit, offset);
@@ -97,7 +117,7 @@ asio::awaitable<domain::InboxPage> InboxApi::Page(Inbox inbox, std::int64_t user
 
 asio::awaitable<std::int64_t> InboxApi::Unread(Inbox inbox, std::int64_t user_id) {
   auto unread = co_await cache_.Unread(inbox, user_id);
-  if (!unread && co_await Rebuild(inbox, user_id)) unread = co_await cache_.Unread(inbox, user_id);
+  if (!unread && co_await EnsureView(inbox, user_id)) unread = co_await cache_.Unread(inbox, user_id);
   if (unread) co_return *unread;
   co_return co_await app_.blocking().Run([&] { return store_.CountUnread(inbox, user_id); });
 }

@@ -41,8 +41,10 @@ class InboxApi {
   boost::asio::awaitable<domain::InboxPage> Page(domain::Inbox inbox, std::int64_t user_id, std::int64_t limit,
                                                  std::int64_t offset);
   boost::asio::awaitable<std::int64_t> Unread(domain::Inbox inbox, std::int64_t user_id);
-  // Builds the inbox's view from MongoDB; false when it did not (see InboxCache::BeginRebuild).
-  boost::asio::awaitable<bool> Rebuild(domain::Inbox inbox, std::int64_t user_id);
+  // Makes sure the inbox has a ready view: builds it from MongoDB, or waits (up to kViewWait) while another
+  // request builds it, so that a burst of reads of a cold inbox costs one MongoDB scan, not one each.
+  // False when Redis is unavailable or no view came.
+  boost::asio::awaitable<bool> EnsureView(domain::Inbox inbox, std::int64_t user_id);
 
   http::App& app_;
   store::InboxStore& store_;

@@ -62,27 +62,23 @@ redis.call('PEXPIRE', KEYS[5], ttl)
 return 1
 )lua";
 
-// Read-all (no ARGV) and removal (ARGV: ids) cannot be merged into a rebuild's scan, which may predate them:
+// ARGV: 'read-all', or 'remove' and ids. Neither can be merged into a rebuild's scan, which may predate it:
 // a view under construction is dropped instead.
-constexpr std::string_view kReadAllScript = R"lua(
+constexpr std::string_view kSettleScript = R"lua(
 local state = redis.call('GET', KEYS[1])
 if not state then return 0 end
 if state ~= 'ready' then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]) return 0 end
-redis.call('SUNIONSTORE', KEYS[5], KEYS[5], KEYS[4])
-redis.call('DEL', KEYS[4])
-redis.call('PEXPIRE', KEYS[5], redis.call('PTTL', KEYS[1]))
-return 1
-)lua";
-
-constexpr std::string_view kRemoveScript = R"lua(
-local state = redis.call('GET', KEYS[1])
-if not state then return 0 end
-if state ~= 'ready' then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]) return 0 end
-for _, id in ipairs(ARGV) do
-  redis.call('ZREM', KEYS[2], id)
-  redis.call('HDEL', KEYS[3], id)
-  redis.call('SREM', KEYS[4], id)
-  redis.call('SREM', KEYS[5], id)
+if ARGV[1] == 'read-all' then
+  redis.call('SUNIONSTORE', KEYS[5], KEYS[5], KEYS[4])
+  redis.call('DEL', KEYS[4])
+  redis.call('PEXPIRE', KEYS[5], redis.call('PTTL', KEYS[1]))
+  return 1
+end
+for i = 2, #ARGV do
+  redis.call('ZREM', KEYS[2], ARGV[i])
+  redis.call('HDEL', KEYS[3], ARGV[i])
+  redis.call('SREM', KEYS[4], ARGV[i])
+  redis.call('SREM', KEYS[5], ARGV[i])
 end
 return 1
 )lua";
@@ -286,14 +282,23 @@ asio::awaitable<std::optional<std::int64_t>> InboxCache::Unread(Inbox inbox, std
   co_return reply->integer;
 }
 
-asio::awaitable<std::optional<std::string>> InboxCache::BeginRebuild(Inbox inbox, std::int64_t user_id) {
+asio::awaitable<InboxCache::Claim> InboxCache::BeginRebuild(Inbox inbox, std::int64_t user_id) {
+  Claim claim;
   std::string token = security::RandomToken(16);
   auto command = ScriptCall(kBeginScript, ViewKey(inbox, user_id));
   command.push_back(token);
   command.push_back(Ms(kRebuildTtl));
   auto reply = co_await Query(std::move(command));
-  if (!reply || reply->str != "begun") co_return std::nullopt;
-  co_return token;
+  if (!reply || reply->type != cache::Reply::Type::kString) co_return claim;
+  if (reply->str == "begun") {
+    claim.state = Claim::State::kBegun;
+    claim.token = std::move(token);
+  } else if (reply->str == "ready") {
+    claim.state = Claim::State::kReady;
+  } else if (reply->str == "busy") {
+    claim.state = Claim::State::kBusy;
+  }
+  co_return claim;
 }
 
 asio::awaitable<bool> InboxCache::CommitRebuild(Inbox inbox, std::int64_t user_id, std::string token,
@@ -355,7 +360,8 @@ asio::awaitable<void> InboxCache::Read(Inbox inbox, std::int64_t user_id, std::s
 asio::awaitable<void> InboxCache::ReadAll(Inbox inbox, std::int64_t user_id) {
   auto view = ViewKey(inbox, user_id);
   Commands commands;
-  commands.push_back(ScriptCall(kReadAllScript, view));
+  commands.push_back(ScriptCall(kSettleScript, view));
+  commands.back().push_back("read-all");
   std::vector<std::string> views{std::move(view)};
   co_await Run(std::move(commands), std::move(views));
 }
@@ -368,7 +374,8 @@ asio::awaitable<void> InboxCache::Removed(std::vector<Notification> removed) {
   std::vector<std::string> views;
   for (const auto& [view, ids] : ids_by_view) {
     for (std::size_t i = 0; i < ids.size(); i += 500) {
-      auto command = ScriptCall(kRemoveScript, view);
+      auto command = ScriptCall(kSettleScript, view);
+      command.push_back("remove");
       command.insert(command.end(), ids.begin() + static_cast<std::ptrdiff_t>(i),
                      ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + 500)));
       commands.push_back(std::move(command));

@@ -65,11 +65,16 @@ class InboxCache {
                                                                 std::int64_t limit, std::int64_t offset);
   boost::asio::awaitable<std::optional<std::int64_t>> Unread(domain::Inbox inbox, std::int64_t user_id);
 
-  // Rebuilding a view: BeginRebuild() claims it (nullopt when the view is ready, another reader is
-  // rebuilding it, or Redis is unavailable); the caller then reads every entry of the inbox from MongoDB
-  // and hands them to CommitRebuild(), false when a write made them outdated meanwhile, or to
-  // AbortRebuild() when it could not read them.
-  boost::asio::awaitable<std::optional<std::string>> BeginRebuild(domain::Inbox inbox, std::int64_t user_id);
+  // Rebuilding a view: BeginRebuild() claims it (kBegun, with a token) unless the view is ready, another
+  // reader is rebuilding it (kBusy: wait for it rather than scan MongoDB too) or Redis is unavailable. The
+  // claimant then reads every entry of the inbox from MongoDB and hands them to CommitRebuild(), false when
+  // a write made them outdated meanwhile, or calls AbortRebuild() when it could not read them.
+  struct Claim {
+    enum class State { kBegun, kReady, kBusy, kUnavailable };
+    State state = State::kUnavailable;
+    std::string token;  // kBegun only
+  };
+  boost::asio::awaitable<Claim> BeginRebuild(domain::Inbox inbox, std::int64_t user_id);
   boost::asio::awaitable<bool> CommitRebuild(domain::Inbox inbox, std::int64_t user_id, std::string token,
                                              std::vector<domain::Notification> entries);
   boost::asio::awaitable<void> AbortRebuild(domain::Inbox inbox, std::int64_t user_id, std::string token);
