@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <mutex>
@@ -37,7 +38,8 @@ void WriteAll(const std::string& text) {
   std::size_t done = 0;
   while (done < text.size()) {
     ssize_t n = ::write(STDERR_FILENO, text.data() + done, text.size() - done);
-    if (n <= 0) return;  // nowhere to report it
+    if (n < 0 && errno == EINTR) continue;  // a signal arrived before anything was written
+    if (n <= 0) return;                     // nowhere to report it
     done += static_cast<std::size_t>(n);
   }
 }

@@ -181,12 +181,12 @@ InboxCache::InboxCache(cache::Redis* redis, asio::any_io_executor executor)
 
 void InboxCache::Failed(const std::exception& error) {
   if (!failing_.exchange(true)) {
-    log::Warn("redis unavailable: inbox views bypassed, serving from mongodb", {{"error", error.what()}});
+    log::Warn("redis failed: inbox views bypassed, serving from mongodb", {{"error", error.what()}});
   }
 }
 
 void InboxCache::Succeeded() {
-  if (failing_.exchange(false)) log::Info("redis reachable again: inbox views in use");
+  if (failing_.exchange(false)) log::Info("redis answering again: inbox views in use");
 }
 
 std::size_t InboxCache::stale_views() const {
