@@ -128,10 +128,6 @@ std::vector<std::string> ScriptCall(std::string_view script, const std::string& 
           view + ":read"};
 }
 
-std::int64_t Millis(time::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
 std::string Ms(std::chrono::milliseconds d) { return std::to_string(d.count()); }
 
 }  // namespace
@@ -155,7 +151,7 @@ nlohmann::json LatestNoticeJson(const Notification& n) {
 std::string ViewEntry(const Notification& n) {
   return nlohmann::json{{"o", n.order_id ? nlohmann::json(*n.order_id) : nlohmann::json(nullptr)},
                         {"m", n.message},
-                        {"t", Millis(n.created_at)}}
+                        {"t", time::ToUnixMillis(n.created_at)}}
       .dump();
 }
 
@@ -309,7 +305,7 @@ asio::awaitable<bool> InboxCache::CommitRebuild(Inbox inbox, std::int64_t user_i
   command.push_back(Ms(kViewTtl));
   for (const auto& n : entries) {
     command.push_back(n.id);
-    command.push_back(std::to_string(Millis(n.created_at)));
+    command.push_back(std::to_string(time::ToUnixMillis(n.created_at)));
     command.push_back(ViewEntry(n));
     command.push_back(n.is_read ? "1" : "0");
   }
@@ -331,7 +327,7 @@ asio::awaitable<void> InboxCache::Added(std::vector<Notification> added) {
     auto view = ViewKey(n.inbox, n.recipient_id);
     auto command = ScriptCall(kAddScript, view);
     command.push_back(n.id);
-    command.push_back(std::to_string(Millis(n.created_at)));
+    command.push_back(std::to_string(time::ToUnixMillis(n.created_at)));
     command.push_back(ViewEntry(n));
     commands.push_back(std::move(command));
     views.push_back(std::move(view));

@@ -63,8 +63,7 @@ std::optional<domain::Notification> InboxStore::Add(const domain::Notice& notice
                                                     std::string_view event_type, time::TimePoint now) {
   auto id = mongo::ObjectId::Generate();
   // Millisecond precision, as stored, so the returned entry equals what a later read gives.
-  auto created_at = mongo::TimeFromMillis(
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
+  auto created_at = mongo::TimeFromMillis(time::ToUnixMillis(now));
   Document document{{"_id", id},
                     {"event_id", event_id},
                     {"event_type", event_type},
