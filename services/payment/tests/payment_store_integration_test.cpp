@@ -293,6 +293,15 @@ TEST_F(PaymentStoreTest, ConcurrentRefundRequestsOpenOne) {
   EXPECT_EQ(OutboxRows(payment.order_id, "refund.requested"), 1);
 }
 
+TEST_F(PaymentStoreTest, ConcurrentRefundRequestsForDifferentOrdersAllSucceed) {
+  // They once deadlocked on the gap lock of the open-refund lookup (503 store_busy).
+  std::vector<Payment> payments;
+  for (int i = 0; i < 12; ++i) payments.push_back(Paid(900 + i));
+  auto [wins, refusals] = test::RaceOf(12, [&](int i) { Request(payments[static_cast<std::size_t>(i)]); });
+  EXPECT_EQ(wins, 12);
+  EXPECT_TRUE(refusals.empty()) << refusals.front();
+}
+
 TEST_F(PaymentStoreTest, ConcurrentDecisionsHaveExactlyOneWinner) {
   Payment payment = Paid(49);
   Refund refund = Request(payment);

@@ -65,8 +65,11 @@ constexpr std::string_view kInsertRefund =
     "updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)";
 const std::string kSelectRefund = Select(kRefundColumns, "FROM refunds WHERE id = ?");
 const std::string kLockRefund = Select(kRefundColumns, "FROM refunds WHERE id = ? FOR UPDATE");
-constexpr std::string_view kLockOpenRefundOfOrder =
-    "SELECT id FROM refunds WHERE open_order_id = ? FOR UPDATE";
+// A plain read: the payment's row lock already serialises refund requests of one order (the read view
+// starts after that lock is granted, so it sees the refund a previous holder committed). A locking read
+// here took a gap lock on the unique index when no refund was open, and two requests for different orders
+// then deadlocked on each other's gap when they inserted (503 store_busy in the concurrent e2e lifecycle).
+constexpr std::string_view kOpenRefundOfOrder = "SELECT id FROM refunds WHERE open_order_id = ?";
 constexpr std::string_view kPaymentOfRefund = "SELECT payment_id FROM refunds WHERE id = ?";
 constexpr std::string_view kDecideRefund =
     "UPDATE refunds SET status = ?, decision_reason = ?, decided_by = ?, decided_at = ?, updated_at = ? "
@@ -205,7 +208,7 @@ std::optional<Refund> PaymentStore::RequestRefund(std::int64_t order_id, std::in
     sql::Transaction tx(connection);
     auto payment = OnePayment(connection.get(), kLockPaymentOfOrder, order_id);
     if (!payment) return std::nullopt;
-    bool pending = !connection->Query(kLockOpenRefundOfOrder, {order_id}).empty();
+    bool pending = !connection->Query(kOpenRefundOfOrder, {order_id}).empty();
     Refund refund = domain::DecideRefundRequest(*payment, customer_id, pending, std::move(reason));
     refund.created_at = refund.updated_at = NowSeconds();
     auto inserted = connection->Execute(
