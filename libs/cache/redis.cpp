@@ -321,6 +321,52 @@ asio::awaitable<void> Redis::Connect(Connection& connection) {
   mp::log::Debug("redis: connected", {{"address", where}});
 }
 
+asio::awaitable<std::unique_ptr<Redis::Dedicated>> Redis::OpenDedicated() {
+  auto connection = std::make_shared<Connection>(co_await asio::this_coro::executor);
+  co_await Connect(*connection);
+  co_return std::unique_ptr<Dedicated>(new Dedicated(std::move(connection), options_.command_timeout));
+}
+
+Redis::Dedicated::Dedicated(std::shared_ptr<Connection> connection, std::chrono::milliseconds timeout)
+    : connection_(std::move(connection)), timeout_(timeout) {}
+
+Redis::Dedicated::~Dedicated() { Close(); }
+
+void Redis::Dedicated::Close() { connection_->Close(); }
+
+void Redis::Dedicated::Ping() {
+  static const std::string kPing = EncodeCommand({"PING"});
+  asio::async_write(connection_->socket, asio::buffer(kPing), [connection = connection_](const error_code& ec, std::size_t) {
+    if (ec) connection->Close();
+  });
+}
+
+asio::awaitable<std::vector<Reply>> Redis::Dedicated::Send(std::vector<std::vector<std::string>> commands) {
+  std::string payload;
+  for (const auto& args : commands) AppendCommand(payload, args);
+  const auto executor = co_await asio::this_coro::executor;
+  Deadline deadline(executor, Clock::now() + timeout_, [c = connection_.get()] { c->Close(); });
+  try {
+    co_return co_await Exchange(connection_->socket, connection_->parser, connection_->buffer, payload,
+                                commands.size());
+  } catch (const RedisError&) {
+    if (!deadline.fired()) throw;
+  }
+  throw RedisError("redis command timed out after " + Millis(timeout_));
+}
+
+asio::awaitable<Reply> Redis::Dedicated::Receive() {
+  for (;;) {
+    if (auto reply = connection_->parser.Next()) co_return std::move(*reply);
+    error_code ec;
+    const std::size_t n = co_await connection_->socket.async_read_some(
+        asio::buffer(connection_->buffer), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::eof) throw RedisError("redis closed the connection");
+    if (ec) throw RedisError("redis read failed: " + ec.message());
+    connection_->parser.Feed({connection_->buffer.data(), n});
+  }
+}
+
 void Redis::Release(ConnectionPtr connection) {
   std::lock_guard lock(mutex_);
   if (waiters_.empty()) {

@@ -41,6 +41,8 @@ RedisOptions FromEnv(mp::config::Env& env);
 // breaks the connection; a connection that failed or timed out is closed, never reused, and the next
 // operation opens a new one.
 class Redis {
+  struct Connection;
+
  public:
   Redis(boost::asio::any_io_executor executor, RedisOptions options);
   Redis(boost::asio::io_context& io, RedisOptions options);
@@ -66,6 +68,29 @@ class Redis {
   // PING; false instead of an exception (for /ready).
   boost::asio::awaitable<bool> Ping();
 
+  // A connection of its own, outside the pool and its limit, for commands after which Redis pushes
+  // messages (SUBSCRIBE, CLIENT TRACKING). Used by one coroutine at a time; Close() may come from another
+  // coroutine on the same executor (it makes a pending Send or Receive throw).
+  class Dedicated {
+   public:
+    ~Dedicated();
+    // Sends the commands and reads one reply each; error replies in place. Bounded by command_timeout.
+    boost::asio::awaitable<std::vector<Reply>> Send(std::vector<std::vector<std::string>> commands);
+    // The next reply Redis pushes; waits without a time limit (ping to detect a silent peer).
+    boost::asio::awaitable<Reply> Receive();
+    // Sends PING without waiting (its answer arrives through Receive); closes the connection on failure.
+    void Ping();
+    void Close();
+
+   private:
+    friend class Redis;
+    Dedicated(std::shared_ptr<Connection> connection, std::chrono::milliseconds timeout);
+    std::shared_ptr<Connection> connection_;
+    std::chrono::milliseconds timeout_;
+  };
+  // Connects (bounded by connect_timeout, AUTH/SELECT as for the pool); throws RedisError.
+  boost::asio::awaitable<std::unique_ptr<Dedicated>> OpenDedicated();
+
   // Whether the last operation reached Redis and got its replies (error replies included). False before
   // the first operation.
   bool healthy() const { return healthy_.load(std::memory_order_relaxed); }
@@ -73,7 +98,6 @@ class Redis {
   const RedisOptions& options() const { return options_; }
 
  private:
-  struct Connection;
   struct Waiter;
   using ConnectionPtr = std::shared_ptr<Connection>;
 

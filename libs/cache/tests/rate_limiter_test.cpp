@@ -1,5 +1,6 @@
 #include "libs/cache/rate_limiter.hpp"
 
+#include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
 namespace mp::cache {
@@ -53,6 +54,95 @@ TEST(RateLimiterDecide, OtherErrorsAndOddShapesThrow) {
   Reply short_array = ScriptReply(1, 2, 0);
   short_array.elements.pop_back();
   EXPECT_THROW(RateLimiter::Decide(short_array, 10, kMinute), RedisError);
+}
+
+// Local admission, without Redis: the replies are what the script would answer.
+class LocalAdmissionTest : public ::testing::Test {
+ protected:
+  LocalAdmissionTest() : redis_(io_, RedisOptions{}), limiter_(redis_, 0.1) {}
+
+  // One synchronous hit answered by "Redis" with `remaining`; returns the command that was sent.
+  std::vector<std::string> Sync(const std::string& key, int limit, std::int64_t remaining) {
+    RateLimiter::PendingHit hit{key, limit, kMinute};
+    auto command = limiter_.HitCommand(hit);
+    limiter_.Record(hit, RateLimiter::Decide(ScriptReply(remaining > 0 ? 1 : 0, remaining, 1000), limit, kMinute));
+    return command;
+  }
+
+  boost::asio::io_context io_;
+  Redis redis_;
+  RateLimiter limiter_;
+};
+
+TEST_F(LocalAdmissionTest, AKeyNeverSyncedGoesToRedis) {
+  EXPECT_FALSE(limiter_.Admit("k", 100, kMinute));
+  RateLimiter exact(redis_);  // local share 0
+  EXPECT_FALSE(exact.Admit("k", 100, kMinute));
+}
+
+TEST_F(LocalAdmissionTest, FarFromTheLimitAMarginIsAdmittedLocallyThenCarried) {
+  auto first = Sync("k", 100, 99);
+  EXPECT_EQ(first[6], "0");  // carried
+  EXPECT_EQ(first[7], "1");  // decide
+  for (int i = 1; i <= 10; ++i) {  // margin: 10 % of 100
+    auto local = limiter_.Admit("k", 100, kMinute);
+    ASSERT_TRUE(local) << i;
+    EXPECT_TRUE(local->allowed);
+    EXPECT_EQ(local->remaining, 99 - i);
+  }
+  EXPECT_FALSE(limiter_.Admit("k", 100, kMinute)) << "at most a margin between syncs";
+  auto next = Sync("k", 100, 88);
+  EXPECT_EQ(next[6], "10") << "the next round trip counts the local hits in Redis";
+  EXPECT_TRUE(limiter_.Admit("k", 100, kMinute));
+  EXPECT_EQ(limiter_.tracked_keys(), 1u);
+}
+
+TEST_F(LocalAdmissionTest, NearTheLimitAndAfterARefusalRedisDecides) {
+  Sync("k", 100, 10);  // 10 left: not more than the margin
+  EXPECT_FALSE(limiter_.Admit("k", 100, kMinute));
+  Sync("k", 100, 11);
+  EXPECT_TRUE(limiter_.Admit("k", 100, kMinute));
+  EXPECT_FALSE(limiter_.Admit("k", 100, kMinute)) << "10 left after that one";
+  Sync("k", 100, 0);  // refused
+  EXPECT_FALSE(limiter_.Admit("k", 100, kMinute));
+}
+
+TEST_F(LocalAdmissionTest, HitsInFlightCountAsAdmitted) {
+  Sync("k", 20, 19);  // margin 2
+  for (int i = 0; i < 16; ++i) {
+    RateLimiter::PendingHit hit{"k", 20, kMinute};
+    limiter_.HitCommand(hit);  // 16 hits on their way to Redis
+  }
+  auto local = limiter_.Admit("k", 20, kMinute);  // 19 - 16 in flight - 1 >= 2
+  ASSERT_TRUE(local);
+  EXPECT_EQ(local->remaining, 2);
+  // 19 - 16 in flight - 1 local - 1 < 2: Redis must decide.
+  EXPECT_FALSE(limiter_.Admit("k", 20, kMinute));
+}
+
+TEST_F(LocalAdmissionTest, CarriedHitsComeBackWhenRedisDidNotAnswer) {
+  Sync("k", 100, 99);
+  ASSERT_TRUE(limiter_.Admit("k", 100, kMinute));
+  ASSERT_TRUE(limiter_.Admit("k", 100, kMinute));
+  RateLimiter::PendingHit hit{"k", 100, kMinute};
+  auto command = limiter_.HitCommand(hit);
+  EXPECT_EQ(command[6], "2");
+  limiter_.Record(hit, std::nullopt);  // Redis down
+  RateLimiter::PendingHit again{"k", 100, kMinute};
+  EXPECT_EQ(limiter_.HitCommand(again)[6], "2") << "not lost: carried by the next hit";
+}
+
+TEST_F(LocalAdmissionTest, ADifferentLimitForTheKeyGoesToRedis) {
+  Sync("k", 100, 99);
+  EXPECT_FALSE(limiter_.Admit("k", 50, kMinute));
+  EXPECT_FALSE(limiter_.Admit("k", 100, std::chrono::seconds(30)));
+}
+
+TEST(RateLimiterOptions, TheLocalShareIsBounded) {
+  boost::asio::io_context io;
+  Redis redis(io, RedisOptions{});
+  EXPECT_THROW(RateLimiter(redis, -0.1), std::invalid_argument);
+  EXPECT_THROW(RateLimiter(redis, 0.6), std::invalid_argument);
 }
 
 }  // namespace

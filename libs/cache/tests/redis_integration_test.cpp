@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <memory>
 #include <chrono>
 #include <cstdlib>
 #include <optional>
@@ -16,12 +17,15 @@
 #include <vector>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <gtest/gtest.h>
 
 #include "libs/cache/rate_limiter.hpp"
 #include "libs/cache/redis.hpp"
+#include "libs/cache/tracked_reads.hpp"
 #include "libs/security/crypto.hpp"
 
 extern char** environ;
@@ -281,26 +285,175 @@ TEST_F(RedisTest, RateLimiterReloadsItsScriptAfterAFlush) {
   Run(redis.Command({"DEL", "rl:" + prefix_ + "f"}));
 }
 
+// 200 hits of one key with a limit of 50 at once, on two threads: how many were allowed (-1 if any failed).
+int AllowedOfABurst(asio::io_context& io, RateLimiter& limiter, const std::string& key) {
+  std::atomic<int> allowed{0};
+  std::atomic<int> failed{0};
+  for (int i = 0; i < 200; ++i) {
+    asio::co_spawn(io, limiter.Hit(key, 50, std::chrono::seconds(60)), [&](std::exception_ptr e, Decision d) {
+      if (e) ++failed;
+      else if (d.allowed) ++allowed;
+    });
+  }
+  io.restart();
+  std::thread second([&io] { io.run(); });
+  io.run();
+  second.join();
+  return failed.load() == 0 ? allowed.load() : -1;
+}
+
 TEST_F(RedisTest, RateLimiterIsCorrectUnderConcurrency) {
   RedisOptions options = options_;
   options.command_timeout = milliseconds(5000);
   Redis redis(io_, options);
   RateLimiter limiter(redis);
-  std::atomic<int> allowed{0};
-  std::atomic<int> failed{0};
-  for (int i = 0; i < 200; ++i) {
-    asio::co_spawn(io_, limiter.Hit(prefix_ + "burst", 50, std::chrono::seconds(60)),
-                   [&](std::exception_ptr e, Decision d) {
-                     if (e) ++failed;
-                     else if (d.allowed) ++allowed;
-                   });
-  }
-  std::thread second([this] { io_.run(); });
-  io_.run();
-  second.join();
-  EXPECT_EQ(failed.load(), 0);
-  EXPECT_EQ(allowed.load(), 50);
+  EXPECT_EQ(AllowedOfABurst(io_, limiter, prefix_ + "burst"), 50);
   Run(redis.Command({"DEL", "rl:" + prefix_ + "burst"}));
+}
+
+TEST_F(RedisTest, RateLimiterWithLocalAdmissionStaysExactOnOneReplica) {
+  Redis redis(io_, options_);
+  RateLimiter limiter(redis, 0.1);
+  const std::string key = prefix_ + "local";
+  int allowed = 0;
+  int remote = 0;
+  for (int i = 0; i < 101; ++i) {
+    const bool local = limiter.Admit(key, 100, std::chrono::seconds(60)).has_value();
+    if (local) {
+      ++allowed;
+      continue;
+    }
+    ++remote;
+    if (Run(limiter.Hit(key, 100, std::chrono::seconds(60))).allowed) ++allowed;
+  }
+  EXPECT_EQ(allowed, 100);
+  EXPECT_LT(remote, 60) << "most hits far from the limit were decided without a round trip";
+  EXPECT_EQ(Run(limiter.Flush()), 0u) << "the refusal carried every local hit to Redis";
+  EXPECT_EQ(Run(redis.Command({"HGET", "rl:" + key, "c"})).str, "100");
+  Run(redis.Command({"DEL", "rl:" + key}));
+}
+
+TEST_F(RedisTest, RateLimiterFlushCountsLocalHitsInRedis) {
+  Redis redis(io_, options_);
+  RateLimiter limiter(redis, 0.1);
+  const std::string key = prefix_ + "flush";
+  ASSERT_TRUE(Run(limiter.Hit(key, 1000, std::chrono::seconds(60))).allowed);
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(limiter.Admit(key, 1000, std::chrono::seconds(60)));
+  EXPECT_EQ(Run(redis.Command({"HGET", "rl:" + key, "c"})).str, "1");
+  EXPECT_EQ(Run(limiter.Flush()), 1u);
+  EXPECT_EQ(Run(redis.Command({"HGET", "rl:" + key, "c"})).str, "51");
+  // After SCRIPT FLUSH (a Redis restart does the same) the flush reloads the script and loses nothing.
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(limiter.Admit(key, 1000, std::chrono::seconds(60)));
+  Run(redis.Command({"SCRIPT", "FLUSH"}));
+  EXPECT_EQ(Run(limiter.Flush()), 1u);
+  EXPECT_EQ(Run(limiter.Flush()), 1u);
+  EXPECT_EQ(Run(redis.Command({"HGET", "rl:" + key, "c"})).str, "56");
+  Run(redis.Command({"DEL", "rl:" + key}));
+}
+
+TEST_F(RedisTest, RateLimiterWithLocalAdmissionIsCorrectUnderConcurrency) {
+  RedisOptions options = options_;
+  options.command_timeout = milliseconds(5000);
+  Redis redis(io_, options);
+  RateLimiter limiter(redis, 0.1);
+  EXPECT_EQ(AllowedOfABurst(io_, limiter, prefix_ + "burst"), 50);
+  Run(limiter.Flush());
+  EXPECT_EQ(Run(redis.Command({"HGET", "rl:" + prefix_ + "burst", "c"})).str, "50");
+  Run(redis.Command({"DEL", "rl:" + prefix_ + "burst"}));
+}
+
+// TrackedReads runs its watch on an io_context of its own, as beside a server's I/O threads.
+class TrackedReadsTest : public RedisTest {
+ protected:
+  void SetUp() override {
+    RedisTest::SetUp();
+    watch_redis_ = std::make_unique<Redis>(watch_io_, options_);
+    reads_ = std::make_unique<TrackedReads>(*watch_redis_, std::vector<std::string>{prefix_ + "tv:", prefix_ + "jti:"});
+    asio::co_spawn(asio::make_strand(watch_io_), reads_->Run(), asio::detached);
+    watch_thread_ = std::thread([this] { watch_io_.run(); });
+    ASSERT_TRUE(WaitFor([&] { return reads_->live(); })) << "CLIENT TRACKING did not come up";
+  }
+  void TearDown() override {
+    watch_io_.stop();
+    if (watch_thread_.joinable()) watch_thread_.join();
+  }
+
+  template <class Predicate>
+  static bool WaitFor(Predicate ready, milliseconds limit = milliseconds(5000)) {
+    const auto until = Clock::now() + limit;
+    while (!ready()) {
+      if (Clock::now() > until) return false;
+      std::this_thread::sleep_for(milliseconds(5));
+    }
+    return true;
+  }
+
+  // Looks the commands up in Redis and stores the replies, as the gateway does on a miss.
+  void LookUp(const std::vector<std::vector<std::string>>& commands, Redis& redis) {
+    const auto epoch = reads_->epoch();
+    reads_->Store(commands, Run(redis.Pipeline(commands)), epoch);
+  }
+
+  asio::io_context watch_io_;
+  std::unique_ptr<Redis> watch_redis_;
+  std::unique_ptr<TrackedReads> reads_;
+  std::thread watch_thread_;
+};
+
+TEST_F(TrackedReadsTest, RepliesStayUntilRedisReportsAChange) {
+  Redis redis(io_, options_);
+  const std::vector<std::vector<std::string>> lookups = {{"GET", prefix_ + "tv:7"}, {"EXISTS", prefix_ + "jti:abc"}};
+  EXPECT_FALSE(reads_->Lookup(lookups));
+  LookUp(lookups, redis);
+  auto cached = reads_->Lookup(lookups);
+  ASSERT_TRUE(cached);
+  EXPECT_TRUE((*cached)[0].nil());
+  EXPECT_EQ((*cached)[1].integer, 0);
+
+  Run(redis.Command({"SET", prefix_ + "jti:abc", "1"}));  // what auth's logout writes
+  EXPECT_TRUE(WaitFor([&] { return !reads_->Lookup(lookups); }, milliseconds(2000)));
+  LookUp(lookups, redis);
+  cached = reads_->Lookup(lookups);
+  ASSERT_TRUE(cached);
+  EXPECT_EQ((*cached)[1].integer, 1);
+
+  // An expiry is a change too.
+  Run(redis.Command({"SET", prefix_ + "tv:7", "3", "PX", "100"}));
+  EXPECT_TRUE(WaitFor([&] { return !reads_->Lookup(lookups); }, milliseconds(2000)));
+  LookUp(lookups, redis);
+  ASSERT_TRUE(reads_->Lookup(lookups));
+  EXPECT_TRUE(WaitFor([&] { return !reads_->Lookup(lookups); }, milliseconds(3000))) << "expired key still cached";
+  Run(redis.Command({"DEL", prefix_ + "jti:abc", prefix_ + "tv:7"}));
+}
+
+TEST_F(TrackedReadsTest, AReplyThatMayPredateAChangeIsNotKept) {
+  Redis redis(io_, options_);
+  const std::vector<std::vector<std::string>> lookups = {{"GET", prefix_ + "tv:8"}};
+  const auto before = reads_->epoch();
+  auto replies = Run(redis.Pipeline(lookups));
+  Run(redis.Command({"SET", prefix_ + "tv:8", "2"}));
+  ASSERT_TRUE(WaitFor([&] { return reads_->epoch() != before; }, milliseconds(2000)));
+  reads_->Store(lookups, replies, before);  // the nil read before the SET
+  EXPECT_FALSE(reads_->Lookup(lookups));
+  // Keys outside the prefixes and other commands are never cached.
+  const std::vector<std::vector<std::string>> other = {{"GET", prefix_ + "elsewhere"}};
+  LookUp(other, redis);
+  EXPECT_FALSE(reads_->Lookup(other));
+  Run(redis.Command({"DEL", prefix_ + "tv:8"}));
+}
+
+TEST_F(TrackedReadsTest, NothingIsServedWhileTheWatchIsDownAndItComesBack) {
+  Redis redis(io_, options_);
+  const std::vector<std::vector<std::string>> lookups = {{"EXISTS", prefix_ + "jti:down"}};
+  LookUp(lookups, redis);
+  ASSERT_TRUE(reads_->Lookup(lookups));
+  // Kills every subscribed connection (other processes' watches on this Redis reconnect the same way).
+  Run(redis.Command({"CLIENT", "KILL", "TYPE", "pubsub"}));
+  EXPECT_TRUE(WaitFor([&] { return !reads_->live(); }, milliseconds(2000)));
+  EXPECT_FALSE(reads_->Lookup(lookups));
+  EXPECT_EQ(reads_->entries(), 0u);
+  EXPECT_TRUE(WaitFor([&] { return reads_->live(); }, milliseconds(5000))) << "no reconnect";
+  EXPECT_FALSE(reads_->Lookup(lookups)) << "what was learnt before the break is gone";
 }
 
 // ---- Failure modes that need no shared Redis ----
