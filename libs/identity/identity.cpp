@@ -18,8 +18,8 @@ std::string_view RoleName(int role) {
   }
 }
 
-std::string TokenVersionKey(std::int64_t user_id) { return "auth:tv:" + std::to_string(user_id); }
-std::string RevokedJtiKey(std::string_view jti) { return "auth:jti:" + std::string(jti); }
+std::string TokenVersionKey(std::int64_t user_id) { return std::string(kTokenVersionPrefix) + std::to_string(user_id); }
+std::string RevokedJtiKey(std::string_view jti) { return std::string(kRevokedJtiPrefix) + std::string(jti); }
 
 std::string_view BearerToken(std::string_view header) {
   constexpr std::string_view kScheme = "bearer ";

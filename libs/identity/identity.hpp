@@ -29,6 +29,8 @@ std::string_view RoleName(int role);  // customer | provider | admin | unknown
 inline constexpr const char* kAttestationHeader = "X-Revocation-Checked";
 inline constexpr std::int64_t kAttestationMaxAgeMs = 2000;  // also the clock skew tolerated between hosts
 
+inline constexpr std::string_view kTokenVersionPrefix = "auth:tv:";
+inline constexpr std::string_view kRevokedJtiPrefix = "auth:jti:";
 std::string TokenVersionKey(std::int64_t user_id);
 std::string RevokedJtiKey(std::string_view jti);
 

@@ -1,5 +1,11 @@
 #include "services/gateway/src/gateway.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
 
 #include "libs/core/error.hpp"
@@ -50,8 +56,30 @@ Gateway::Gateway(http::App& app, GatewayOptions options, const identity::Authent
       options_(std::move(options)),
       authn_(authn),
       redis_(redis),
-      limiter_(redis),
+      limiter_(redis, options_.rate_limit_local_share),
+      revocations_(redis, {std::string(identity::kTokenVersionPrefix), std::string(identity::kRevokedJtiPrefix)}),
       client_(app.io().get_executor(), options_.client) {}
+
+void Gateway::StartBackground() {
+  if (options_.revocation_cache) {
+    asio::co_spawn(asio::make_strand(app_.io()), revocations_.Run(), asio::detached);
+  }
+  if (options_.rate_limit_local_share > 0) asio::co_spawn(app_.io(), FlushLocalHits(), asio::detached);
+}
+
+asio::awaitable<void> Gateway::FlushLocalHits() {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (;;) {
+    timer.expires_after(kFlushEvery);
+    co_await timer.async_wait(asio::use_awaitable);
+    try {
+      if (co_await limiter_.Flush() > 0) RedisAnswered();
+    } catch (const std::exception& ex) {
+      // Redis is away: the hits wait for the next flush, and the next synchronous hit reports the outage.
+      log::Debug("rate limit flush failed", {{"error", ex.what()}});
+    }
+  }
+}
 
 void Gateway::Register() {
   for (const auto& route : PublicRoutes()) {
@@ -77,7 +105,9 @@ void Gateway::Register() {
                       [this, target](http::Context& c) { return Forward(c, *target); });
   }
   app_.SetBeforeRouting([this](http::Context& c) -> asio::awaitable<std::optional<http::Response>> {
-    co_return Preflight(c);
+    if (auto preflight = Preflight(c)) co_return preflight;
+    if (web_app_ != nullptr) co_return web_app_->Serve(c, app_.router());
+    co_return std::nullopt;
   });
   app_.SetAfterResponse([this](http::Context& c, http::Response& r) { AddCors(c, r); });
 }
@@ -122,35 +152,60 @@ asio::awaitable<void> Gateway::AuthorizeAndLimit(http::Context& context, Access 
   context.principal = authn_.Verify(context.request());
   const bool limited = limit != Limit::kNone;
   std::string key = limited ? LimitKey(context, limit) : std::string();
-  auto commands = authn_.RevocationCommands(*context.principal);
-  const bool looked_up = !commands.empty();
-  if (limited) commands.push_back(limiter_.HitCommand(key, PerMinute(limit), kWindow));
+  const auto lookups = authn_.RevocationCommands(*context.principal);
+  std::optional<std::vector<cache::Reply>> known;
+  if (!lookups.empty() && options_.revocation_cache) known = revocations_.Lookup(lookups);
   std::optional<cache::Decision> decision;
-  std::vector<cache::Reply> replies;
-  try {
-    replies = co_await redis_.Pipeline(std::move(commands));
-    RedisAnswered();
-  } catch (const std::exception& ex) {
-    // As in Authenticate: the token stands on its signature and expiry while Redis is away.
-    log::Warn("revocation check skipped: redis unavailable", {{"error", ex.what()}});
-    if (limited) decision = LocalHit(key, limit, ex);
+  if (limited) decision = limiter_.Admit(key, PerMinute(limit), kWindow);
+
+  // What is not known here goes to Redis in one pipeline.
+  const bool look_up = !lookups.empty() && !known;
+  const std::uint64_t epoch = revocations_.epoch();
+  std::vector<std::vector<std::string>> commands;
+  if (look_up) commands = lookups;
+  std::optional<cache::RateLimiter::PendingHit> hit;
+  if (limited && !decision) {
+    hit = cache::RateLimiter::PendingHit{key, PerMinute(limit), kWindow};
+    commands.push_back(limiter_.HitCommand(*hit));
   }
-  if (!replies.empty()) {
-    std::optional<cache::Reply> hit;
-    if (limited) {
-      hit = std::move(replies.back());
-      replies.pop_back();
-    }
-    authn_.CheckRevocation(*context.principal, replies);
-    context.principal->revocation_checked = looked_up;
-    if (hit) {
-      try {
-        decision = cache::RateLimiter::Decide(*hit, PerMinute(limit), kWindow);
-        if (!decision) decision = co_await limiter_.Hit(key, PerMinute(limit), kWindow);  // script not cached
-      } catch (const std::exception& ex) {
+  std::vector<cache::Reply> replies;
+  if (!commands.empty()) {
+    try {
+      replies = co_await redis_.Pipeline(std::move(commands));
+      RedisAnswered();
+    } catch (const std::exception& ex) {
+      // As in Authenticate: the token stands on its signature and expiry while Redis is away.
+      if (look_up) log::Warn("revocation check skipped: redis unavailable", {{"error", ex.what()}});
+      if (hit) {
+        limiter_.Record(*hit, std::nullopt);
         decision = LocalHit(key, limit, ex);
       }
     }
+  }
+  if (!replies.empty()) {
+    std::optional<cache::Reply> hit_reply;
+    if (hit) {
+      hit_reply = std::move(replies.back());
+      replies.pop_back();
+    }
+    if (look_up) {
+      revocations_.Store(lookups, replies, epoch);
+      known = std::move(replies);
+    }
+    if (hit_reply) {
+      try {
+        decision = cache::RateLimiter::Decide(*hit_reply, hit->limit, hit->window);
+        if (!decision) decision = co_await limiter_.Resend(*hit);  // script not cached
+        limiter_.Record(*hit, decision);
+      } catch (const std::exception& ex) {
+        limiter_.Record(*hit, std::nullopt);
+        decision = LocalHit(key, limit, ex);
+      }
+    }
+  }
+  if (known) {
+    authn_.CheckRevocation(*context.principal, *known);
+    context.principal->revocation_checked = true;
   }
   CheckRole(*context.principal, access);
   if (decision) ApplyDecision(context, *decision);
@@ -199,6 +254,7 @@ asio::awaitable<http::Response> Gateway::Forward(http::Context& context, const P
   try {
     answer = co_await client_.Send(upstream, std::move(out));
   } catch (const http::UpstreamError& error) {
+    if (route.revokes_tokens) revocations_.Forget();
     app_.metrics().Counter("gateway_upstream_errors_total{upstream=\"" + route.upstream + "\"}",
                            "Calls to a backend that failed to connect or timed out.")++;
     log::Warn("upstream unavailable",
@@ -206,6 +262,9 @@ asio::awaitable<http::Response> Gateway::Forward(http::Context& context, const P
     throw ApiError::Unavailable("The " + route.upstream + " service is unavailable; please retry shortly",
                                 "upstream_unavailable");
   }
+  // Every replica hears of the revocation from Redis within a moment; this one forgets its cached lookups
+  // at once, so the caller's next request cannot overtake that message.
+  if (route.revokes_tokens) revocations_.Forget();
   http::Response response{answer.result(), 11};
   for (Field field : {Field::content_type, Field::www_authenticate, Field::retry_after, Field::allow}) {
     auto value = answer[field];
@@ -255,6 +314,10 @@ asio::awaitable<std::vector<http::ReadyCheck>> Gateway::Readiness() {
   std::vector<http::ReadyCheck> checks;
   bool redis_ok = co_await redis_.Ping();
   checks.push_back({"redis", redis_ok, redis_ok ? "ok" : "degraded: rate limiting per replica", false});
+  if (options_.revocation_cache) {
+    const bool live = revocations_.live();
+    checks.push_back({"revocation_cache", live, live ? "ok" : "not live: every revocation lookup goes to redis", false});
+  }
   for (const auto& name : routed_upstreams_) {
     const auto& upstream = options_.upstreams.at(name);
     bool ok = false;

@@ -14,10 +14,12 @@
 #include "libs/cache/local_rate_limiter.hpp"
 #include "libs/cache/rate_limiter.hpp"
 #include "libs/cache/redis.hpp"
+#include "libs/cache/tracked_reads.hpp"
 #include "libs/http/app.hpp"
 #include "libs/http/client.hpp"
 #include "libs/identity/identity.hpp"
 #include "services/gateway/src/routes.hpp"
+#include "services/gateway/src/web_app.hpp"
 
 // The public edge: verifies tokens and roles locally, rate-limits through Redis (shared by every replica;
 // a local limiter while Redis is down), forwards to the owning service over pooled keep-alive connections,
@@ -31,6 +33,11 @@ struct GatewayOptions {
   std::vector<std::string> cors_origins;  // exact origins; "*" allows any
   std::set<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
   http::ClientOptions client;
+  // Share of a limit this replica may admit between two syncs with Redis (cache::RateLimiter); 0: every
+  // hit is a Redis round trip.
+  double rate_limit_local_share = 0.1;
+  // Keeps the revocation lookups in process, invalidated by Redis (cache::TrackedReads).
+  bool revocation_cache = true;
 };
 
 class Gateway {
@@ -39,17 +46,27 @@ class Gateway {
 
   // Adds the public routes (PublicRoutes()) whose upstream is configured, and the CORS hooks.
   void Register();
+  // Serves the web front end at / (before routing; see web_app.hpp). Call before the app runs.
+  void ServeWebApp(const WebApp& web_app) { web_app_ = &web_app; }
   boost::asio::awaitable<std::vector<http::ReadyCheck>> Readiness();
 
+  // The revocation cache's invalidation connection and the flushes of locally admitted hits; both run
+  // on the app's io_context until it stops.
+  void StartBackground();
+
   bool redis_degraded() const { return redis_degraded_.load(); }
+  const cache::TrackedReads& revocations() const { return revocations_; }
+  const cache::RateLimiter& limiter() const { return limiter_; }
 
  private:
   boost::asio::awaitable<http::Response> Forward(http::Context& context, const PublicRoute& route);
   static constexpr std::chrono::seconds kWindow{60};
+  static constexpr std::chrono::milliseconds kFlushEvery{100};
+  boost::asio::awaitable<void> FlushLocalHits();
 
   boost::asio::awaitable<void> RateLimit(http::Context& context, Limit limit);
-  // Token, role and (unless kNone) rate limit with one Redis round trip: the revocation lookup and the hit
-  // in one pipeline.
+  // Token, role and (unless kNone) rate limit with at most one Redis round trip: the revocation lookup
+  // (unless cached) and the hit (unless admitted locally) in one pipeline.
   boost::asio::awaitable<void> AuthorizeAndLimit(http::Context& context, Access access, Limit limit);
   static void CheckRole(const http::Principal& principal, Access access);
   std::string LimitKey(const http::Context& context, Limit limit) const;
@@ -67,6 +84,8 @@ class Gateway {
   cache::Redis& redis_;
   cache::RateLimiter limiter_;
   cache::LocalRateLimiter local_limiter_;
+  cache::TrackedReads revocations_;
+  const WebApp* web_app_ = nullptr;
   http::HttpClient client_;
   std::atomic<bool> redis_degraded_{false};
   std::set<std::string> routed_upstreams_;  // upstreams some public route goes to

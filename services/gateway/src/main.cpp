@@ -40,6 +40,8 @@ int Serve() {
   gateway::GatewayOptions options;
   options.rate_limit_per_minute = static_cast<int>(env.Int("MP_RATE_LIMIT_PER_MINUTE", 60, 1, 1'000'000));
   options.strict_rate_limit_per_minute = static_cast<int>(env.Int("MP_AUTH_RATE_LIMIT_PER_MINUTE", 20, 1, 1'000'000));
+  options.rate_limit_local_share = double(env.Int("MP_RATE_LIMIT_LOCAL_PERCENT", 10, 0, 50)) / 100.0;
+  options.revocation_cache = env.Bool("MP_REVOCATION_CACHE", true);
   options.cors_origins = SplitList(env.String("MP_CORS_ORIGINS", "http://localhost:5173,http://127.0.0.1:5173"));
   for (auto& proxy : SplitList(env.String("MP_TRUSTED_PROXIES", ""))) options.trusted_proxies.insert(proxy);
   options.client.request_timeout = std::chrono::milliseconds(env.Int("MP_UPSTREAM_TIMEOUT_MS", 10'000, 100, 600'000));
@@ -57,6 +59,7 @@ int Serve() {
   }
   std::string openapi = env.String("MP_OPENAPI_FILE", "docs/openapi.yaml");
   std::string swagger = env.String("MP_SWAGGER_DIR", "tools/swagger/node_modules/swagger-ui-dist");
+  std::string web_dist = env.String("MP_WEB_DIR", "web/dist");
   env.Validate();
 
   http::App app(app_options);
@@ -65,11 +68,22 @@ int Serve() {
   identity::Authenticator authn(jwt, &redis);
   gateway::Gateway edge(app, options, authn, redis);
   gateway::DocsSite docs(openapi, swagger);
+  gateway::WebApp web(web_dist);
+  if (web.loaded()) edge.ServeWebApp(web);
   edge.Register();
+  edge.StartBackground();
   docs.Register(app.router());
   app.SetReadiness([&] { return edge.Readiness(); });
   app.metrics().AddGauge("gateway_rate_limit_degraded", "1 while Redis is down and limits are per replica.",
                          [&] { return edge.redis_degraded() ? 1.0 : 0.0; });
+  app.metrics().AddGauge("gateway_revocation_cache_live", "1 while cached revocation lookups are kept true by Redis.",
+                         [&] { return edge.revocations().live() ? 1.0 : 0.0; });
+  app.metrics().AddGauge("gateway_revocation_cache_entries", "Revocation lookups cached in this replica.",
+                         [&] { return double(edge.revocations().entries()); });
+  app.metrics().AddGauge("gateway_revocation_cache_hits_total", "Signed-in requests whose revocation lookups were cached.",
+                         [&] { return double(edge.revocations().hits()); });
+  app.metrics().AddGauge("gateway_rate_limit_keys", "Rate-limit keys this replica admits locally between syncs.",
+                         [&] { return double(edge.limiter().tracked_keys()); });
   app.metrics().AddGauge("redis_connections", "Redis connections open.", [&] { return double(redis.open_connections()); });
   return app.Run();
 }

@@ -14,7 +14,7 @@ const std::vector<PublicRoute>& PublicRoutes() {
       {Verb::post,    "/api/v1/auth/login",                "auth", kPublic, kStrict},
       {Verb::get,     "/api/v1/auth/me",                   "auth", kUser,   kDefault},
       {Verb::post,    "/api/v1/auth/refresh",              "auth", kPublic, kStrict},
-      {Verb::post,    "/api/v1/auth/logout",               "auth", kUser,   kDefault},
+      {Verb::post,    "/api/v1/auth/logout",               "auth", kUser,   kDefault, true},
       {Verb::post,    "/api/v1/auth/verify-token",         "auth", kPublic, kDefault},
       // Profiles (user service).
       {Verb::get,     "/api/v1/customer/profile",          "user", kCustomer, kDefault},
@@ -27,8 +27,8 @@ const std::vector<PublicRoute>& PublicRoutes() {
       // Admin user management (user service: the account in auth plus the profile).
       {Verb::get,     "/api/v1/admin/users",               "user", kAdmin,    kDefault},
       {Verb::get,     "/api/v1/admin/users/{user_id:int}", "user", kAdmin,    kDefault},
-      {Verb::put,     "/api/v1/admin/users/{user_id:int}", "user", kAdmin,    kDefault},
-      {Verb::delete_, "/api/v1/admin/users/{user_id:int}", "user", kAdmin,    kDefault},
+      {Verb::put,     "/api/v1/admin/users/{user_id:int}", "user", kAdmin,    kDefault, true},
+      {Verb::delete_, "/api/v1/admin/users/{user_id:int}", "user", kAdmin,    kDefault, true},
       // Orders (order service).
       {Verb::post,    "/api/v1/customer/orders/publish",                  "order", kCustomer, kDefault},
       {Verb::get,     "/api/v1/customer/orders",                          "order", kCustomer, kDefault},

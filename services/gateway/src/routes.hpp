@@ -30,6 +30,7 @@ struct PublicRoute {
   std::string upstream;  // "auth", "user", ...
   Access access;
   Limit limit;
+  bool revokes_tokens = false;  // may revoke access tokens (logout, an admin's change of a user)
 };
 
 // A service the gateway forwards to: read from MP_<NAME>_URL, else its local default (DESIGN.md ports).
