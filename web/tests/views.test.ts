@@ -1,0 +1,230 @@
+// Views mounted in happy-dom with a memory router and a stubbed fetch: client-side validation under the
+// fields (nothing sent), server errors next to their fields or in the alert, the lost accept race.
+import { createPinia, setActivePinia } from 'pinia';
+import { type Component, createApp, h, nextTick } from 'vue';
+import { type RouteMeta, createMemoryHistory, createRouter } from 'vue-router';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tokenStore } from '../src/api/tokens';
+import { setLocale } from '../src/i18n';
+import { guard } from '../src/router';
+import LoginView from '../src/views/LoginView.vue';
+import PublishOrderView from '../src/views/customer/PublishOrderView.vue';
+import AvailableOrdersView from '../src/views/provider/AvailableOrdersView.vue';
+import { fail, fakeJwt, ok, sampleOrder, stubFetch } from './helpers';
+
+const Stub = { render: () => h('p', { id: 'stub' }, 'stub') };
+let unmount: (() => void) | null = null;
+
+async function mount(component: Component, path: string) {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/login', name: 'login', component: LoginView },
+      { path: '/register', component: Stub },
+      { path: '/customer/orders/new', component: PublishOrderView },
+      { path: '/customer/orders', component: Stub },
+      { path: '/customer/orders/:id', name: 'customer-order', component: Stub },
+      { path: '/provider/available', component: AvailableOrdersView },
+      { path: '/provider/available/:id', component: Stub },
+      { path: '/provider/orders/:id', name: 'provider-order', component: Stub },
+    ],
+  });
+  await router.push(path);
+  await router.isReady();
+  const host = document.createElement('div');
+  document.body.appendChild(host);
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  const app = createApp({ render: () => h(component) });
+  app.use(pinia);
+  app.use(router);
+  app.mount(host);
+  unmount = () => {
+    app.unmount();
+    host.remove();
+  };
+  await flush();
+  return { host, router };
+}
+
+async function flush() {
+  for (let i = 0; i < 5; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await nextTick();
+  }
+}
+
+function type(host: HTMLElement, selector: string, value: string) {
+  const element = host.querySelector<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(selector);
+  if (!element) throw new Error(`no ${selector}`);
+  element.value = value;
+  element.dispatchEvent(new Event(element.tagName === 'SELECT' ? 'change' : 'input'));
+}
+
+async function submit(host: HTMLElement, selector: string) {
+  host.querySelector(selector)!.dispatchEvent(new Event('submit', { cancelable: true }));
+  await flush();
+}
+
+const text = (host: HTMLElement, selector: string) => host.querySelector(selector)?.textContent?.trim() ?? null;
+
+beforeEach(() => {
+  setLocale('en');
+  tokenStore.clear();
+});
+
+afterEach(() => {
+  unmount?.();
+  unmount = null;
+});
+
+describe('login view', () => {
+  it('shows missing fields under them and sends nothing', async () => {
+    const { calls } = stubFetch(() => ok({}));
+    const { host } = await mount(LoginView, '/login');
+    await submit(host, '[data-testid="login-form"]');
+    expect(text(host, '#login-email-error')).toBe('This field is required.');
+    expect(text(host, '#login-password-error')).toBe('This field is required.');
+    expect(host.querySelector('#login-email')!.getAttribute('aria-invalid')).toBe('true');
+    expect(host.querySelector('#login-email')!.getAttribute('aria-describedby')).toBe('login-email-error');
+    expect(calls).toHaveLength(0);
+  });
+
+  it('shows wrong credentials in the alert next to the button', async () => {
+    stubFetch(() => fail(401, 'invalid_credentials', 'Invalid credentials'));
+    const { host } = await mount(LoginView, '/login');
+    type(host, '#login-email', 'alice@example.com');
+    type(host, '#login-password', 'wrong password');
+    await submit(host, '[data-testid="login-form"]');
+    expect(text(host, '[data-testid="login-error"]')).toBe('Wrong e-mail or password.');
+    expect(host.querySelector('[data-testid="login-error"]')!.getAttribute('role')).toBe('alert');
+  });
+
+  it('goes to the role’s home, or back to where the visitor was sent from', async () => {
+    const access = fakeJwt({ sub: '3', role: 1 });
+    stubFetch((request) =>
+      request.url.pathname.endsWith('/login')
+        ? ok({ access_token: access, token_type: 'bearer', refresh_token: 'r' })
+        : ok({ id: 3, username: 'alice', email: 'alice@example.com', role_id: 1, created_at: '2026-01-01T00:00:00Z' }),
+    );
+    const { host, router } = await mount(LoginView, '/login?redirect=/customer/orders/new');
+    type(host, '#login-email', 'alice@example.com');
+    type(host, '#login-password', 'correct horse');
+    await submit(host, '[data-testid="login-form"]');
+    expect(router.currentRoute.value.fullPath).toBe('/customer/orders/new');
+  });
+
+  it('says when the session expired', async () => {
+    stubFetch(() => ok({}));
+    const { host } = await mount(LoginView, '/login?expired=1');
+    expect(text(host, '[data-testid="session-expired"]')).toBe('Your session has expired. Please log in again.');
+  });
+});
+
+describe('publish view', () => {
+  beforeEach(() => tokenStore.write({ accessToken: fakeJwt({ role: 1 }), refreshToken: 'r' }));
+
+  it('checks the fields like the API before sending', async () => {
+    const { calls } = stubFetch(() => ok({}));
+    const { host } = await mount(PublishOrderView, '/customer/orders/new');
+    type(host, '#publish-title', 'x'.repeat(256));
+    type(host, '#publish-price', '0');
+    type(host, '#publish-service_start_time', '2026-12-01T10:00');
+    type(host, '#publish-service_end_time', '2026-12-01T09:00');
+    await submit(host, '[data-testid="publish-form"]');
+    expect(text(host, '#publish-title-error')).toBe('At most 255 characters.');
+    expect(text(host, '#publish-price-error')).toBe('Enter an amount from 0.01 to 99,999,999.99 with at most 2 decimals.');
+    expect(text(host, '#publish-service_type-error')).toBe('Choose one of the options.');
+    expect(text(host, '#publish-location-error')).toBe('Choose one of the options.');
+    expect(text(host, '#publish-service_end_time-error')).toBe('The end must be after the start.');
+    expect(calls).toHaveLength(0);
+  });
+
+  it('puts the server’s 422 details under their fields and the rest in the alert', async () => {
+    stubFetch(() =>
+      fail(422, 'validation_failed', 'title: must not be empty', [
+        { field: 'title', problem: 'must not contain only spaces' },
+        { field: 'body', problem: 'unexpected field' },
+      ]),
+    );
+    const { host } = await mount(PublishOrderView, '/customer/orders/new');
+    type(host, '#publish-title', 'Fix the sink');
+    type(host, '#publish-price', '120');
+    type(host, '#publish-service_type', 'cleaning_repair');
+    type(host, '#publish-location', 'NORTH');
+    await submit(host, '[data-testid="publish-form"]');
+    expect(text(host, '#publish-title-error')).toBe('must not contain only spaces');
+    expect(text(host, '[data-testid="publish-error"]')).toContain('body: unexpected field');
+  });
+
+  it('publishes a valid order and opens it', async () => {
+    const { calls } = stubFetch(() => ok({ order_id: 42, status: 'pending_review', message: 'ok' }));
+    const { host, router } = await mount(PublishOrderView, '/customer/orders/new');
+    type(host, '#publish-title', 'Fix the sink');
+    type(host, '#publish-description', 'Leaks');
+    type(host, '#publish-price', '120.50');
+    type(host, '#publish-service_type', 'cleaning_repair');
+    type(host, '#publish-location', 'NORTH');
+    await submit(host, '[data-testid="publish-form"]');
+    expect(calls[0].method).toBe('POST');
+    expect(calls[0].url.pathname).toBe('/api/v1/customer/orders/publish');
+    expect(calls[0].body).toEqual({ title: 'Fix the sink', description: 'Leaks', service_type: 'cleaning_repair', price: 120.5, location: 'NORTH' });
+    expect(router.currentRoute.value.fullPath).toBe('/customer/orders/42?published=1');
+  });
+});
+
+describe('available orders view', () => {
+  beforeEach(() => tokenStore.write({ accessToken: fakeJwt({ role: 2 }), refreshToken: 'r' }));
+
+  it('tells the provider who lost the race and refreshes the list', async () => {
+    let lists = 0;
+    stubFetch((request) => {
+      if (request.method === 'POST') return fail(409, 'order_already_accepted', 'The order has already been accepted!');
+      lists += 1;
+      return lists === 1 ? ok([sampleOrder], { headers: { 'X-Total-Count': '1' } }) : ok([], { headers: { 'X-Total-Count': '0' } });
+    });
+    const { host } = await mount(AvailableOrdersView, '/provider/available');
+    expect(host.querySelector('[data-testid="order-7"]')).not.toBeNull();
+    (host.querySelector('[data-testid="accept-7"]') as HTMLButtonElement).click();
+    await flush();
+    expect(text(host, '[data-testid="accept-taken"]')).toBe(
+      'Order #7 has already been accepted by another provider. The list was refreshed.',
+    );
+    expect(lists).toBe(2);
+    expect(host.querySelector('[data-testid="order-7"]')).toBeNull();
+    expect(text(host, '[data-testid="empty"]')).toBe('No open orders match these filters.');
+  });
+
+  it('checks price filters before searching', async () => {
+    const { calls } = stubFetch(() => ok([], { headers: { 'X-Total-Count': '0' } }));
+    const { host } = await mount(AvailableOrdersView, '/provider/available');
+    type(host, '#filter-min-price', '50');
+    type(host, '#filter-max-price', '10');
+    await submit(host, '[data-testid="filters"]');
+    expect(text(host, '#filter-max-price-error')).toBe('The maximum must not be below the minimum.');
+    expect(calls).toHaveLength(1); // only the first load
+  });
+});
+
+describe('route guard', () => {
+  const visitor = { isAuthenticated: false, role: null, homePath: '/login' };
+  const customer = { isAuthenticated: true, role: 1 as const, homePath: '/customer/orders' };
+  const route = (meta: RouteMeta, fullPath = '/x', name = 'x') => ({ meta, fullPath, name });
+
+  it('sends visitors of a role area to the login page with a way back', () => {
+    expect(guard(route({ role: 1 }, '/customer/orders/5'), visitor)).toEqual({ name: 'login', query: { redirect: '/customer/orders/5' } });
+  });
+
+  it('keeps users out of other roles’ areas', () => {
+    expect(guard(route({ role: 3 }), customer)).toBe('/customer/orders');
+    expect(guard(route({ role: 2 }), customer)).toBe('/customer/orders');
+    expect(guard(route({ role: 1 }), customer)).toBe(true);
+  });
+
+  it('sends signed-in users away from login and register', () => {
+    expect(guard(route({ guestOnly: true }), customer)).toBe('/customer/orders');
+    expect(guard(route({ guestOnly: true }), visitor)).toBe(true);
+    expect(guard(route({}, '/', 'home'), customer)).toBe('/customer/orders');
+  });
+});
+
