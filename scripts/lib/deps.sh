@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# ./marketplace deps: Debian packages, Go check, FerretDB build, Swagger UI (npm).
+# ./marketplace deps: Debian packages, Go check, FerretDB build, Swagger UI and the web app's packages (npm).
 
 DEB_PACKAGES=(
   build-essential cmake ninja-build pkg-config
@@ -8,6 +8,7 @@ DEB_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libcli11-dev wrk
   mariadb-server mariadb-client redis-server redis-tools rabbitmq-server
   curl ca-certificates openssl iproute2 python3 python3-pytest python3-requests
+  chromium
 )
 
 FERRETDB_VERSION=v1.24.2
@@ -93,7 +94,36 @@ swagger_install() {
   (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 }
 
+# The web front end (web/, see web/README.md): npm ci when the lockfile is newer than node_modules.
+web_install() {
+  local dir=$ROOT/web
+  [ -f "$dir/package-lock.json" ] || return 0
+  if [ -f "$dir/node_modules/.package-lock.json" ] && [ ! "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    note "web: $dir/node_modules"
+    return 0
+  fi
+  note "web: npm ci in web/ ..."
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+}
+
+# Builds web/dist (type check + vite build + bundle budget) when a source is newer than the last build.
+web_build() {
+  local dir=$ROOT/web stamp=$ROOT/web/dist/index.html newer
+  [ -f "$dir/package.json" ] || return 0
+  if [ -f "$stamp" ]; then
+    newer=$(find "$dir/src" "$dir/public" "$dir/index.html" "$dir/package-lock.json" "$dir"/vite.config.* \
+      "$dir"/tsconfig*.json -newer "$stamp" -print -quit 2>/dev/null || true)
+    if [ -z "$newer" ]; then
+      note "web: $dir/dist is up to date"
+      return 0
+    fi
+  fi
+  note "web: npm run build ..."
+  (cd "$dir" && npm run build --silent)
+}
+
 deps_tools() {
   ferretdb_build
   swagger_install
+  web_install
 }
