@@ -12,6 +12,10 @@ import {
   type AdminOrderUpdate,
   type OrderStatus,
   ORDER_STATUSES,
+  type CustomerProfile,
+  type CustomerProfileUpdate,
+  type ProviderProfile,
+  type ProviderProfileUpdate,
 } from './api/types';
 import type { MessageKey } from './i18n/en';
 
@@ -194,6 +198,17 @@ export interface OrderForm {
   service_end_time: string;
 }
 
+export const ORDER_FORM_FIELDS = [
+  'title',
+  'description',
+  'service_type',
+  'price',
+  'location',
+  'address',
+  'service_start_time',
+  'service_end_time',
+] as const satisfies readonly (keyof OrderForm)[];
+
 export function emptyOrderForm(): OrderForm {
   return {
     title: '',
@@ -248,23 +263,14 @@ export interface AdminOrderForm extends OrderForm {
   status: OrderStatus;
 }
 
+export const ADMIN_ORDER_FORM_FIELDS = [...ORDER_FORM_FIELDS, 'status'] as const;
+
 /** Only the fields that differ from `original`, as an admin update body (empty object: nothing changed). */
 export function toAdminOrderUpdate(form: AdminOrderForm, original: AdminOrderForm): AdminOrderUpdate {
   const next = { ...toPublishRequest(form), status: form.status } as AdminOrderUpdate;
   const before = { ...toPublishRequest(original), status: original.status } as AdminOrderUpdate;
   const update: AdminOrderUpdate = {};
-  const keys = [
-    'title',
-    'description',
-    'service_type',
-    'price',
-    'location',
-    'address',
-    'service_start_time',
-    'service_end_time',
-    'status',
-  ] as const;
-  for (const key of keys) {
+  for (const key of ADMIN_ORDER_FORM_FIELDS) {
     if (next[key] !== before[key] && next[key] !== undefined) {
       (update as Record<string, unknown>)[key] = next[key];
     }
@@ -350,6 +356,25 @@ export interface CustomerProfileForm {
   budget_preference: string;
 }
 
+export const CUSTOMER_PROFILE_FIELDS = ['location', 'address', 'budget_preference'] as const;
+
+/** The form's values for a saved profile, or a new form's. */
+export function customerProfileForm(profile?: CustomerProfile): CustomerProfileForm {
+  return {
+    location: profile?.location ?? 'NORTH',
+    address: profile?.address ?? '',
+    budget_preference: String(profile?.budget_preference ?? 0),
+  };
+}
+
+/** The update body of a form that passed validateCustomerProfile. A blank address is sent (to clear it) only
+ * when `clearAddress` says so. */
+export function toCustomerProfileUpdate(form: CustomerProfileForm, clearAddress = false): CustomerProfileUpdate {
+  const body: CustomerProfileUpdate = { location: form.location, budget_preference: parseMoney(form.budget_preference) ?? 0 };
+  if (!isBlank(form.address) || clearAddress) body.address = form.address.trim();
+  return body;
+}
+
 export function validateCustomerProfile(form: CustomerProfileForm): Problems<keyof CustomerProfileForm> {
   return {
     location: (LOCATIONS as readonly string[]).includes(form.location) ? undefined : { key: 'validation.choose' },
@@ -373,6 +398,40 @@ export interface ProviderProfileForm {
   availability: string;
   portfolio: string;
   service_areas: Location[];
+}
+
+export const PROVIDER_PROFILE_FIELDS = [
+  'skills',
+  'experience_years',
+  'hourly_rate',
+  'availability',
+  'portfolio',
+  'service_areas',
+] as const;
+
+/** The form's values for a saved profile, or a new form's. */
+export function providerProfileForm(profile?: ProviderProfile): ProviderProfileForm {
+  return {
+    skills: profile?.skills.join(', ') ?? '',
+    experience_years: String(profile?.experience_years ?? 0),
+    hourly_rate: String(profile?.hourly_rate ?? 0),
+    availability: profile?.availability ?? '',
+    portfolio: profile?.portfolio.join('\n') ?? '',
+    service_areas: [...(profile?.service_areas ?? [])],
+  };
+}
+
+/** The update body of a form that passed validateProviderProfile; a blank availability is left out. */
+export function toProviderProfileUpdate(form: ProviderProfileForm): ProviderProfileUpdate {
+  const body: ProviderProfileUpdate = {
+    skills: splitList(form.skills, /,/),
+    experience_years: Number(form.experience_years.trim()),
+    hourly_rate: parseMoney(form.hourly_rate) ?? 0,
+    portfolio: splitList(form.portfolio, /\n/),
+    service_areas: [...form.service_areas],
+  };
+  if (!isBlank(form.availability)) body.availability = form.availability.trim();
+  return body;
 }
 
 function listProblem(items: string[], maxItems: number, maxLength: number): Problem | undefined {

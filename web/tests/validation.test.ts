@@ -3,13 +3,17 @@ import {
   type AdminOrderForm,
   type OrderForm,
   charCount,
+  customerProfileForm,
   emptyOrderForm,
   hasProblems,
   isoToLocalInput,
   localInputToIso,
   parseMoney,
+  providerProfileForm,
   splitList,
   toAdminOrderUpdate,
+  toCustomerProfileUpdate,
+  toProviderProfileUpdate,
   toPublishRequest,
   validateAdminUser,
   validateAvailableFilters,
@@ -214,6 +218,45 @@ describe('profiles and filters', () => {
       availability: 'validation.tooLong',
     });
     expect(keys(validateProviderProfile({ ...valid, skills: 'x'.repeat(51) }))).toEqual({ skills: 'validation.itemTooLong' });
+  });
+
+  it('fills a customer profile form and turns it back into an update', () => {
+    expect(customerProfileForm()).toEqual({ location: 'NORTH', address: '', budget_preference: '0' });
+    const saved = { user_id: 3, location: 'EAST' as const, address: null, budget_preference: 250.5, created_at: null, updated_at: null };
+    const form = customerProfileForm(saved);
+    expect(form).toEqual({ location: 'EAST', address: '', budget_preference: '250.5' });
+    expect(toCustomerProfileUpdate(form)).toEqual({ location: 'EAST', budget_preference: 250.5 });
+    expect(toCustomerProfileUpdate({ ...form, address: ' 1 Main St ' })).toEqual({ location: 'EAST', budget_preference: 250.5, address: '1 Main St' });
+    // Clearing a saved address sends it blank.
+    expect(toCustomerProfileUpdate(form, true)).toEqual({ location: 'EAST', budget_preference: 250.5, address: '' });
+  });
+
+  it('fills a provider profile form and turns it back into an update', () => {
+    expect(providerProfileForm()).toEqual({ skills: '', experience_years: '0', hourly_rate: '0', availability: '', portfolio: '', service_areas: [] });
+    const saved = {
+      user_id: 4,
+      skills: ['plumbing', 'wiring'],
+      experience_years: 5,
+      hourly_rate: 45.5,
+      availability: null,
+      portfolio: ['https://a.example', 'b'],
+      service_areas: ['NORTH' as const],
+      rating: 4.5,
+      total_reviews: 2,
+      created_at: null,
+      updated_at: null,
+    };
+    const form = providerProfileForm(saved);
+    expect(form).toEqual({ skills: 'plumbing, wiring', experience_years: '5', hourly_rate: '45.5', availability: '', portfolio: 'https://a.example\nb', service_areas: ['NORTH'] });
+    expect(form.service_areas).not.toBe(saved.service_areas);
+    expect(toProviderProfileUpdate(form)).toEqual({
+      skills: ['plumbing', 'wiring'],
+      experience_years: 5,
+      hourly_rate: 45.5,
+      portfolio: ['https://a.example', 'b'],
+      service_areas: ['NORTH'],
+    });
+    expect(toProviderProfileUpdate({ ...form, availability: ' weekdays ' }).availability).toBe('weekdays');
   });
 
   it('splits lists', () => {

@@ -1,6 +1,7 @@
 // Loads something for a page and keeps its loading and error state; a newer load wins over an older one.
 
 import { ref, shallowRef } from 'vue';
+import type { Page, PageQuery } from '../api';
 
 export function useLoader<T>(load: () => Promise<T>, options: { immediate?: boolean } = {}) {
   const data = shallowRef<T | null>(null);
@@ -25,6 +26,21 @@ export function useLoader<T>(load: () => Promise<T>, options: { immediate?: bool
   if (options.immediate !== false) void reload();
   return { data, loading, error, reload };
 }
+
+/** A loader of one page of a limit/offset list; `go(offset)` loads another page (`go(0)` after a filter change). */
+export function usePagedLoader<T>(load: (page: Required<PageQuery>) => Promise<Page<T>>, limit: number) {
+  const offset = ref(0);
+  const loader = useLoader(() => load({ limit, offset: offset.value }));
+
+  function go(next: number): void {
+    offset.value = next;
+    void loader.reload();
+  }
+
+  return { ...loader, limit, offset, go };
+}
+
+export type PagedLoader<T> = ReturnType<typeof usePagedLoader<T>>;
 
 /** Calls `probe` until `done` says yes or the tries run out (for changes the server applies shortly after). */
 export async function pollUntil<T>(

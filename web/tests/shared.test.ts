@@ -1,0 +1,245 @@
+// The shared pieces the views are built from: running an action (busy, error), a paged list and its
+// loader, an order page's frame and extras, the submit button and the error alert.
+import { type Component, createApp, h, nextTick } from 'vue';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { OrderDetail, Page } from '../src/api';
+import { ApiError } from '../src/api';
+import { tokenStore } from '../src/api/tokens';
+import ErrorAlert from '../src/components/ErrorAlert.vue';
+import OrderDetailLayout from '../src/components/OrderDetailLayout.vue';
+import PagedListComponent from '../src/components/PagedList.vue';
+import SubmitButton from '../src/components/SubmitButton.vue';
+import { useAction } from '../src/composables/useAction';
+import { usePagedLoader } from '../src/composables/useLoader';
+import { useOrderExtras } from '../src/composables/useOrderExtras';
+import { setLocale } from '../src/i18n';
+import { fail, fakeJwt, ok, sampleOrder, stubFetch } from './helpers';
+
+let unmount: (() => void) | null = null;
+
+async function render(component: Component, props: Record<string, unknown>, slots: Record<string, unknown> = {}) {
+  const host = document.createElement('div');
+  document.body.appendChild(host);
+  const app = createApp({ render: () => h(component, props, slots) });
+  app.mount(host);
+  unmount = () => {
+    app.unmount();
+    host.remove();
+  };
+  await flush();
+  return host;
+}
+
+async function flush() {
+  for (let i = 0; i < 5; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await nextTick();
+  }
+}
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  return { promise, resolve, reject };
+}
+
+const text = (host: HTMLElement, selector: string) => host.querySelector(selector)?.textContent?.trim() ?? null;
+
+beforeEach(() => setLocale('en'));
+
+afterEach(() => {
+  unmount?.();
+  unmount = null;
+});
+
+describe('useAction', () => {
+  it('is busy while the action runs and says whether it succeeded', async () => {
+    const action = useAction();
+    const step = deferred<void>();
+    const running = action.run(() => step.promise);
+    expect(action.busy.value).toBe(true);
+    step.resolve();
+    expect(await running).toBe(true);
+    expect(action.busy.value).toBe(false);
+    expect(action.error.value).toBeNull();
+  });
+
+  it('keeps the failure, hands it to onError, and forgets it when run again', async () => {
+    const action = useAction();
+    const failure = new Error('nope');
+    const onError = vi.fn();
+    expect(await action.run(() => Promise.reject(failure), onError)).toBe(false);
+    expect(action.error.value).toBe(failure);
+    expect(onError).toHaveBeenCalledWith(failure);
+    expect(action.busy.value).toBe(false);
+
+    const step = deferred<void>();
+    const again = action.run(() => step.promise);
+    expect(action.error.value).toBeNull();
+    step.resolve();
+    await again;
+  });
+
+  it('stays busy until an async onError is done (e.g. reloading the page)', async () => {
+    const action = useAction();
+    const reload = deferred<void>();
+    const running = action.run(() => Promise.reject(new Error('conflict')), () => reload.promise);
+    await flush();
+    expect(action.busy.value).toBe(true);
+    reload.resolve();
+    await running;
+    expect(action.busy.value).toBe(false);
+  });
+});
+
+const letters = (limit: number, offset: number, total = 25): Page<string> => ({
+  items: Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, i) => `item ${offset + i}`),
+  total,
+});
+
+describe('usePagedLoader', () => {
+  it('loads the first page at once and another one on go()', async () => {
+    const load = vi.fn(async ({ limit, offset }: { limit: number; offset: number }) => letters(limit, offset));
+    const list = usePagedLoader(load, 10);
+    await flush();
+    expect(load).toHaveBeenLastCalledWith({ limit: 10, offset: 0 });
+    expect(list.data.value?.items[0]).toBe('item 0');
+    list.go(20);
+    await flush();
+    expect(list.offset.value).toBe(20);
+    expect(load).toHaveBeenLastCalledWith({ limit: 10, offset: 20 });
+    expect(list.data.value?.items).toEqual(['item 20', 'item 21', 'item 22', 'item 23', 'item 24']);
+  });
+});
+
+describe('PagedList', () => {
+  // A generic component: mounted here through the untyped render function.
+  const PagedList = PagedListComponent as unknown as Component;
+  const slots = { default: ({ items }: { items: string[] }) => h('ul', items.map((item) => h('li', item))) };
+
+  it('shows the items of the page and moves between pages', async () => {
+    const list = usePagedLoader(async ({ limit, offset }) => letters(limit, offset), 10);
+    const host = await render(PagedList, { list, emptyText: 'Nothing' }, slots);
+    expect(host.querySelectorAll('li')).toHaveLength(10);
+    expect(text(host, '[data-testid="page-range"]')).toBe('1–10 of 25');
+    host.querySelector<HTMLButtonElement>('[data-testid="page-next"]')!.click();
+    await flush();
+    expect(text(host, 'li')).toBe('item 10');
+    expect(text(host, '[data-testid="page-range"]')).toBe('11–20 of 25');
+  });
+
+  it('says when the list is empty, and has no page bar then', async () => {
+    const list = usePagedLoader(async () => ({ items: [], total: 0 }), 10);
+    const host = await render(PagedList, { list, emptyText: 'Nothing yet' }, slots);
+    expect(text(host, '[data-testid="empty"]')).toBe('Nothing yet');
+    expect(host.querySelector('.pagination')).toBeNull();
+  });
+
+  it('disables the page buttons during a load only when asked to', async () => {
+    let next = deferred<Page<string>>();
+    const list = usePagedLoader(() => next.promise, 10);
+    next.resolve(letters(10, 0));
+    const host = await render(PagedList, { list, emptyText: '', disableWhileLoading: true }, slots);
+    next = deferred<Page<string>>();
+    host.querySelector<HTMLButtonElement>('[data-testid="page-next"]')!.click();
+    await flush();
+    expect(host.querySelector<HTMLButtonElement>('[data-testid="page-next"]')!.disabled).toBe(true);
+    expect(host.querySelectorAll('li')).toHaveLength(10); // the old page stays while the next one loads
+    next.resolve(letters(10, 10));
+    await flush();
+    expect(host.querySelector<HTMLButtonElement>('[data-testid="page-next"]')!.disabled).toBe(false);
+  });
+
+  it('shows a failed load with a retry', async () => {
+    let fails = true;
+    const list = usePagedLoader(async ({ limit, offset }) => {
+      if (fails) throw new ApiError({ status: 503, code: 'unavailable', error: 'down' });
+      return letters(limit, offset);
+    }, 10);
+    const host = await render(PagedList, { list, emptyText: '' }, slots);
+    expect(host.querySelector('[data-testid="load-error"]')).not.toBeNull();
+    fails = false;
+    host.querySelector<HTMLButtonElement>('[data-testid="load-error"] button')!.click();
+    await flush();
+    expect(host.querySelectorAll('li')).toHaveLength(10);
+  });
+});
+
+describe('OrderDetailLayout', () => {
+  it('frames an order: title and number, its slots in place, the facts and the timeline', async () => {
+    const host = await render(
+      OrderDetailLayout,
+      { order: sampleOrder as unknown as OrderDetail },
+      {
+        head: () => h('button', { id: 'head' }, 'Delete'),
+        notes: () => h('p', { id: 'notes' }, 'Saved'),
+        top: () => h('section', { id: 'top' }, 'Actions'),
+        default: () => h('section', { id: 'bottom' }, 'Review'),
+      },
+    );
+    expect(text(host, '[data-testid="order-title"]')).toBe('Fix the sink #7');
+    expect(host.querySelector('.page-head #head')).not.toBeNull();
+    const stack = [...host.querySelectorAll('.detail-grid > .stack > *')].map((element) => element.id || element.className);
+    expect(stack).toEqual(['top', 'card', 'bottom']);
+    expect(host.querySelector('.detail-grid > .stack [data-testid="order-facts"]')).not.toBeNull();
+    expect(host.querySelector('.detail-grid > [aria-labelledby="timeline-heading"] [data-testid="timeline"]')).not.toBeNull();
+    expect(host.querySelector('.page-head + #notes + .detail-grid')).not.toBeNull();
+  });
+});
+
+describe('useOrderExtras', () => {
+  beforeEach(() => tokenStore.write({ accessToken: fakeJwt({ role: 2 }), refreshToken: 'r' }));
+
+  it('loads the review of a reviewed order and the order’s own events', async () => {
+    const review = { order_id: 7, stars: 4, content: 'Good', created_at: '2026-11-27T03:00:00Z' };
+    const inbox = [
+      { id: 'a', order_id: 7, message: 'Accepted', is_read: false, created_at: '2026-11-27T02:40:00Z' },
+      { id: 'b', order_id: 8, message: 'Other', is_read: false, created_at: '2026-11-27T02:41:00Z' },
+    ];
+    const { calls } = stubFetch((request) =>
+      request.url.pathname.startsWith('/api/v1/reviews/') ? ok(review) : ok({ items: inbox, total: 2, unread: 2 }),
+    );
+    const extras = useOrderExtras('provider');
+    await extras.load({ ...sampleOrder, has_review: true } as unknown as OrderDetail);
+    expect(extras.review.value).toEqual(review);
+    expect(extras.events.value.map((item) => item.id)).toEqual(['a']);
+    expect(calls.map((call) => call.url.pathname).sort()).toEqual(['/api/v1/provider/inbox', '/api/v1/reviews/order/7']);
+  });
+
+  it('asks for no review before there is one, and leaves out what fails to load', async () => {
+    const { calls } = stubFetch(() => fail(503, 'unavailable', 'down'));
+    const extras = useOrderExtras('customer');
+    await extras.load(sampleOrder as unknown as OrderDetail);
+    expect(extras.review.value).toBeNull();
+    expect(extras.events.value).toEqual([]);
+    expect(calls.map((call) => call.url.pathname)).toEqual(['/api/v1/customer/inbox']);
+  });
+});
+
+describe('SubmitButton and ErrorAlert', () => {
+  it('submit button: its label, or disabled and "Please wait…" while busy', async () => {
+    const idle = await render(SubmitButton, { busy: false, 'data-testid': 'save' }, { default: () => 'Save' });
+    const button = idle.querySelector<HTMLButtonElement>('[data-testid="save"]')!;
+    expect(button.type).toBe('submit');
+    expect(button.className).toBe('button button--primary');
+    expect(button.disabled).toBe(false);
+    expect(button.textContent).toBe('Save');
+    unmount?.();
+    const busy = await render(SubmitButton, { busy: true, secondary: true, class: 'button--block' }, { default: () => 'Save' });
+    expect(busy.querySelector('button')!.className).toBe('button button--secondary button--block');
+    expect(busy.querySelector('button')!.disabled).toBe(true);
+    expect(busy.querySelector('button')!.textContent).toBe('Please wait…');
+  });
+
+  it('error alert: a message, a caught error in words, or nothing', async () => {
+    const empty = await render(ErrorAlert, { error: null });
+    expect(empty.querySelector('[role="alert"]')).toBeNull();
+    unmount?.();
+    const caught = await render(ErrorAlert, { error: new ApiError({ status: 0, code: 'network_error', error: '' }), testid: 'x' });
+    expect(text(caught, '[data-testid="x"]')).toBe('The server could not be reached. Check your connection and try again.');
+  });
+});
