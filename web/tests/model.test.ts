@@ -1,13 +1,13 @@
 // i18n, the status timeline and the dashboard numbers.
 import { describe, expect, it } from 'vitest';
-import { dashboardSummary } from '../src/dashboard';
+import { dashboardSummary, statusTotals } from '../src/dashboard';
 import { en } from '../src/i18n/en';
 import { zh } from '../src/i18n/zh';
 import { LOCALE_STORAGE_KEY, interpolate, locale, setLocale, t } from '../src/i18n';
 import { ApiError } from '../src/api/http';
 import { describeError } from '../src/errors';
 import { orderTimeline } from '../src/timeline';
-import type { OrderDetail } from '../src/api/types';
+import { ORDER_STATUSES, type OrderDetail } from '../src/api/types';
 import { sampleOrder } from './helpers';
 
 describe('i18n', () => {
@@ -99,16 +99,34 @@ describe('status timeline', () => {
 });
 
 describe('dashboard', () => {
-  it('counts by status and lists the most recently changed orders', () => {
-    const orders = [
-      withState({ id: 1, status: 'pending_review', updated_at: '2026-11-27T01:00:00Z' }),
-      withState({ id: 2, status: 'pending', updated_at: '2026-11-27T03:00:00Z' }),
-      withState({ id: 3, status: 'pending', updated_at: '2026-11-27T02:00:00Z' }),
+  it('takes each status count from its own total, however many orders there are', () => {
+    const summary = dashboardSummary({ pending_review: 3, pending: 250, accepted: 1, in_progress: 0, completed: 7, reviewed: 40, cancelled: 12 }, 313, []);
+    expect(summary.counts).toEqual({ pending_review: 3, pending: 250, accepted: 1, in_progress: 0, completed: 7, reviewed: 40, cancelled: 12 });
+    expect(summary.total).toBe(313);
+  });
+
+  it('counts a status without a usable total as 0 and keeps the statuses in order', () => {
+    const summary = dashboardSummary({ pending: 2, accepted: -1, completed: Number.NaN, reviewed: 1.5 }, 2, []);
+    expect(Object.keys(summary.counts)).toEqual([...ORDER_STATUSES]);
+    expect(summary.counts).toEqual({ pending_review: 0, pending: 2, accepted: 0, in_progress: 0, completed: 0, reviewed: 0, cancelled: 0 });
+  });
+
+  it('pairs the per-status pages with ORDER_STATUSES', () => {
+    const pages = ORDER_STATUSES.map((_, index) => ({ items: [], total: (index + 1) * 100 }));
+    expect(statusTotals(pages)).toEqual({ pending_review: 100, pending: 200, accepted: 300, in_progress: 400, completed: 500, reviewed: 600, cancelled: 700 });
+    expect(statusTotals([{ total: 4 }])).toMatchObject({ pending_review: 4, pending: 0, cancelled: 0 });
+  });
+
+  it('lists the newest orders most recently changed first, never counting fewer orders than it shows', () => {
+    const latest = [
       withState({ id: 4, status: 'cancelled', updated_at: '2026-11-27T04:00:00Z' }),
+      withState({ id: 3, status: 'pending', updated_at: '2026-11-27T02:00:00Z' }),
+      withState({ id: 2, status: 'pending', updated_at: '2026-11-27T03:00:00Z' }),
+      withState({ id: 1, status: 'pending_review', updated_at: '2026-11-27T03:00:00Z' }),
     ];
-    const summary = dashboardSummary(orders, 10, 3);
-    expect(summary.counts).toEqual({ pending_review: 1, pending: 2, accepted: 0, in_progress: 0, completed: 0, reviewed: 0, cancelled: 1 });
-    expect(summary.recent.map((order) => order.id)).toEqual([4, 2, 3]);
-    expect(summary).toMatchObject({ sampled: 4, total: 10 });
+    const summary = dashboardSummary({}, 0, latest, 3);
+    expect(summary.recent.map((order) => order.id)).toEqual([4, 2, 1]);
+    expect(summary.total).toBe(4);
+    expect(latest.map((order) => order.id)).toEqual([4, 3, 2, 1]);
   });
 });

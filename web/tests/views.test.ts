@@ -10,6 +10,7 @@ import { guard } from '../src/router';
 import LoginView from '../src/views/LoginView.vue';
 import PublishOrderView from '../src/views/customer/PublishOrderView.vue';
 import AvailableOrdersView from '../src/views/provider/AvailableOrdersView.vue';
+import AdminDashboardView from '../src/views/admin/AdminDashboardView.vue';
 import { fail, fakeJwt, ok, sampleOrder, stubFetch } from './helpers';
 
 const Stub = { render: () => h('p', { id: 'stub' }, 'stub') };
@@ -27,6 +28,11 @@ async function mount(component: Component, path: string) {
       { path: '/provider/available', component: AvailableOrdersView },
       { path: '/provider/available/:id', component: Stub },
       { path: '/provider/orders/:id', name: 'provider-order', component: Stub },
+      { path: '/admin', component: AdminDashboardView },
+      { path: '/admin/review', component: Stub },
+      { path: '/admin/refunds', component: Stub },
+      { path: '/admin/orders', component: Stub },
+      { path: '/admin/orders/:id', component: Stub },
     ],
   });
   await router.push(path);
@@ -203,6 +209,39 @@ describe('available orders view', () => {
     await submit(host, '[data-testid="filters"]');
     expect(text(host, '#filter-max-price-error')).toBe('The maximum must not be below the minimum.');
     expect(calls).toHaveLength(1); // only the first load
+  });
+});
+
+describe('admin dashboard view', () => {
+  beforeEach(() => tokenStore.write({ accessToken: fakeJwt({ role: 3 }), refreshToken: 'r' }));
+
+  it('shows exact counts from one small request per status, with the total and the newest orders', async () => {
+    const totals: Record<string, number> = { pending_review: 2, pending: 230, accepted: 1, in_progress: 4, completed: 9, reviewed: 61, cancelled: 18 };
+    const { calls } = stubFetch((request) => {
+      const status = request.url.searchParams.get('status');
+      if (request.url.pathname.endsWith('/admin/refunds')) return ok([], { headers: { 'X-Total-Count': '3' } });
+      if (status) return ok([{ ...sampleOrder, status }], { headers: { 'X-Total-Count': String(totals[status]) } });
+      return ok([sampleOrder], { headers: { 'X-Total-Count': '325' } });
+    });
+    const { host } = await mount(AdminDashboardView, '/admin');
+
+    const orderQueries = calls
+      .filter((call) => call.url.pathname.endsWith('/admin/orders'))
+      .map((call) => Object.fromEntries(call.url.searchParams));
+    expect(orderQueries).toHaveLength(8);
+    expect(orderQueries).toEqual(
+      expect.arrayContaining([
+        ...Object.keys(totals).map((status) => ({ status, limit: '1' })),
+        { limit: '8' },
+      ]),
+    );
+    for (const [status, count] of Object.entries(totals)) {
+      expect(text(host, `[data-testid="count-${status}"] .stat__value`)).toBe(String(count));
+    }
+    expect(text(host, '[data-testid="dashboard-total"]')).toBe('325 orders in all.');
+    expect(text(host, '[data-testid="queue-review"] .queue-link__count')).toBe('2');
+    expect(text(host, '[data-testid="queue-refunds"] .queue-link__count')).toBe('3');
+    expect(host.querySelectorAll('[data-testid="recent-activity"] li')).toHaveLength(1);
   });
 });
 

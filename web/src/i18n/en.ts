@@ -292,7 +292,6 @@ export const en = {
   'dashboard.pendingRefunds': 'refunds to decide',
   'dashboard.byStatus': 'Orders by status',
   'dashboard.total': '{total} orders in all.',
-  'dashboard.sampled': 'Counted over the newest {sampled} of {total} orders.',
   'dashboard.recent': 'Recent activity',
   'dashboard.noActivity': 'No orders yet.',
 

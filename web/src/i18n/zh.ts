@@ -294,7 +294,6 @@ export const zh: Record<MessageKey, string> = {
   'dashboard.pendingRefunds': '个退款待处理',
   'dashboard.byStatus': '各状态订单数',
   'dashboard.total': '共 {total} 个订单。',
-  'dashboard.sampled': '按最新的 {sampled} 个订单统计（共 {total} 个）。',
   'dashboard.recent': '最近动态',
   'dashboard.noActivity': '暂无订单。',
 
