@@ -7,25 +7,47 @@
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <set>
 #include <string>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
 #include "libs/http/types.hpp"
 
-// HTTP/1.1 client for service-to-service calls: a keep-alive pool per upstream, a connect timeout and a
-// whole-request timeout on every call, and one retry on a fresh connection only where it is safe (the
-// connection failed before the request could have reached the server, or the method is idempotent).
+// HTTP/1.1 client for service-to-service calls: a keep-alive pool per instance, a connect timeout and a
+// whole-request timeout on every call, and a retry only where it is safe (the connection failed before the
+// request could have reached the server, or the method is idempotent).
+//
+// Several instances of an upstream (replicas): each call goes to the next instance round-robin, skipping
+// ejected ones. An instance that refuses or drops a connection is ejected (passive health check) and
+// probed with GET /ready every `probe_interval`; it takes calls again once it answers 200. A call whose
+// connection failed before the request was sent moves on to the next instance (any method); an idempotent
+// call that failed after it was sent is retried once on another instance. When every instance is ejected,
+// calls still try them (the probe may simply not have run yet).
 namespace mp::http {
 
-struct Upstream {
-  std::string name;  // "auth" — for errors and metrics
+// One instance of a service.
+struct Endpoint {
   std::string host;
   std::uint16_t port = 0;
+  std::string Address() const { return host + ":" + std::to_string(port); }
+};
 
-  // "http://127.0.0.1:8000" -> {name, "127.0.0.1", 8000}; throws std::invalid_argument.
-  static Upstream Parse(std::string name, std::string_view url);
+// A service, behind one or more instances (replicas). Requests go round-robin over the instances that are
+// not ejected; see HttpClient.
+struct Upstream {
+  Upstream() = default;
+  Upstream(std::string name, std::string host, std::uint16_t port)
+      : name(std::move(name)), endpoints{Endpoint{std::move(host), port}} {}
+
+  std::string name;  // "auth" — for errors and metrics
+  std::vector<Endpoint> endpoints;
+
+  // "http://127.0.0.1:8000", or several separated by commas ("http://10.0.0.5:8000,http://10.0.0.6:8000")
+  // -> {name, endpoints}; throws std::invalid_argument.
+  static Upstream Parse(std::string name, std::string_view urls);
 };
 
 struct ClientOptions {
@@ -34,6 +56,7 @@ struct ClientOptions {
   std::size_t max_idle_per_upstream = 256;
   std::chrono::seconds idle_ttl{20};  // below the servers' keep-alive timeout, so we close first
   std::size_t response_body_limit = 8 * 1024 * 1024;
+  std::chrono::milliseconds probe_interval{1000};  // readiness probes of an ejected instance
 };
 
 // The upstream could not be reached or did not answer in time.
@@ -58,18 +81,25 @@ class HttpClient {
   boost::asio::awaitable<Response> Send(const Upstream& upstream, Request request);
 
   std::size_t idle_connections() const;
+  // Instances ejected now (a gauge for /metrics).
+  std::size_t ejected_endpoints() const;
 
  private:
   struct Connection;
-  struct Pool;
-  std::unique_ptr<Connection> TakeIdle(const Upstream& upstream);
-  void GiveBack(const Upstream& upstream, std::unique_ptr<Connection> connection);
-  boost::asio::awaitable<std::unique_ptr<Connection>> Connect(const Upstream& upstream);
+  struct Health;
+  std::unique_ptr<Connection> TakeIdle(const Endpoint& endpoint);
+  void GiveBack(const Endpoint& endpoint, std::unique_ptr<Connection> connection);
+  boost::asio::awaitable<std::unique_ptr<Connection>> Connect(const Upstream& upstream, const Endpoint& endpoint);
+  // The instances to try for one call, in order: round-robin from the next one, ejected ones last.
+  std::vector<const Endpoint*> Order(const Upstream& upstream);
+  void Eject(const Endpoint& endpoint);
 
   boost::asio::any_io_executor executor_;
   ClientOptions options_;
   mutable std::mutex mutex_;
-  std::map<std::string, std::deque<std::unique_ptr<Connection>>> idle_;
+  std::map<std::string, std::deque<std::unique_ptr<Connection>>> idle_;  // by Endpoint::Address()
+  std::map<std::string, std::size_t> next_;                              // round-robin position by upstream
+  std::shared_ptr<Health> health_;                                       // ejected instances; shared with probes
 };
 
 bool IsIdempotent(Verb method);

@@ -1,4 +1,6 @@
 #include <future>
+#include <map>
+#include <memory>
 #include <thread>
 
 #include <boost/asio/co_spawn.hpp>
@@ -153,6 +155,122 @@ TEST_F(ServerTest, ShutdownLetsInFlightRequestsFinish) {
   EXPECT_EQ(response.result(), Status::ok);
   EXPECT_FALSE(response.keep_alive());
   EXPECT_THROW(Call(Verb::get, "/hello/1"), UpstreamError);
+}
+
+}  // namespace
+}  // namespace mp::http
+
+namespace mp::http {
+namespace {
+
+// Replicas: one client in front of several instances of a service.
+class ReplicaTest : public ::testing::Test {
+ protected:
+  ReplicaTest() {
+    ClientOptions options;
+    options.probe_interval = std::chrono::milliseconds(50);
+    options.connect_timeout = std::chrono::milliseconds(300);
+    client_ = std::make_unique<HttpClient>(client_io_.get_executor(), options);
+    client_thread_ = std::thread([this] {
+      auto guard = asio::make_work_guard(client_io_);
+      client_io_.run();
+    });
+  }
+  ~ReplicaTest() override {
+    client_.reset();
+    client_io_.stop();
+    client_thread_.join();
+  }
+
+  // An instance that answers GET /who and POST /who with its name, started on `port` (0: any free port,
+  // which is then written back).
+  std::unique_ptr<App> Instance(std::string name, std::uint16_t& port) {
+    AppOptions options;
+    options.service = name;
+    options.server.port = port;
+    options.access_log = false;
+    options.blocking_threads = 1;
+    auto app = std::make_unique<App>(options);
+    for (Verb verb : {Verb::get, Verb::post}) {
+      app->router().Add(verb, "/who", [name](Context&) -> asio::awaitable<Response> { co_return Ok(name); });
+    }
+    port = app->Start();
+    return app;
+  }
+
+  std::string Who(const Upstream& upstream, Verb verb = Verb::get) {
+    Request request{verb, "/who", 11};
+    if (verb == Verb::post) {
+      request.set(boost::beast::http::field::content_type, "application/json");
+      request.body() = "{}";
+    }
+    auto response = asio::co_spawn(client_io_, client_->Send(upstream, std::move(request)), asio::use_future).get();
+    return nlohmann::json::parse(response.body())["data"].get<std::string>();
+  }
+
+  static std::uint16_t FreePort() {
+    asio::io_context io;
+    asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+    return acceptor.local_endpoint().port();
+  }
+
+  asio::io_context client_io_;
+  std::unique_ptr<HttpClient> client_;
+  std::thread client_thread_;
+};
+
+TEST_F(ReplicaTest, ParsesAListOfInstances) {
+  auto upstream = Upstream::Parse("order", "http://10.0.0.5:8003, http://10.0.0.6:8003/");
+  ASSERT_EQ(upstream.endpoints.size(), 2u);
+  EXPECT_EQ(upstream.endpoints[1].Address(), "10.0.0.6:8003");
+  EXPECT_THROW(Upstream::Parse("order", "http://10.0.0.5:8003,"), std::invalid_argument);
+  EXPECT_THROW(Upstream::Parse("order", "http://a:1,https://b:2"), std::invalid_argument);
+}
+
+TEST_F(ReplicaTest, CallsGoRoundRobinAndSkipAnInstanceThatIsDown) {
+  std::uint16_t a_port = 0, b_port = 0;
+  auto a = Instance("a", a_port);
+  auto b = Instance("b", b_port);
+  const std::uint16_t dead = FreePort();
+  auto upstream = Upstream::Parse("svc", "http://127.0.0.1:" + std::to_string(a_port) + ",http://127.0.0.1:" +
+                                             std::to_string(dead) + ",http://127.0.0.1:" + std::to_string(b_port));
+  std::map<std::string, int> served;
+  for (int i = 0; i < 12; ++i) ++served[Who(upstream)];
+  // A POST whose connection is refused moves on too: nothing was sent.
+  for (int i = 0; i < 6; ++i) ++served[Who(upstream, Verb::post)];
+  EXPECT_EQ(served["a"] + served["b"], 18);
+  EXPECT_GE(served["a"], 6);
+  EXPECT_GE(served["b"], 6);
+  EXPECT_EQ(client_->ejected_endpoints(), 1u);
+  a->Stop();
+  b->Stop();
+}
+
+TEST_F(ReplicaTest, AnInstanceThatStopsIsEjectedAndTakesCallsAgainOnceReady) {
+  std::uint16_t a_port = 0, b_port = 0;
+  auto a = Instance("a", a_port);
+  auto b = Instance("b", b_port);
+  auto upstream = Upstream::Parse("svc", "http://127.0.0.1:" + std::to_string(a_port) + ",http://127.0.0.1:" +
+                                             std::to_string(b_port));
+  for (int i = 0; i < 4; ++i) Who(upstream);  // pooled connections to both
+  b->Stop();
+  b.reset();
+  std::map<std::string, int> served;
+  for (int i = 0; i < 10; ++i) ++served[Who(upstream)];  // stale connections to b: retried on a
+  EXPECT_EQ(served["a"], 10);
+  EXPECT_EQ(client_->ejected_endpoints(), 1u);
+
+  b = Instance("b", b_port);  // back, on the same port
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (client_->ejected_endpoints() != 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(client_->ejected_endpoints(), 0u) << "the readiness probe did not re-admit it";
+  served.clear();
+  for (int i = 0; i < 10; ++i) ++served[Who(upstream)];
+  EXPECT_EQ(served["b"], 5);
+  a->Stop();
+  b->Stop();
 }
 
 }  // namespace

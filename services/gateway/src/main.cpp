@@ -84,6 +84,8 @@ int Serve() {
                          [&] { return double(edge.revocations().hits()); });
   app.metrics().AddGauge("gateway_rate_limit_keys", "Rate-limit keys this replica admits locally between syncs.",
                          [&] { return double(edge.limiter().tracked_keys()); });
+  app.metrics().AddGauge("gateway_upstream_instances_ejected", "Backend instances taken out after a failed connection, until their /ready answers.",
+                         [&] { return double(edge.ejected_instances()); });
   app.metrics().AddGauge("redis_connections", "Redis connections open.", [&] { return double(redis.open_connections()); });
   return app.Run();
 }
