@@ -39,14 +39,56 @@ constexpr std::string_view kExposedHeaders =
 
 }  // namespace
 
-std::string ClientAddress(std::string_view peer, std::string_view forwarded_for, const std::set<std::string>& trusted) {
-  if (forwarded_for.empty() || !trusted.contains(std::string(peer))) return std::string(peer);
+TrustedProxies::TrustedProxies(std::initializer_list<std::string_view> entries) {
+  for (auto entry : entries) Add(entry);
+}
+
+void TrustedProxies::Add(std::string_view entry) {
+  const std::string text(entry);
+  const auto slash = text.find('/');
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(text.substr(0, slash), ec);
+  if (ec) throw std::invalid_argument("not an IP address or CIDR range: " + text);
+  int bits = address.is_v4() ? 32 : 128;
+  if (slash != std::string::npos) {
+    const std::string prefix = text.substr(slash + 1);
+    if (prefix.empty() || prefix.size() > 3 || prefix.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoi(prefix) > bits) {
+      throw std::invalid_argument("bad prefix length in " + text);
+    }
+    bits = std::stoi(prefix);
+  }
+  if (address.is_v4()) {
+    v4_.push_back(asio::ip::make_network_v4(address.to_v4(), static_cast<unsigned short>(bits)).canonical());
+  } else {
+    v6_.push_back(asio::ip::make_network_v6(address.to_v6(), static_cast<unsigned short>(bits)).canonical());
+  }
+}
+
+bool TrustedProxies::Contains(std::string_view text) const {
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(std::string(text), ec);
+  if (ec) return false;
+  if (address.is_v4()) {
+    for (const auto& network : v4_) {
+      if (asio::ip::make_network_v4(address.to_v4(), network.prefix_length()).canonical() == network) return true;
+    }
+    return false;
+  }
+  for (const auto& network : v6_) {
+    if (asio::ip::make_network_v6(address.to_v6(), network.prefix_length()).canonical() == network) return true;
+  }
+  return false;
+}
+
+std::string ClientAddress(std::string_view peer, std::string_view forwarded_for, const TrustedProxies& trusted) {
+  if (forwarded_for.empty() || !trusted.Contains(peer)) return std::string(peer);
   std::string_view rest = forwarded_for;
   while (!rest.empty()) {
     auto comma = rest.rfind(',');
     std::string_view entry = Trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
-    if (!entry.empty() && !trusted.contains(std::string(entry))) return std::string(entry);
+    if (!entry.empty() && !trusted.Contains(entry)) return std::string(entry);
   }
   return std::string(peer);
 }

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
@@ -10,6 +11,8 @@
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/network_v4.hpp>
+#include <boost/asio/ip/network_v6.hpp>
 
 #include "libs/cache/local_rate_limiter.hpp"
 #include "libs/cache/rate_limiter.hpp"
@@ -26,12 +29,27 @@
 // answers CORS, and turns an unreachable backend into a clear 503.
 namespace mp::gateway {
 
+// Peers whose X-Forwarded-For is believed: single addresses or CIDR ranges, IPv4 or IPv6 ("127.0.0.1",
+// "10.0.0.0/8", "fd00::/8"), e.g. the pod range of an ingress controller.
+class TrustedProxies {
+ public:
+  TrustedProxies() = default;
+  TrustedProxies(std::initializer_list<std::string_view> entries);
+  void Add(std::string_view entry);  // throws std::invalid_argument for anything else
+  bool Contains(std::string_view address) const;
+  bool empty() const { return v4_.empty() && v6_.empty(); }
+
+ private:
+  std::vector<boost::asio::ip::network_v4> v4_;
+  std::vector<boost::asio::ip::network_v6> v6_;
+};
+
 struct GatewayOptions {
   std::map<std::string, http::Upstream> upstreams;  // "auth" -> 127.0.0.1:8000
   int rate_limit_per_minute = 60;
   int strict_rate_limit_per_minute = 20;
   std::vector<std::string> cors_origins;  // exact origins; "*" allows any
-  std::set<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
+  TrustedProxies trusted_proxies;  // peers whose X-Forwarded-For is believed
   http::ClientOptions client;
   // Share of a limit this replica may admit between two syncs with Redis (cache::RateLimiter); 0: every
   // hit is a Redis round trip.
@@ -94,6 +112,6 @@ class Gateway {
 
 // The client's address: the peer, or — when the peer is a trusted proxy — the rightmost X-Forwarded-For
 // entry that is not itself a trusted proxy.
-std::string ClientAddress(std::string_view peer, std::string_view forwarded_for, const std::set<std::string>& trusted);
+std::string ClientAddress(std::string_view peer, std::string_view forwarded_for, const TrustedProxies& trusted);
 
 }  // namespace mp::gateway

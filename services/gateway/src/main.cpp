@@ -43,7 +43,13 @@ int Serve() {
   options.rate_limit_local_share = double(env.Int("MP_RATE_LIMIT_LOCAL_PERCENT", 10, 0, 50)) / 100.0;
   options.revocation_cache = env.Bool("MP_REVOCATION_CACHE", true);
   options.cors_origins = SplitList(env.String("MP_CORS_ORIGINS", "http://localhost:5173,http://127.0.0.1:5173"));
-  for (auto& proxy : SplitList(env.String("MP_TRUSTED_PROXIES", ""))) options.trusted_proxies.insert(proxy);
+  for (auto& proxy : SplitList(env.String("MP_TRUSTED_PROXIES", ""))) {
+    try {
+      options.trusted_proxies.Add(proxy);
+    } catch (const std::invalid_argument& error) {
+      env.Problem(std::string("MP_TRUSTED_PROXIES: ") + error.what());
+    }
+  }
   options.client.request_timeout = std::chrono::milliseconds(env.Int("MP_UPSTREAM_TIMEOUT_MS", 10'000, 100, 600'000));
   options.client.connect_timeout = std::chrono::milliseconds(env.Int("MP_UPSTREAM_CONNECT_TIMEOUT_MS", 1'000, 50, 60'000));
   for (const auto& backend : gateway::Backends()) {
@@ -86,7 +92,10 @@ int Serve() {
                          [&] { return double(edge.limiter().tracked_keys()); });
   app.metrics().AddGauge("gateway_upstream_instances_ejected", "Backend instances taken out after a failed connection, until their /ready answers.",
                          [&] { return double(edge.ejected_instances()); });
+  // As service::AddRedisGauge (libs/service, which would pull the AMQP client into the gateway).
   app.metrics().AddGauge("redis_connections", "Redis connections open.", [&] { return double(redis.open_connections()); });
+  app.metrics().AddGauge("redis_pool_size", "Redis connections this replica may open (MP_REDIS_MAX_CONNECTIONS).",
+                         [&] { return double(redis.options().max_connections); });
   return app.Run();
 }
 
