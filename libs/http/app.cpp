@@ -1,5 +1,9 @@
 #include "libs/http/app.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <fstream>
 #include <random>
 #include <thread>
 
@@ -58,6 +62,19 @@ App::App(AppOptions options)
       blocking_(options_.blocking_threads) {
   metrics_.AddGauge("process_open_connections", "Open client connections.",
                     [this] { return server_ ? static_cast<double>(server_->open_connections()) : 0.0; });
+  // The standard process metrics of Prometheus clients, for the dashboards (deploy/observability).
+  metrics_.AddGauge("process_cpu_seconds_total", "User and system CPU time of the process, in seconds.", [] {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+  });
+  metrics_.AddGauge("process_resident_memory_bytes", "Resident memory of the process, in bytes.", [] {
+    std::ifstream statm("/proc/self/statm");
+    double pages = 0, resident = 0;
+    statm >> pages >> resident;
+    return resident * static_cast<double>(sysconf(_SC_PAGESIZE));
+  });
 }
 
 App::~App() {

@@ -103,7 +103,10 @@ std::string Metrics::Render() const {
   }
   for (const auto& gauge : gauges_) {
     std::string base = BaseName(gauge.name);
-    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", base, gauge.help, base, gauge.name, gauge.read());
+    // A value read from its owner whose name ends in _total is a running count (Prometheus convention):
+    // typed counter, so rate() and the dashboards treat it as one.
+    const char* type = base.ends_with("_total") ? "counter" : "gauge";
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", base, gauge.help, base, type, gauge.name, gauge.read());
   }
   return out;
 }

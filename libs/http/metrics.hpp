@@ -20,7 +20,8 @@ class Metrics {
   explicit Metrics(std::string service) : service_(std::move(service)) {}
 
   void ObserveRequest(std::string_view method, std::string_view route, unsigned status, std::chrono::nanoseconds took);
-  // A gauge whose value is read when /metrics is scraped. Names follow Prometheus conventions.
+  // A value read when /metrics is scraped. Names follow Prometheus conventions: one ending in _total is
+  // a running count and typed counter (it must never go down), any other a gauge.
   void AddGauge(std::string name, std::string help, std::function<double()> read);
   // A counter incremented by the owner (e.g. "gateway_upstream_errors_total{upstream=...}").
   std::atomic<std::uint64_t>& Counter(const std::string& name_with_labels, const std::string& help);

@@ -57,6 +57,8 @@ void AddConsumerGauges(http::Metrics& metrics, const bus::Consumer& consumer) {
 void AddRedisGauge(http::Metrics& metrics, const cache::Redis& redis) {
   metrics.AddGauge("redis_connections", "Redis connections open.",
                    [&redis] { return double(redis.open_connections()); });
+  metrics.AddGauge("redis_pool_size", "Redis connections this replica may open (MP_REDIS_MAX_CONNECTIONS).",
+                   [&redis] { return double(redis.options().max_connections); });
 }
 
 http::ReadyCheck OutboxCheck(const bus::OutboxRelay& relay) {

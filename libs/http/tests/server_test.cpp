@@ -117,6 +117,8 @@ TEST_F(ServerTest, KeepsConnectionsAlive) {
 }
 
 TEST_F(ServerTest, BuiltInEndpoints) {
+  app_.metrics().AddGauge("things_done_total", "Things done.", [] { return 3.0; });
+  app_.metrics().AddGauge("things_open", "Things open.", [] { return 1.0; });
   EXPECT_EQ(Call(Verb::get, "/health").result(), Status::ok);
   EXPECT_EQ(Call(Verb::get, "/ready").result(), Status::ok);
   Call(Verb::get, "/hello/3");
@@ -124,6 +126,11 @@ TEST_F(ServerTest, BuiltInEndpoints) {
   EXPECT_NE(metrics.body().find("http_requests_total{service=\"test\",method=\"GET\",route=\"/hello/{id:int}\",status=\"200\"}"),
             std::string::npos)
       << metrics.body();
+  EXPECT_NE(metrics.body().find("# TYPE things_done_total counter\nthings_done_total 3\n"), std::string::npos);
+  EXPECT_NE(metrics.body().find("# TYPE things_open gauge\nthings_open 1\n"), std::string::npos);
+  EXPECT_NE(metrics.body().find("# TYPE process_cpu_seconds_total counter\n"), std::string::npos);
+  EXPECT_NE(metrics.body().find("process_resident_memory_bytes "), std::string::npos);
+  EXPECT_EQ(metrics.body().find("process_resident_memory_bytes 0\n"), std::string::npos);
 }
 
 TEST_F(ServerTest, ErrorsAreEnvelopesNeverCrashes) {
