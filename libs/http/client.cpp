@@ -88,22 +88,32 @@ struct HttpClient::Health {
 namespace {
 
 // GET /ready on one instance with a fresh connection; true on 200.
-asio::awaitable<bool> Ready(const Endpoint& endpoint, std::chrono::milliseconds timeout) {
-  beast::tcp_stream stream(co_await asio::this_coro::executor);
-  boost::system::error_code ec;
+// Resolves (unless it is an address) and connects within `timeout`. On failure `ec` says why
+// (asio::error::host_not_found when the name does not resolve).
+asio::awaitable<void> ConnectTo(beast::tcp_stream& stream, const Endpoint& endpoint, std::chrono::milliseconds timeout,
+                                boost::system::error_code& ec) {
   auto address = asio::ip::make_address(endpoint.host, ec);
   tcp::endpoint target;
   if (ec) {
-    tcp::resolver resolver(co_await asio::this_coro::executor);
+    tcp::resolver resolver(stream.get_executor());
     auto results = co_await resolver.async_resolve(endpoint.host, std::to_string(endpoint.port),
                                                    asio::redirect_error(asio::use_awaitable, ec));
-    if (ec || results.empty()) co_return false;
+    if (ec || results.empty()) {
+      ec = asio::error::host_not_found;
+      co_return;
+    }
     target = *results.begin();
   } else {
     target = tcp::endpoint(address, endpoint.port);
   }
   stream.expires_after(timeout);
   co_await stream.async_connect(target, asio::redirect_error(asio::use_awaitable, ec));
+}
+
+asio::awaitable<bool> Ready(const Endpoint& endpoint, std::chrono::milliseconds timeout) {
+  beast::tcp_stream stream(co_await asio::this_coro::executor);
+  boost::system::error_code ec;
+  co_await ConnectTo(stream, endpoint, timeout, ec);
   if (ec) co_return false;
   Request request{Verb::get, "/ready", 11};
   request.set(beast::http::field::host, endpoint.Address());
@@ -216,19 +226,8 @@ asio::awaitable<std::unique_ptr<HttpClient::Connection>> HttpClient::Connect(con
                                                                               const Endpoint& instance) {
   auto connection = std::make_unique<Connection>(executor_);
   boost::system::error_code ec;
-  auto address = asio::ip::make_address(instance.host, ec);
-  tcp::endpoint endpoint;
-  if (ec) {
-    tcp::resolver resolver(executor_);
-    auto results = co_await resolver.async_resolve(instance.host, std::to_string(instance.port),
-                                                   asio::redirect_error(asio::use_awaitable, ec));
-    if (ec || results.empty()) throw UpstreamError(upstream.name, "cannot resolve " + instance.host, false);
-    endpoint = *results.begin();
-  } else {
-    endpoint = tcp::endpoint(address, instance.port);
-  }
-  connection->stream.expires_after(options_.connect_timeout);
-  co_await connection->stream.async_connect(endpoint, asio::redirect_error(asio::use_awaitable, ec));
+  co_await ConnectTo(connection->stream, instance, options_.connect_timeout, ec);
+  if (ec == asio::error::host_not_found) throw UpstreamError(upstream.name, "cannot resolve " + instance.host, false);
   if (ec) {
     throw UpstreamError(upstream.name, "cannot connect to " + upstream.name + ": " + ec.message(),
                         ec == beast::error::timeout);

@@ -202,7 +202,7 @@ asio::awaitable<void> Gateway::AuthorizeAndLimit(http::Context& context, Access 
 
   // What is not known here goes to Redis in one pipeline.
   const bool look_up = !lookups.empty() && !known;
-  const std::uint64_t epoch = revocations_.epoch();
+  const std::uint64_t epoch = look_up ? revocations_.epoch() : 0;  // a mutex: only when a lookup is sent
   std::vector<std::vector<std::string>> commands;
   if (look_up) commands = lookups;
   std::optional<cache::RateLimiter::PendingHit> hit;
