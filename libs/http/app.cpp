@@ -26,6 +26,8 @@ AppOptions AppOptions::FromEnv(config::Env& env, std::string service, std::uint1
   options.service = std::move(service);
   options.server.host = env.String("MP_HTTP_HOST", "127.0.0.1");
   options.server.port = static_cast<std::uint16_t>(env.Int("MP_HTTP_PORT", default_port, 0, 65535));
+  options.server.reuse_port = env.Bool("MP_HTTP_REUSE_PORT", false);
+  options.server.instance_port = static_cast<std::uint16_t>(env.Int("MP_HTTP_INSTANCE_PORT", 0, 0, 65535));
   options.server.io_threads = static_cast<int>(env.Int("MP_IO_THREADS", 2, 1, 256));
   options.server.body_limit = static_cast<std::size_t>(env.Int("MP_BODY_LIMIT", 64 * 1024, 1024, 64 * 1024 * 1024));
   options.blocking_threads = static_cast<std::size_t>(env.Int("MP_BLOCKING_THREADS", 8, 1, 512));

@@ -1,5 +1,7 @@
 #include "libs/http/client.hpp"
 
+#include <poll.h>
+
 #include <charconv>
 
 #include <boost/asio/co_spawn.hpp>
@@ -209,7 +211,12 @@ std::unique_ptr<HttpClient::Connection> HttpClient::TakeIdle(const Endpoint& end
   while (!list.empty()) {
     auto connection = std::move(list.back());
     list.pop_back();
-    if (now - connection->idle_since < options_.idle_ttl) return connection;
+    if (now - connection->idle_since >= options_.idle_ttl) continue;
+    // An idle connection has nothing to read. If it is readable, the server closed it (a restart, its
+    // keep-alive timeout): a request written to it would fail after sending, which a POST may not retry.
+    pollfd readable{connection->stream.socket().native_handle(), POLLIN, 0};
+    if (::poll(&readable, 1, 0) != 0) continue;
+    return connection;
   }
   return nullptr;
 }

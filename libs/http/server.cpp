@@ -1,5 +1,9 @@
 #include "libs/http/server.hpp"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -31,32 +35,48 @@ struct Server::Session {
 };
 
 Server::Server(asio::io_context& io, ServerOptions options, RequestHandler handler)
-    : io_(io), options_(std::move(options)), handler_(std::move(handler)), acceptor_(io) {}
+    : io_(io), options_(std::move(options)), handler_(std::move(handler)) {
+  acceptors_.reserve(2);  // Accept() holds references: never reallocate
+}
 
 Server::~Server() = default;
 
 std::uint16_t Server::Listen() {
-  tcp::endpoint endpoint(asio::ip::make_address(options_.host), options_.port);
-  acceptor_.open(endpoint.protocol());
-  acceptor_.set_option(asio::socket_base::reuse_address(true));
-  acceptor_.bind(endpoint);
-  acceptor_.listen(asio::socket_base::max_listen_connections);
-  port_ = acceptor_.local_endpoint().port();
-  asio::co_spawn(acceptor_.get_executor(), Accept(), [](std::exception_ptr e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      log::Error("acceptor stopped", {{"error", ex.what()}});
-    }
-  });
+  Bind(options_.port, options_.reuse_port);
+  port_ = acceptors_.front().local_endpoint().port();
+  if (options_.instance_port != 0) Bind(options_.instance_port, false);
+  for (auto& acceptor : acceptors_) {
+    asio::co_spawn(acceptor.get_executor(), Accept(acceptor), [](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        log::Error("acceptor stopped", {{"error", ex.what()}});
+      }
+    });
+  }
   return port_;
 }
 
-asio::awaitable<void> Server::Accept() {
+void Server::Bind(std::uint16_t port, bool reuse_port) {
+  tcp::endpoint endpoint(asio::ip::make_address(options_.host), port);
+  tcp::acceptor& acceptor = acceptors_.emplace_back(io_);
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(asio::socket_base::reuse_address(true));
+  if (reuse_port) {
+    int on = 1;
+    if (::setsockopt(acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0) {
+      throw boost::system::system_error(errno, boost::system::system_category(), "SO_REUSEPORT");
+    }
+  }
+  acceptor.bind(endpoint);
+  acceptor.listen(asio::socket_base::max_listen_connections);
+}
+
+asio::awaitable<void> Server::Accept(tcp::acceptor& acceptor) {
   for (;;) {
     boost::system::error_code ec;
-    tcp::socket socket = co_await acceptor_.async_accept(asio::make_strand(io_), asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket = co_await acceptor.async_accept(asio::make_strand(io_), asio::redirect_error(asio::use_awaitable, ec));
     if (stopping_) co_return;
     if (ec) {
       if (ec == asio::error::operation_aborted) co_return;
@@ -162,10 +182,12 @@ asio::awaitable<void> Server::Serve(std::shared_ptr<Session> session) {
 
 void Server::Shutdown(std::function<void()> on_drained) {
   stopping_ = true;
-  asio::post(acceptor_.get_executor(), [this] {
-    boost::system::error_code ec;
-    acceptor_.close(ec);
-  });
+  for (auto& acceptor : acceptors_) {
+    asio::post(acceptor.get_executor(), [&acceptor] {
+      boost::system::error_code ec;
+      acceptor.close(ec);
+    });
+  }
   std::vector<std::shared_ptr<Session>> sessions;
   {
     std::lock_guard lock(sessions_mutex_);

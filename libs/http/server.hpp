@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -23,6 +24,11 @@ namespace mp::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;  // 0 = any free port (tests)
+  // SO_REUSEPORT on `port`: several replicas share it and the kernel spreads new connections over them.
+  bool reuse_port = false;
+  // If not 0, also accept on this port, which is this replica's own (for probes and scrapes when `port` is
+  // shared). Same handler, same connections limit, same shutdown.
+  std::uint16_t instance_port = 0;
   int io_threads = 2;
   std::size_t body_limit = 64 * 1024;
   std::chrono::seconds read_timeout{30};  // a whole request, headers + body
@@ -41,7 +47,7 @@ class Server {
   Server(boost::asio::io_context& io, ServerOptions options, RequestHandler handler);
   ~Server();
 
-  // Binds and starts accepting (throws if the port is taken). Returns the bound port.
+  // Binds and starts accepting (throws if a port is taken). Returns the bound `port`.
   std::uint16_t Listen();
   // Phase 1 of shutdown: stop accepting, close idle keep-alive connections; busy ones close after their
   // response. `on_drained` runs once no connection is left (or the grace period ran out).
@@ -53,14 +59,15 @@ class Server {
 
  private:
   struct Session;
-  boost::asio::awaitable<void> Accept();
+  void Bind(std::uint16_t port, bool reuse_port);
+  boost::asio::awaitable<void> Accept(boost::asio::ip::tcp::acceptor& acceptor);
   boost::asio::awaitable<void> Serve(std::shared_ptr<Session> session);
   void Forget(const std::shared_ptr<Session>& session);
 
   boost::asio::io_context& io_;
   ServerOptions options_;
   RequestHandler handler_;
-  boost::asio::ip::tcp::acceptor acceptor_;
+  std::vector<boost::asio::ip::tcp::acceptor> acceptors_;  // the port, then the instance port
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> open_{0};

@@ -191,10 +191,13 @@ class ReplicaTest : public ::testing::Test {
 
   // An instance that answers GET /who and POST /who with its name, started on `port` (0: any free port,
   // which is then written back).
-  std::unique_ptr<App> Instance(std::string name, std::uint16_t& port) {
+  std::unique_ptr<App> Instance(std::string name, std::uint16_t& port, bool reuse_port = false,
+                                std::uint16_t instance_port = 0) {
     AppOptions options;
     options.service = name;
     options.server.port = port;
+    options.server.reuse_port = reuse_port;
+    options.server.instance_port = instance_port;
     options.access_log = false;
     options.blocking_threads = 1;
     auto app = std::make_unique<App>(options);
@@ -213,6 +216,23 @@ class ReplicaTest : public ::testing::Test {
     }
     auto response = asio::co_spawn(client_io_, client_->Send(upstream, std::move(request)), asio::use_future).get();
     return nlohmann::json::parse(response.body())["data"].get<std::string>();
+  }
+
+  // GET /who on a fresh connection (so that the kernel picks the listener each time).
+  static std::string WhoOnNewConnection(std::uint16_t port) {
+    asio::io_context io;
+    asio::ip::tcp::socket socket(io);
+    socket.connect({asio::ip::make_address("127.0.0.1"), port});
+    asio::write(socket, asio::buffer(std::string("GET /who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
+    std::string out;
+    boost::system::error_code ec;
+    char buf[4096];
+    for (;;) {
+      auto n = socket.read_some(asio::buffer(buf), ec);
+      out.append(buf, n);
+      if (ec) break;
+    }
+    return nlohmann::json::parse(out.substr(out.find("\r\n\r\n") + 4))["data"].get<std::string>();
   }
 
   static std::uint16_t FreePort() {
@@ -277,6 +297,37 @@ TEST_F(ReplicaTest, AnInstanceThatStopsIsEjectedAndTakesCallsAgainOnceReady) {
   for (int i = 0; i < 10; ++i) ++served[Who(upstream)];
   EXPECT_EQ(served["b"], 5);
   a->Stop();
+  b->Stop();
+}
+
+TEST_F(ReplicaTest, APostAfterARestartDoesNotUseAConnectionTheServerClosed) {
+  std::uint16_t port = 0;
+  auto a = Instance("a", port);
+  auto upstream = Upstream::Parse("svc", "http://127.0.0.1:" + std::to_string(port));
+  EXPECT_EQ(Who(upstream), "a");  // leaves a pooled keep-alive connection
+  a->Stop();
+  a.reset();  // closes it from the server's side
+  a = Instance("a", port);
+  // Written to the closed connection, the POST would fail after sending and could not be retried (503).
+  EXPECT_EQ(Who(upstream, Verb::post), "a");
+  a->Stop();
+}
+
+TEST_F(ReplicaTest, ReplicasShareAPortAndEachKeepsItsOwn) {
+  std::uint16_t shared = FreePort();
+  const std::uint16_t own_a = FreePort(), own_b = FreePort();
+  auto a = Instance("a", shared, true, own_a);
+  auto b = Instance("b", shared, true, own_b);
+  std::map<std::string, int> served;
+  for (int i = 0; i < 40; ++i) ++served[WhoOnNewConnection(shared)];
+  EXPECT_EQ(served["a"] + served["b"], 40);
+  EXPECT_GT(served["a"], 0) << "the kernel gave every connection to b";
+  EXPECT_GT(served["b"], 0) << "the kernel gave every connection to a";
+  EXPECT_EQ(WhoOnNewConnection(own_a), "a");
+  EXPECT_EQ(WhoOnNewConnection(own_b), "b");
+  a->Stop();
+  a.reset();  // its listening sockets close, as when the process dies
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(WhoOnNewConnection(shared), "b");  // the survivor takes them all
   b->Stop();
 }
 
