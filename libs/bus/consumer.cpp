@@ -8,6 +8,7 @@
 #include "libs/bus/amqp_connection.hpp"
 #include "libs/bus/topology.hpp"
 #include "libs/core/log.hpp"
+#include "libs/core/time.hpp"
 #include "libs/sql/error.hpp"
 
 namespace mp::bus {
@@ -251,13 +252,27 @@ void Consumer::Handle(AmqpConnection& connection, const amqp_envelope_t_& envelo
   if (failure.empty()) {
     CheckStatus(connection, amqp_basic_ack(state, kChannel, tag, 0), "basic.ack");
     ++handled_total_;
+    double lag = 0;
+    if (auto it = event->body.find("occurred_at"); it != event->body.end() && it->is_string()) {
+      if (auto at = time::ParseIso(it->get<std::string>())) {
+        lag = std::max(0.0, std::chrono::duration<double>(time::Now() - *at).count());
+        lag_seconds_.store(lag);
+      }
+    }
+    log::Info("event handled", {{"queue", spec_.queue},
+                                {"event_id", event->event_id},
+                                {"routing_key", routing_key},
+                                {"request_id", RequestIdOf(*event)},
+                                {"lag_ms", static_cast<std::int64_t>(lag * 1000)}});
     transient_backoff_ = kMinBackoff;
     return;
   }
 
   if (transient) {
-    log::Warn("event handler cannot run now; requeued",
-              {{"queue", spec_.queue}, {"event_id", event->event_id}, {"error", failure}});
+    log::Warn("event handler cannot run now; requeued", {{"queue", spec_.queue},
+                                                          {"event_id", event->event_id},
+                                                          {"request_id", RequestIdOf(*event)},
+                                                          {"error", failure}});
     Pause(transient_backoff_);
     transient_backoff_ = std::min(transient_backoff_ * 2, kMaxBackoff);
     CheckStatus(connection, amqp_basic_nack(state, kChannel, tag, 0, /*requeue=*/1), "basic.nack");
@@ -269,6 +284,7 @@ void Consumer::Handle(AmqpConnection& connection, const amqp_envelope_t_& envelo
   nlohmann::json fields = {{"queue", spec_.queue},
                            {"event_id", event->event_id},
                            {"routing_key", routing_key},
+                           {"request_id", RequestIdOf(*event)},
                            {"attempt", attempt},
                            {"error", failure}};
   if (attempt >= spec_.max_attempts || poison) {

@@ -70,6 +70,10 @@ class Consumer {
 
   bool connected() const { return connected_.load(); }
   std::uint64_t handled_total() const { return handled_total_.load(); }
+  // How late the last acknowledged event was handled: its ack time minus its occurred_at, in seconds
+  // (0 before the first one). It stays put while the queue is idle, so it never grows without events.
+  double lag_seconds() const { return lag_seconds_.load(); }
+  const std::string& queue() const { return spec_.queue; }
   std::uint64_t failed_total() const { return failed_total_.load(); }
   std::uint64_t dead_lettered_total() const { return dead_lettered_total_.load(); }
 
@@ -94,6 +98,7 @@ class Consumer {
 
   std::atomic<bool> connected_{false};
   std::atomic<std::uint64_t> handled_total_{0};
+  std::atomic<double> lag_seconds_{0};
   std::atomic<std::uint64_t> failed_total_{0};
   std::atomic<std::uint64_t> dead_lettered_total_{0};
 };

@@ -55,4 +55,21 @@ std::optional<Event> ParseEvent(std::string_view body, std::string exchange, std
   return event;
 }
 
+void Trace(Event& event, std::string_view request_id) {
+  if (!request_id.empty()) event.body["request_id"] = request_id;
+}
+
+void Trace(std::vector<Event>& events, std::string_view request_id) {
+  for (Event& event : events) Trace(event, request_id);
+}
+
+void Trace(std::optional<Event>& event, std::string_view request_id) {
+  if (event) Trace(*event, request_id);
+}
+
+std::string RequestIdOf(const Event& event) {
+  auto it = event.body.find("request_id");
+  return it != event.body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 }  // namespace mp::bus

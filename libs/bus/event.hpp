@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +22,26 @@ struct Event {
 // event can carry the time of the state change). `fields` must be a JSON object (or null) without
 // event_id/event_type; throws std::invalid_argument otherwise.
 Event MakeEvent(std::string exchange, std::string routing_key, nlohmann::json fields);
+
+// The request that caused an event travels in its body as "request_id" (the gateway's X-Request-ID;
+// DESIGN.md: every hop passes it on), so that the consumers' log lines name it. Empty ids are left out.
+void Trace(Event& event, std::string_view request_id);
+void Trace(std::vector<Event>& events, std::string_view request_id);
+void Trace(std::optional<Event>& event, std::string_view request_id);
+
+// Wraps an event factory (a store calls it inside its transaction) so that its events carry request_id:
+// orders_.Create(order, bus::Traced(context.request_id, events::Created)).
+template <class Factory>
+auto Traced(std::string request_id, Factory factory) {
+  return [request_id = std::move(request_id), factory = std::move(factory)](const auto&... args) {
+    auto made = factory(args...);  // an Event, a std::vector<Event> or a std::optional<Event>
+    Trace(made, request_id);
+    return made;
+  };
+}
+
+// The request_id an event carries, or "" (events from before it was added, or not caused by a request).
+std::string RequestIdOf(const Event& event);
 
 // A random (version 4) UUID, lowercase "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".
 std::string NewEventId();

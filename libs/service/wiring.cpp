@@ -52,6 +52,9 @@ void AddConsumerGauges(http::Metrics& metrics, const bus::Consumer& consumer) {
                    [&consumer] { return double(consumer.failed_total()); });
   metrics.AddGauge("consumer_dead_lettered_total", "Events sent to the dead-letter queue.",
                    [&consumer] { return double(consumer.dead_lettered_total()); });
+  metrics.AddGauge("consumer_lag_seconds{queue=\"" + consumer.queue() + "\"}",
+                   "How late the last acknowledged event was handled (ack time - occurred_at).",
+                   [&consumer] { return consumer.lag_seconds(); });
 }
 
 void AddRedisGauge(http::Metrics& metrics, const cache::Redis& redis) {

@@ -66,6 +66,8 @@ TEST_F(ConsumerTest, HandledEventIsDeliveredOnceAndAcked) {
   EXPECT_EQ(seen_[0].exchange, "order_events");
   EXPECT_EQ(seen_[0].routing_key, sent.routing_key);
   EXPECT_EQ(seen_[0].body, sent.body);
+  EXPECT_GE(consumer.lag_seconds(), 0.0);  // occurred_at = when Publish made it
+  EXPECT_LT(consumer.lag_seconds(), 10.0);
   EXPECT_EQ(test::TestQueue(amqp_, spec_.queue).MessageCount(), 0u);
   EXPECT_EQ(test::TestQueue(amqp_, spec_.queue + ".dead").MessageCount(), 0u);
 }

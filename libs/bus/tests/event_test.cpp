@@ -1,4 +1,6 @@
+#include <optional>
 #include <set>
+#include <vector>
 #include <stdexcept>
 
 #include <gtest/gtest.h>
@@ -43,6 +45,22 @@ bool IsUuidV4(const std::string& id) {
     if (!dash && std::string_view("0123456789abcdef").find(id[i]) == std::string_view::npos) return false;
   }
   return id[14] == '4' && std::string_view("89ab").find(id[19]) != std::string_view::npos;
+}
+
+TEST(Traced, EventsCarryTheRequestThatCausedThem) {
+  auto factory = [](int n) { return MakeEvent("order_events", "order.created", {{"order_id", n}}); };
+  Event event = Traced("req-1", factory)(7);
+  EXPECT_EQ(event.body["request_id"], "req-1");
+  EXPECT_EQ(event.body["order_id"], 7);
+  EXPECT_EQ(RequestIdOf(event), "req-1");
+  EXPECT_FALSE(Traced("", factory)(7).body.contains("request_id"));  // no id: no field
+  EXPECT_EQ(RequestIdOf(factory(7)), "");
+
+  auto many = [](int n) { return std::vector<Event>(n, MakeEvent("order_events", "order.updated", {})); };
+  for (const Event& e : Traced("req-2", many)(3)) EXPECT_EQ(RequestIdOf(e), "req-2");
+  auto none = [](bool some) { return some ? std::optional<Event>(MakeEvent("x", "y", {})) : std::nullopt; };
+  EXPECT_EQ(RequestIdOf(*Traced("req-3", none)(true)), "req-3");
+  EXPECT_FALSE(Traced("req-3", none)(false).has_value());
 }
 
 TEST(NewEventId, IsARandomVersion4Uuid) {

@@ -90,6 +90,8 @@ int Serve(Settings settings) {
   auto& metrics = app.metrics();
   metrics.AddGauge("mongo_clients_in_use", "MongoDB clients taken from the pool.",
                    [&] { return double(database.clients_in_use()); });
+  metrics.AddGauge("mongo_pool_size", "MongoDB clients this replica may take (MP_MONGO_POOL_SIZE).",
+                   [&] { return double(database.options().max_pool_size); });
   service::AddRedisGauge(metrics, redis);
   service::AddOutboxGauges(metrics, relay);
   service::AddConsumerGauges(metrics, consumer);

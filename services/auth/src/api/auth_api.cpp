@@ -124,9 +124,9 @@ asio::awaitable<http::Response> AuthApi::RegisterUser(Context& context, domain::
 
   auto user = co_await app_.blocking().Run([&] {
     std::string hash = security::HashPassword(account.password);
-    return users_.Create(account, hash, [](const domain::User& created) {
-      return bus::MakeEvent(std::string(kAuthEvents), "user.registered", EventUser(created));
-    });
+    return users_.Create(account, hash, bus::Traced(context.request_id, [](const domain::User& created) {
+                           return bus::MakeEvent(std::string(kAuthEvents), "user.registered", EventUser(created));
+                         }));
   });
   relay_.Notify();
   log::Info("user registered", {{"request_id", context.request_id}, {"user_id", user.id}, {"role_id", user.role_id}});
@@ -287,7 +287,7 @@ asio::awaitable<http::Response> AuthApi::UpdateUser(Context& context) {
     throw ApiError::Conflict("You cannot take the admin role from your own account", "self_demotion");
   }
   auto updated = co_await app_.blocking().Run([&] {
-    return users_.Update(id, changes, [](const domain::User& before, const domain::User& after) -> std::optional<bus::Event> {
+    auto event = [](const domain::User& before, const domain::User& after) -> std::optional<bus::Event> {
       nlohmann::json changed = nlohmann::json::array();
       if (before.username != after.username) changed.push_back("username");
       if (before.email != after.email) changed.push_back("email");
@@ -297,7 +297,8 @@ asio::awaitable<http::Response> AuthApi::UpdateUser(Context& context) {
       fields["changed"] = changed;
       fields["previous_role_id"] = before.role_id;
       return bus::MakeEvent(std::string(kAuthEvents), "user.updated", fields);
-    });
+    };
+    return users_.Update(id, changes, bus::Traced(context.request_id, event));
   });
   if (!updated) throw ApiError::NotFound("User not found", "user_not_found");
   relay_.Notify();
@@ -314,9 +315,10 @@ asio::awaitable<http::Response> AuthApi::DeleteUser(Context& context) {
   auto id = context.IntParam("user_id");
   if (id == context.User().user_id) throw ApiError::Conflict("You cannot delete your own account", "self_delete");
   auto deleted = co_await app_.blocking().Run([&] {
-    return users_.Delete(id, [](const domain::User& user) {
-      return bus::MakeEvent(std::string(kAuthEvents), "user.deleted", {{"user_id", user.id}, {"role_id", user.role_id}});
-    });
+    return users_.Delete(id, bus::Traced(context.request_id, [](const domain::User& user) {
+                           return bus::MakeEvent(std::string(kAuthEvents), "user.deleted",
+                                                 {{"user_id", user.id}, {"role_id", user.role_id}});
+                         }));
   });
   if (!deleted) throw ApiError::NotFound("User not found", "user_not_found");
   relay_.Notify();

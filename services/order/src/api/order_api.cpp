@@ -169,7 +169,8 @@ asio::awaitable<http::Response> OrderApi::Publish(Context& context) {
   order.address = fields.address;
   order.service_start_time = fields.service_start_time;
   order.service_end_time = fields.service_end_time;
-  auto created = co_await app_.blocking().Run([&] { return orders_.Create(order, events::Created); });
+  auto created = co_await app_.blocking().Run(
+      [&] { return orders_.Create(order, bus::Traced(context.request_id, events::Created)); });
   relay_.Notify();
   log::Info("order published", {{"request_id", context.request_id}, {"order_id", created.id}, {"customer_id", created.customer_id}});
   co_return http::Ok(ActionResult(created, "You have successfully published the order: " + OrderText(created) + "."),
@@ -196,7 +197,7 @@ asio::awaitable<http::Response> OrderApi::Cancel(Context& context) {
     Order after = o;
     after.status = domain::Apply(o.status, Action::kCancel, Actor::kCustomer);
     return after;
-  }, events::ForChange);
+  }, bus::Traced(context.request_id, events::ForChange));
   co_return http::Ok(ActionResult(order, "You have successfully cancelled the order: " + OrderText(order) + "."),
                      "Order cancelled");
 }
@@ -243,7 +244,7 @@ asio::awaitable<http::Response> OrderApi::Accept(Context& context) {
     after.status = domain::Apply(o.status, Action::kAccept, Actor::kProvider);
     after.provider_id = caller;
     return after;
-  }, events::ForChange);
+  }, bus::Traced(context.request_id, events::ForChange));
   log::Info("order accepted", {{"request_id", context.request_id}, {"order_id", order.id}, {"provider_id", caller}});
   co_return http::Ok(ActionResult(order, "You have successfully accepted the order: " + OrderText(order) + "."),
                      "Order accepted");
@@ -260,7 +261,7 @@ asio::awaitable<http::Response> OrderApi::UpdateStatus(Context& context) {
     Order after = o;
     after.status = domain::Apply(o.status, action, Actor::kProvider);
     return after;
-  }, events::ForChange);
+  }, bus::Traced(context.request_id, events::ForChange));
   std::string status(domain::Name(order.status));
   co_return http::Ok(ActionResult(order, "Order " + OrderText(order) + " status updated to " + status + "."),
                      "Order status updated");
@@ -316,7 +317,7 @@ asio::awaitable<http::Response> OrderApi::Approve(Context& context) {
     after.status = domain::Apply(o.status, approve ? Action::kApprove : Action::kReject, Actor::kAdmin);
     if (!approve) after.reject_reason = reason;
     return after;
-  }, events::ForChange);
+  }, bus::Traced(context.request_id, events::ForChange));
   co_return http::Ok(ActionResult(order, approve ? "Order approved successfully" : "Order rejected: " + *reason),
                      "Order approval processed");
 }
@@ -358,13 +359,14 @@ asio::awaitable<http::Response> OrderApi::AdminUpdate(Context& context) {
       after.status = domain::Apply(o.status, *action, Actor::kAdmin);
     }
     return after;
-  }, events::ForAdminEdit);
+  }, bus::Traced(context.request_id, events::ForAdminEdit));
   co_return http::Ok(OrderJson(order), "Order updated");
 }
 
 asio::awaitable<http::Response> OrderApi::AdminDelete(Context& context) {
   auto id = context.IntParam("order_id");
-  auto deleted = co_await app_.blocking().Run([&] { return orders_.Delete(id, events::Deleted); });
+  auto deleted = co_await app_.blocking().Run(
+      [&] { return orders_.Delete(id, bus::Traced(context.request_id, events::Deleted)); });
   if (!deleted) throw ApiError::NotFound("Order not found", "order_not_found");
   relay_.Notify();
   log::Info("order deleted", {{"request_id", context.request_id}, {"order_id", id}});

@@ -111,7 +111,7 @@ void HandleIncoming(store::OrderStore& store, const bus::Event& event) {
     return;  // not ours (the queue is bound to these three keys only)
   }
   auto order_id = OrderIdOf(event);
-  bool applied = store.ApplyEvent(event, order_id, decide, ForChange);
+  bool applied = store.ApplyEvent(event, order_id, decide, bus::Traced(bus::RequestIdOf(event), ForChange));
   log::Info(applied ? "event applied" : "event already applied",
             {{"event_id", event.event_id}, {"routing_key", event.routing_key}, {"order_id", order_id}});
 }

@@ -138,7 +138,7 @@ asio::awaitable<http::Response> PaymentApi::Pay(Context& context) {
     return domain::StoredAnswer{p.order_id, 200, http::Ok(PaidJson(p), kPaidMessage).body()};
   };
   auto result = co_await app_.blocking().Run(
-      [&] { return payments_.Pay(payment, key, render, events::PaymentCompleted); });
+      [&] { return payments_.Pay(payment, key, render, bus::Traced(context.request_id, events::PaymentCompleted)); });
   if (!result.created) {  // a concurrent request with the same key committed first
     domain::CheckKeyReuse(result.answer, *order_id);
     co_return Replay(result.answer);
@@ -159,7 +159,10 @@ asio::awaitable<http::Response> PaymentApi::RequestRefund(Context& context) {
   const auto& user = context.User();
   const auto caller = user.user_id;
   auto requested = co_await app_.blocking().Run(
-      [&] { return payments_.RequestRefund(*order_id, caller, *reason, events::RefundRequested); });
+      [&] {
+        return payments_.RequestRefund(*order_id, caller, *reason,
+                                       bus::Traced(context.request_id, events::RefundRequested));
+      });
   if (!requested) {
     // No payment: only the order service knows whether the order exists and is the caller's (404 / 403 from
     // it, as for paying); if it is, the caller's order is simply not paid (api-v1: the state forbids it).
@@ -226,7 +229,10 @@ asio::awaitable<http::Response> PaymentApi::DecideRefund(Context& context) {
   auto admin = context.User().user_id;
   bool approve = *approved;
   auto refund = co_await app_.blocking().Run(
-      [&] { return payments_.DecideRefund(refund_id, admin, approve, reason, events::RefundProcessed); });
+      [&] {
+        return payments_.DecideRefund(refund_id, admin, approve, reason,
+                                      bus::Traced(context.request_id, events::RefundProcessed));
+      });
   if (!refund) throw ApiError::NotFound("Refund not found", "refund_not_found");
   relay_.Notify();
   log::Info("refund decided", {{"request_id", context.request_id},

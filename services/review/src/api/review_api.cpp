@@ -89,7 +89,8 @@ asio::awaitable<http::Response> ReviewApi::Create(Context& context) {
   const domain::OrderFacts order =
       co_await orders_.Find(store::OrderView::kCustomer, input.order_id, caller.token, context.request_id);
   const domain::Review review = domain::ReviewFor(order, caller.user_id, input, time::Now());
-  const bus::Event created = events::ReviewCreated(review);
+  bus::Event created = events::ReviewCreated(review);
+  bus::Trace(created, context.request_id);
   const bool added = co_await app_.blocking().Run([&] { return store_.Add(review, created); });
   if (!added) throw ApiError::Conflict("Order already reviewed", "order_already_reviewed");
   relay_.Notify();

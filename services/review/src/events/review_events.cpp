@@ -56,9 +56,10 @@ void RatingsHandler::Handle(const bus::Event& event) {
   try {
     update = store_.RecomputeRating(
         provider_id, time::Now(),
-        [this](std::int64_t provider, const domain::RatingTotals& totals, time::TimePoint at) {
-          return RatingUpdated(provider, totals, at, exchange_);
-        });
+        bus::Traced(bus::RequestIdOf(event),  // the request that created the review
+                    [this](std::int64_t provider, const domain::RatingTotals& totals, time::TimePoint at) {
+                      return RatingUpdated(provider, totals, at, exchange_);
+                    }));
   } catch (const mongo::Error& error) {
     if (error.unavailable()) throw bus::RetryLater(error.what());
     throw;
