@@ -130,6 +130,7 @@ deploy_tools() {
 }
 
 deps_tools() {
+  deps_monitoring
   ferretdb_build
   swagger_install
   web_install

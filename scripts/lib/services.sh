@@ -20,20 +20,90 @@ service_port() {
   echo "${!var}"
 }
 
+# ---------- replicas ----------
+# With N replicas (var/<inst>/replicas, written by `up --replicas N`, default 1) instance k (1..N) of a
+# service is named NAME for k = 1 and NAME-k otherwise, and listens on the service's port + 100*(k-1).
+# The gateway's instances all listen on MP_GATEWAY_PORT (SO_REUSEPORT: the kernel spreads connections
+# over them) and each also on its own port MP_GATEWAY_PORT + 100*k, for probes and scrapes.
+MAX_REPLICAS=8
+
+replica_count() {
+  local n
+  n=$(cat "$V/replicas" 2>/dev/null || echo 1)
+  case $n in [1-8]) echo "$n" ;; *) echo 1 ;; esac
+}
+
+instance_name() { # SERVICE K
+  if [ "$2" = 1 ]; then echo "$1"; else echo "$1-$2"; fi
+}
+instance_service() { echo "${1%-[0-9]}"; }
+instance_index() {
+  case $1 in *-[0-9]) echo "${1##*-}" ;; *) echo 1 ;; esac
+}
+
+# instance_port NAME: the port only this instance listens on.
+instance_port() {
+  local s k
+  s=$(instance_service "$1")
+  k=$(instance_index "$1")
+  if [ "$s" = gateway ]; then
+    echo $((MP_GATEWAY_PORT + 100 * k))
+  else
+    echo $(($(service_port "$s") + 100 * (k - 1)))
+  fi
+}
+
+# service_instances SERVICE [N]: the instance names of SERVICE (N defaults to the replica count).
+service_instances() {
+  local k n=${2:-$(replica_count)}
+  for ((k = 1; k <= n; k++)); do instance_name "$1" "$k"; done
+}
+
+# service_urls SERVICE: MP_<SERVICE>_URL, every instance, comma-separated.
+service_urls() {
+  local name out=""
+  for name in $(service_instances "$1"); do
+    out+="${out:+,}http://127.0.0.1:$(instance_port "$name")"
+  done
+  echo "$out"
+}
+
+# service_instance_targets: one line "SERVICE INSTANCE PORT" per instance that should run (Prometheus).
+service_instance_targets() {
+  local s name
+  for s in "${SERVICES[@]}"; do
+    for name in $(service_instances "$s"); do
+      echo "$s $name $(instance_port "$name")"
+    done
+  done
+}
+
+# running_instances SERVICE: names of SERVICE's instances that have a pid file (whatever the replica count).
+running_instances() {
+  local f
+  for f in "$V/run/$1.pid" "$V/run/$1"-[0-9].pid; do
+    if [ -f "$f" ]; then basename "$f" .pid; fi
+  done
+}
+
 service_binary() {
   echo "$ROOT/build/$(instance_preset)/services/$1/mp-$1"
 }
 
-# service_env NAME: the service's environment as KEY=value lines (from infra.env).
+# service_env NAME: the environment of instance NAME (a service name = its first instance) as KEY=value
+# lines (from infra.env).
 service_env() {
-  local name=$1 s var level=info
+  local name s var port level=info
+  name=$(instance_service "$1")
+  port=$(instance_port "$1")
+  if [ "$name" = gateway ]; then port=$MP_GATEWAY_PORT; fi
   if [ "$INST" = test ]; then level=debug; fi
   cat <<EOF
 MP_INSTANCE=$MP_INSTANCE
 MP_ENV=local
 MP_LOG_LEVEL=$level
 MP_HTTP_HOST=127.0.0.1
-MP_HTTP_PORT=$(service_port "$name")
+MP_HTTP_PORT=$port
 MP_JWT_SECRET=$MP_JWT_SECRET
 MP_REDIS_HOST=127.0.0.1
 MP_REDIS_PORT=$MP_REDIS_PORT
@@ -46,7 +116,7 @@ MP_AMQP_VHOST=$MP_AMQP_VHOST
 MP_MONGO_URI=mongodb://127.0.0.1:$MP_MONGO_PORT/
 EOF
   for s in "${ALL_SERVICE_NAMES[@]}"; do
-    echo "MP_${s^^}_URL=http://127.0.0.1:$(service_port "$s")"
+    echo "MP_${s^^}_URL=$(service_urls "$s")"
   done
   case $name in
     auth | order | payment)
@@ -58,6 +128,8 @@ EOF
       echo "MP_MYSQL_DATABASE=${name}_db"
       ;;
     gateway)
+      echo "MP_HTTP_REUSE_PORT=true"
+      echo "MP_HTTP_INSTANCE_PORT=$(instance_port "$1")"
       echo "MP_SWAGGER_DIR=$ROOT/tools/swagger/node_modules/swagger-ui-dist"
       echo "MP_OPENAPI_FILE=$ROOT/docs/openapi.yaml"
       echo "MP_WEB_DIR=$ROOT/web/dist"
@@ -84,15 +156,16 @@ service_exec() {
   exec env "${envs[@]}" "$@"
 }
 
+# service_ready NAME: instance NAME answers GET /ready with 200.
 service_ready() {
-  curl -fsS -o /dev/null -m 2 "http://127.0.0.1:$(service_port "$1")/ready"
+  curl -fsS -o /dev/null -m 2 "http://127.0.0.1:$(instance_port "$1")/ready"
 }
 
-# service_launch NAME: start the service in the background unless it runs already.
+# service_launch NAME: start instance NAME in the background unless it runs already.
 service_launch() {
   local name=$1 bin pid port
-  bin=$(service_binary "$name")
-  port=$(service_port "$name")
+  bin=$(service_binary "$(instance_service "$name")")
+  port=$(instance_port "$name")
   pid=$(read_pid "$V/run/$name.pid")
   if pid_alive "$pid"; then
     note "$name: already running (pid $pid, port $port)"
@@ -108,18 +181,19 @@ service_launch() {
   fi
   (service_exec "$name" setsid "$bin" serve) >>"$V/log/$name.log" 2>&1 </dev/null &
   pid=$!
+  disown "$pid" 2>/dev/null || true # no "Killed" line from this shell when a test kills it
   echo "$pid" >"$V/run/$name.pid"
   note "$name: started (pid $pid, port $port, ${bin#"$ROOT"/})"
 }
 
-# service_wait NAME: wait until GET /ready answers 200 (60 s); skip services not running.
+# service_wait NAME: wait until instance NAME answers GET /ready with 200 (60 s); skip one not running.
 service_wait() {
   local name=$1 pid port log t0=$SECONDS
   pid=$(read_pid "$V/run/$name.pid")
-  port=$(service_port "$name")
+  port=$(instance_port "$name")
   log=$V/log/$name.log
   if ! pid_alive "$pid"; then
-    if [ -x "$(service_binary "$name")" ]; then
+    if [ -x "$(service_binary "$(instance_service "$name")")" ]; then
       show_log_tail "$log"
       die "$name is not running (it exited during start-up?); log: $log"
     fi
@@ -135,26 +209,50 @@ service_wait() {
   note "$name: ready on http://127.0.0.1:$port ($((SECONDS - t0)) s)"
 }
 
+# The commands below take a service (all its instances) or one instance (NAME-k).
+targets_of() {
+  if [ "$(instance_service "$1")" = "$1" ]; then service_instances "$1"; else echo "$1"; fi
+}
+
 service_start() {
-  service_launch "$1"
-  service_wait "$1"
+  local name
+  for name in $(targets_of "$1"); do service_launch "$name"; done
+  for name in $(targets_of "$1"); do service_wait "$name"; done
 }
 
 service_stop() {
-  stop_pid "$1" "$V/run/$1.pid"
+  local name
+  for name in $(running_instances "$(instance_service "$1")"); do
+    if [ "$(instance_service "$1")" = "$1" ] || [ "$name" = "$1" ]; then
+      stop_pid "$name" "$V/run/$name.pid"
+    fi
+  done
+}
+
+# set_replicas N: record the replica count; if it changes while services run, stop them (they must all
+# learn the new upstream lists).
+set_replicas() {
+  local n=$1 old
+  case $n in [1-8]) ;; *) die "--replicas takes 1 to $MAX_REPLICAS, not '$n'" ;; esac
+  old=$(replica_count)
+  if [ "$old" != "$n" ] && [ -n "$(for s in "${SERVICES[@]}"; do running_instances "$s"; done)" ]; then
+    note "replicas: $old -> $n, restarting the services"
+    services_stop
+  fi
+  echo "$n" >"$V/replicas"
 }
 
 services_launch() {
-  local s
+  local s name
   for s in "${SERVICES[@]}"; do
-    service_launch "$s"
+    for name in $(service_instances "$s"); do service_launch "$name"; done
   done
 }
 
 services_wait() {
-  local s
+  local s name
   for s in "${SERVICES[@]}"; do
-    service_wait "$s"
+    for name in $(service_instances "$s"); do service_wait "$name"; done
   done
 }
 
