@@ -172,6 +172,7 @@ void HttpClient::Eject(const Endpoint& endpoint) {
     std::lock_guard lock(health_->mutex);
     if (!health_->ejected.insert(endpoint.Address()).second) return;  // already ejected and probed
   }
+  ++ejections_;
   {
     std::lock_guard lock(mutex_);
     idle_.erase(endpoint.Address());  // its pooled connections are most likely dead too
@@ -267,6 +268,7 @@ asio::awaitable<Response> HttpClient::Send(const Upstream& upstream, Request req
           Eject(endpoint);
           last_error = error.what();
           last_timeout = error.timeout();
+          if (index + 1 < order.size()) ++failovers_;
           break;
         }
       }
@@ -298,6 +300,7 @@ asio::awaitable<Response> HttpClient::Send(const Upstream& upstream, Request req
       if (!timeout) Eject(endpoint);  // reset or closed mid-call: the instance is likely gone
       if (idempotent && !retried_after_send && index + 1 < order.size()) {
         retried_after_send = true;
+        ++failovers_;
         break;  // the next instance
       }
       throw UpstreamError(upstream.name, last_error, timeout);

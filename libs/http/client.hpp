@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -83,6 +84,10 @@ class HttpClient {
   std::size_t idle_connections() const;
   // Instances ejected now (a gauge for /metrics).
   std::size_t ejected_endpoints() const;
+  // Calls that moved on to another instance after one failed (before sending, or an idempotent call
+  // after), and instances ejected so far: counters for /metrics.
+  std::uint64_t failovers_total() const { return failovers_.load(); }
+  std::uint64_t ejections_total() const { return ejections_.load(); }
 
  private:
   struct Connection;
@@ -100,6 +105,8 @@ class HttpClient {
   std::map<std::string, std::deque<std::unique_ptr<Connection>>> idle_;  // by Endpoint::Address()
   std::map<std::string, std::size_t> next_;                              // round-robin position by upstream
   std::shared_ptr<Health> health_;                                       // ejected instances; shared with probes
+  std::atomic<std::uint64_t> failovers_{0};
+  std::atomic<std::uint64_t> ejections_{0};
 };
 
 bool IsIdempotent(Verb method);

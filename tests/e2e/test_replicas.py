@@ -1,7 +1,8 @@
 """Replicas under faults (`./marketplace test` runs 2 instances of every service): while customers keep
 making mixed calls, one instance of each service in turn is killed with SIGKILL and started again.
 
-- Idempotent calls (GET) succeed: the gateway retries one that failed on a dead instance on another one.
+- Idempotent calls (GET) succeed: the gateway retries one that failed on a dead instance on another one
+  (the report counts the gateways' failovers and ejections).
   When the killed process is a gateway, its own clients' connections are cut (there is no front before
   the gateways sharing the port); the client retries its GET on a new connection, as any HTTP client or
   ingress does.
@@ -24,7 +25,7 @@ from conftest import ORDER, marketplace, signed_in, unique, wait_until
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REPLICAS = int(os.environ.get("MP_REPLICAS", "1"))
 VICTIMS = ["auth", "user", "order", "payment", "review", "notification", "gateway"]
-WORKERS = 10
+WORKERS = 16
 PAUSE = 0.25  # between a worker's calls: each stays under the test instance's 300 calls/min per user
 
 pytestmark = pytest.mark.skipif(REPLICAS < 2, reason="needs ./marketplace test --replicas 2 or more")
@@ -114,6 +115,21 @@ class Load:
             t.join()
 
 
+GATEWAY_PORT = int(os.environ.get("MP_GATEWAY_URL", "http://127.0.0.1:18080").rsplit(":", 1)[1])
+COUNTERS = ("gateway_upstream_failovers_total", "gateway_upstream_ejections_total")
+
+
+def gateway_counters(k):
+    """The HTTP client counters of gateway instance k, read on its own port (8080 + 100 k)."""
+    text = requests.get("http://127.0.0.1:%d/metrics" % (GATEWAY_PORT + 100 * k), timeout=5).text
+    values = collections.Counter()
+    for line in text.splitlines():
+        name, _, value = line.partition(" ")
+        if name in COUNTERS:
+            values[name] = int(float(value))
+    return values
+
+
 def kill_and_restart(name):
     """SIGKILL instance `name` (e.g. order-2), let the load run on the survivor, start it again."""
     pid_file = os.path.join(ROOT, "var", "test", "run", name + ".pid")
@@ -143,14 +159,21 @@ def published_notices(customer):
 
 def test_killing_one_instance_of_each_service_under_load_loses_and_doubles_nothing():
     provider = signed_in(2)
+    before = {k: gateway_counters(k) for k in (1, 2)}  # earlier tests made their own failovers
     started_at = time.time()
     with Load(provider.id) as load:
         time.sleep(2)
+        counters = collections.Counter()
         for service in VICTIMS:
+            if service == "gateway":
+                counters += gateway_counters(2)  # its counts die with it
+                counters.subtract(before[2])
             kill_and_restart(service + "-2")
             time.sleep(1)
         time.sleep(2)
     took = time.time() - started_at
+    counters += gateway_counters(1) + gateway_counters(2)
+    counters.subtract(before[1])
 
     # Every order that exists has exactly one notice; every 200 publish exists; a failed one may exist
     # (it reached the order service before the failure) but then it is whole: it has its notice too.
@@ -188,6 +211,8 @@ def test_killing_one_instance_of_each_service_under_load_loses_and_doubles_nothi
         "requests": requests_total,
         "outcomes": {"%s: %s" % k: v for k, v in sorted(load.outcomes.items())},
         "client_retries_after_a_cut_connection": load.client_retries,
+        "gateway_failovers_to_another_instance": counters["gateway_upstream_failovers_total"],
+        "gateway_instances_ejected": counters["gateway_upstream_ejections_total"],
         "publishes": len(load.published),
         "failed_publishes_that_were_applied": failed_but_applied,
         "lost_events": lost,

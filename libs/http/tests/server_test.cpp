@@ -269,6 +269,8 @@ TEST_F(ReplicaTest, CallsGoRoundRobinAndSkipAnInstanceThatIsDown) {
   EXPECT_GE(served["a"], 6);
   EXPECT_GE(served["b"], 6);
   EXPECT_EQ(client_->ejected_endpoints(), 1u);
+  EXPECT_EQ(client_->ejections_total(), 1u);
+  EXPECT_GE(client_->failovers_total(), 1u);  // the first call that met the dead one moved on
   a->Stop();
   b->Stop();
 }
@@ -286,6 +288,7 @@ TEST_F(ReplicaTest, AnInstanceThatStopsIsEjectedAndTakesCallsAgainOnceReady) {
   for (int i = 0; i < 10; ++i) ++served[Who(upstream)];  // stale connections to b: retried on a
   EXPECT_EQ(served["a"], 10);
   EXPECT_EQ(client_->ejected_endpoints(), 1u);
+  EXPECT_GE(client_->failovers_total(), 1u);
 
   b = Instance("b", b_port);  // back, on the same port
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);

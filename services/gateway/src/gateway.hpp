@@ -75,7 +75,7 @@ class Gateway {
   bool redis_degraded() const { return redis_degraded_.load(); }
   const cache::TrackedReads& revocations() const { return revocations_; }
   const cache::RateLimiter& limiter() const { return limiter_; }
-  std::size_t ejected_instances() const { return client_.ejected_endpoints(); }
+  const http::HttpClient& upstreams() const { return client_; }
 
  private:
   boost::asio::awaitable<http::Response> Forward(http::Context& context, const PublicRoute& route);

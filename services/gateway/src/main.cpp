@@ -91,7 +91,12 @@ int Serve() {
   app.metrics().AddGauge("gateway_rate_limit_keys", "Rate-limit keys this replica admits locally between syncs.",
                          [&] { return double(edge.limiter().tracked_keys()); });
   app.metrics().AddGauge("gateway_upstream_instances_ejected", "Backend instances taken out after a failed connection, until their /ready answers.",
-                         [&] { return double(edge.ejected_instances()); });
+                         [&] { return double(edge.upstreams().ejected_endpoints()); });
+  app.metrics().AddGauge("gateway_upstream_ejections_total", "Backend instances ejected so far.",
+                         [&] { return double(edge.upstreams().ejections_total()); });
+  app.metrics().AddGauge("gateway_upstream_failovers_total",
+                         "Calls that moved on to another backend instance after one failed.",
+                         [&] { return double(edge.upstreams().failovers_total()); });
   // As service::AddRedisGauge (libs/service, which would pull the AMQP client into the gateway).
   app.metrics().AddGauge("redis_connections", "Redis connections open.", [&] { return double(redis.open_connections()); });
   app.metrics().AddGauge("redis_pool_size", "Redis connections this replica may open (MP_REDIS_MAX_CONNECTIONS).",
