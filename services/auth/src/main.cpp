@@ -40,6 +40,7 @@ struct Settings {
   cache::RedisOptions redis;
   bus::AmqpOptions amqp;
   std::string jwt_secret;
+  std::chrono::seconds restore_interval{30};
   struct {
     std::string username, email, password;
   } bootstrap_admin;
@@ -53,6 +54,7 @@ Settings ReadSettings() {
   s.redis = cache::FromEnv(env);
   s.amqp = bus::FromEnv(env);
   s.jwt_secret = env.Secret("MP_JWT_SECRET", security::kLocalJwtSecret);
+  s.restore_interval = std::chrono::seconds(env.Int("MP_REVOCATION_RESTORE_INTERVAL_S", 30, 1, 3600));
   s.bootstrap_admin.username = env.String("MP_BOOTSTRAP_ADMIN_USERNAME", "");
   s.bootstrap_admin.email = env.String("MP_BOOTSTRAP_ADMIN_EMAIL", "");
   s.bootstrap_admin.password = env.String("MP_BOOTSTRAP_ADMIN_PASSWORD", "");
@@ -134,6 +136,29 @@ int Serve(Settings settings) {
             log::Warn("purge of expired revocations failed", {{"error", ex.what()}});
           }
           timer.expires_after(std::chrono::hours(1));
+          co_await timer.async_wait(boost::asio::use_awaitable);
+        }
+      },
+      boost::asio::detached);
+  // Redis holds the revocation markers the gateways and services check; MySQL holds their durable copy.
+  // Markers Redis lost (a restart without persistence, an outage while they were published) are written
+  // again within restore_interval.
+  boost::asio::co_spawn(
+      app.io(),
+      [&]() -> boost::asio::awaitable<void> {
+        boost::asio::steady_timer timer(app.io());
+        bool failing = false;
+        for (;;) {
+          try {
+            std::size_t written = co_await api.RestoreRevocations();
+            if (written > 0) log::Warn("revocation markers redis lacked were written again", {{"markers", written}});
+            if (failing) log::Info("revocation markers checked again");
+            failing = false;
+          } catch (const std::exception& ex) {
+            if (!failing) log::Warn("cannot check the revocation markers in redis; will retry", {{"error", ex.what()}});
+            failing = true;
+          }
+          timer.expires_after(settings.restore_interval);
           co_await timer.async_wait(boost::asio::use_awaitable);
         }
       },

@@ -83,6 +83,32 @@ asio::awaitable<void> AuthApi::PublishRevocation(std::vector<std::string> comman
   }
 }
 
+asio::awaitable<std::size_t> AuthApi::RestoreRevocations() {
+  // SET unless the key holds this value or a higher one (a newer token version, or a deletion).
+  static constexpr std::string_view kSetIfHigher = R"lua(
+local current = redis.call('GET', KEYS[1])
+if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1)lua";
+  const std::chrono::seconds window(domain::kAccessTokenSeconds + security::kClockSkewSeconds);
+  auto markers = co_await app_.blocking().Run([&] { return users_.ActiveRevocations(window); });
+  std::size_t written = 0;
+  constexpr std::size_t kBatch = 500;
+  for (std::size_t first = 0; first < markers.size(); first += kBatch) {
+    std::vector<std::vector<std::string>> commands;
+    for (std::size_t i = first; i < std::min(markers.size(), first + kBatch); ++i) {
+      const auto& m = markers[i];
+      commands.push_back({"EVAL", std::string(kSetIfHigher), "1", m.key, std::to_string(m.value),
+                          std::to_string(m.ttl_seconds)});
+    }
+    for (const auto& reply : co_await redis_.Pipeline(std::move(commands))) {
+      if (reply.type == cache::Reply::Type::kError) throw std::runtime_error("redis: " + reply.str);
+      if (reply.integer == 1) ++written;
+    }
+  }
+  co_return written;
+}
+
 nlohmann::json AuthApi::TokenBody(const domain::User& user, std::string refresh_token) {
   security::Claims claims;
   claims.user_id = user.id;

@@ -26,6 +26,12 @@ class AuthApi {
   // Adds every route to the app's router (the route table below is the service's public surface).
   void Register();
 
+  // Writes to Redis every revocation marker in force that Redis lacks or holds an older value of (it
+  // lost them in a restart, or was down when they were published); returns how many it wrote. Markers
+  // Redis already has are not written, so the gateways' tracked caches stay put. Throws when Redis or
+  // MySQL is unreachable.
+  boost::asio::awaitable<std::size_t> RestoreRevocations();
+
  private:
   using Response = http::Response;
   using Awaitable = boost::asio::awaitable<Response>;

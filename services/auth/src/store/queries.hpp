@@ -48,4 +48,17 @@ inline constexpr std::string_view kRevokeAccessToken =
     "INSERT IGNORE INTO revoked_access_tokens (jti, expires_at) VALUES (?, ?)";
 inline constexpr std::string_view kPurgeRevokedAccessTokens = "DELETE FROM revoked_access_tokens WHERE expires_at < ?";
 
+// The revocations in force (ActiveRevocations): logged-out tokens, users whose token version changed and
+// users deleted within the last access-token lifetime, with the seconds each has left (? = now, since).
+inline constexpr std::string_view kActiveRevokedTokens =
+    "SELECT jti, TIMESTAMPDIFF(SECOND, ?, expires_at) FROM revoked_access_tokens WHERE expires_at > ?";
+inline constexpr std::string_view kRecentTokenVersions =
+    "SELECT id, token_version, TIMESTAMPDIFF(SECOND, ?, updated_at) FROM users "
+    "WHERE token_version > 0 AND updated_at > ?";
+inline constexpr std::string_view kInsertDeletedUser =
+    "INSERT INTO deleted_users (user_id, deleted_at) VALUES (?, ?) ON DUPLICATE KEY UPDATE deleted_at = VALUES(deleted_at)";
+inline constexpr std::string_view kRecentDeletedUsers =
+    "SELECT user_id, TIMESTAMPDIFF(SECOND, ?, deleted_at) FROM deleted_users WHERE deleted_at > ?";
+inline constexpr std::string_view kPurgeDeletedUsers = "DELETE FROM deleted_users WHERE deleted_at < ?";
+
 }  // namespace mp::auth::store::queries

@@ -1,6 +1,11 @@
 #include "services/auth/src/store/user_store.hpp"
 
+#include <chrono>
+#include <cstdint>
+
 #include "libs/bus/outbox.hpp"
+#include "libs/identity/identity.hpp"
+#include "libs/security/jwt.hpp"
 #include "libs/sql/error.hpp"
 #include "libs/sql/transaction.hpp"
 #include "services/auth/src/store/queries.hpp"
@@ -132,6 +137,7 @@ std::optional<domain::User> UserStore::Delete(std::int64_t id, const std::functi
   if (rows.empty()) return std::nullopt;
   domain::User user = UserFromRow(rows.front());
   connection->Execute(queries::kDeleteUser, {id});
+  connection->Execute(queries::kInsertDeletedUser, {id, time::Now()});
   bus::Enqueue(connection, event(user));
   tx.Commit();
   return user;
@@ -189,6 +195,26 @@ void UserStore::RevokeAccessToken(const std::string& jti, time::TimePoint expire
 void UserStore::PurgeExpiredRevocations() {
   auto connection = pool_.Acquire();
   connection->Execute(queries::kPurgeRevokedAccessTokens, {time::Now()});
+  connection->Execute(queries::kPurgeDeletedUsers, {time::Now() - std::chrono::hours(1)});
+}
+
+std::vector<UserStore::RevocationMarker> UserStore::ActiveRevocations(std::chrono::seconds window) {
+  const auto now = time::Now();
+  const auto since = now - window;
+  const std::int64_t window_s = window.count();
+  std::vector<RevocationMarker> markers;
+  auto connection = pool_.Acquire();
+  for (const auto& row : connection->Query(queries::kActiveRevokedTokens, {now, now})) {
+    markers.push_back({identity::RevokedJtiKey(row.String(0)), 1, row.Int(1) + security::kClockSkewSeconds});
+  }
+  for (const auto& row : connection->Query(queries::kRecentTokenVersions, {now, since})) {
+    markers.push_back({identity::TokenVersionKey(row.Int(0)), row.Int(1), row.Int(2) + window_s});
+  }
+  for (const auto& row : connection->Query(queries::kRecentDeletedUsers, {now, since})) {
+    markers.push_back({identity::TokenVersionKey(row.Int(0)), INT64_MAX, row.Int(1) + window_s});
+  }
+  std::erase_if(markers, [](const RevocationMarker& m) { return m.ttl_seconds <= 0; });
+  return markers;
 }
 
 }  // namespace mp::auth::store

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -56,6 +57,16 @@ class UserStore {
 
   void RevokeAccessToken(const std::string& jti, time::TimePoint expires_at);
   void PurgeExpiredRevocations();
+
+  // A Redis revocation marker as auth writes it after the commit (identity::TokenVersionKey /
+  // RevokedJtiKey), rebuilt from the tables: logged-out tokens until they expire, token versions and
+  // deletions for an access token's lifetime after the change (`window`). ttl_seconds > 0.
+  struct RevocationMarker {
+    std::string key;
+    std::int64_t value = 0;
+    std::int64_t ttl_seconds = 0;
+  };
+  std::vector<RevocationMarker> ActiveRevocations(std::chrono::seconds window);
 
  private:
   sql::Pool& pool_;
