@@ -2,6 +2,7 @@
 
 #include <sys/time.h>
 
+#include <amqp_ssl_socket.h>
 #include <amqp_tcp_socket.h>
 #include <fmt/format.h>
 
@@ -45,14 +46,22 @@ AmqpConnection::AmqpConnection(const AmqpOptions& options, int heartbeat_seconds
   if (state_ == nullptr) throw AmqpError("amqp_new_connection failed");
   timeval timeout{static_cast<time_t>(options.timeout.count() / 1000),
                   static_cast<suseconds_t>((options.timeout.count() % 1000) * 1000)};
-  amqp_socket_t* socket = amqp_tcp_socket_new(state_);
-  int status = socket == nullptr
-                   ? AMQP_STATUS_NO_MEMORY
-                   : amqp_socket_open_noblock(socket, options.host.c_str(), options.port, &timeout);
+  const bool tls = options.tls != AmqpOptions::Tls::kDisabled;
+  amqp_socket_t* socket = tls ? amqp_ssl_socket_new(state_) : amqp_tcp_socket_new(state_);
+  int status = socket == nullptr ? AMQP_STATUS_NO_MEMORY : AMQP_STATUS_OK;
+  if (status == AMQP_STATUS_OK && tls) {
+    const int verify = options.tls == AmqpOptions::Tls::kVerifyIdentity ? 1 : 0;
+    amqp_ssl_socket_set_verify_peer(socket, verify);
+    amqp_ssl_socket_set_verify_hostname(socket, verify);
+    if (!options.tls_ca.empty()) status = amqp_ssl_socket_set_cacert(socket, options.tls_ca.c_str());
+  }
+  if (status == AMQP_STATUS_OK) {
+    status = amqp_socket_open_noblock(socket, options.host.c_str(), options.port, &timeout);
+  }
   if (status != AMQP_STATUS_OK) {
     amqp_destroy_connection(state_);
-    throw AmqpError(fmt::format("cannot connect to RabbitMQ at {}:{}: {}", options.host, options.port,
-                                amqp_error_string2(status)));
+    throw AmqpError(fmt::format("cannot connect to RabbitMQ at {}:{}{}: {}", options.host, options.port,
+                                tls ? " (TLS)" : "", amqp_error_string2(status)));
   }
   amqp_set_handshake_timeout(state_, &timeout);
   amqp_set_rpc_timeout(state_, &timeout);

@@ -16,9 +16,15 @@ struct AmqpOptions {
   std::string vhost = "/";
   // Connect, login, each RPC, and waiting for publisher confirms.
   std::chrono::milliseconds timeout{5000};
+  // TLS (AMQPS): off; on without checking the certificate; on, and the certificate must chain to tls_ca
+  // (or the system's CAs when empty) and name the host.
+  enum class Tls { kDisabled, kRequired, kVerifyIdentity };
+  Tls tls = Tls::kDisabled;
+  std::string tls_ca;
 };
 
-// MP_AMQP_HOST, MP_AMQP_PORT, MP_AMQP_USER, MP_AMQP_PASSWORD, MP_AMQP_VHOST. Problems are collected in
+// MP_AMQP_HOST, MP_AMQP_PORT, MP_AMQP_USER, MP_AMQP_PASSWORD, MP_AMQP_VHOST, MP_AMQP_TLS (disabled |
+// required | verify-identity), MP_AMQP_TLS_CA. Problems are collected in
 // `env`; the caller calls env.Validate().
 AmqpOptions FromEnv(config::Env& env);
 

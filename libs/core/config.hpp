@@ -22,6 +22,8 @@ class Env {
   std::string RequiredString(std::string_view name);
   std::int64_t Int(std::string_view name, std::int64_t fallback, std::int64_t min, std::int64_t max);
   bool Bool(std::string_view name, bool fallback);
+  // One of `allowed` (the first is the default when unset); anything else is a problem naming them.
+  std::string OneOf(std::string_view name, const std::vector<std::string_view>& allowed);
   // A secret: in production (MP_ENV=production) it must be set and not equal to the local default.
   std::string Secret(std::string_view name, std::string_view local_default, std::size_t min_length = 32);
   bool production() const;

@@ -67,6 +67,14 @@ void Connection::Connect() {
   mysql_options(mysql_, MYSQL_REPORT_DATA_TRUNCATION, &report_truncation);
   mysql_options(mysql_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
   mysql_options(mysql_, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
+  if (options_.tls != Tls::kDisabled) {
+    my_bool enforce = 1;  // no TLS, no connection
+    my_bool verify = options_.tls == Tls::kVerifyIdentity ? 1 : 0;
+    mysql_optionsv(mysql_, MYSQL_OPT_SSL_ENFORCE, &enforce);
+    mysql_optionsv(mysql_, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+    // Connector/C checks the chain whenever it has a CA file: give it one only when asked to verify.
+    if (verify && !options_.tls_ca.empty()) mysql_optionsv(mysql_, MYSQL_OPT_SSL_CA, options_.tls_ca.c_str());
+  }
   if (mysql_real_connect(mysql_, options_.host.c_str(), options_.user.c_str(), options_.password.c_str(),
                          options_.database.c_str(), static_cast<unsigned>(options_.port), nullptr,
                          CLIENT_FOUND_ROWS | CLIENT_MULTI_RESULTS) == nullptr) {

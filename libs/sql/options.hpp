@@ -9,6 +9,11 @@
 
 namespace mp::sql {
 
+// TLS to the server, as MySQL's --ssl-mode: disabled; required (encrypted, the certificate is not
+// checked); verify-identity (the certificate must chain to tls_ca, or the system's CAs when empty, and
+// name the host).
+enum class Tls { kDisabled, kRequired, kVerifyIdentity };
+
 struct Options {
   std::string host = "127.0.0.1";
   int port = 3306;
@@ -20,9 +25,12 @@ struct Options {
   std::chrono::milliseconds read_timeout{5000};
   std::chrono::milliseconds write_timeout{5000};
   std::chrono::milliseconds acquire_timeout{2000};
+  Tls tls = Tls::kDisabled;
+  std::string tls_ca;  // a PEM file of CA certificates
 };
 
-// MP_MYSQL_HOST, MP_MYSQL_PORT, MP_MYSQL_USER, MP_MYSQL_PASSWORD, MP_MYSQL_DATABASE, MP_MYSQL_POOL_SIZE.
+// MP_MYSQL_HOST, MP_MYSQL_PORT, MP_MYSQL_USER, MP_MYSQL_PASSWORD, MP_MYSQL_DATABASE, MP_MYSQL_POOL_SIZE,
+// MP_MYSQL_TLS (disabled | required | verify-identity), MP_MYSQL_TLS_CA.
 // Problems are collected in `env`; the caller calls env.Validate().
 Options FromEnv(config::Env& env, std::string_view default_database = "marketplace");
 

@@ -93,10 +93,13 @@ service_binary() {
 # service_env NAME: the environment of instance NAME (a service name = its first instance) as KEY=value
 # lines (from infra.env).
 service_env() {
-  local name s var port level=info
+  local name s var port level=info amqp_host=127.0.0.1 amqp_port=$MP_AMQP_PORT
   name=$(instance_service "$1")
   port=$(instance_port "$1")
   if [ "$name" = gateway ]; then port=$MP_GATEWAY_PORT; fi
+  # Instance test's services reach RabbitMQ over TLS, verifying the local CA (rabbitmq-c checks DNS
+  # names only: localhost), and MariaDB too (below).
+  if [ "$INST" = test ]; then amqp_host=localhost amqp_port=$(amqps_port); fi
   if [ "$INST" = test ]; then level=debug; fi
   cat <<EOF
 MP_INSTANCE=$MP_INSTANCE
@@ -108,13 +111,17 @@ MP_JWT_SECRET=$MP_JWT_SECRET
 MP_REDIS_HOST=127.0.0.1
 MP_REDIS_PORT=$MP_REDIS_PORT
 MP_REDIS_PASSWORD=$MP_REDIS_PASSWORD
-MP_AMQP_HOST=127.0.0.1
-MP_AMQP_PORT=$MP_AMQP_PORT
+MP_AMQP_HOST=$amqp_host
+MP_AMQP_PORT=$amqp_port
 MP_AMQP_USER=$MP_AMQP_USER
 MP_AMQP_PASSWORD=$MP_AMQP_PASSWORD
 MP_AMQP_VHOST=$MP_AMQP_VHOST
 MP_MONGO_URI=mongodb://127.0.0.1:$MP_MONGO_PORT/
 EOF
+  if [ "$INST" = test ]; then
+    echo "MP_AMQP_TLS=verify-identity"
+    echo "MP_AMQP_TLS_CA=$V/tls/ca.pem"
+  fi
   for s in "${ALL_SERVICE_NAMES[@]}"; do
     echo "MP_${s^^}_URL=$(service_urls "$s")"
   done
@@ -126,6 +133,12 @@ EOF
       echo "MP_MYSQL_USER=${name}_svc"
       echo "MP_MYSQL_PASSWORD=${!var}"
       echo "MP_MYSQL_DATABASE=${name}_db"
+      if [ "$INST" = test ]; then
+        echo "MP_MYSQL_TLS=verify-identity"
+        echo "MP_MYSQL_TLS_CA=$V/tls/ca.pem"
+      fi
+      # The e2e test of lost revocation markers waits for one restore round (default 30 s).
+      if [ "$name" = auth ] && [ "$INST" = test ]; then echo "MP_REVOCATION_RESTORE_INTERVAL_S=2"; fi
       ;;
     gateway)
       echo "MP_HTTP_REUSE_PORT=true"

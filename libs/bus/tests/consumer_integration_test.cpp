@@ -141,3 +141,30 @@ TEST_F(ConsumerTest, MalformedMessageIsDeadLetteredWithoutCallingTheHandler) {
 
 }  // namespace
 }  // namespace mp::bus
+
+namespace mp::bus {
+namespace {
+
+// MP_TEST_AMQPS_PORT and MP_TEST_TLS_CA: the test broker's TLS listener and its CA (./marketplace test).
+TEST(AmqpTls, VerifiedConnectionWorksAndAnotherCaIsRefused) {
+  const char* port = std::getenv("MP_TEST_AMQPS_PORT");
+  const char* ca = std::getenv("MP_TEST_TLS_CA");
+  if (port == nullptr || ca == nullptr) GTEST_SKIP() << "MP_TEST_AMQPS_PORT / MP_TEST_TLS_CA are not set";
+  AmqpOptions options = test::TestAmqpOptions();
+  options.host = "localhost";  // the certificate's DNS name (rabbitmq-c checks DNS names, not addresses)
+  options.port = std::stoi(port);
+  options.tls = AmqpOptions::Tls::kVerifyIdentity;
+  options.tls_ca = ca;
+  EXPECT_NO_THROW(AmqpConnection connection(options, 0));
+
+  std::string other = ca;
+  other.replace(other.rfind("ca.pem"), 6, "server.pem");  // a certificate, but not the one that signed it
+  options.tls_ca = other;
+  EXPECT_THROW(AmqpConnection connection(options, 0), AmqpError);
+  options.tls = AmqpOptions::Tls::kDisabled;  // plain AMQP to the TLS port: refused, not hung
+  options.timeout = std::chrono::milliseconds(2000);
+  EXPECT_THROW(AmqpConnection connection(options, 0), AmqpError);
+}
+
+}  // namespace
+}  // namespace mp::bus

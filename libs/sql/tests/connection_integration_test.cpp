@@ -1,4 +1,5 @@
 #include <chrono>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 
@@ -167,6 +168,38 @@ TEST_F(ConnectionTest, ManyDistinctStatementsStayWithinTheCache) {
     auto rows = connection_->Query("SELECT " + std::to_string(i) + " + ?", {std::int64_t{1}});
     ASSERT_EQ(rows[0].Int(0), i + 1);
   }
+}
+
+}  // namespace
+}  // namespace mp::sql
+
+namespace mp::sql {
+namespace {
+
+// MP_TEST_TLS_CA: the CA of the test instance's MariaDB certificate (./marketplace test exports it).
+const char* TestCa() { return std::getenv("MP_TEST_TLS_CA"); }
+
+TEST(Tls, VerifiedConnectionIsEncrypted) {
+  if (TestCa() == nullptr) GTEST_SKIP() << "MP_TEST_TLS_CA is not set";
+  Options options = test::TestDatabaseOptions();
+  options.tls = Tls::kVerifyIdentity;
+  options.tls_ca = TestCa();
+  Connection connection(options);
+  auto rows = connection.Query("SHOW SESSION STATUS LIKE 'Ssl_cipher'");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_FALSE(rows[0].String(1).empty()) << "connected without TLS";
+}
+
+TEST(Tls, ACertificateFromAnotherCaIsRefused) {
+  if (TestCa() == nullptr) GTEST_SKIP() << "MP_TEST_TLS_CA is not set";
+  Options options = test::TestDatabaseOptions();
+  options.tls = Tls::kVerifyIdentity;
+  std::string other = TestCa();
+  other.replace(other.rfind("ca.pem"), 6, "server.pem");  // a certificate, but not the one that signed it
+  options.tls_ca = other;
+  EXPECT_THROW(Connection connection(options), Error);
+  options.tls = Tls::kRequired;  // encrypted without checking: accepted
+  EXPECT_NO_THROW(Connection connection(options));
 }
 
 }  // namespace
