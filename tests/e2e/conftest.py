@@ -100,6 +100,15 @@ def marketplace(*args):
     return subprocess.run([MARKETPLACE, *args], capture_output=True, text=True, timeout=120)
 
 
+def process_alive(pid):
+    """False once the process is gone or a zombie (a killed service whose parent has not reaped it yet)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
+
+
 def wait_until(check, timeout=30.0, interval=0.2):
     deadline = time.time() + timeout
     while True:

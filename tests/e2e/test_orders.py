@@ -10,7 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 from conftest import (ORDER, Client, accept, approve, assert_error, inbox_messages, marketplace, new_admin, ok,
-                      order_at, publish, set_status, signed_in, unique, wait_for_notice, wait_until)
+                      order_at, process_alive, publish, set_status, signed_in, unique, wait_for_notice,
+                      wait_until)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -292,14 +293,6 @@ def test_broker_outage_delays_but_never_loses_events():
     for c in customers:
         wanted = sorted("You have successfully published the order: %d." % i for i in expected[c.id])
         wait_until(lambda: sorted(published_notices(c)) == wanted, timeout=90, interval=1)
-
-
-def process_alive(pid):
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except OSError:
-        return False
 
 
 def test_killed_notification_service_loses_and_doubles_nothing():

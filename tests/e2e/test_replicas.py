@@ -20,7 +20,7 @@ import time
 import pytest
 import requests
 
-from conftest import ORDER, marketplace, signed_in, unique, wait_until
+from conftest import ORDER, marketplace, process_alive, signed_in, unique, wait_until
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REPLICAS = int(os.environ.get("MP_REPLICAS", "1"))
@@ -29,14 +29,6 @@ WORKERS = 16
 PAUSE = 0.25  # between a worker's calls: each stays under the test instance's 300 calls/min per user
 
 pytestmark = pytest.mark.skipif(REPLICAS < 2, reason="needs ./marketplace test --replicas 2 or more")
-
-
-def process_alive(pid):
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except OSError:
-        return False
 
 
 class Load:

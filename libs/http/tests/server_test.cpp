@@ -22,6 +22,19 @@ namespace {
 
 namespace asio = boost::asio;
 
+// Everything the peer sends until it closes the connection.
+std::string ReadToEnd(asio::ip::tcp::socket& socket) {
+  std::string out;
+  boost::system::error_code ec;
+  char buf[4096];
+  for (;;) {
+    auto n = socket.read_some(asio::buffer(buf), ec);
+    out.append(buf, n);
+    if (ec) break;
+  }
+  return out;
+}
+
 class ServerTest : public ::testing::Test {
  protected:
   ServerTest() : app_(MakeOptions()), client_io_(), client_(client_io_.get_executor(), ClientOptions{}) {
@@ -82,15 +95,7 @@ class ServerTest : public ::testing::Test {
     asio::ip::tcp::socket socket(io);
     socket.connect({asio::ip::make_address("127.0.0.1"), port_});
     asio::write(socket, asio::buffer(bytes));
-    std::string out;
-    boost::system::error_code ec;
-    char buf[4096];
-    for (;;) {
-      auto n = socket.read_some(asio::buffer(buf), ec);
-      out.append(buf, n);
-      if (ec) break;
-    }
-    return out;
+    return ReadToEnd(socket);
   }
 
   App app_;
@@ -224,14 +229,7 @@ class ReplicaTest : public ::testing::Test {
     asio::ip::tcp::socket socket(io);
     socket.connect({asio::ip::make_address("127.0.0.1"), port});
     asio::write(socket, asio::buffer(std::string("GET /who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
-    std::string out;
-    boost::system::error_code ec;
-    char buf[4096];
-    for (;;) {
-      auto n = socket.read_some(asio::buffer(buf), ec);
-      out.append(buf, n);
-      if (ec) break;
-    }
+    std::string out = ReadToEnd(socket);
     return nlohmann::json::parse(out.substr(out.find("\r\n\r\n") + 4))["data"].get<std::string>();
   }
 
