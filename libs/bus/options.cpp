@@ -9,10 +9,7 @@ AmqpOptions FromEnv(config::Env& env) {
   options.user = env.String("MP_AMQP_USER", "marketplace");
   options.password = env.Secret("MP_AMQP_PASSWORD", "marketplace", 12);
   options.vhost = env.String("MP_AMQP_VHOST", options.vhost);
-  const std::string tls = env.OneOf("MP_AMQP_TLS", {"disabled", "required", "verify-identity"});
-  options.tls = tls == "required"          ? AmqpOptions::Tls::kRequired
-                : tls == "verify-identity" ? AmqpOptions::Tls::kVerifyIdentity
-                                           : AmqpOptions::Tls::kDisabled;
+  options.tls = env.Tls("MP_AMQP_TLS");
   options.tls_ca = env.String("MP_AMQP_TLS_CA", "");
   return options;
 }

@@ -16,9 +16,8 @@ struct AmqpOptions {
   std::string vhost = "/";
   // Connect, login, each RPC, and waiting for publisher confirms.
   std::chrono::milliseconds timeout{5000};
-  // TLS (AMQPS): off; on without checking the certificate; on, and the certificate must chain to tls_ca
-  // (or the system's CAs when empty) and name the host.
-  enum class Tls { kDisabled, kRequired, kVerifyIdentity };
+  // TLS (AMQPS), config::TlsMode; tls_ca: a PEM file of CA certificates (empty: the system's).
+  using Tls = config::TlsMode;
   Tls tls = Tls::kDisabled;
   std::string tls_ca;
 };

@@ -15,15 +15,13 @@ std::string Env::String(std::string_view name, std::string_view fallback) {
   return value != nullptr && *value != '\0' ? std::string(value) : std::string(fallback);
 }
 
-std::string Env::OneOf(std::string_view name, const std::vector<std::string_view>& allowed) {
-  std::string value = String(name, allowed.front());
-  for (std::string_view choice : allowed) {
-    if (value == choice) return value;
-  }
-  std::string list;
-  for (std::string_view choice : allowed) list += (list.empty() ? "" : ", ") + std::string(choice);
-  problems_.push_back(std::string(name) + " must be one of " + list + ", not '" + value + "'");
-  return std::string(allowed.front());
+TlsMode Env::Tls(std::string_view name) {
+  const std::string value = String(name, "disabled");
+  if (value == "disabled") return TlsMode::kDisabled;
+  if (value == "required") return TlsMode::kRequired;
+  if (value == "verify-identity") return TlsMode::kVerifyIdentity;
+  problems_.push_back(std::string(name) + " must be one of disabled, required, verify-identity, not '" + value + "'");
+  return TlsMode::kDisabled;
 }
 
 std::string Env::RequiredString(std::string_view name) {

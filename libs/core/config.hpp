@@ -16,14 +16,18 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// TLS to a server, as MySQL's --ssl-mode: disabled; required (encrypted, the certificate is not checked);
+// verify-identity (the certificate must chain to the given CA file, or the system's CAs, and name the host).
+enum class TlsMode { kDisabled, kRequired, kVerifyIdentity };
+
 class Env {
  public:
   std::string String(std::string_view name, std::string_view fallback);
   std::string RequiredString(std::string_view name);
   std::int64_t Int(std::string_view name, std::int64_t fallback, std::int64_t min, std::int64_t max);
   bool Bool(std::string_view name, bool fallback);
-  // One of `allowed` (the first is the default when unset); anything else is a problem naming them.
-  std::string OneOf(std::string_view name, const std::vector<std::string_view>& allowed);
+  // A client's TLS setting: disabled (default) | required | verify-identity (TlsMode).
+  TlsMode Tls(std::string_view name);
   // A secret: in production (MP_ENV=production) it must be set and not equal to the local default.
   std::string Secret(std::string_view name, std::string_view local_default, std::size_t min_length = 32);
   bool production() const;

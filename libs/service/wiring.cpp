@@ -3,6 +3,8 @@
 #include <chrono>
 #include <stdexcept>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -105,6 +107,32 @@ asio::awaitable<void> StartConsumerWhenPrepared(http::App& app, std::function<vo
   consumer.Start();
   consuming = true;
   log::Info("consuming events", {{"queue", queue}});
+}
+
+namespace {
+
+asio::awaitable<void> Repeat(http::App& app, std::string what, std::chrono::seconds interval,
+                             std::function<asio::awaitable<void>()> task) {
+  asio::steady_timer timer(app.io());
+  for (bool failing = false;;) {
+    try {
+      co_await task();
+      if (failing) log::Info(what + " works again");
+      failing = false;
+    } catch (const std::exception& ex) {
+      if (!failing) log::Warn(what + " failed; will retry", {{"error", ex.what()}});
+      failing = true;
+    }
+    timer.expires_after(interval);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+}
+
+}  // namespace
+
+void RunEvery(http::App& app, std::string what, std::chrono::seconds interval,
+              std::function<asio::awaitable<void>()> task) {
+  asio::co_spawn(app.io(), Repeat(app, std::move(what), interval, std::move(task)), asio::detached);
 }
 
 }  // namespace mp::service

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,12 @@ void AddOutboxGauges(http::Metrics& metrics, const bus::OutboxRelay& relay);
 void AddConsumerGauges(http::Metrics& metrics, const bus::Consumer& consumer);
 // redis_connections.
 void AddRedisGauge(http::Metrics& metrics, const cache::Redis& redis);
+
+// Runs `task` on the app's I/O threads now and then every `interval`, for the life of the app. A task that
+// throws is tried again at the next interval; the failure is logged once per run of failures
+// ("<what> failed; will retry"), and the first success after it too ("<what> works again").
+void RunEvery(http::App& app, std::string what, std::chrono::seconds interval,
+              std::function<boost::asio::awaitable<void>()> task);
 
 // Readiness lines (not critical: the service answers without them).
 http::ReadyCheck OutboxCheck(const bus::OutboxRelay& relay);               // "outbox": "N pending"

@@ -10,8 +10,7 @@ Options FromEnv(config::Env& env, std::string_view default_database) {
   options.password = env.Secret("MP_MYSQL_PASSWORD", "marketplace", 12);
   options.database = env.String("MP_MYSQL_DATABASE", default_database);
   options.pool_size = static_cast<std::size_t>(env.Int("MP_MYSQL_POOL_SIZE", 8, 1, 512));
-  const std::string tls = env.OneOf("MP_MYSQL_TLS", {"disabled", "required", "verify-identity"});
-  options.tls = tls == "required" ? Tls::kRequired : tls == "verify-identity" ? Tls::kVerifyIdentity : Tls::kDisabled;
+  options.tls = env.Tls("MP_MYSQL_TLS");
   options.tls_ca = env.String("MP_MYSQL_TLS_CA", "");
   return options;
 }

@@ -9,10 +9,7 @@
 
 namespace mp::sql {
 
-// TLS to the server, as MySQL's --ssl-mode: disabled; required (encrypted, the certificate is not
-// checked); verify-identity (the certificate must chain to tls_ca, or the system's CAs when empty, and
-// name the host).
-enum class Tls { kDisabled, kRequired, kVerifyIdentity };
+using Tls = config::TlsMode;
 
 struct Options {
   std::string host = "127.0.0.1";

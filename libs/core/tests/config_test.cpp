@@ -26,6 +26,27 @@ TEST(Env, ReportsEveryProblemAtOnce) {
   }
 }
 
+TEST(Env, TlsModes) {
+  Env env;
+  unsetenv("MP_TEST_TLS");
+  EXPECT_EQ(env.Tls("MP_TEST_TLS"), TlsMode::kDisabled);
+  setenv("MP_TEST_TLS", "required", 1);
+  EXPECT_EQ(env.Tls("MP_TEST_TLS"), TlsMode::kRequired);
+  setenv("MP_TEST_TLS", "verify-identity", 1);
+  EXPECT_EQ(env.Tls("MP_TEST_TLS"), TlsMode::kVerifyIdentity);
+  EXPECT_NO_THROW(env.Validate());
+  setenv("MP_TEST_TLS", "yes", 1);
+  EXPECT_EQ(env.Tls("MP_TEST_TLS"), TlsMode::kDisabled);
+  try {
+    env.Validate();
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("MP_TEST_TLS must be one of disabled, required, verify-identity"),
+              std::string::npos);
+  }
+  unsetenv("MP_TEST_TLS");
+}
+
 TEST(Env, ProductionRefusesTheDefaultSecret) {
   setenv("MP_ENV", "production", 1);
   unsetenv("MP_TEST_SECRET");

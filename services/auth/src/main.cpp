@@ -5,10 +5,6 @@
 #include <cstdlib>
 #include <iostream>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "libs/bus/options.hpp"
 #include "libs/bus/outbox.hpp"
@@ -125,44 +121,20 @@ int Serve(Settings settings) {
         {"mysql", db, db ? "ok" : "unreachable", true}, std::move(cache), service::OutboxCheck(relay)};
   });
   // Logged-out tokens are remembered only until they would have expired anyway.
-  boost::asio::co_spawn(
-      app.io(),
-      [&]() -> boost::asio::awaitable<void> {
-        boost::asio::steady_timer timer(app.io());
-        for (;;) {
-          try {
-            co_await app.blocking().Run([&] { users.PurgeExpiredRevocations(); });
-          } catch (const std::exception& ex) {
-            log::Warn("purge of expired revocations failed", {{"error", ex.what()}});
-          }
-          timer.expires_after(std::chrono::hours(1));
-          co_await timer.async_wait(boost::asio::use_awaitable);
-        }
-      },
-      boost::asio::detached);
+  service::RunEvery(app, "purge of expired revocations", std::chrono::hours(1),
+                    [&]() -> boost::asio::awaitable<void> {
+                      co_await app.blocking().Run([&] { users.PurgeExpiredRevocations(); });
+                    });
   // Redis holds the revocation markers the gateways and services check; MySQL holds their durable copy.
   // Markers Redis lost (a restart without persistence, an outage while they were published) are written
   // again within restore_interval.
-  boost::asio::co_spawn(
-      app.io(),
-      [&]() -> boost::asio::awaitable<void> {
-        boost::asio::steady_timer timer(app.io());
-        bool failing = false;
-        for (;;) {
-          try {
-            std::size_t written = co_await api.RestoreRevocations();
-            if (written > 0) log::Warn("revocation markers redis lacked were written again", {{"markers", written}});
-            if (failing) log::Info("revocation markers checked again");
-            failing = false;
-          } catch (const std::exception& ex) {
-            if (!failing) log::Warn("cannot check the revocation markers in redis; will retry", {{"error", ex.what()}});
-            failing = true;
-          }
-          timer.expires_after(settings.restore_interval);
-          co_await timer.async_wait(boost::asio::use_awaitable);
-        }
-      },
-      boost::asio::detached);
+  service::RunEvery(app, "check of the revocation markers in redis", settings.restore_interval,
+                    [&]() -> boost::asio::awaitable<void> {
+                      std::size_t written = co_await api.RestoreRevocations();
+                      if (written > 0) {
+                        log::Warn("revocation markers redis lacked were written again", {{"markers", written}});
+                      }
+                    });
   app.OnShutdown([&] { relay.Stop(); });
   relay.Start();
   return app.Run();

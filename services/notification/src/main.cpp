@@ -8,8 +8,6 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "libs/bus/consumer.hpp"
 #include "libs/bus/options.hpp"
@@ -62,27 +60,6 @@ Settings ReadSettings() {
   return s;
 }
 
-// Retention: read notices older than 30 days are removed, at start and then every `interval`
-// (docs/adr/0005-notification-retention.md).
-asio::awaitable<void> SweepReadNotices(http::App& app, notification::store::InboxStore& inboxes,
-                                       notification::store::InboxCache& views, std::chrono::seconds interval) {
-  asio::steady_timer timer(app.io());
-  for (;;) {
-    try {
-      auto cutoff = time::Now() - notification::domain::kReadRetention;
-      auto removed = co_await app.blocking().Run([&] { return inboxes.PurgeReadBefore(cutoff); });
-      if (!removed.empty()) {
-        log::Info("removed read notices past retention", {{"removed", removed.size()}});
-        co_await views.Removed(std::move(removed));
-      }
-    } catch (const std::exception& ex) {
-      log::Warn("retention sweep failed; next try at the next interval", {{"error", ex.what()}});
-    }
-    timer.expires_after(interval);
-    co_await timer.async_wait(asio::use_awaitable);
-  }
-}
-
 int Serve(Settings settings) {
   mongo::Database database(settings.mongo);
   notification::store::InboxStore inboxes(database);
@@ -131,7 +108,16 @@ int Serve(Settings settings) {
                      app, [&] { inboxes.EnsureIndexes(); }, consumer, consuming,
                      notification::events::NotificationQueue().queue),
                  asio::detached);
-  asio::co_spawn(app.io(), SweepReadNotices(app, inboxes, inbox_cache, settings.sweep_interval), asio::detached);
+  // Retention: read notices older than 30 days are removed, at start and then every sweep_interval
+  // (docs/adr/0005-notification-retention.md).
+  service::RunEvery(app, "retention sweep", settings.sweep_interval, [&]() -> asio::awaitable<void> {
+    auto cutoff = time::Now() - notification::domain::kReadRetention;
+    auto removed = co_await app.blocking().Run([&] { return inboxes.PurgeReadBefore(cutoff); });
+    if (!removed.empty()) {
+      log::Info("removed read notices past retention", {{"removed", removed.size()}});
+      co_await inbox_cache.Removed(std::move(removed));
+    }
+  });
   app.OnShutdown([&] { consumer.Stop(); });
   return app.Run();
 }
