@@ -9,6 +9,27 @@ function(mp_library name)
   target_link_libraries(${name} PUBLIC ${ARG_DEPS})
 endfunction()
 
+# mp_domain_library(<name> SOURCES ...): a service's domain (src/domain/): pure decisions and rules that link
+# libs/core only. Building it first checks that no file of the folder includes anything but the standard
+# library, libs/core/{money,time,text,problem}.hpp and the same domain (cmake/check_domain_includes.cmake);
+# the check runs again whenever a file of the folder changes.
+function(mp_domain_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES" ${ARGN})
+  set(dir "${CMAKE_CURRENT_SOURCE_DIR}/src/domain")
+  file(GLOB_RECURSE checked CONFIGURE_DEPENDS "${dir}/*.hpp" "${dir}/*.cpp")
+  set(stamp "${CMAKE_CURRENT_BINARY_DIR}/${name}.layers.stamp")
+  add_custom_command(OUTPUT "${stamp}"
+    COMMAND ${CMAKE_COMMAND} "-DDIR=${dir}" -P "${PROJECT_SOURCE_DIR}/cmake/check_domain_includes.cmake"
+    COMMAND ${CMAKE_COMMAND} -E touch "${stamp}"
+    DEPENDS ${checked} "${PROJECT_SOURCE_DIR}/cmake/check_domain_includes.cmake"
+    COMMENT "Checking that ${name} includes only the standard library and libs/core")
+  add_custom_target(${name}_layers DEPENDS "${stamp}")
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PUBLIC mp_core)
+  add_dependencies(${name} ${name}_layers)
+endfunction()
+
 # mp_test(<name> LABEL unit|integration|e2e SOURCES ... [DEPS ...]): a GoogleTest binary run by ctest
 # with the given label, so `ctest -L unit` runs only the fast tests.
 function(mp_test name)

@@ -5,14 +5,11 @@
 #include <utility>
 #include <vector>
 
+#include "libs/core/problem.hpp"
+
 // The one error type that crosses layers. The HTTP layer maps Kind to a status and renders the public
 // error envelope {success:false, data:null, message, error, code, details} of spec/api-v1.md.
 namespace mp {
-
-struct FieldProblem {
-  std::string field;
-  std::string problem;
-};
 
 class ApiError : public std::runtime_error {
  public:

@@ -10,6 +10,7 @@
 
 #include "libs/core/error.hpp"
 #include "libs/core/money.hpp"
+#include "libs/core/text.hpp"
 #include "libs/core/time.hpp"
 
 // Reads typed fields out of a JSON request object, collecting every problem; Finish() throws one 422
@@ -48,12 +49,5 @@ class JsonReader {
   const nlohmann::json& object_;
   std::vector<FieldProblem> problems_;
 };
-
-// Code points in a UTF-8 string; nullopt if it is not valid UTF-8.
-std::optional<std::size_t> Utf8Length(std::string_view text);
-
-// A pragmatic e-mail check (one @, a dotted domain, no spaces, <= 254 chars); returns the address with the
-// domain lower-cased, or nullopt.
-std::optional<std::string> NormalizeEmail(std::string_view text);
 
 }  // namespace mp
