@@ -11,7 +11,7 @@ endfunction()
 
 # mp_domain_library(<name> SOURCES ...): a service's domain (src/domain/): pure decisions and rules that link
 # libs/core only. Building it first checks that no file of the folder includes anything but the standard
-# library, libs/core/{money,time,text,problem}.hpp and the same domain (cmake/check_domain_includes.cmake);
+# library, libs/core/{money,time,text,problem,outcome}.hpp and the same domain (cmake/check_domain_includes.cmake);
 # the check runs again whenever a file of the folder changes.
 function(mp_domain_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES" ${ARGN})
