@@ -28,8 +28,8 @@
 #include "libs/security/local_secret.hpp"
 #include "libs/service/wiring.hpp"
 #include "services/review/src/api/review_api.hpp"
+#include "services/review/src/clients/order_client.hpp"
 #include "services/review/src/events/review_events.hpp"
-#include "services/review/src/store/order_directory.hpp"
 #include "services/review/src/store/review_store.hpp"
 
 namespace {
@@ -74,7 +74,7 @@ int Serve(Settings settings) {
   security::JwtCodec jwt(settings.jwt_secret);
   identity::Authenticator authn(jwt, &redis);
   http::HttpClient client(app.io().get_executor(), settings.order.client);
-  review::store::OrderDirectory orders(client, settings.order.upstream);
+  review::clients::OrderClient orders(client, settings.order.upstream);
   // Every write below calls relay.Notify().
   bus::OutboxRelay relay(std::make_unique<mongo::EmbeddedOutbox>(database, review::store::OutboxCollections()),
                          settings.amqp, mongo::EmbeddedOutbox::NotifiedRelayOptions());

@@ -170,7 +170,7 @@ class ReviewService {
   http::App app_;
   identity::Authenticator authn_;
   http::HttpClient client_;
-  store::OrderDirectory orders_;
+  clients::OrderClient orders_;
   bus::OutboxRelay relay_;
   ReviewApi api_;
   std::uint16_t port_ = 0;

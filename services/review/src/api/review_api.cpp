@@ -5,6 +5,8 @@
 
 #include "libs/core/log.hpp"
 #include "libs/http/envelope.hpp"
+#include "services/review/src/api/refusals.hpp"
+#include "services/review/src/api/review_json.hpp"
 #include "services/review/src/events/review_events.hpp"
 
 namespace mp::review::api {
@@ -15,19 +17,15 @@ using http::Verb;
 
 namespace {
 
-nlohmann::json Content(const domain::Review& review) {
-  return review.content ? nlohmann::json(*review.content) : nlohmann::json(nullptr);
-}
-
 // The order service route a caller of this role reads an order through.
-std::optional<store::OrderView> ViewOf(int role) {
+std::optional<clients::OrderView> ViewOf(int role) {
   switch (role) {
     case identity::kCustomer:
-      return store::OrderView::kCustomer;
+      return clients::OrderView::kCustomer;
     case identity::kProvider:
-      return store::OrderView::kProvider;
+      return clients::OrderView::kProvider;
     case identity::kAdmin:
-      return store::OrderView::kAdmin;
+      return clients::OrderView::kAdmin;
     default:
       return std::nullopt;
   }
@@ -35,31 +33,7 @@ std::optional<store::OrderView> ViewOf(int role) {
 
 }  // namespace
 
-nlohmann::json ReviewItemJson(const domain::Review& review) {
-  return {{"order_id", review.order_id},
-          {"customer_id", review.customer_id},
-          {"stars", review.stars},
-          {"content", Content(review)},
-          {"created_at", time::FormatIso(review.created_at)}};
-}
-
-nlohmann::json ReviewDetailJson(const domain::Review& review) {
-  return {{"review_id", domain::ReviewId(review.order_id)},
-          {"order_id", review.order_id},
-          {"customer_id", review.customer_id},
-          {"provider_id", review.provider_id},
-          {"stars", review.stars},
-          {"content", Content(review)},
-          {"created_at", time::FormatIso(review.created_at)}};
-}
-
-nlohmann::json RatingJson(std::int64_t provider_id, const domain::RatingTotals& totals) {
-  return {{"provider_id", provider_id},
-          {"average_rating", domain::AverageRating(totals)},
-          {"total_reviews", totals.total_reviews}};
-}
-
-ReviewApi::ReviewApi(http::App& app, store::ReviewStore& store, store::OrderDirectory& orders,
+ReviewApi::ReviewApi(http::App& app, store::ReviewStore& store, clients::OrderClient& orders,
                      const identity::Authenticator& authn, bus::OutboxRelay& relay)
     : app_(app), store_(store), orders_(orders), authn_(authn), relay_(relay) {}
 
@@ -84,28 +58,25 @@ void ReviewApi::Register() {
 // the order service with the caller's token (404/403, 503 when it is down), the order's state (409), then
 // the insert, whose `_id` is the order id (409 when a review got there first).
 asio::awaitable<http::Response> ReviewApi::Create(Context& context) {
-  const domain::NewReview input = domain::ReadNewReview(context.Body());
+  const domain::NewReview input = ReadNewReview(context.Body());
   const auto& caller = context.User();
-  const domain::OrderFacts order =
-      co_await orders_.Find(store::OrderView::kCustomer, input.order_id, caller.token, context.request_id);
-  const domain::Review review = domain::ReviewFor(order, caller.user_id, input, time::Now());
-  bus::Event created = events::ReviewCreated(review);
+  auto order =
+      co_await orders_.Find(clients::OrderView::kCustomer, input.order_id, caller.token, context.request_id);
+  if (!order) throw ToApiError(order.refusal());
+  auto review = domain::SubmitReview(*order, caller.user_id, input, time::Now());
+  if (!review) throw ToApiError(review.refusal());
+  bus::Event created = events::ReviewCreated(*review);
   bus::Trace(created, context.request_id);
-  const bool added = co_await app_.blocking().Run([&] { return store_.Add(review, created); });
-  if (!added) throw ApiError::Conflict("Order already reviewed", "order_already_reviewed");
+  const bool added = co_await app_.blocking().Run([&] { return store_.Add(*review, created); });
+  if (!added) throw ToApiError(domain::ReviewRefusal::kAlreadyReviewed);
   relay_.Notify();
   log::Info("review created", {{"request_id", context.request_id},
-                               {"order_id", review.order_id},
-                               {"customer_id", review.customer_id},
-                               {"provider_id", review.provider_id},
-                               {"stars", review.stars},
+                               {"order_id", review->order_id},
+                               {"customer_id", review->customer_id},
+                               {"provider_id", review->provider_id},
+                               {"stars", review->stars},
                                {"event_id", created.event_id}});
-  co_return http::Ok({{"review_id", domain::ReviewId(review.order_id)},
-                      {"order_id", review.order_id},
-                      {"stars", review.stars},
-                      {"content", Content(review)},
-                      {"message", "Review created successfully."}},
-                     "Review created");
+  co_return http::Ok(CreatedJson(*review), "Review created");
 }
 
 asio::awaitable<http::Response> ReviewApi::Rating(std::int64_t provider_id) {
@@ -131,7 +102,8 @@ asio::awaitable<http::Response> ReviewApi::OrderReview(Context& context) {
   const auto& caller = context.User();
   auto view = ViewOf(caller.role);
   if (!view) throw ApiError::Forbidden();
-  co_await orders_.Find(*view, order_id, caller.token, context.request_id);
+  auto order = co_await orders_.Find(*view, order_id, caller.token, context.request_id);
+  if (!order) throw ToApiError(order.refusal());
   auto review = co_await app_.blocking().Run([&] { return store_.FindByOrder(order_id); });
   if (!review) throw ApiError::NotFound("Review not found for this order", "review_not_found");
   co_return http::Ok(ReviewDetailJson(*review));

@@ -3,29 +3,20 @@
 #include <cstdint>
 
 #include <boost/asio/awaitable.hpp>
-#include <nlohmann/json.hpp>
 
 #include "libs/bus/outbox.hpp"
 #include "libs/http/app.hpp"
 #include "libs/identity/identity.hpp"
-#include "services/review/src/domain/review.hpp"
-#include "services/review/src/store/order_directory.hpp"
+#include "services/review/src/clients/order_client.hpp"
 #include "services/review/src/store/review_store.hpp"
 
 // The review service's HTTP surface: customers review their finished orders; providers and the public read
 // reviews and ratings; an order's parties (and admins) read its review.
 namespace mp::review::api {
 
-// A review in a provider's list: {order_id, customer_id, stars, content, created_at} (reference §4.8).
-nlohmann::json ReviewItemJson(const domain::Review& review);
-// An order's review: the list item plus provider_id.
-nlohmann::json ReviewDetailJson(const domain::Review& review);
-// {provider_id, average_rating (2 decimals; 5.0 without reviews), total_reviews}.
-nlohmann::json RatingJson(std::int64_t provider_id, const domain::RatingTotals& totals);
-
 class ReviewApi {
  public:
-  ReviewApi(http::App& app, store::ReviewStore& store, store::OrderDirectory& orders,
+  ReviewApi(http::App& app, store::ReviewStore& store, clients::OrderClient& orders,
             const identity::Authenticator& authn, bus::OutboxRelay& relay);
 
   // Adds every route to the app's router (the route table below is the service's public surface).
@@ -41,7 +32,7 @@ class ReviewApi {
 
   http::App& app_;
   store::ReviewStore& store_;
-  store::OrderDirectory& orders_;
+  clients::OrderClient& orders_;
   const identity::Authenticator& authn_;
   bus::OutboxRelay& relay_;
 };

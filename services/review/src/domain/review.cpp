@@ -1,24 +1,8 @@
 #include "services/review/src/domain/review.hpp"
 
 #include <cstdint>
-#include <limits>
-
-#include "libs/core/error.hpp"
-#include "libs/core/validation.hpp"
 
 namespace mp::review::domain {
-
-NewReview ReadNewReview(const nlohmann::json& body) {
-  JsonReader reader(body);
-  auto order_id = reader.Int("order_id", Presence::kRequired, 1, std::numeric_limits<std::int64_t>::max());
-  auto stars = reader.Int("stars", Presence::kRequired, kStarsMin, kStarsMax);
-  auto content = reader.String("content", Presence::kOptional, 0, kContentMax);
-  if (content) {
-    if (auto problem = ContentProblem(*content)) reader.Problem("content", *problem);
-  }
-  reader.Finish();
-  return NewReview{*order_id, static_cast<int>(*stars), std::move(content)};
-}
 
 std::optional<std::string> ContentProblem(std::string_view content) {
   for (char c : content) {
@@ -30,24 +14,14 @@ std::optional<std::string> ContentProblem(std::string_view content) {
   return std::nullopt;
 }
 
-Review ReviewFor(const OrderFacts& order, std::int64_t customer_id, const NewReview& input,
-                 time::TimePoint now) {
-  if (order.customer_id != customer_id) throw ApiError::Forbidden("Permission denied");
-  if (order.has_review || order.status == "reviewed") {
-    throw ApiError::Conflict("Order already reviewed", "order_already_reviewed");
-  }
-  if (order.status != "completed") {
-    throw ApiError::Conflict("You can only review completed orders", "order_not_completed");
-  }
-  if (order.payment_status == "refunded") {
-    throw ApiError::Conflict("A refunded order cannot be reviewed", "order_refunded");
-  }
-  if (order.payment_status != "paid") {
-    throw ApiError::Conflict("You can only review paid orders", "order_not_paid");
-  }
-  if (!order.provider_id || *order.provider_id <= 0) {
-    throw ApiError::Conflict("The order has no provider to review", "order_without_provider");
-  }
+Outcome<Review, ReviewRefusal> SubmitReview(const OrderFacts& order, std::int64_t customer_id,
+                                            const NewReview& input, time::TimePoint now) {
+  if (order.customer_id != customer_id) return ReviewRefusal::kNotYourOrder;
+  if (order.has_review || order.status == "reviewed") return ReviewRefusal::kAlreadyReviewed;
+  if (order.status != "completed") return ReviewRefusal::kNotCompleted;
+  if (order.payment_status == "refunded") return ReviewRefusal::kRefunded;
+  if (order.payment_status != "paid") return ReviewRefusal::kNotPaid;
+  if (!order.provider_id || *order.provider_id <= 0) return ReviewRefusal::kNoProvider;
   return Review{order.order_id, customer_id, *order.provider_id, input.stars, input.content, now};
 }
 

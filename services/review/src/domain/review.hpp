@@ -5,11 +5,11 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
+#include "libs/core/outcome.hpp"
 #include "libs/core/time.hpp"
 
-// Reviews of finished orders and the providers' ratings: the rules, free of HTTP and storage.
+// Reviews of finished orders and the providers' ratings: the rules and decisions, free of HTTP, JSON and
+// storage.
 namespace mp::review::domain {
 
 inline constexpr std::int64_t kStarsMin = 1;
@@ -18,19 +18,15 @@ inline constexpr std::size_t kContentMax = 2000;  // Unicode code points
 // What a provider without any review shows (the reference's value; existing clients expect it).
 inline constexpr double kUnratedAverage = 5.0;
 
-// What a customer sends: POST /reviews {order_id, stars, content}.
+// What a customer submits: the order, 1-5 stars and an optional text.
 struct NewReview {
   std::int64_t order_id = 0;
   int stars = 0;
-  std::optional<std::string> content;  // null or absent: no text
+  std::optional<std::string> content;  // no text
 };
 
-// Reads and checks the body; throws ApiError 422 listing every bad field (order_id a positive integer,
-// stars an integer 1-5, content null or a string of at most 2,000 characters without control characters
-// other than tab and line breaks).
-NewReview ReadNewReview(const nlohmann::json& body);
-
-// A problem with the review text, or nullopt when it is acceptable.
+// A problem with the review text (control characters other than tab and line breaks), or nullopt when it is
+// acceptable. Its length is checked where it is read (at most kContentMax code points).
 std::optional<std::string> ContentProblem(std::string_view content);
 
 // What the order service says about an order (OrderDetail of the order routes).
@@ -52,11 +48,19 @@ struct Review {
   time::TimePoint created_at;
 };
 
-// The review `customer_id` may write about `order`, or throws ApiError: 403 when the order is not the
-// caller's; 409 when it was already reviewed, is not completed, is not paid (unpaid or refunded) or has
-// no provider.
-Review ReviewFor(const OrderFacts& order, std::int64_t customer_id, const NewReview& input,
-                 time::TimePoint now);
+// Why a customer may not review an order, in the order they are checked.
+enum class ReviewRefusal {
+  kNotYourOrder,     // the order is someone else's (checked first: nothing else is learnt about it)
+  kAlreadyReviewed,  // has_review, status reviewed, or a review got stored first
+  kNotCompleted,
+  kRefunded,
+  kNotPaid,
+  kNoProvider,  // cannot happen for a completed order
+};
+
+// The review `customer_id` writes about `order` at `now`, or why not.
+Outcome<Review, ReviewRefusal> SubmitReview(const OrderFacts& order, std::int64_t customer_id,
+                                            const NewReview& input, time::TimePoint now);
 
 // The public id of a review: one review per order, so the order id as text (the reference's review_id).
 std::string ReviewId(std::int64_t order_id);

@@ -1,9 +1,9 @@
 // Reading the order service's answers: the OrderDetail inside its envelope, and the path per caller role.
 #include <gtest/gtest.h>
 
-#include "services/review/src/store/order_directory.hpp"
+#include "services/review/src/clients/order_client.hpp"
 
-namespace mp::review::store {
+namespace mp::review::clients {
 namespace {
 
 TEST(OrderPath, OneRoutePerKindOfCaller) {
@@ -62,4 +62,4 @@ TEST(ParseOrderFacts, AnythingElseIsNotAnOrder) {
 }
 
 }  // namespace
-}  // namespace mp::review::store
+}  // namespace mp::review::clients

@@ -7,6 +7,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "libs/core/outcome.hpp"
 #include "libs/http/client.hpp"
 #include "services/review/src/domain/review.hpp"
 
@@ -15,7 +16,7 @@
 //   customer GET {MP_ORDER_URL}/api/v1/customer/orders/my/{id}   (403 when not the customer's)
 //   provider GET {MP_ORDER_URL}/api/v1/provider/orders/my/{id}   (403 when not the provider's)
 //   admin    GET {MP_ORDER_URL}/api/v1/admin/orders/{id}
-namespace mp::review::store {
+namespace mp::review::clients {
 
 enum class OrderView { kCustomer, kProvider, kAdmin };
 
@@ -26,20 +27,26 @@ std::string OrderPath(OrderView view, std::int64_t order_id);
 // has_review defaults to false).
 std::optional<domain::OrderFacts> ParseOrderFacts(std::string_view body);
 
-class OrderDirectory {
- public:
-  OrderDirectory(http::HttpClient& client, http::Upstream order);
+// Why the order service gave no order.
+enum class OrderLookupFailure {
+  kNotFound,          // 404
+  kNotYours,          // 403: not the caller's order
+  kTokenRejected,     // 401: the token was valid here but the order service refuses it (revoked in between)
+  kTimedOut,          // no answer in time
+  kUnreachable,       // no connection
+  kUnexpectedAnswer,  // any other status, or a 200 that is not this order
+};
 
-  // Throws ApiError: 404 "Order not found" (order_not_found); 403 "Permission denied" when the order is
-  // not the caller's; 401 (token_rejected) when the order service refuses the token; 503
-  // (order_unavailable) when it cannot be reached, times out or answers anything else.
-  boost::asio::awaitable<domain::OrderFacts> Find(OrderView view, std::int64_t order_id,
-                                                  const std::string& bearer_token,
-                                                  const std::string& request_id);
+class OrderClient {
+ public:
+  OrderClient(http::HttpClient& client, http::Upstream order);
+
+  boost::asio::awaitable<Outcome<domain::OrderFacts, OrderLookupFailure>> Find(
+      OrderView view, std::int64_t order_id, const std::string& bearer_token, const std::string& request_id);
 
  private:
   http::HttpClient& client_;
   http::Upstream order_;
 };
 
-}  // namespace mp::review::store
+}  // namespace mp::review::clients

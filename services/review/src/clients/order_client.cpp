@@ -1,12 +1,11 @@
-#include "services/review/src/store/order_directory.hpp"
+#include "services/review/src/clients/order_client.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <nlohmann/json.hpp>
 
-#include "libs/core/error.hpp"
 #include "libs/core/log.hpp"
 
-namespace mp::review::store {
+namespace mp::review::clients {
 
 namespace asio = boost::asio;
 using Field = boost::beast::http::field;
@@ -64,12 +63,11 @@ std::optional<domain::OrderFacts> ParseOrderFacts(std::string_view body) {
   return facts;
 }
 
-OrderDirectory::OrderDirectory(http::HttpClient& client, http::Upstream order)
+OrderClient::OrderClient(http::HttpClient& client, http::Upstream order)
     : client_(client), order_(std::move(order)) {}
 
-asio::awaitable<domain::OrderFacts> OrderDirectory::Find(OrderView view, std::int64_t order_id,
-                                                         const std::string& bearer_token,
-                                                         const std::string& request_id) {
+asio::awaitable<Outcome<domain::OrderFacts, OrderLookupFailure>> OrderClient::Find(
+    OrderView view, std::int64_t order_id, const std::string& bearer_token, const std::string& request_id) {
   http::Request request{http::Verb::get, OrderPath(view, order_id), 11};
   request.set(Field::authorization, "Bearer " + bearer_token);
   request.set(Field::accept, "application/json");
@@ -79,23 +77,20 @@ asio::awaitable<domain::OrderFacts> OrderDirectory::Find(OrderView view, std::in
     response = co_await client_.Send(order_, std::move(request));
   } catch (const http::UpstreamError& error) {
     log::Warn("order service unreachable", {{"request_id", request_id}, {"error", error.what()}});
-    throw ApiError::Unavailable(
-        std::string("Order service unavailable: ") + (error.timeout() ? "timed out" : "unreachable"),
-        "order_unavailable");
+    co_return error.timeout() ? OrderLookupFailure::kTimedOut : OrderLookupFailure::kUnreachable;
   }
   const unsigned status = response.result_int();
-  if (status == 404) throw ApiError::NotFound("Order not found", "order_not_found");
-  if (status == 403) throw ApiError::Forbidden("Permission denied");
-  // The token was valid here but the order service refuses it (revoked in between): say so.
-  if (status == 401) throw ApiError::Unauthorized("Token rejected by the order service", "token_rejected");
+  if (status == 404) co_return OrderLookupFailure::kNotFound;
+  if (status == 403) co_return OrderLookupFailure::kNotYours;
+  if (status == 401) co_return OrderLookupFailure::kTokenRejected;
   if (status == 200) {
     if (auto facts = ParseOrderFacts(response.body())) {
-      if (facts->order_id == order_id) co_return *facts;
+      if (facts->order_id == order_id) co_return std::move(*facts);
     }
   }
   log::Warn("unexpected answer from the order service",
             {{"request_id", request_id}, {"status", status}, {"order_id", order_id}});
-  throw ApiError::Unavailable("Order service unavailable: unexpected answer", "order_unavailable");
+  co_return OrderLookupFailure::kUnexpectedAnswer;
 }
 
-}  // namespace mp::review::store
+}  // namespace mp::review::clients

@@ -1,17 +1,16 @@
-// The review rules without any server: the POST body, who may review what, the rating maths and rounding,
-// the JSON shapes and the events.
-#include <cmath>
+// The review service's shapes without any server: reading the POST body, what clients see for each
+// refusal, the JSON of reviews and ratings, and the events.
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "libs/core/error.hpp"
-#include "services/review/src/api/review_api.hpp"
-#include "services/review/src/domain/review.hpp"
+#include "services/review/src/api/refusals.hpp"
+#include "services/review/src/api/review_json.hpp"
 #include "services/review/src/events/review_events.hpp"
 
-namespace mp::review::domain {
+namespace mp::review::api {
 namespace {
 
 using Json = nlohmann::json;
@@ -101,134 +100,71 @@ TEST(ReadNewReview, OrderIdMustBeAPositiveIntegerAndEveryProblemIsListed) {
   EXPECT_EQ(Problems({{"order_id", -1}, {"stars", 9}, {"content", std::string(2001, 'x')}}).size(), 3u);
 }
 
-OrderFacts Reviewable() {
-  return OrderFacts{.order_id = 7,
-                    .customer_id = 11,
-                    .provider_id = 22,
-                    .status = "completed",
-                    .payment_status = "paid",
-                    .has_review = false};
+// What the client sees for a refusal: (status kind, code, error text).
+struct Seen {
+  ApiError::Kind kind;
+  std::string code;
+  std::string error;
+  friend bool operator==(const Seen&, const Seen&) = default;
+};
+
+Seen SeenFor(const ApiError& error) { return {error.kind(), error.code(), error.error()}; }
+
+TEST(ToApiError, ReviewRefusalsKeepTheirStatusCodeAndText) {
+  using domain::ReviewRefusal;
+  using Kind = ApiError::Kind;
+  EXPECT_EQ(SeenFor(ToApiError(ReviewRefusal::kNotYourOrder)),
+            (Seen{Kind::kForbidden, "forbidden", "Permission denied"}));
+  EXPECT_EQ(SeenFor(ToApiError(ReviewRefusal::kAlreadyReviewed)),
+            (Seen{Kind::kConflict, "order_already_reviewed", "Order already reviewed"}));
+  EXPECT_EQ(SeenFor(ToApiError(ReviewRefusal::kNotCompleted)),
+            (Seen{Kind::kConflict, "order_not_completed", "You can only review completed orders"}));
+  EXPECT_EQ(SeenFor(ToApiError(ReviewRefusal::kRefunded)),
+            (Seen{Kind::kConflict, "order_refunded", "A refunded order cannot be reviewed"}));
+  EXPECT_EQ(SeenFor(ToApiError(ReviewRefusal::kNotPaid)),
+            (Seen{Kind::kConflict, "order_not_paid", "You can only review paid orders"}));
+  EXPECT_EQ(SeenFor(ToApiError(ReviewRefusal::kNoProvider)),
+            (Seen{Kind::kConflict, "order_without_provider", "The order has no provider to review"}));
 }
 
-// The ApiError of ReviewFor, or nullopt when it succeeded.
-std::optional<ApiError> Refusal(const OrderFacts& order, std::int64_t caller = 11) {
-  try {
-    ReviewFor(order, caller, NewReview{order.order_id, 5, std::nullopt}, time::Now());
-  } catch (const ApiError& error) {
-    return error;
-  }
-  return std::nullopt;
+TEST(ToApiError, OrderServiceFailuresKeepTheirStatusCodeAndText) {
+  using clients::OrderLookupFailure;
+  using Kind = ApiError::Kind;
+  EXPECT_EQ(SeenFor(ToApiError(OrderLookupFailure::kNotFound)),
+            (Seen{Kind::kNotFound, "order_not_found", "Order not found"}));
+  EXPECT_EQ(SeenFor(ToApiError(OrderLookupFailure::kNotYours)),
+            (Seen{Kind::kForbidden, "forbidden", "Permission denied"}));
+  EXPECT_EQ(SeenFor(ToApiError(OrderLookupFailure::kTokenRejected)),
+            (Seen{Kind::kUnauthorized, "token_rejected", "Token rejected by the order service"}));
+  EXPECT_EQ(SeenFor(ToApiError(OrderLookupFailure::kTimedOut)),
+            (Seen{Kind::kUnavailable, "order_unavailable", "Order service unavailable: timed out"}));
+  EXPECT_EQ(SeenFor(ToApiError(OrderLookupFailure::kUnreachable)),
+            (Seen{Kind::kUnavailable, "order_unavailable", "Order service unavailable: unreachable"}));
+  EXPECT_EQ(SeenFor(ToApiError(OrderLookupFailure::kUnexpectedAnswer)),
+            (Seen{Kind::kUnavailable, "order_unavailable", "Order service unavailable: unexpected answer"}));
 }
 
-TEST(ReviewFor, ACompletedPaidOrderOfTheCallerCanBeReviewed) {
-  const auto now = time::FromUnixSeconds(1'761'382'800);
-  auto review = ReviewFor(Reviewable(), 11, NewReview{7, 4, "Good"}, now);
-  EXPECT_EQ(review.order_id, 7);
-  EXPECT_EQ(review.customer_id, 11);
-  EXPECT_EQ(review.provider_id, 22);
-  EXPECT_EQ(review.stars, 4);
-  EXPECT_EQ(review.content, "Good");
-  EXPECT_EQ(review.created_at, now);
-}
-
-TEST(ReviewFor, RefusesWithTheRightStatusAndCode) {
-  auto other = Refusal(Reviewable(), 12);
-  ASSERT_TRUE(other);
-  EXPECT_EQ(other->kind(), ApiError::Kind::kForbidden);
-  EXPECT_EQ(other->error(), "Permission denied");
-
-  struct Case {
-    std::string status;
-    std::string payment_status;
-    bool has_review;
-    std::string code;
-    std::string error;
+TEST(RatingJson, TheAverageHasAtMostTwoDecimals) {
+  auto average = [](std::int64_t n, std::int64_t sum) {
+    return RatingJson(1, {n, sum})["average_rating"].dump();
   };
-  const std::vector<Case> cases = {
-      {"reviewed", "paid", true, "order_already_reviewed", "Order already reviewed"},
-      {"reviewed", "paid", false, "order_already_reviewed", "Order already reviewed"},
-      {"completed", "paid", true, "order_already_reviewed", "Order already reviewed"},
-      {"pending_review", "unpaid", false, "order_not_completed", "You can only review completed orders"},
-      {"pending", "unpaid", false, "order_not_completed", "You can only review completed orders"},
-      {"accepted", "unpaid", false, "order_not_completed", "You can only review completed orders"},
-      {"in_progress", "unpaid", false, "order_not_completed", "You can only review completed orders"},
-      {"cancelled", "unpaid", false, "order_not_completed", "You can only review completed orders"},
-      {"completed", "unpaid", false, "order_not_paid", "You can only review paid orders"},
-      {"completed", "refunded", false, "order_refunded", "A refunded order cannot be reviewed"},
-  };
-  for (const auto& c : cases) {
-    auto order = Reviewable();
-    order.status = c.status;
-    order.payment_status = c.payment_status;
-    order.has_review = c.has_review;
-    auto refusal = Refusal(order);
-    ASSERT_TRUE(refusal) << c.status << "/" << c.payment_status;
-    EXPECT_EQ(refusal->kind(), ApiError::Kind::kConflict) << c.status << "/" << c.payment_status;
-    EXPECT_EQ(refusal->code(), c.code) << c.status << "/" << c.payment_status;
-    EXPECT_EQ(refusal->error(), c.error) << c.status << "/" << c.payment_status;
-  }
-
-  auto no_provider = Reviewable();
-  no_provider.provider_id.reset();
-  auto refusal = Refusal(no_provider);
-  ASSERT_TRUE(refusal);
-  EXPECT_EQ(refusal->kind(), ApiError::Kind::kConflict);
-  EXPECT_EQ(refusal->code(), "order_without_provider");
-}
-
-TEST(ReviewFor, OwnershipIsCheckedBeforeTheOrdersState) {
-  // Someone else's reviewed order says 403, never "already reviewed".
-  auto order = Reviewable();
-  order.status = "reviewed";
-  order.has_review = true;
-  auto refusal = Refusal(order, 99);
-  ASSERT_TRUE(refusal);
-  EXPECT_EQ(refusal->kind(), ApiError::Kind::kForbidden);
-}
-
-TEST(Rating, TheMeanIsRoundedHalfUpToHundredthsOnIntegers) {
-  EXPECT_EQ(AverageHundredths({1, 5}), 500);
-  EXPECT_EQ(AverageHundredths({2, 7}), 350);
-  EXPECT_EQ(AverageHundredths({3, 10}), 333);     // 3.333...
-  EXPECT_EQ(AverageHundredths({3, 5}), 167);      // 1.666... up
-  EXPECT_EQ(AverageHundredths({8, 9}), 113);      // 1.125 exactly: half up
-  EXPECT_EQ(AverageHundredths({40, 107}), 268);   // 2.675: binary floating point would give 2.67
-  EXPECT_EQ(AverageHundredths({6, 29}), 483);     // 4.8333...
-  EXPECT_EQ(AverageHundredths({7, 31}), 443);     // 4.428571...
-  EXPECT_EQ(AverageHundredths({200, 999}), 500);  // 4.995: half up
-  // Far beyond the reference's 100-review cap, still exact.
-  EXPECT_EQ(AverageHundredths({1'000'000, 4'123'455}), 412);  // 4.123455
-  EXPECT_EQ(AverageHundredths({1'000'000, 4'125'000}), 413);  // 4.125 exactly: half up
-}
-
-TEST(Rating, NoReviewsShowsTheReferenceDefault) {
-  EXPECT_EQ(AverageRating({}), 5.0);
-  EXPECT_EQ(AverageRating({0, 0}), kUnratedAverage);
-}
-
-TEST(Rating, TheAverageHasAtMostTwoDecimalsInJson) {
-  EXPECT_EQ(Json(AverageRating({3, 10})).dump(), "3.33");
-  EXPECT_EQ(Json(AverageRating({40, 107})).dump(), "2.68");
-  EXPECT_EQ(Json(AverageRating({2, 9})).dump(), "4.5");
-  EXPECT_EQ(Json(AverageRating({3, 15})).dump(), "5.0");
+  EXPECT_EQ(average(3, 10), "3.33");
+  EXPECT_EQ(average(40, 107), "2.68");
+  EXPECT_EQ(average(2, 9), "4.5");
+  EXPECT_EQ(average(3, 15), "5.0");
   // Every mean of up to 300 reviews prints with at most 2 decimals.
   for (std::int64_t n = 1; n <= 300; ++n) {
     for (std::int64_t sum = n; sum <= 5 * n; ++sum) {
-      auto text = Json(AverageRating({n, sum})).dump();
+      auto text = average(n, sum);
       auto dot = text.find('.');
       ASSERT_NE(dot, std::string::npos) << text;
       ASSERT_LE(text.size() - dot - 1, 2u) << n << " " << sum << " -> " << text;
-      // And it is the nearest hundredth of the exact mean.
-      double exact = static_cast<double>(sum) / static_cast<double>(n);
-      ASSERT_LE(std::abs(AverageRating({n, sum}) - exact), 0.005 + 1e-9) << n << " " << sum;
     }
   }
 }
 
-TEST(ReviewId, IsTheOrderIdAsText) { EXPECT_EQ(ReviewId(123), "123"); }
-
 }  // namespace
-}  // namespace mp::review::domain
+}  // namespace mp::review::api
 
 namespace mp::review {
 namespace {
