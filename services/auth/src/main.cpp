@@ -23,6 +23,7 @@
 #include "libs/sql/migrate.hpp"
 #include "libs/sql/pool.hpp"
 #include "services/auth/src/api/auth_api.hpp"
+#include "services/auth/src/api/refusals.hpp"
 #include "services/auth/src/store/migrations.hpp"
 #include "services/auth/src/store/user_store.hpp"
 
@@ -61,9 +62,11 @@ Settings ReadSettings() {
 // Creates an admin account with its user.registered event; returns 0, or 3 when it already exists.
 int CreateAdmin(sql::Pool& pool, const std::string& username, const std::string& email,
                 const std::string& password) {
-  auth::domain::RegistrationFields fields{username, email, password, 3, true};
+  auth::domain::RegistrationFields fields{username, email, password, auth::domain::kAdminRole};
   try {
-    auto account = auth::domain::ValidateRegistration(fields, auth::domain::Registration::kAdmin, {});
+    std::vector<FieldProblem> problems;
+    auto account = auth::domain::CheckRegistration(fields, auth::domain::Registration::kAdmin, problems);
+    if (!problems.empty()) throw ApiError::Validation(std::move(problems));
     auth::store::UserStore users(pool);
     auto user =
         users.Create(account, security::HashPassword(account.password), [](const auth::domain::User& u) {
@@ -74,11 +77,14 @@ int CreateAdmin(sql::Pool& pool, const std::string& username, const std::string&
     std::cout << "admin created: id=" << user.id << " username=" << user.username << " email=" << user.email
               << "\n";
     return 0;
+  } catch (const auth::store::DuplicateAccount& duplicate) {
+    std::cerr << "admin not created: " << auth::api::ToApiError(duplicate).error() << "\n";
+    return 3;
   } catch (const ApiError& error) {
     std::cerr << "admin not created: " << error.error();
     for (const auto& d : error.details()) std::cerr << "\n  " << d.field << ": " << d.problem;
     std::cerr << "\n";
-    return error.kind() == ApiError::Kind::kConflict ? 3 : 2;
+    return 2;
   }
 }
 

@@ -5,6 +5,7 @@
 #include "libs/http/envelope.hpp"
 #include "libs/security/crypto.hpp"
 #include "libs/security/password.hpp"
+#include "services/auth/src/api/refusals.hpp"
 
 namespace mp::auth::api {
 
@@ -146,13 +147,19 @@ asio::awaitable<http::Response> AuthApi::RegisterUser(Context& context, domain::
   fields.password = reader.String("password", Presence::kRequired, 0, 10'000);
   fields.role_id = reader.Int("role_id", kind == domain::Registration::kPublic ? Presence::kRequired : Presence::kOptional,
                               INT64_MIN, INT64_MAX);
-  domain::NewAccount account = domain::ValidateRegistration(fields, kind, reader.problems());
+  std::vector<FieldProblem> problems = reader.problems();
+  domain::NewAccount account = domain::CheckRegistration(fields, kind, problems);
+  if (!problems.empty()) throw ApiError::Validation(std::move(problems));
 
   auto user = co_await app_.blocking().Run([&] {
     std::string hash = security::HashPassword(account.password);
-    return users_.Create(account, hash, bus::Traced(context.request_id, [](const domain::User& created) {
-                           return bus::MakeEvent(std::string(kAuthEvents), "user.registered", EventUser(created));
-                         }));
+    try {
+      return users_.Create(account, hash, bus::Traced(context.request_id, [](const domain::User& created) {
+                             return bus::MakeEvent(std::string(kAuthEvents), "user.registered", EventUser(created));
+                           }));
+    } catch (const store::DuplicateAccount& duplicate) {
+      throw ToApiError(duplicate);
+    }
   });
   relay_.Notify();
   log::Info("user registered", {{"request_id", context.request_id}, {"user_id", user.id}, {"role_id", user.role_id}});
@@ -280,7 +287,7 @@ asio::awaitable<http::Response> AuthApi::ListUsers(Context& context) {
 asio::awaitable<http::Response> AuthApi::GetUser(Context& context) {
   auto id = context.IntParam("user_id");
   auto user = co_await app_.blocking().Run([&] { return users_.FindById(id); });
-  if (!user) throw ApiError::NotFound("User not found", "user_not_found");
+  if (!user) throw UserNotFound();
   auto body = AdminUserJson(*user);
   body.erase("has_profile");
   body["profile"] = nullptr;
@@ -290,28 +297,15 @@ asio::awaitable<http::Response> AuthApi::GetUser(Context& context) {
 asio::awaitable<http::Response> AuthApi::UpdateUser(Context& context) {
   auto id = context.IntParam("user_id");
   JsonReader reader(context.Body());
-  store::UserChanges changes;
-  changes.username = reader.String("username", Presence::kOptional, 0, 10'000);
-  auto email_text = reader.String("email", Presence::kOptional, 0, 10'000);
-  auto role = reader.Int("role_id", Presence::kOptional, INT64_MIN, INT64_MAX);
-  if (changes.username) {
-    if (auto problem = domain::UsernameProblem(*changes.username)) reader.Problem("username", *problem);
-  }
-  if (email_text) {
-    changes.email = NormalizeEmail(*email_text);
-    if (!changes.email) reader.Problem("email", "must be a valid e-mail address");
-  }
-  if (role) {
-    if (!domain::IsKnownRole(*role)) reader.Problem("role_id", "must be 1, 2 or 3");
-    changes.role_id = static_cast<int>(*role);
-  }
-  if (reader.ok() && !changes.username && !changes.email && !changes.role_id) {
-    reader.Problem("body", "give at least one of username, email, role_id");
-  }
-  reader.Finish();
-  if (id == context.User().user_id && changes.role_id && *changes.role_id != identity::kAdmin) {
-    throw ApiError::Conflict("You cannot take the admin role from your own account", "self_demotion");
-  }
+  domain::AccountEdit edit;
+  edit.username = reader.String("username", Presence::kOptional, 0, 10'000);
+  edit.email = reader.String("email", Presence::kOptional, 0, 10'000);
+  edit.role_id = reader.Int("role_id", Presence::kOptional, INT64_MIN, INT64_MAX);
+  std::vector<FieldProblem> problems = reader.problems();
+  auto checked = domain::CheckAccountEdit(edit, problems);
+  if (!problems.empty()) throw ApiError::Validation(std::move(problems));
+  auto changes = domain::ChangeAccount(id, std::move(checked), context.User().user_id);
+  if (!changes) throw ToApiError(changes.refusal());
   auto updated = co_await app_.blocking().Run([&] {
     auto event = [](const domain::User& before, const domain::User& after) -> std::optional<bus::Event> {
       nlohmann::json changed = nlohmann::json::array();
@@ -324,9 +318,13 @@ asio::awaitable<http::Response> AuthApi::UpdateUser(Context& context) {
       fields["previous_role_id"] = before.role_id;
       return bus::MakeEvent(std::string(kAuthEvents), "user.updated", fields);
     };
-    return users_.Update(id, changes, bus::Traced(context.request_id, event));
+    try {
+      return users_.Update(id, *changes, bus::Traced(context.request_id, event));
+    } catch (const store::DuplicateAccount& duplicate) {
+      throw ToApiError(duplicate);
+    }
   });
-  if (!updated) throw ApiError::NotFound("User not found", "user_not_found");
+  if (!updated) throw UserNotFound();
   relay_.Notify();
   auto ttl = std::to_string(domain::kAccessTokenSeconds + security::kClockSkewSeconds);
   std::vector<std::string> command{"SET", identity::TokenVersionKey(id), std::to_string(updated->token_version), "EX", ttl};
@@ -338,20 +336,20 @@ asio::awaitable<http::Response> AuthApi::UpdateUser(Context& context) {
 }
 
 asio::awaitable<http::Response> AuthApi::DeleteUser(Context& context) {
-  auto id = context.IntParam("user_id");
-  if (id == context.User().user_id) throw ApiError::Conflict("You cannot delete your own account", "self_delete");
+  auto id = domain::DeleteAccount(context.IntParam("user_id"), context.User().user_id);
+  if (!id) throw ToApiError(id.refusal());
   auto deleted = co_await app_.blocking().Run([&] {
-    return users_.Delete(id, bus::Traced(context.request_id, [](const domain::User& user) {
+    return users_.Delete(*id, bus::Traced(context.request_id, [](const domain::User& user) {
                            return bus::MakeEvent(std::string(kAuthEvents), "user.deleted",
                                                  {{"user_id", user.id}, {"role_id", user.role_id}});
                          }));
   });
-  if (!deleted) throw ApiError::NotFound("User not found", "user_not_found");
+  if (!deleted) throw UserNotFound();
   relay_.Notify();
   auto ttl = std::to_string(domain::kAccessTokenSeconds + security::kClockSkewSeconds);
-  std::vector<std::string> command{"SET", identity::TokenVersionKey(id), std::to_string(INT64_MAX), "EX", ttl};
+  std::vector<std::string> command{"SET", identity::TokenVersionKey(*id), std::to_string(INT64_MAX), "EX", ttl};
   co_await PublishRevocation(std::move(command));
-  co_return http::Ok({{"user_id", id}, {"message", "User deleted successfully"}}, "User deleted");
+  co_return http::Ok({{"user_id", *id}, {"message", "User deleted successfully"}}, "User deleted");
 }
 
 }  // namespace mp::auth::api

@@ -13,15 +13,12 @@
 namespace mp::auth::store {
 namespace {
 
-[[noreturn]] void ThrowDuplicate(const sql::Error& error) {
+// The duplicate-key error as the unique key it names.
+DuplicateAccount Duplicate(const sql::Error& error) {
   std::string what = error.what();
-  if (what.find("users_username") != std::string::npos) {
-    throw ApiError::Conflict("This username is already taken", "username_taken");
-  }
-  if (what.find("users_email") != std::string::npos) {
-    throw ApiError::Conflict("An account with this e-mail already exists", "email_taken");
-  }
-  throw ApiError::Conflict("Username or email already exists", "duplicate");
+  if (what.find("users_username") != std::string::npos) return DuplicateAccount(DuplicateAccount::Key::kUsername);
+  if (what.find("users_email") != std::string::npos) return DuplicateAccount(DuplicateAccount::Key::kEmail);
+  return DuplicateAccount(DuplicateAccount::Key::kUnknown);
 }
 
 }  // namespace
@@ -50,7 +47,7 @@ domain::User UserStore::Create(const domain::NewAccount& account, const std::str
                                                          std::int64_t{account.role_id}, now, now});
     user.id = static_cast<std::int64_t>(result.last_insert_id);
   } catch (const sql::Error& error) {
-    if (error.duplicate_key()) ThrowDuplicate(error);
+    if (error.duplicate_key()) throw Duplicate(error);
     throw;
   }
   user.username = account.username;
@@ -102,7 +99,7 @@ std::int64_t UserStore::Count(std::optional<int> role_id) {
 }
 
 std::optional<domain::User> UserStore::Update(
-    std::int64_t id, const UserChanges& changes,
+    std::int64_t id, const domain::AccountChanges& changes,
     const std::function<std::optional<bus::Event>(const domain::User&, const domain::User&)>& event) {
   auto connection = pool_.Acquire();
   sql::Transaction tx(connection);
@@ -119,7 +116,7 @@ std::optional<domain::User> UserStore::Update(
     connection->Execute(queries::kUpdateUser, {after.username, after.email, std::int64_t{after.role_id}, after.token_version,
                                            after.updated_at, id});
   } catch (const sql::Error& error) {
-    if (error.duplicate_key()) ThrowDuplicate(error);
+    if (error.duplicate_key()) throw Duplicate(error);
     throw;
   }
   if (after.token_version != before.token_version) {

@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -15,9 +17,15 @@
 // Blocking: call from the blocking pool.
 namespace mp::auth::store {
 
-struct UserChanges {
-  std::optional<std::string> username, email;
-  std::optional<int> role_id;
+// Another account already has the username or the e-mail of a write; nothing was written.
+class DuplicateAccount : public std::runtime_error {
+ public:
+  enum class Key { kUsername, kEmail, kUnknown };  // the unique key that refused it
+  explicit DuplicateAccount(Key key) : std::runtime_error("duplicate account"), key_(key) {}
+  Key key() const { return key_; }
+
+ private:
+  Key key_;
 };
 
 struct RefreshGrant {
@@ -29,7 +37,7 @@ class UserStore {
  public:
   explicit UserStore(sql::Pool& pool) : pool_(pool) {}
 
-  // Throws ApiError 409 (username_taken / email_taken) on duplicates.
+  // Throws DuplicateAccount.
   domain::User Create(const domain::NewAccount& account, const std::string& password_hash,
                       const std::function<bus::Event(const domain::User&)>& event);
   std::optional<domain::User> FindById(std::int64_t id);
@@ -38,11 +46,12 @@ class UserStore {
   std::optional<domain::User> FindForToken(std::int64_t user_id, const std::string& jti);
   std::vector<domain::User> List(std::optional<int> role_id, std::int64_t limit, std::int64_t offset);
   std::int64_t Count(std::optional<int> role_id);
-  // Applies the changes; bumps token_version when the role changes. nullopt if the user does not exist.
-  std::optional<domain::User> Update(std::int64_t id, const UserChanges& changes,
-                                     const std::function<std::optional<bus::Event>(const domain::User& before,
-                                                                                   const domain::User& after)>& event);
-  // Deletes the user and its refresh tokens; false if it did not exist.
+  // Applies the changes; bumps token_version when the role changes. nullopt if the user does not exist;
+  // throws DuplicateAccount.
+  std::optional<domain::User> Update(
+      std::int64_t id, const domain::AccountChanges& changes,
+      const std::function<std::optional<bus::Event>(const domain::User& before, const domain::User& after)>& event);
+  // Deletes the user and its refresh tokens; nullopt if it did not exist.
   std::optional<domain::User> Delete(std::int64_t id, const std::function<bus::Event(const domain::User&)>& event);
   void UpdatePasswordHash(std::int64_t id, const std::string& hash);
 
