@@ -10,6 +10,7 @@
 #include "libs/bus/tests/bus_test_support.hpp"
 #include "libs/sql/migrate.hpp"
 #include "libs/sql/tests/test_database.hpp"
+#include "services/order/src/api/refusals.hpp"
 #include "services/order/src/events/order_events.hpp"
 #include "services/order/src/store/migrations.hpp"
 #include "services/order/src/store/order_store.hpp"
@@ -17,10 +18,17 @@
 namespace mp::order {
 namespace {
 
-using domain::Action;
-using domain::Actor;
 using domain::Order;
+using domain::OrderRefusal;
 using domain::Status;
+
+using Decision = std::function<Outcome<Order, OrderRefusal>(const Order&)>;
+
+// The decision's order, or its answer thrown as the API throws it (rolling the change back).
+Order Decided(const Order& before, Outcome<Order, OrderRefusal> after) {
+  if (!after) throw api::ToApiError(after.refusal(), before);
+  return *std::move(after);
+}
 
 // A fresh database of our own (mp_test_order), migrated like the service does at start.
 sql::Options OrderDatabase() {
@@ -57,16 +65,8 @@ class OrderStoreTest : public ::testing::Test {
     return orders_.Create(order, events::Created);
   }
 
-  Order Step(const Order& order, Action action, Actor actor, std::optional<std::int64_t> provider = std::nullopt) {
-    auto changed = orders_.Change(
-        order.id,
-        [&](const Order& o) {
-          Order after = o;
-          after.status = domain::Apply(o.status, action, actor);
-          if (provider) after.provider_id = provider;
-          return after;
-        },
-        events::ForChange);
+  Order Step(const Order& order, const Decision& decide) {
+    auto changed = orders_.Change(order.id, [&](const Order& o) { return Decided(o, decide(o)); }, events::ForChange);
     EXPECT_TRUE(changed);
     return *changed;
   }
@@ -114,19 +114,12 @@ std::pair<int, std::vector<std::string>> RaceOf(int n, F attempt) {
 }
 
 TEST_F(OrderStoreTest, FiftyConcurrentAcceptsHaveExactlyOneWinner) {
-  auto order = Step(Publish(101), Action::kApprove, Actor::kAdmin);
+  auto order = Step(Publish(101), domain::ApproveOrder);
   std::atomic<std::int64_t> winner{0};
   auto [wins, refusals] = RaceOf(50, [&](int i) {
     std::int64_t provider = 1000 + i;
     orders_.Change(
-        order.id,
-        [&](const Order& o) {
-          Order after = o;
-          after.status = domain::Apply(o.status, Action::kAccept, Actor::kProvider);
-          after.provider_id = provider;
-          return after;
-        },
-        events::ForChange);
+        order.id, [&](const Order& o) { return Decided(o, domain::AcceptOrder(o, provider)); }, events::ForChange);
     winner = provider;
   });
   EXPECT_EQ(wins, 1);
@@ -140,12 +133,12 @@ TEST_F(OrderStoreTest, FiftyConcurrentAcceptsHaveExactlyOneWinner) {
 
 TEST_F(OrderStoreTest, CancelRacingAcceptHasOneWinner) {
   for (int round = 0; round < 10; ++round) {
-    auto order = Step(Publish(102), Action::kApprove, Actor::kAdmin);
+    auto order = Step(Publish(102), domain::ApproveOrder);
     auto [wins, refusals] = RaceOf(2, [&](int i) {
       if (i == 0) {
-        Step(order, Action::kAccept, Actor::kProvider, 2000);
+        Step(order, [](const Order& o) { return domain::AcceptOrder(o, 2000); });
       } else {
-        Step(order, Action::kCancel, Actor::kCustomer);
+        Step(order, [](const Order& o) { return domain::CancelOrder(o, 102); });
       }
     });
     // Cancel is allowed after accept, so either both succeed in the order accept->cancel, or cancel wins
@@ -166,7 +159,7 @@ TEST_F(OrderStoreTest, CancelRacingAcceptHasOneWinner) {
 
 TEST_F(OrderStoreTest, DoubleApproveAppliesOnce) {
   auto order = Publish(103);
-  auto [wins, refusals] = RaceOf(10, [&](int) { Step(order, Action::kApprove, Actor::kAdmin); });
+  auto [wins, refusals] = RaceOf(10, [&](int) { Step(order, domain::ApproveOrder); });
   EXPECT_EQ(wins, 1);
   EXPECT_EQ(refusals.size(), 9u);
   EXPECT_EQ(OutboxCount(order.id, "order.approved"), 1);
@@ -182,8 +175,8 @@ TEST_F(OrderStoreTest, ListsFilterEscapeAndCount) {
   b.price = 5000;
   b.location = "EAST";
   b = orders_.Create(b, events::Created);
-  Step(a, Action::kApprove, Actor::kAdmin);
-  Step(b, Action::kApprove, Actor::kAdmin);
+  Step(a, domain::ApproveOrder);
+  Step(b, domain::ApproveOrder);
 
   store::ListQuery mine;
   mine.customer_id = 104;
@@ -247,10 +240,10 @@ TEST_F(OrderStoreTest, IncomingEventsApplyExactlyOnce) {
   ASSERT_TRUE(bus::test::WaitUntil([&] { return consumer.connected(); }, std::chrono::seconds(10)));
 
   auto order = Publish(105);
-  order = Step(order, Action::kApprove, Actor::kAdmin);
-  order = Step(order, Action::kAccept, Actor::kProvider, 3000);
-  order = Step(order, Action::kStart, Actor::kProvider);
-  order = Step(order, Action::kComplete, Actor::kProvider);
+  order = Step(order, domain::ApproveOrder);
+  order = Step(order, [](const Order& o) { return domain::AcceptOrder(o, 3000); });
+  order = Step(order, [](const Order& o) { return domain::StartOrder(o, 3000); });
+  order = Step(order, [](const Order& o) { return domain::CompleteOrder(o, 3000); });
 
   bus::ConfirmPublisher publisher(amqp);
   auto send = [&](const std::string& exchange, const bus::Event& event, int copies) {

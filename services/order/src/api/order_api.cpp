@@ -3,14 +3,14 @@
 #include "libs/core/log.hpp"
 #include "libs/core/validation.hpp"
 #include "libs/http/envelope.hpp"
+#include "services/order/src/api/refusals.hpp"
 #include "services/order/src/events/order_events.hpp"
 
 namespace mp::order::api {
 
 namespace asio = boost::asio;
-using domain::Action;
-using domain::Actor;
 using domain::Order;
+using domain::OrderRefusal;
 using domain::Status;
 using http::Context;
 using http::Verb;
@@ -28,6 +28,21 @@ nlohmann::json ActionResult(const Order& order, std::string message) {
 }
 
 std::string OrderText(const Order& order) { return std::to_string(order.id); }
+
+// The order after a decision, or the refusal's answer (thrown inside the store's transaction: nothing is
+// written).
+Order Decided(const Order& before, Outcome<Order, OrderRefusal> after) {
+  if (!after) throw ToApiError(after.refusal(), before);
+  return *std::move(after);
+}
+
+void Allow(const Order& order, std::optional<OrderRefusal> refusal) {
+  if (refusal) throw ToApiError(*refusal, order);
+}
+
+ApiError ChangedConcurrently() {
+  return ApiError::Conflict("The order was changed at the same time; reload it and try again", "order_changed");
+}
 
 // The writable fields of publish (all required but description/address/times) and admin update (all optional).
 domain::OrderFields ReadFields(JsonReader& reader, Presence presence) {
@@ -135,7 +150,12 @@ asio::awaitable<Order> OrderApi::Load(std::int64_t id) {
 
 asio::awaitable<Order> OrderApi::Change(std::int64_t id, std::function<Order(const Order&)> decide,
                                         store::EventsFor events) {
-  auto order = co_await app_.blocking().Run([&] { return orders_.Change(id, decide, events); });
+  std::optional<Order> order;
+  try {
+    order = co_await app_.blocking().Run([&] { return orders_.Change(id, decide, events); });
+  } catch (const store::ConcurrentChange&) {
+    throw ChangedConcurrently();
+  }
   if (!order) throw ApiError::NotFound("Order not found", "order_not_found");
   relay_.Notify();
   co_return *order;
@@ -159,16 +179,7 @@ asio::awaitable<http::Response> OrderApi::Publish(Context& context) {
   JsonReader reader(context.Body());
   auto fields = ReadFields(reader, Presence::kRequired);
   Check(fields, fields.service_start_time, fields.service_end_time, reader);
-  Order order;
-  order.customer_id = context.User().user_id;
-  order.title = *fields.title;
-  order.description = fields.description;
-  order.service_type = *fields.service_type;
-  order.price = *fields.price;
-  order.location = *fields.location;
-  order.address = fields.address;
-  order.service_start_time = fields.service_start_time;
-  order.service_end_time = fields.service_end_time;
+  Order order = domain::PublishOrder(context.User().user_id, fields);
   auto created = co_await app_.blocking().Run(
       [&] { return orders_.Create(order, bus::Traced(context.request_id, events::Created)); });
   relay_.Notify();
@@ -186,17 +197,14 @@ asio::awaitable<http::Response> OrderApi::CustomerList(Context& context, bool ac
 
 asio::awaitable<http::Response> OrderApi::CustomerDetail(Context& context) {
   auto order = co_await Load(context.IntParam("order_id"));
-  if (order.customer_id != context.User().user_id) throw ApiError::Forbidden("Permission denied");
+  Allow(order, domain::CustomerMaySee(order, context.User().user_id));
   co_return http::Ok(OrderJson(order));
 }
 
 asio::awaitable<http::Response> OrderApi::Cancel(Context& context) {
   auto caller = context.User().user_id;
   auto order = co_await Change(context.IntParam("order_id"), [caller](const Order& o) {
-    if (o.customer_id != caller) throw ApiError::Forbidden("Permission denied");
-    Order after = o;
-    after.status = domain::Apply(o.status, Action::kCancel, Actor::kCustomer);
-    return after;
+    return Decided(o, domain::CancelOrder(o, caller));
   }, bus::Traced(context.request_id, events::ForChange));
   co_return http::Ok(ActionResult(order, "You have successfully cancelled the order: " + OrderText(order) + "."),
                      "Order cancelled");
@@ -231,19 +239,14 @@ asio::awaitable<http::Response> OrderApi::Available(Context& context) {
 
 asio::awaitable<http::Response> OrderApi::AvailableDetail(Context& context) {
   auto order = co_await Load(context.IntParam("order_id"));
-  if (order.status != Status::kPending) {
-    throw ApiError::Conflict("This order is no longer available for acceptance", "order_not_available");
-  }
+  Allow(order, domain::ProviderMayConsider(order));
   co_return http::Ok(OrderJson(order));
 }
 
 asio::awaitable<http::Response> OrderApi::Accept(Context& context) {
   auto caller = context.User().user_id;
   auto order = co_await Change(context.IntParam("order_id"), [caller](const Order& o) {
-    Order after = o;
-    after.status = domain::Apply(o.status, Action::kAccept, Actor::kProvider);
-    after.provider_id = caller;
-    return after;
+    return Decided(o, domain::AcceptOrder(o, caller));
   }, bus::Traced(context.request_id, events::ForChange));
   log::Info("order accepted", {{"request_id", context.request_id}, {"order_id", order.id}, {"provider_id", caller}});
   co_return http::Ok(ActionResult(order, "You have successfully accepted the order: " + OrderText(order) + "."),
@@ -254,13 +257,10 @@ asio::awaitable<http::Response> OrderApi::UpdateStatus(Context& context) {
   JsonReader reader(context.Body());
   auto target = reader.Enum("new_status", Presence::kRequired, {"in_progress", "completed"});
   reader.Finish();
-  Action action = *target == "in_progress" ? Action::kStart : Action::kComplete;
+  const auto decision = *target == "in_progress" ? domain::StartOrder : domain::CompleteOrder;
   auto caller = context.User().user_id;
-  auto order = co_await Change(context.IntParam("order_id"), [caller, action](const Order& o) {
-    if (o.provider_id != caller) throw ApiError::Forbidden("Permission denied: not your order");
-    Order after = o;
-    after.status = domain::Apply(o.status, action, Actor::kProvider);
-    return after;
+  auto order = co_await Change(context.IntParam("order_id"), [caller, decision](const Order& o) {
+    return Decided(o, decision(o, caller));
   }, bus::Traced(context.request_id, events::ForChange));
   std::string status(domain::Name(order.status));
   co_return http::Ok(ActionResult(order, "Order " + OrderText(order) + " status updated to " + status + "."),
@@ -269,7 +269,7 @@ asio::awaitable<http::Response> OrderApi::UpdateStatus(Context& context) {
 
 asio::awaitable<http::Response> OrderApi::ProviderDetail(Context& context) {
   auto order = co_await Load(context.IntParam("order_id"));
-  if (order.provider_id != context.User().user_id) throw ApiError::Forbidden("Permission denied");
+  Allow(order, domain::ProviderMaySee(order, context.User().user_id));
   co_return http::Ok(OrderJson(order));
 }
 
@@ -313,10 +313,7 @@ asio::awaitable<http::Response> OrderApi::Approve(Context& context) {
   reader.Finish();
   bool approve = *approved;
   auto order = co_await Change(context.IntParam("order_id"), [approve, &reason](const Order& o) {
-    Order after = o;
-    after.status = domain::Apply(o.status, approve ? Action::kApprove : Action::kReject, Actor::kAdmin);
-    if (!approve) after.reject_reason = reason;
-    return after;
+    return Decided(o, approve ? domain::ApproveOrder(o) : domain::RejectOrder(o, *reason));
   }, bus::Traced(context.request_id, events::ForChange));
   co_return http::Ok(ActionResult(order, approve ? "Order approved successfully" : "Order rejected: " + *reason),
                      "Order approval processed");
@@ -333,40 +330,29 @@ asio::awaitable<http::Response> OrderApi::AdminUpdate(Context& context) {
              fields.address || fields.service_start_time || fields.service_end_time || status_text;
   if (reader.ok() && !any) reader.Problem("body", "give at least one field to change");
   reader.Finish();
-  std::optional<Status> status;
-  if (status_text) status = domain::ParseStatus(*status_text);
+  domain::OrderEdit edit{std::move(fields), std::nullopt};
+  if (status_text) edit.status = domain::ParseStatus(*status_text);
 
-  auto order = co_await Change(context.IntParam("order_id"), [&fields, status](const Order& o) {
-    Order after = o;
-    if (fields.title) after.title = *fields.title;
-    if (fields.description) after.description = fields.description;
-    if (fields.service_type) after.service_type = *fields.service_type;
-    if (fields.price) after.price = *fields.price;
-    if (fields.location) after.location = *fields.location;
-    if (fields.address) after.address = fields.address;
-    if (fields.service_start_time) after.service_start_time = fields.service_start_time;
-    if (fields.service_end_time) after.service_end_time = fields.service_end_time;
-    std::vector<FieldProblem> problems;  // the merged times: the stored ones count too
-    domain::CheckFields(fields, after.service_start_time, after.service_end_time, problems);
+  auto order = co_await Change(context.IntParam("order_id"), [&edit](const Order& o) {
+    std::vector<FieldProblem> problems;
+    domain::CheckEdit(o, edit.fields, problems);
     if (!problems.empty()) throw ApiError::Validation(std::move(problems));
-    if (status && *status != o.status) {
-      auto action = domain::AdminActionFor(o.status, *status);
-      if (!action) {
-        throw ApiError::Conflict("The status cannot change from " + std::string(domain::Name(o.status)) + " to " +
-                                     std::string(domain::Name(*status)),
-                                 "invalid_transition");
-      }
-      after.status = domain::Apply(o.status, *action, Actor::kAdmin);
-    }
-    return after;
+    auto after = domain::EditOrder(o, edit);
+    if (!after) throw ToApiError(after.refusal(), o, edit.status);
+    return *std::move(after);
   }, bus::Traced(context.request_id, events::ForAdminEdit));
   co_return http::Ok(OrderJson(order), "Order updated");
 }
 
 asio::awaitable<http::Response> OrderApi::AdminDelete(Context& context) {
   auto id = context.IntParam("order_id");
-  auto deleted = co_await app_.blocking().Run(
-      [&] { return orders_.Delete(id, bus::Traced(context.request_id, events::Deleted)); });
+  std::optional<Order> deleted;
+  try {
+    deleted = co_await app_.blocking().Run(
+        [&] { return orders_.Delete(id, bus::Traced(context.request_id, events::Deleted)); });
+  } catch (const store::ConcurrentChange&) {
+    throw ChangedConcurrently();
+  }
   if (!deleted) throw ApiError::NotFound("Order not found", "order_not_found");
   relay_.Notify();
   log::Info("order deleted", {{"request_id", context.request_id}, {"order_id", id}});

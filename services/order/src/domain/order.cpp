@@ -3,6 +3,35 @@
 #include <algorithm>
 
 namespace mp::order::domain {
+namespace {
+
+// Why the table refuses `action` from `from` (the actor's own rows were checked by the caller's choice of actor).
+OrderRefusal RefusalOf(Status from, Action action) {
+  switch (action) {
+    case Action::kApprove:
+    case Action::kReject: return OrderRefusal::kNotPendingReview;
+    case Action::kCancel: return OrderRefusal::kNotCancellable;
+    case Action::kAccept:
+      if (from == Status::kPendingReview || from == Status::kCancelled) return OrderRefusal::kNotAvailable;
+      return OrderRefusal::kAlreadyAccepted;
+    case Action::kStart: return OrderRefusal::kNotAccepted;
+    case Action::kComplete: return OrderRefusal::kNotInProgress;
+    case Action::kReview: return OrderRefusal::kNotCompleted;
+  }
+  return OrderRefusal::kInvalidTransition;
+}
+
+// The order after `action` by `actor`, if the table allows it from the order's status.
+Outcome<Order, OrderRefusal> Step(const Order& order, Action action, Actor actor) {
+  auto to = Next(order.status, action, actor);
+  if (!to) return RefusalOf(order.status, action);
+  Order after = order;
+  after.status = *to;
+  return after;
+}
+
+}  // namespace
+
 
 const std::vector<std::string_view> kStatusNames = {"pending_review", "pending",  "accepted", "in_progress",
                                                     "completed",      "reviewed", "cancelled"};
@@ -64,29 +93,6 @@ std::optional<Status> Next(Status from, Action action, Actor actor) {
   return std::nullopt;
 }
 
-Status Apply(Status from, Action action, Actor actor) {
-  if (auto to = Next(from, action, actor)) return *to;
-  switch (action) {
-    case Action::kApprove:
-    case Action::kReject:
-      throw ApiError::Conflict("Only pending_review orders can be approved/rejected", "order_not_pending_review");
-    case Action::kCancel:
-      throw ApiError::Conflict("The order cannot be cancelled!", "order_not_cancellable");
-    case Action::kAccept:
-      if (from == Status::kPendingReview || from == Status::kCancelled) {
-        throw ApiError::Conflict("This order is no longer available for acceptance", "order_not_available");
-      }
-      throw ApiError::Conflict("The order has already been accepted!", "order_already_accepted");
-    case Action::kStart:
-      throw ApiError::Conflict("Order must be accepted before starting", "order_not_accepted");
-    case Action::kComplete:
-      throw ApiError::Conflict("Order must be in progress before completing", "order_not_in_progress");
-    case Action::kReview:
-      throw ApiError::Conflict("Only completed orders can be reviewed", "order_not_completed");
-  }
-  throw ApiError::Conflict("This change is not allowed in the order's current status", "invalid_transition");
-}
-
 std::optional<Action> AdminActionFor(Status from, Status to) {
   for (const auto& t : Transitions()) {
     if (t.from == from && t.to == to && t.actor == Actor::kAdmin) return t.action;
@@ -113,14 +119,109 @@ void CheckFields(const OrderFields& fields, std::optional<time::TimePoint> start
   }
 }
 
-std::string LikeContains(std::string_view keyword) {
-  std::string pattern = "%";
-  for (char c : keyword) {
-    if (c == '%' || c == '_' || c == '!') pattern.push_back('!');
-    pattern.push_back(c);
+Outcome<Order, OrderRefusal> ApproveOrder(const Order& order) { return Step(order, Action::kApprove, Actor::kAdmin); }
+
+Outcome<Order, OrderRefusal> RejectOrder(const Order& order, std::string reason) {
+  auto after = Step(order, Action::kReject, Actor::kAdmin);
+  if (after) after->reject_reason = std::move(reason);
+  return after;
+}
+
+Outcome<Order, OrderRefusal> CancelOrder(const Order& order, std::int64_t customer_id) {
+  if (order.customer_id != customer_id) return OrderRefusal::kNotYourOrder;
+  return Step(order, Action::kCancel, Actor::kCustomer);
+}
+
+Outcome<Order, OrderRefusal> AcceptOrder(const Order& order, std::int64_t provider_id) {
+  auto after = Step(order, Action::kAccept, Actor::kProvider);
+  if (after) after->provider_id = provider_id;
+  return after;
+}
+
+Outcome<Order, OrderRefusal> StartOrder(const Order& order, std::int64_t provider_id) {
+  if (order.provider_id != provider_id) return OrderRefusal::kNotAssignedToYou;
+  return Step(order, Action::kStart, Actor::kProvider);
+}
+
+Outcome<Order, OrderRefusal> CompleteOrder(const Order& order, std::int64_t provider_id) {
+  if (order.provider_id != provider_id) return OrderRefusal::kNotAssignedToYou;
+  return Step(order, Action::kComplete, Actor::kProvider);
+}
+
+std::optional<OrderRefusal> CustomerMaySee(const Order& order, std::int64_t customer_id) {
+  if (order.customer_id != customer_id) return OrderRefusal::kNotYourOrder;
+  return std::nullopt;
+}
+
+std::optional<OrderRefusal> ProviderMaySee(const Order& order, std::int64_t provider_id) {
+  if (order.provider_id != provider_id) return OrderRefusal::kNotYourOrder;
+  return std::nullopt;
+}
+
+std::optional<OrderRefusal> ProviderMayConsider(const Order& order) {
+  if (order.status != Status::kPending) return OrderRefusal::kNotAvailable;
+  return std::nullopt;
+}
+
+std::optional<Order> RecordPayment(const Order& order) {
+  if (order.payment_status != PaymentStatus::kUnpaid) return std::nullopt;
+  Order after = order;
+  after.payment_status = PaymentStatus::kPaid;
+  return after;
+}
+
+std::optional<Order> RecordRefund(const Order& order) {
+  if (order.payment_status != PaymentStatus::kPaid) return std::nullopt;
+  Order after = order;
+  after.payment_status = PaymentStatus::kRefunded;
+  return after;
+}
+
+std::optional<Order> RecordReview(const Order& order) {
+  Order after = order;
+  after.has_review = true;
+  if (auto next = Next(order.status, Action::kReview, Actor::kSystem)) after.status = *next;
+  if (after.has_review == order.has_review && after.status == order.status) return std::nullopt;
+  return after;
+}
+
+Order PublishOrder(std::int64_t customer_id, const OrderFields& fields) {
+  Order order;
+  order.customer_id = customer_id;
+  order.title = fields.title.value_or("");
+  order.description = fields.description;
+  order.service_type = fields.service_type.value_or("");
+  order.price = fields.price.value_or(0);
+  order.location = fields.location.value_or("");
+  order.address = fields.address;
+  order.service_start_time = fields.service_start_time;
+  order.service_end_time = fields.service_end_time;
+  return order;
+}
+
+void CheckEdit(const Order& order, const OrderFields& fields, std::vector<FieldProblem>& problems) {
+  auto start = fields.service_start_time ? fields.service_start_time : order.service_start_time;
+  auto end = fields.service_end_time ? fields.service_end_time : order.service_end_time;
+  CheckFields(fields, start, end, problems);
+}
+
+Outcome<Order, OrderRefusal> EditOrder(const Order& order, const OrderEdit& edit) {
+  const auto& f = edit.fields;
+  Order after = order;
+  if (f.title) after.title = *f.title;
+  if (f.description) after.description = f.description;
+  if (f.service_type) after.service_type = *f.service_type;
+  if (f.price) after.price = *f.price;
+  if (f.location) after.location = *f.location;
+  if (f.address) after.address = f.address;
+  if (f.service_start_time) after.service_start_time = f.service_start_time;
+  if (f.service_end_time) after.service_end_time = f.service_end_time;
+  if (edit.status && *edit.status != order.status) {
+    auto action = AdminActionFor(order.status, *edit.status);
+    if (!action) return OrderRefusal::kInvalidTransition;
+    after.status = *edit.status;  // the admin row of `action` leads there
   }
-  pattern.push_back('%');
-  return pattern;
+  return after;
 }
 
 }  // namespace mp::order::domain

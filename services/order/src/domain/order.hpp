@@ -7,11 +7,13 @@
 #include <string_view>
 #include <vector>
 
-#include "libs/core/error.hpp"
 #include "libs/core/money.hpp"
+#include "libs/core/outcome.hpp"
+#include "libs/core/problem.hpp"
 #include "libs/core/time.hpp"
 
-// Orders and their lifecycle (DESIGN.md "Order lifecycle"). Depends on libs/core only.
+// Orders and their lifecycle (DESIGN.md "Order lifecycle"): every change is a decision that returns the
+// order after it or the reason it is refused. Depends on libs/core only.
 namespace mp::order::domain {
 
 enum class Status { kPendingReview, kPending, kAccepted, kInProgress, kCompleted, kReviewed, kCancelled };
@@ -91,13 +93,50 @@ struct Transition {
 const std::vector<Transition>& Transitions();
 
 // The status `action` by `actor` leads to from `from`, or nullopt when the table does not allow it.
-// Ownership (the customer's own order, the assigned provider) is checked by the caller.
+// Ownership (the customer's own order, the assigned provider) is checked by the decisions below.
 std::optional<Status> Next(Status from, Action action, Actor actor);
-// Next() or a 409 ApiError with the message a client sees for that refusal.
-Status Apply(Status from, Action action, Actor actor);
 // The action an admin's status edit (PUT) stands for, if any: e.g. in_progress -> completed is kComplete.
 // Accepting (needs a provider) and reviewing (needs a review) cannot be done by editing the status.
 std::optional<Action> AdminActionFor(Status from, Status to);
+
+// Why an order may not be seen or changed (the API layer turns each into a status and a text).
+enum class OrderRefusal {
+  kNotYourOrder,       // the caller is not the order's customer (or, viewing, not its provider)
+  kNotAssignedToYou,   // a provider changing the status of an order another provider accepted
+  kNotPendingReview,   // approve / reject: only pending_review
+  kNotCancellable,     // cancel: work started, or already cancelled
+  kNotAvailable,       // accept / view as available: not approved yet, or cancelled
+  kAlreadyAccepted,    // accept: a provider took it already
+  kNotAccepted,        // start: not accepted
+  kNotInProgress,      // complete: not in progress
+  kNotCompleted,       // review: not completed
+  kInvalidTransition,  // an admin's status edit that is no admin row of the table
+};
+
+// ---- Decisions --------------------------------------------------------------------------------------------
+// Each returns the order after the change (its status, provider or reason set) or why it is refused.
+// Ownership is checked before the status, so nobody learns the state of someone else's order.
+
+Outcome<Order, OrderRefusal> ApproveOrder(const Order& order);
+Outcome<Order, OrderRefusal> RejectOrder(const Order& order, std::string reason);
+// The order's customer cancels it (pending_review, pending or accepted).
+Outcome<Order, OrderRefusal> CancelOrder(const Order& order, std::int64_t customer_id);
+// A provider takes a pending order and becomes its provider.
+Outcome<Order, OrderRefusal> AcceptOrder(const Order& order, std::int64_t provider_id);
+// The order's provider starts (accepted -> in_progress) or completes (in_progress -> completed) the work.
+Outcome<Order, OrderRefusal> StartOrder(const Order& order, std::int64_t provider_id);
+Outcome<Order, OrderRefusal> CompleteOrder(const Order& order, std::int64_t provider_id);
+
+// Who may see an order: its customer; its assigned provider; any provider while it is pending (available).
+std::optional<OrderRefusal> CustomerMaySee(const Order& order, std::int64_t customer_id);
+std::optional<OrderRefusal> ProviderMaySee(const Order& order, std::int64_t provider_id);
+std::optional<OrderRefusal> ProviderMayConsider(const Order& order);
+
+// What the other services tell us, applied by the events consumer: nullopt when it changes nothing (already
+// applied, or not applicable in the order's state).
+std::optional<Order> RecordPayment(const Order& order);  // payment.completed: unpaid -> paid
+std::optional<Order> RecordRefund(const Order& order);   // refund.processed (completed): paid -> refunded
+std::optional<Order> RecordReview(const Order& order);   // review.created: has_review; completed -> reviewed
 
 // ---- Validation of what clients send ------------------------------------------------------------------------
 struct OrderFields {
@@ -111,7 +150,18 @@ struct OrderFields {
 void CheckFields(const OrderFields& fields, std::optional<time::TimePoint> start, std::optional<time::TimePoint> end,
                  std::vector<FieldProblem>& problems);
 
-// "%" "_" and the escape character itself escaped with '!', for `LIKE ? ESCAPE '!'`, wrapped in %...%.
-std::string LikeContains(std::string_view keyword);
+// A customer's new order (status pending_review, unpaid) from fields that passed the checks (all required
+// ones present). Id, times and version are set by the store.
+Order PublishOrder(std::int64_t customer_id, const OrderFields& fields);
+
+// An admin's edit: the fields given replace the stored ones, and a status change must follow an admin row
+// of the lifecycle table (kInvalidTransition otherwise).
+struct OrderEdit {
+  OrderFields fields;
+  std::optional<Status> status;
+};
+// CheckFields of the edit against the times the order will have after it (the stored ones count too).
+void CheckEdit(const Order& order, const OrderFields& fields, std::vector<FieldProblem>& problems);
+Outcome<Order, OrderRefusal> EditOrder(const Order& order, const OrderEdit& edit);
 
 }  // namespace mp::order::domain

@@ -84,29 +84,13 @@ bus::QueueSpec IncomingQueue() {
 void HandleIncoming(store::OrderStore& store, const bus::Event& event) {
   std::function<std::optional<Order>(const Order&)> decide;
   if (event.routing_key == "payment.completed") {
-    decide = [](const Order& o) -> std::optional<Order> {
-      if (o.payment_status != domain::PaymentStatus::kUnpaid) return std::nullopt;
-      Order after = o;
-      after.payment_status = domain::PaymentStatus::kPaid;
-      return after;
-    };
+    decide = domain::RecordPayment;
   } else if (event.routing_key == "refund.processed") {
     auto status = event.body.value("status", std::string("completed"));
     if (status != "completed") return;  // a rejected refund leaves the order paid
-    decide = [](const Order& o) -> std::optional<Order> {
-      if (o.payment_status != domain::PaymentStatus::kPaid) return std::nullopt;
-      Order after = o;
-      after.payment_status = domain::PaymentStatus::kRefunded;
-      return after;
-    };
+    decide = domain::RecordRefund;
   } else if (event.routing_key == "review.created") {
-    decide = [](const Order& o) -> std::optional<Order> {
-      Order after = o;
-      after.has_review = true;
-      if (auto next = domain::Next(o.status, domain::Action::kReview, domain::Actor::kSystem)) after.status = *next;
-      if (after.has_review == o.has_review && after.status == o.status) return std::nullopt;
-      return after;
-    };
+    decide = domain::RecordReview;
   } else {
     return;  // not ours (the queue is bound to these three keys only)
   }

@@ -96,11 +96,17 @@ bool WriteChange(sql::Connection& connection, const Order& before, Order& after)
   return true;
 }
 
-[[noreturn]] void ThrowChangedConcurrently() {
-  throw ApiError::Conflict("The order was changed at the same time; reload it and try again", "order_changed");
-}
-
 }  // namespace
+
+std::string LikeContains(std::string_view keyword) {
+  std::string pattern = "%";
+  for (char c : keyword) {
+    if (c == '%' || c == '_' || c == '!') pattern.push_back('!');
+    pattern.push_back(c);
+  }
+  pattern.push_back('%');
+  return pattern;
+}
 
 Order OrderStore::Create(Order order, const std::function<bus::Event(const Order&)>& event) {
   auto connection = pool_.Acquire();
@@ -166,7 +172,7 @@ ListResult OrderStore::List(const ListQuery& query) {
   }
   if (query.keyword) {
     where += " AND (title LIKE ? ESCAPE '!' OR description LIKE ? ESCAPE '!')";
-    auto pattern = domain::LikeContains(*query.keyword);
+    auto pattern = LikeContains(*query.keyword);
     params.emplace_back(pattern);
     params.emplace_back(pattern);
   }
@@ -195,7 +201,7 @@ std::optional<Order> OrderStore::Change(std::int64_t id, const std::function<Ord
   auto before = LockOrder(connection.get(), id);
   if (!before) return std::nullopt;
   Order after = decide(*before);
-  if (!WriteChange(connection.get(), *before, after)) ThrowChangedConcurrently();
+  if (!WriteChange(connection.get(), *before, after)) throw ConcurrentChange(id);
   for (const auto& event : events(*before, after)) bus::Enqueue(connection, event);
   tx.Commit();
   return after;
@@ -207,7 +213,7 @@ std::optional<Order> OrderStore::Delete(std::int64_t id, const std::function<bus
   auto before = LockOrder(connection.get(), id);
   if (!before) return std::nullopt;
   auto result = connection->Execute(kDelete, {id, before->version});
-  if (result.affected_rows != 1) ThrowChangedConcurrently();
+  if (result.affected_rows != 1) throw ConcurrentChange(id);
   bus::Enqueue(connection, event(*before));
   tx.Commit();
   return before;
@@ -221,7 +227,7 @@ bool OrderStore::ApplyEvent(const bus::Event& event, std::int64_t order_id,
   if (marked.affected_rows == 0) return false;  // seen before: the transaction rolls back, nothing changes
   if (auto before = LockOrder(connection.get(), order_id)) {
     if (auto after = decide(*before)) {
-      if (!WriteChange(connection.get(), *before, *after)) ThrowChangedConcurrently();
+      if (!WriteChange(connection.get(), *before, *after)) throw ConcurrentChange(order_id);
       for (const auto& e : events(*before, *after)) bus::Enqueue(connection, e);
     }
   }

@@ -3,7 +3,9 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "libs/bus/event.hpp"
@@ -34,6 +36,17 @@ struct ListResult {
   std::int64_t total = 0;
 };
 
+// The order changed between our read and our write (a concurrent writer won): nothing was written.
+class ConcurrentChange : public std::runtime_error {
+ public:
+  explicit ConcurrentChange(std::int64_t order_id)
+      : std::runtime_error("order " + std::to_string(order_id) + " changed concurrently") {}
+};
+
+// `keyword` as a `LIKE ? ESCAPE '!'` pattern matching it anywhere: "%" "_" and '!' itself escaped, wrapped
+// in %...%.
+std::string LikeContains(std::string_view keyword);
+
 // Events to write with a change, given the order before and after it.
 using EventsFor = std::function<std::vector<bus::Event>(const domain::Order& before, const domain::Order& after)>;
 
@@ -46,15 +59,17 @@ class OrderStore {
   std::optional<domain::Order> Find(std::int64_t id);
   ListResult List(const ListQuery& query);
 
-  // Locks the order and calls `decide` with it; `decide` returns the changed order or throws ApiError
-  // (403/409...), which rolls everything back. nullopt when the order does not exist.
+  // Locks the order and calls `decide` with it; `decide` returns the changed order or throws (the API's
+  // answer to a refusal), which rolls everything back. nullopt when the order does not exist; throws
+  // ConcurrentChange when the row changed meanwhile.
   std::optional<domain::Order> Change(std::int64_t id, const std::function<domain::Order(const domain::Order&)>& decide,
                                       const EventsFor& events);
-  // Deletes the order with its event; nullopt when it did not exist.
+  // Deletes the order with its event; nullopt when it did not exist; ConcurrentChange as for Change.
   std::optional<domain::Order> Delete(std::int64_t id, const std::function<bus::Event(const domain::Order&)>& event);
 
   // For consumers: applies `decide` once per event id (recorded in processed_events in the same
-  // transaction). `decide` returns nullopt to change nothing. Returns false when the event was seen before.
+  // transaction). `decide` returns nullopt to change nothing. Returns false when the event was seen before;
+  // throws ConcurrentChange (nothing recorded, so the event is retried) when the row changed meanwhile.
   bool ApplyEvent(const bus::Event& event, std::int64_t order_id,
                   const std::function<std::optional<domain::Order>(const domain::Order&)>& decide,
                   const EventsFor& events);

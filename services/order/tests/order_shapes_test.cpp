@@ -1,6 +1,9 @@
+// What other programs read from us and how we speak SQL: the OrderDetail JSON, the refusals' answers, the
+// event payloads, the LIKE pattern.
 #include <gtest/gtest.h>
 
 #include "services/order/src/api/order_api.hpp"
+#include "services/order/src/api/refusals.hpp"
 #include "services/order/src/domain/order.hpp"
 #include "services/order/src/events/order_events.hpp"
 
@@ -9,48 +12,9 @@ namespace {
 
 using domain::Status;
 
-TEST(OrderFields, BlankTitleAndTimeOrderAreProblems) {
-  domain::OrderFields f;
-  f.title = "   ";
-  f.service_start_time = time::ParseIso("2030-01-02T10:00:00Z");
-  f.service_end_time = time::ParseIso("2030-01-02T09:00:00Z");
-  std::vector<FieldProblem> problems;
-  domain::CheckFields(f, f.service_start_time, f.service_end_time, problems);
-  ASSERT_EQ(problems.size(), 2u);
-  EXPECT_EQ(problems[0].field, "title");
-  EXPECT_EQ(problems[1].field, "service_end_time");
-  EXPECT_EQ(problems[1].problem, "must be after service_start_time");
-
-  problems.clear();
-  f.title = "Fix the sink";
-  f.service_end_time = f.service_start_time;  // equal is not after
-  domain::CheckFields(f, f.service_start_time, f.service_end_time, problems);
-  EXPECT_EQ(problems.size(), 1u);
-
-  problems.clear();
-  f.service_start_time = time::ParseIso("1999-12-31T23:00:00Z");
-  f.service_end_time = time::ParseIso("2200-01-01T00:00:00Z");
-  domain::CheckFields(f, f.service_start_time, f.service_end_time, problems);
-  EXPECT_EQ(problems.size(), 2u);
-}
-
-TEST(OrderFields, AnUpdateIsCheckedAgainstTheStoredTimes) {
-  domain::OrderFields change;  // only the end changes, to before the stored start
-  change.service_end_time = time::ParseIso("2030-01-01T08:00:00Z");
-  std::vector<FieldProblem> problems;
-  domain::CheckFields(change, time::ParseIso("2030-01-01T09:00:00Z"), change.service_end_time, problems);
-  ASSERT_EQ(problems.size(), 1u);
-  // An update that touches no time does not re-judge stored ones.
-  problems.clear();
-  domain::OrderFields title_only;
-  title_only.title = "New title";
-  domain::CheckFields(title_only, time::ParseIso("2030-01-01T09:00:00Z"), time::ParseIso("2030-01-01T08:00:00Z"), problems);
-  EXPECT_TRUE(problems.empty());
-}
-
-TEST(OrderFields, LikeWildcardsAreEscaped) {
-  EXPECT_EQ(domain::LikeContains("50%_off!"), "%50!%!_off!!%");
-  EXPECT_EQ(domain::LikeContains("plain"), "%plain%");
+TEST(OrderStore, LikeWildcardsAreEscaped) {
+  EXPECT_EQ(store::LikeContains("50%_off!"), "%50!%!_off!!%");
+  EXPECT_EQ(store::LikeContains("plain"), "%plain%");
 }
 
 domain::Order Sample() {
@@ -63,6 +27,39 @@ domain::Order Sample() {
   o.location = "NORTH";
   o.created_at = o.updated_at = *time::ParseIso("2025-10-17T10:00:00Z");
   return o;
+}
+
+TEST(Refusals, AreAnsweredWithTheContractsStatusesCodesAndTexts) {
+  using enum domain::OrderRefusal;
+  using Kind = ApiError::Kind;
+  struct Row {
+    domain::OrderRefusal refusal;
+    Kind kind;
+    std::string code, error;
+  };
+  const std::vector<Row> rows = {
+      {kNotYourOrder, Kind::kForbidden, "forbidden", "Permission denied"},
+      {kNotAssignedToYou, Kind::kForbidden, "forbidden", "Permission denied: not your order"},
+      {kNotPendingReview, Kind::kConflict, "order_not_pending_review", "Only pending_review orders can be approved/rejected"},
+      {kNotCancellable, Kind::kConflict, "order_not_cancellable", "The order cannot be cancelled!"},
+      {kNotAvailable, Kind::kConflict, "order_not_available", "This order is no longer available for acceptance"},
+      {kAlreadyAccepted, Kind::kConflict, "order_already_accepted", "The order has already been accepted!"},
+      {kNotAccepted, Kind::kConflict, "order_not_accepted", "Order must be accepted before starting"},
+      {kNotInProgress, Kind::kConflict, "order_not_in_progress", "Order must be in progress before completing"},
+      {kNotCompleted, Kind::kConflict, "order_not_completed", "Only completed orders can be reviewed"},
+  };
+  auto order = Sample();
+  for (const auto& row : rows) {
+    auto error = api::ToApiError(row.refusal, order);
+    EXPECT_EQ(error.kind(), row.kind) << row.code;
+    EXPECT_EQ(error.code(), row.code);
+    EXPECT_EQ(error.error(), row.error);
+  }
+  order.status = Status::kCancelled;
+  auto invalid = api::ToApiError(kInvalidTransition, order, Status::kPending);
+  EXPECT_EQ(invalid.kind(), Kind::kConflict);
+  EXPECT_EQ(invalid.code(), "invalid_transition");
+  EXPECT_EQ(invalid.error(), "The status cannot change from cancelled to pending");
 }
 
 TEST(OrderJson, HasTheSixteenKeysOfOrderDetail) {
