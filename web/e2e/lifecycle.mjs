@@ -94,7 +94,11 @@ async function waitForText(locator, expected, timeout = TIMEOUT) {
   const deadline = Date.now() + timeout;
   let last = '';
   while (Date.now() < deadline) {
-    last = (await locator.first().textContent({ timeout: 2_000 }).catch(() => '')) ?? '';
+    last =
+      (await locator
+        .first()
+        .textContent({ timeout: 2_000 })
+        .catch(() => '')) ?? '';
     if (last.includes(expected)) return last;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -162,7 +166,14 @@ async function main() {
     ],
   });
   const desktop = { viewport: { width: 1280, height: 860 }, locale: 'en-US', timezoneId: 'UTC' };
-  const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-US', timezoneId: 'UTC' };
+  const phone = {
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'en-US',
+    timezoneId: 'UTC',
+  };
   // Each person gets an address of their own (X-Forwarded-For, believed only by a gateway that trusts
   // 127.0.0.1 as a proxy, as the test instance does), so the per-address limit on the auth routes is
   // theirs and not shared with whatever else ran from 127.0.0.1 in the last minute.
@@ -257,7 +268,10 @@ async function main() {
       address: '1 Main Street',
     });
     await waitForText(customer.getByTestId('order-success'), 'published');
-    check((await customer.getByTestId('timeline-approved').getAttribute('data-state')) === 'current', 'waiting for approval');
+    check(
+      (await customer.getByTestId('timeline-approved').getAttribute('data-state')) === 'current',
+      'waiting for approval',
+    );
     await shot(customer, 'customer-order-published');
     const orderB = await publish(customer, {
       title: `Paint the fence ${run}`,
@@ -328,7 +342,10 @@ async function main() {
     step('customer pays order A');
     await customer.goto(`${BASE}/customer/orders/${orderA}`);
     await waitForText(customer.getByTestId('order-status'), 'Completed');
-    check((await customer.getByTestId('timeline-paid').getAttribute('data-state')) === 'current', 'waiting for payment');
+    check(
+      (await customer.getByTestId('timeline-paid').getAttribute('data-state')) === 'current',
+      'waiting for payment',
+    );
     await customer.getByTestId('pay').click();
     await waitForText(customer.getByTestId('order-success'), 'Payment');
     await waitForText(customer.getByTestId('payment-status'), 'Paid');
@@ -359,7 +376,10 @@ async function main() {
 
     step('customer sees the refund on the order and in payments');
     await reloadUntilText(customer, customer.getByTestId('payment-status'), 'Refunded');
-    check((await customer.getByTestId('timeline-refunded').getAttribute('data-state')) === 'done', 'refund on the timeline');
+    check(
+      (await customer.getByTestId('timeline-refunded').getAttribute('data-state')) === 'done',
+      'refund on the timeline',
+    );
     await shot(customer, 'customer-order-refunded');
     await customer.getByTestId('nav-payments').click();
     await waitForText(customer.getByTestId('payment-list'), `Order #${orderA}`);
@@ -446,7 +466,10 @@ async function main() {
     await expectHttpErrors(customer, [401], async () => {
       await customer.evaluate(() => {
         const claims = btoa(JSON.stringify({ sub: '1', role: 1, exp: 1 })).replace(/=+$/, '');
-        sessionStorage.setItem('mp.session', JSON.stringify({ accessToken: `eyJhbGciOiJIUzI1NiJ9.${claims}.bad`, refreshToken: 'revoked' }));
+        sessionStorage.setItem(
+          'mp.session',
+          JSON.stringify({ accessToken: `eyJhbGciOiJIUzI1NiJ9.${claims}.bad`, refreshToken: 'revoked' }),
+        );
       });
       await customer.goto(`${BASE}/customer/payments`);
       await waitForPath(customer, /^\/login\?/);

@@ -42,7 +42,9 @@ for (const file of initial) {
 }
 const lazy = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js') && !initial.has(`assets/${f}`));
 const lazyTotal = lazy.reduce((sum, f) => sum + gzipSize(`assets/${f}`), 0);
-console.log(`lazy     ${(lazyTotal / 1024).toFixed(2).padStart(7)} KiB gz  in ${lazy.length} chunks (role areas, loaded on demand)`);
+console.log(
+  `lazy     ${(lazyTotal / 1024).toFixed(2).padStart(7)} KiB gz  in ${lazy.length} chunks (role areas, loaded on demand)`,
+);
 console.log(`initial JS total: ${(total / 1024).toFixed(2)} KiB gzipped (budget ${BUDGET_KIB} KiB)`);
 if (total > BUDGET_KIB * 1024) {
   console.error(`check-bundle: the initial JS is over the ${BUDGET_KIB} KiB budget`);

@@ -3,15 +3,7 @@
 import type { OrderDetail } from './api/types';
 
 export type StepKey =
-  | 'published'
-  | 'approved'
-  | 'accepted'
-  | 'in_progress'
-  | 'completed'
-  | 'paid'
-  | 'reviewed'
-  | 'refunded'
-  | 'cancelled';
+  'published' | 'approved' | 'accepted' | 'in_progress' | 'completed' | 'paid' | 'reviewed' | 'refunded' | 'cancelled';
 
 export type StepState = 'done' | 'current' | 'todo' | 'stopped';
 

@@ -66,6 +66,7 @@ function isBlank(text: string | null | undefined): boolean {
   return text === null || text === undefined || text.trim() === '';
 }
 
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 function tooLong(max: number): Problem {
@@ -180,7 +181,8 @@ export function validateRegistration(form: RegistrationForm): Problems<keyof Reg
         : passwordLength < LIMITS.passwordMin || passwordLength > LIMITS.passwordMax
           ? { key: 'validation.lengthBetween', params: { min: LIMITS.passwordMin, max: LIMITS.passwordMax } }
           : undefined,
-    role_id: form.role_id === ROLE.customer || form.role_id === ROLE.provider ? undefined : { key: 'validation.choose' },
+    role_id:
+      form.role_id === ROLE.customer || form.role_id === ROLE.provider ? undefined : { key: 'validation.choose' },
   };
 }
 
@@ -227,7 +229,8 @@ export function validateOrderForm(form: OrderForm): Problems<keyof OrderForm> {
   if (isBlank(form.title)) problems.title = required();
   else if (charCount(form.title) > LIMITS.titleMax) problems.title = tooLong(LIMITS.titleMax);
   if (charCount(form.description) > LIMITS.descriptionMax) problems.description = tooLong(LIMITS.descriptionMax);
-  if (!(SERVICE_TYPES as readonly string[]).includes(form.service_type)) problems.service_type = { key: 'validation.choose' };
+  if (!(SERVICE_TYPES as readonly string[]).includes(form.service_type))
+    problems.service_type = { key: 'validation.choose' };
   const price = moneyProblem(form.price, LIMITS.priceMin, LIMITS.priceMax);
   if (price) problems.price = price;
   if (!(LOCATIONS as readonly string[]).includes(form.location)) problems.location = { key: 'validation.choose' };
@@ -296,7 +299,8 @@ export function validateAvailableFilters(form: AvailableFilterForm): Problems<ke
   if (!isBlank(form.max_price)) problems.max_price = moneyProblem(form.max_price, 0, LIMITS.priceMax);
   const min = parseMoney(form.min_price);
   const max = parseMoney(form.max_price);
-  if (!problems.max_price && min !== null && max !== null && max < min) problems.max_price = { key: 'validation.maxBelowMin' };
+  if (!problems.max_price && min !== null && max !== null && max < min)
+    problems.max_price = { key: 'validation.maxBelowMin' };
   if (charCount(form.keyword.trim()) > LIMITS.keywordMax) problems.keyword = tooLong(LIMITS.keywordMax);
   return problems;
 }
@@ -370,7 +374,10 @@ export function customerProfileForm(profile?: CustomerProfile): CustomerProfileF
 /** The update body of a form that passed validateCustomerProfile. A blank address is sent (to clear it) only
  * when `clearAddress` says so. */
 export function toCustomerProfileUpdate(form: CustomerProfileForm, clearAddress = false): CustomerProfileUpdate {
-  const body: CustomerProfileUpdate = { location: form.location, budget_preference: parseMoney(form.budget_preference) ?? 0 };
+  const body: CustomerProfileUpdate = {
+    location: form.location,
+    budget_preference: parseMoney(form.budget_preference) ?? 0,
+  };
   if (!isBlank(form.address) || clearAddress) body.address = form.address.trim();
   return body;
 }

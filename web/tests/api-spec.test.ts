@@ -52,7 +52,12 @@ function declaredParameters(path: string, method: string): Parameter[] {
 
 function templateRegex(path: string): RegExp {
   const escape = (text: string) => text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${path.split(/\{[^}]+\}/).map(escape).join('[^/]+')}$`);
+  return new RegExp(
+    `^${path
+      .split(/\{[^}]+\}/)
+      .map(escape)
+      .join('[^/]+')}$`,
+  );
 }
 
 /** The spec path template that a concrete request path matches (exact paths win over templated ones). */
@@ -94,7 +99,10 @@ describe('client requests', () => {
       if (request.headers.Authorization === 'Bearer a') return fail(401, 'token_expired', 'expired');
       return ok({ items: [], total: 0, unread: 0 });
     }).calls;
-    const http = new HttpClient({ baseUrl: API_BASE, tokens: memoryTokenStore({ accessToken: 'a', refreshToken: 'r' }) });
+    const http = new HttpClient({
+      baseUrl: API_BASE,
+      tokens: memoryTokenStore({ accessToken: 'a', refreshToken: 'r' }),
+    });
     const api = createApi(http);
     // Every client function, with every optional argument, so that each query parameter is sent.
     const page = { limit: 5, offset: 10 };

@@ -18,7 +18,11 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 }
 
 export function ok(data: unknown, options: { message?: string; headers?: Record<string, string> } = {}): Response {
-  return jsonResponse(200, { success: true, data, message: options.message ?? 'Success', error: null }, options.headers);
+  return jsonResponse(
+    200,
+    { success: true, data, message: options.message ?? 'Success', error: null },
+    options.headers,
+  );
 }
 
 export function fail(
@@ -39,7 +43,7 @@ export function stubFetch(handler: Handler) {
     for (const [key, value] of Object.entries((init.headers ?? {}) as Record<string, string>)) headers[key] = value;
     const request: RecordedRequest = {
       method: (init.method ?? 'GET').toUpperCase(),
-      url: new URL(String(input), 'http://localhost'),
+      url: new URL(input instanceof Request ? input.url : input, 'http://localhost'),
       headers,
       body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined,
     };

@@ -113,10 +113,18 @@ describe('error mapping', () => {
 
   it('ignores malformed details', async () => {
     stubFetch(() =>
-      jsonResponse(422, { success: false, data: null, message: 'x', error: 'bad', code: 'validation_failed', details: ['x', { field: 'a' }] }),
+      jsonResponse(422, {
+        success: false,
+        data: null,
+        message: 'x',
+        error: 'bad',
+        code: 'validation_failed',
+        details: ['x', { field: 'a' }, { field: 'b', problem: { text: 'nested' } }, { field: { x: 1 }, problem: 'p' }],
+      }),
     );
     const { api } = client();
-    await expect(api.auth.me()).rejects.toMatchObject({ details: [] });
+    // Never "[object Object]" on screen: a problem that is not text is dropped, a field that is not text is ''.
+    await expect(api.auth.me()).rejects.toMatchObject({ details: [{ field: '', problem: 'p' }] });
   });
 });
 
@@ -149,7 +157,9 @@ describe('refresh on 401', () => {
         await refreshGate;
         return ok({ access_token: 'access-2', token_type: 'bearer', refresh_token: 'refresh-2' });
       }
-      return request.headers.Authorization === 'Bearer access-2' ? ok({ unread: 3 }) : fail(401, 'token_expired', 'expired');
+      return request.headers.Authorization === 'Bearer access-2'
+        ? ok({ unread: 3 })
+        : fail(401, 'token_expired', 'expired');
     });
     const { api } = client();
     const pending = Promise.all([

@@ -41,15 +41,25 @@ describe('i18n', () => {
 
   it('describes API errors in words, preferring a translation of the code', () => {
     setLocale('en');
-    expect(describeError(new ApiError({ status: 409, code: 'order_already_accepted', error: 'The order has already been accepted!' }))).toBe(
-      'This order has already been accepted by another provider.',
+    expect(
+      describeError(
+        new ApiError({ status: 409, code: 'order_already_accepted', error: 'The order has already been accepted!' }),
+      ),
+    ).toBe('This order has already been accepted by another provider.');
+    expect(describeError(new ApiError({ status: 409, code: 'something_new', error: 'Server words' }))).toBe(
+      'Server words',
     );
-    expect(describeError(new ApiError({ status: 409, code: 'something_new', error: 'Server words' }))).toBe('Server words');
-    expect(describeError(new ApiError({ status: 429, code: 'rate_limited', error: 'x', retryAfter: 12 }))).toContain('12 seconds');
-    expect(describeError(new ApiError({ status: 0, code: 'network_error', error: 'x' }))).toContain('could not be reached');
+    expect(describeError(new ApiError({ status: 429, code: 'rate_limited', error: 'x', retryAfter: 12 }))).toContain(
+      '12 seconds',
+    );
+    expect(describeError(new ApiError({ status: 0, code: 'network_error', error: 'x' }))).toContain(
+      'could not be reached',
+    );
     expect(describeError(new Error('boom'))).toBe('Something went wrong. Please try again.');
     setLocale('zh');
-    expect(describeError(new ApiError({ status: 401, code: 'invalid_credentials', error: 'Invalid credentials' }))).toBe('邮箱或密码错误。');
+    expect(
+      describeError(new ApiError({ status: 401, code: 'invalid_credentials', error: 'Invalid credentials' })),
+    ).toBe('邮箱或密码错误。');
     setLocale('en');
   });
 });
@@ -76,7 +86,11 @@ describe('status timeline', () => {
   it('waits for payment after completion, then for the review', () => {
     expect(states(withState({ status: 'completed', payment_status: 'unpaid' }))).toContain('paid:current');
     expect(states(withState({ status: 'completed', payment_status: 'paid' }))).toContain('reviewed:current');
-    expect(states(withState({ status: 'reviewed', payment_status: 'paid', has_review: true })).every((s) => s.endsWith(':done'))).toBe(true);
+    expect(
+      states(withState({ status: 'reviewed', payment_status: 'paid', has_review: true })).every((s) =>
+        s.endsWith(':done'),
+      ),
+    ).toBe(true);
   });
 
   it('ends with the refund', () => {
@@ -84,11 +98,17 @@ describe('status timeline', () => {
       'reviewed:done',
       'refunded:done',
     ]);
-    expect(states(withState({ status: 'completed', payment_status: 'refunded' })).slice(-2)).toEqual(['paid:done', 'refunded:done']);
+    expect(states(withState({ status: 'completed', payment_status: 'refunded' })).slice(-2)).toEqual([
+      'paid:done',
+      'refunded:done',
+    ]);
   });
 
   it('shows where a cancelled order stopped', () => {
-    expect(states(withState({ status: 'cancelled', provider_id: null }))).toEqual(['published:done', 'cancelled:stopped']);
+    expect(states(withState({ status: 'cancelled', provider_id: null }))).toEqual([
+      'published:done',
+      'cancelled:stopped',
+    ]);
     expect(states(withState({ status: 'cancelled', provider_id: 4 }))).toEqual([
       'published:done',
       'approved:done',
@@ -100,20 +120,48 @@ describe('status timeline', () => {
 
 describe('dashboard', () => {
   it('takes each status count from its own total, however many orders there are', () => {
-    const summary = dashboardSummary({ pending_review: 3, pending: 250, accepted: 1, in_progress: 0, completed: 7, reviewed: 40, cancelled: 12 }, 313, []);
-    expect(summary.counts).toEqual({ pending_review: 3, pending: 250, accepted: 1, in_progress: 0, completed: 7, reviewed: 40, cancelled: 12 });
+    const summary = dashboardSummary(
+      { pending_review: 3, pending: 250, accepted: 1, in_progress: 0, completed: 7, reviewed: 40, cancelled: 12 },
+      313,
+      [],
+    );
+    expect(summary.counts).toEqual({
+      pending_review: 3,
+      pending: 250,
+      accepted: 1,
+      in_progress: 0,
+      completed: 7,
+      reviewed: 40,
+      cancelled: 12,
+    });
     expect(summary.total).toBe(313);
   });
 
   it('counts a status without a usable total as 0 and keeps the statuses in order', () => {
     const summary = dashboardSummary({ pending: 2, accepted: -1, completed: Number.NaN, reviewed: 1.5 }, 2, []);
     expect(Object.keys(summary.counts)).toEqual([...ORDER_STATUSES]);
-    expect(summary.counts).toEqual({ pending_review: 0, pending: 2, accepted: 0, in_progress: 0, completed: 0, reviewed: 0, cancelled: 0 });
+    expect(summary.counts).toEqual({
+      pending_review: 0,
+      pending: 2,
+      accepted: 0,
+      in_progress: 0,
+      completed: 0,
+      reviewed: 0,
+      cancelled: 0,
+    });
   });
 
   it('pairs the per-status pages with ORDER_STATUSES', () => {
     const pages = ORDER_STATUSES.map((_, index) => ({ items: [], total: (index + 1) * 100 }));
-    expect(statusTotals(pages)).toEqual({ pending_review: 100, pending: 200, accepted: 300, in_progress: 400, completed: 500, reviewed: 600, cancelled: 700 });
+    expect(statusTotals(pages)).toEqual({
+      pending_review: 100,
+      pending: 200,
+      accepted: 300,
+      in_progress: 400,
+      completed: 500,
+      reviewed: 600,
+      cancelled: 700,
+    });
     expect(statusTotals([{ total: 4 }])).toMatchObject({ pending_review: 4, pending: 0, cancelled: 0 });
   });
 

@@ -2,7 +2,7 @@
 // loader, an order page's frame and extras, the submit button and the error alert.
 import { type Component, createApp, h, nextTick } from 'vue';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { OrderDetail, Page } from '../src/api';
+import type { Page } from '../src/api';
 import { ApiError } from '../src/api';
 import { tokenStore } from '../src/api/tokens';
 import ErrorAlert from '../src/components/ErrorAlert.vue';
@@ -87,7 +87,10 @@ describe('useAction', () => {
   it('stays busy until an async onError is done (e.g. reloading the page)', async () => {
     const action = useAction();
     const reload = deferred<void>();
-    const running = action.run(() => Promise.reject(new Error('conflict')), () => reload.promise);
+    const running = action.run(
+      () => Promise.reject(new Error('conflict')),
+      () => reload.promise,
+    );
     await flush();
     expect(action.busy.value).toBe(true);
     reload.resolve();
@@ -103,7 +106,9 @@ const letters = (limit: number, offset: number, total = 25): Page<string> => ({
 
 describe('usePagedLoader', () => {
   it('loads the first page at once and another one on go()', async () => {
-    const load = vi.fn(async ({ limit, offset }: { limit: number; offset: number }) => letters(limit, offset));
+    const load = vi.fn(({ limit, offset }: { limit: number; offset: number }) =>
+      Promise.resolve(letters(limit, offset)),
+    );
     const list = usePagedLoader(load, 10);
     await flush();
     expect(load).toHaveBeenLastCalledWith({ limit: 10, offset: 0 });
@@ -119,10 +124,16 @@ describe('usePagedLoader', () => {
 describe('PagedList', () => {
   // A generic component: mounted here through the untyped render function.
   const PagedList = PagedListComponent as unknown as Component;
-  const slots = { default: ({ items }: { items: string[] }) => h('ul', items.map((item) => h('li', item))) };
+  const slots = {
+    default: ({ items }: { items: string[] }) =>
+      h(
+        'ul',
+        items.map((item) => h('li', item)),
+      ),
+  };
 
   it('shows the items of the page and moves between pages', async () => {
-    const list = usePagedLoader(async ({ limit, offset }) => letters(limit, offset), 10);
+    const list = usePagedLoader(({ limit, offset }) => Promise.resolve(letters(limit, offset)), 10);
     const host = await render(PagedList, { list, emptyText: 'Nothing' }, slots);
     expect(host.querySelectorAll('li')).toHaveLength(10);
     expect(text(host, '[data-testid="page-range"]')).toBe('1–10 of 25');
@@ -133,7 +144,7 @@ describe('PagedList', () => {
   });
 
   it('says when the list is empty, and has no page bar then', async () => {
-    const list = usePagedLoader(async () => ({ items: [], total: 0 }), 10);
+    const list = usePagedLoader(() => Promise.resolve({ items: [], total: 0 }), 10);
     const host = await render(PagedList, { list, emptyText: 'Nothing yet' }, slots);
     expect(text(host, '[data-testid="empty"]')).toBe('Nothing yet');
     expect(host.querySelector('.pagination')).toBeNull();
@@ -156,10 +167,13 @@ describe('PagedList', () => {
 
   it('shows a failed load with a retry', async () => {
     let fails = true;
-    const list = usePagedLoader(async ({ limit, offset }) => {
-      if (fails) throw new ApiError({ status: 503, code: 'unavailable', error: 'down' });
-      return letters(limit, offset);
-    }, 10);
+    const list = usePagedLoader(
+      ({ limit, offset }) =>
+        fails
+          ? Promise.reject(new ApiError({ status: 503, code: 'unavailable', error: 'down' }))
+          : Promise.resolve(letters(limit, offset)),
+      10,
+    );
     const host = await render(PagedList, { list, emptyText: '' }, slots);
     expect(host.querySelector('[data-testid="load-error"]')).not.toBeNull();
     fails = false;
@@ -173,7 +187,7 @@ describe('OrderDetailLayout', () => {
   it('frames an order: title and number, its slots in place, the facts and the timeline', async () => {
     const host = await render(
       OrderDetailLayout,
-      { order: sampleOrder as unknown as OrderDetail },
+      { order: sampleOrder },
       {
         head: () => h('button', { id: 'head' }, 'Delete'),
         notes: () => h('p', { id: 'notes' }, 'Saved'),
@@ -183,10 +197,14 @@ describe('OrderDetailLayout', () => {
     );
     expect(text(host, '[data-testid="order-title"]')).toBe('Fix the sink #7');
     expect(host.querySelector('.page-head #head')).not.toBeNull();
-    const stack = [...host.querySelectorAll('.detail-grid > .stack > *')].map((element) => element.id || element.className);
+    const stack = [...host.querySelectorAll('.detail-grid > .stack > *')].map(
+      (element) => element.id || element.className,
+    );
     expect(stack).toEqual(['top', 'card', 'bottom']);
     expect(host.querySelector('.detail-grid > .stack [data-testid="order-facts"]')).not.toBeNull();
-    expect(host.querySelector('.detail-grid > [aria-labelledby="timeline-heading"] [data-testid="timeline"]')).not.toBeNull();
+    expect(
+      host.querySelector('.detail-grid > [aria-labelledby="timeline-heading"] [data-testid="timeline"]'),
+    ).not.toBeNull();
     expect(host.querySelector('.page-head + #notes + .detail-grid')).not.toBeNull();
   });
 });
@@ -204,16 +222,19 @@ describe('useOrderExtras', () => {
       request.url.pathname.startsWith('/api/v1/reviews/') ? ok(review) : ok({ items: inbox, total: 2, unread: 2 }),
     );
     const extras = useOrderExtras('provider');
-    await extras.load({ ...sampleOrder, has_review: true } as unknown as OrderDetail);
+    await extras.load({ ...sampleOrder, has_review: true });
     expect(extras.review.value).toEqual(review);
     expect(extras.events.value.map((item) => item.id)).toEqual(['a']);
-    expect(calls.map((call) => call.url.pathname).sort()).toEqual(['/api/v1/provider/inbox', '/api/v1/reviews/order/7']);
+    expect(calls.map((call) => call.url.pathname).sort()).toEqual([
+      '/api/v1/provider/inbox',
+      '/api/v1/reviews/order/7',
+    ]);
   });
 
   it('asks for no review before there is one, and leaves out what fails to load', async () => {
     const { calls } = stubFetch(() => fail(503, 'unavailable', 'down'));
     const extras = useOrderExtras('customer');
-    await extras.load(sampleOrder as unknown as OrderDetail);
+    await extras.load(sampleOrder);
     expect(extras.review.value).toBeNull();
     expect(extras.events.value).toEqual([]);
     expect(calls.map((call) => call.url.pathname)).toEqual(['/api/v1/customer/inbox']);
@@ -229,7 +250,11 @@ describe('SubmitButton and ErrorAlert', () => {
     expect(button.disabled).toBe(false);
     expect(button.textContent).toBe('Save');
     unmount?.();
-    const busy = await render(SubmitButton, { busy: true, secondary: true, class: 'button--block' }, { default: () => 'Save' });
+    const busy = await render(
+      SubmitButton,
+      { busy: true, secondary: true, class: 'button--block' },
+      { default: () => 'Save' },
+    );
     expect(busy.querySelector('button')!.className).toBe('button button--secondary button--block');
     expect(busy.querySelector('button')!.disabled).toBe(true);
     expect(busy.querySelector('button')!.textContent).toBe('Please wait…');
@@ -239,7 +264,12 @@ describe('SubmitButton and ErrorAlert', () => {
     const empty = await render(ErrorAlert, { error: null });
     expect(empty.querySelector('[role="alert"]')).toBeNull();
     unmount?.();
-    const caught = await render(ErrorAlert, { error: new ApiError({ status: 0, code: 'network_error', error: '' }), testid: 'x' });
-    expect(text(caught, '[data-testid="x"]')).toBe('The server could not be reached. Check your connection and try again.');
+    const caught = await render(ErrorAlert, {
+      error: new ApiError({ status: 0, code: 'network_error', error: '' }),
+      testid: 'x',
+    });
+    expect(text(caught, '[data-testid="x"]')).toBe(
+      'The server could not be reached. Check your connection and try again.',
+    );
   });
 });

@@ -31,7 +31,10 @@ describe('session store', () => {
     expect(session.homePath).toBe('/provider/available');
     expect(session.inboxOwner).toBe('provider');
     expect(tokenStore.read()).toEqual({ accessToken: access, refreshToken: 'refresh-1' });
-    expect(JSON.parse(sessionStorage.getItem('mp.session')!)).toEqual({ accessToken: access, refreshToken: 'refresh-1' });
+    expect(JSON.parse(sessionStorage.getItem('mp.session')!)).toEqual({
+      accessToken: access,
+      refreshToken: 'refresh-1',
+    });
   });
 
   it('does not keep anything after a failed login', async () => {
@@ -78,8 +81,24 @@ describe('session store', () => {
 
 describe('inbox store', () => {
   const items = [
-    { id: 'a'.repeat(24), customer_id: 3, provider_id: null, order_id: 7, message: 'one', created_at: '2026-11-27T02:00:00Z', is_read: false },
-    { id: 'b'.repeat(24), customer_id: 3, provider_id: null, order_id: null, message: 'two', created_at: '2026-11-27T01:00:00Z', is_read: false },
+    {
+      id: 'a'.repeat(24),
+      customer_id: 3,
+      provider_id: null,
+      order_id: 7,
+      message: 'one',
+      created_at: '2026-11-27T02:00:00Z',
+      is_read: false,
+    },
+    {
+      id: 'b'.repeat(24),
+      customer_id: 3,
+      provider_id: null,
+      order_id: null,
+      message: 'two',
+      created_at: '2026-11-27T01:00:00Z',
+      is_read: false,
+    },
   ];
 
   it('loads a page of the owner’s inbox', async () => {
@@ -144,8 +163,20 @@ describe('available orders store', () => {
   it('turns filters into the query (empty ones left out)', () => {
     expect(toAvailableQuery(emptyFilters(), 10, 0)).toEqual({ limit: 10, offset: 0 });
     expect(
-      toAvailableQuery({ location: 'EAST', service_type: 'other', min_price: '10', max_price: '99.5', keyword: ' sink ' }, 20, 40),
-    ).toEqual({ limit: 20, offset: 40, location: 'EAST', service_type: 'other', min_price: 10, max_price: 99.5, keyword: 'sink' });
+      toAvailableQuery(
+        { location: 'EAST', service_type: 'other', min_price: '10', max_price: '99.5', keyword: ' sink ' },
+        20,
+        40,
+      ),
+    ).toEqual({
+      limit: 20,
+      offset: 40,
+      location: 'EAST',
+      service_type: 'other',
+      min_price: 10,
+      max_price: 99.5,
+      keyword: 'sink',
+    });
   });
 
   it('applies filters from the first page and reads the total', async () => {
@@ -164,7 +195,9 @@ describe('available orders store', () => {
   it('accepts an order and drops it from the list', async () => {
     tokenStore.write({ accessToken: 'x', refreshToken: null });
     stubFetch((request) =>
-      request.method === 'POST' ? ok({ order_id: 7, status: 'accepted', message: 'ok' }) : ok([sampleOrder], { headers: { 'X-Total-Count': '1' } }),
+      request.method === 'POST'
+        ? ok({ order_id: 7, status: 'accepted', message: 'ok' })
+        : ok([sampleOrder], { headers: { 'X-Total-Count': '1' } }),
     );
     const store = useAvailableOrdersStore();
     await store.load();
@@ -179,7 +212,9 @@ describe('available orders store', () => {
     stubFetch((request) => {
       if (request.method === 'POST') return fail(409, 'order_already_accepted', 'The order has already been accepted!');
       listCalls += 1;
-      return listCalls === 1 ? ok([sampleOrder], { headers: { 'X-Total-Count': '1' } }) : ok([], { headers: { 'X-Total-Count': '0' } });
+      return listCalls === 1
+        ? ok([sampleOrder], { headers: { 'X-Total-Count': '1' } })
+        : ok([], { headers: { 'X-Total-Count': '0' } });
     });
     const store = useAvailableOrdersStore();
     await store.load();

@@ -30,7 +30,11 @@ import {
 } from '../src/validation';
 
 const keys = (problems: object) =>
-  Object.fromEntries(Object.entries(problems).filter(([, p]) => p !== undefined).map(([field, p]) => [field, p.key]));
+  Object.fromEntries(
+    Object.entries(problems)
+      .filter(([, p]) => p !== undefined)
+      .map(([field, p]) => [field, p.key]),
+  );
 
 function order(overrides: Partial<OrderForm> = {}): OrderForm {
   return {
@@ -59,16 +63,33 @@ describe('money', () => {
 
 describe('order form (the API rules of api-v1.md, Orders)', () => {
   it('passes a valid order and builds the publish body', () => {
-    const form = order({ description: 'Leaks', address: ' 1 Main St ', service_start_time: '2026-12-01T09:00', service_end_time: '2026-12-01T12:00' });
+    const form = order({
+      description: 'Leaks',
+      address: ' 1 Main St ',
+      service_start_time: '2026-12-01T09:00',
+      service_end_time: '2026-12-01T12:00',
+    });
     expect(hasProblems(validateOrderForm(form))).toBe(false);
     const body = toPublishRequest(form);
-    expect(body).toMatchObject({ title: 'Fix the sink', service_type: 'cleaning_repair', price: 120.5, location: 'NORTH', description: 'Leaks', address: '1 Main St' });
+    expect(body).toMatchObject({
+      title: 'Fix the sink',
+      service_type: 'cleaning_repair',
+      price: 120.5,
+      location: 'NORTH',
+      description: 'Leaks',
+      address: '1 Main St',
+    });
     expect(body.service_start_time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00Z$/);
     expect(Date.parse(body.service_end_time!) - Date.parse(body.service_start_time!)).toBe(3 * 3600 * 1000);
   });
 
   it('leaves out empty optional fields', () => {
-    expect(toPublishRequest(order())).toEqual({ title: 'Fix the sink', service_type: 'cleaning_repair', price: 120.5, location: 'NORTH' });
+    expect(toPublishRequest(order())).toEqual({
+      title: 'Fix the sink',
+      service_type: 'cleaning_repair',
+      price: 120.5,
+      location: 'NORTH',
+    });
   });
 
   it('needs a non-blank title of at most 255 characters', () => {
@@ -111,7 +132,9 @@ describe('order form (the API rules of api-v1.md, Orders)', () => {
   });
 
   it('rejects a malformed date', () => {
-    expect(keys(validateOrderForm(order({ service_start_time: 'tomorrow' })))).toEqual({ service_start_time: 'validation.dateTime' });
+    expect(keys(validateOrderForm(order({ service_start_time: 'tomorrow' })))).toEqual({
+      service_start_time: 'validation.dateTime',
+    });
   });
 
   it('converts between ISO and datetime-local values', () => {
@@ -125,13 +148,19 @@ describe('order form (the API rules of api-v1.md, Orders)', () => {
   it('sends only changed fields on an admin update', () => {
     const original: AdminOrderForm = { ...order(), status: 'pending' };
     expect(toAdminOrderUpdate({ ...original }, original)).toEqual({});
-    expect(toAdminOrderUpdate({ ...original, price: '99', status: 'accepted' }, original)).toEqual({ price: 99, status: 'accepted' });
+    expect(toAdminOrderUpdate({ ...original, price: '99', status: 'accepted' }, original)).toEqual({
+      price: 99,
+      status: 'accepted',
+    });
   });
 });
 
 describe('accounts', () => {
   it('checks the login form', () => {
-    expect(keys(validateLogin({ email: '', password: '' }))).toEqual({ email: 'validation.required', password: 'validation.required' });
+    expect(keys(validateLogin({ email: '', password: '' }))).toEqual({
+      email: 'validation.required',
+      password: 'validation.required',
+    });
     expect(keys(validateLogin({ email: 'a@b.c', password: 'x' }))).toEqual({});
   });
 
@@ -146,12 +175,16 @@ describe('accounts', () => {
     });
     expect(keys(validateRegistration({ ...valid, username: ' alice' }))).toEqual({ username: 'validation.username' });
     expect(keys(validateRegistration({ ...valid, username: 'a@lice' }))).toEqual({ username: 'validation.username' });
-    expect(keys(validateRegistration({ ...valid, password: 'x'.repeat(129) }))).toEqual({ password: 'validation.lengthBetween' });
+    expect(keys(validateRegistration({ ...valid, password: 'x'.repeat(129) }))).toEqual({
+      password: 'validation.lengthBetween',
+    });
   });
 
   it('checks an admin user edit', () => {
     expect(keys(validateAdminUser({ username: 'bob', email: 'bob@example.com', role_id: 3 }))).toEqual({});
-    expect(keys(validateAdminUser({ username: 'bob', email: 'bob@example.com', role_id: 4 }))).toEqual({ role_id: 'validation.choose' });
+    expect(keys(validateAdminUser({ username: 'bob', email: 'bob@example.com', role_id: 4 }))).toEqual({
+      role_id: 'validation.choose',
+    });
   });
 });
 
@@ -159,7 +192,10 @@ describe('reviews, refunds, decisions, notices', () => {
   it('needs 1 to 5 whole stars and at most 2000 characters', () => {
     expect(keys(validateReview({ stars: 5, content: 'x'.repeat(2000) }))).toEqual({});
     expect(keys(validateReview({ stars: 0, content: '' }))).toEqual({ stars: 'validation.stars' });
-    expect(keys(validateReview({ stars: 6, content: 'x'.repeat(2001) }))).toEqual({ stars: 'validation.stars', content: 'validation.tooLong' });
+    expect(keys(validateReview({ stars: 6, content: 'x'.repeat(2001) }))).toEqual({
+      stars: 'validation.stars',
+      content: 'validation.tooLong',
+    });
     expect(keys(validateReview({ stars: 4.5, content: '' }))).toEqual({ stars: 'validation.stars' });
   });
 
@@ -192,14 +228,23 @@ describe('reviews, refunds, decisions, notices', () => {
 describe('profiles and filters', () => {
   it('checks a customer profile', () => {
     expect(keys(validateCustomerProfile({ location: 'MID', address: '', budget_preference: '500' }))).toEqual({});
-    expect(keys(validateCustomerProfile({ location: 'MID', address: 'x'.repeat(256), budget_preference: '-1' }))).toEqual({
+    expect(
+      keys(validateCustomerProfile({ location: 'MID', address: 'x'.repeat(256), budget_preference: '-1' })),
+    ).toEqual({
       address: 'validation.tooLong',
       budget_preference: 'validation.money',
     });
   });
 
   it('checks a provider profile (experience 0–80, rate 0–100,000, skills ≤ 30 × 50)', () => {
-    const valid = { skills: 'plumbing, wiring', experience_years: '5', hourly_rate: '45.5', availability: 'weekdays', portfolio: 'a\nb', service_areas: ['NORTH' as const] };
+    const valid = {
+      skills: 'plumbing, wiring',
+      experience_years: '5',
+      hourly_rate: '45.5',
+      availability: 'weekdays',
+      portfolio: 'a\nb',
+      service_areas: ['NORTH' as const],
+    };
     expect(keys(validateProviderProfile(valid))).toEqual({});
     expect(
       keys(
@@ -217,22 +262,42 @@ describe('profiles and filters', () => {
       hourly_rate: 'validation.money',
       availability: 'validation.tooLong',
     });
-    expect(keys(validateProviderProfile({ ...valid, skills: 'x'.repeat(51) }))).toEqual({ skills: 'validation.itemTooLong' });
+    expect(keys(validateProviderProfile({ ...valid, skills: 'x'.repeat(51) }))).toEqual({
+      skills: 'validation.itemTooLong',
+    });
   });
 
   it('fills a customer profile form and turns it back into an update', () => {
     expect(customerProfileForm()).toEqual({ location: 'NORTH', address: '', budget_preference: '0' });
-    const saved = { user_id: 3, location: 'EAST' as const, address: null, budget_preference: 250.5, created_at: null, updated_at: null };
+    const saved = {
+      user_id: 3,
+      location: 'EAST' as const,
+      address: null,
+      budget_preference: 250.5,
+      created_at: null,
+      updated_at: null,
+    };
     const form = customerProfileForm(saved);
     expect(form).toEqual({ location: 'EAST', address: '', budget_preference: '250.5' });
     expect(toCustomerProfileUpdate(form)).toEqual({ location: 'EAST', budget_preference: 250.5 });
-    expect(toCustomerProfileUpdate({ ...form, address: ' 1 Main St ' })).toEqual({ location: 'EAST', budget_preference: 250.5, address: '1 Main St' });
+    expect(toCustomerProfileUpdate({ ...form, address: ' 1 Main St ' })).toEqual({
+      location: 'EAST',
+      budget_preference: 250.5,
+      address: '1 Main St',
+    });
     // Clearing a saved address sends it blank.
     expect(toCustomerProfileUpdate(form, true)).toEqual({ location: 'EAST', budget_preference: 250.5, address: '' });
   });
 
   it('fills a provider profile form and turns it back into an update', () => {
-    expect(providerProfileForm()).toEqual({ skills: '', experience_years: '0', hourly_rate: '0', availability: '', portfolio: '', service_areas: [] });
+    expect(providerProfileForm()).toEqual({
+      skills: '',
+      experience_years: '0',
+      hourly_rate: '0',
+      availability: '',
+      portfolio: '',
+      service_areas: [],
+    });
     const saved = {
       user_id: 4,
       skills: ['plumbing', 'wiring'],
@@ -247,7 +312,14 @@ describe('profiles and filters', () => {
       updated_at: null,
     };
     const form = providerProfileForm(saved);
-    expect(form).toEqual({ skills: 'plumbing, wiring', experience_years: '5', hourly_rate: '45.5', availability: '', portfolio: 'https://a.example\nb', service_areas: ['NORTH'] });
+    expect(form).toEqual({
+      skills: 'plumbing, wiring',
+      experience_years: '5',
+      hourly_rate: '45.5',
+      availability: '',
+      portfolio: 'https://a.example\nb',
+      service_areas: ['NORTH'],
+    });
     expect(form.service_areas).not.toBe(saved.service_areas);
     expect(toProviderProfileUpdate(form)).toEqual({
       skills: ['plumbing', 'wiring'],
@@ -267,7 +339,9 @@ describe('profiles and filters', () => {
   it('checks the available-order filters', () => {
     const filters = { location: '' as const, service_type: '' as const, min_price: '', max_price: '', keyword: '' };
     expect(keys(validateAvailableFilters(filters))).toEqual({});
-    expect(keys(validateAvailableFilters({ ...filters, min_price: '50', max_price: '10' }))).toEqual({ max_price: 'validation.maxBelowMin' });
+    expect(keys(validateAvailableFilters({ ...filters, min_price: '50', max_price: '10' }))).toEqual({
+      max_price: 'validation.maxBelowMin',
+    });
     expect(keys(validateAvailableFilters({ ...filters, min_price: 'x', keyword: 'k'.repeat(101) }))).toEqual({
       min_price: 'validation.money',
       keyword: 'validation.tooLong',

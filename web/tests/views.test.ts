@@ -139,7 +139,9 @@ describe('publish view', () => {
     type(host, '#publish-service_end_time', '2026-12-01T09:00');
     await submit(host, '[data-testid="publish-form"]');
     expect(text(host, '#publish-title-error')).toBe('At most 255 characters.');
-    expect(text(host, '#publish-price-error')).toBe('Enter an amount from 0.01 to 99,999,999.99 with at most 2 decimals.');
+    expect(text(host, '#publish-price-error')).toBe(
+      'Enter an amount from 0.01 to 99,999,999.99 with at most 2 decimals.',
+    );
     expect(text(host, '#publish-service_type-error')).toBe('Choose one of the options.');
     expect(text(host, '#publish-location-error')).toBe('Choose one of the options.');
     expect(text(host, '#publish-service_end_time-error')).toBe('The end must be after the start.');
@@ -174,7 +176,13 @@ describe('publish view', () => {
     await submit(host, '[data-testid="publish-form"]');
     expect(calls[0].method).toBe('POST');
     expect(calls[0].url.pathname).toBe('/api/v1/customer/orders/publish');
-    expect(calls[0].body).toEqual({ title: 'Fix the sink', description: 'Leaks', service_type: 'cleaning_repair', price: 120.5, location: 'NORTH' });
+    expect(calls[0].body).toEqual({
+      title: 'Fix the sink',
+      description: 'Leaks',
+      service_type: 'cleaning_repair',
+      price: 120.5,
+      location: 'NORTH',
+    });
     expect(router.currentRoute.value.fullPath).toBe('/customer/orders/42?published=1');
   });
 });
@@ -187,7 +195,9 @@ describe('available orders view', () => {
     stubFetch((request) => {
       if (request.method === 'POST') return fail(409, 'order_already_accepted', 'The order has already been accepted!');
       lists += 1;
-      return lists === 1 ? ok([sampleOrder], { headers: { 'X-Total-Count': '1' } }) : ok([], { headers: { 'X-Total-Count': '0' } });
+      return lists === 1
+        ? ok([sampleOrder], { headers: { 'X-Total-Count': '1' } })
+        : ok([], { headers: { 'X-Total-Count': '0' } });
     });
     const { host } = await mount(AvailableOrdersView, '/provider/available');
     expect(host.querySelector('[data-testid="order-7"]')).not.toBeNull();
@@ -216,7 +226,15 @@ describe('admin dashboard view', () => {
   beforeEach(() => tokenStore.write({ accessToken: fakeJwt({ role: 3 }), refreshToken: 'r' }));
 
   it('shows exact counts from one small request per status, with the total and the newest orders', async () => {
-    const totals: Record<string, number> = { pending_review: 2, pending: 230, accepted: 1, in_progress: 4, completed: 9, reviewed: 61, cancelled: 18 };
+    const totals: Record<string, number> = {
+      pending_review: 2,
+      pending: 230,
+      accepted: 1,
+      in_progress: 4,
+      completed: 9,
+      reviewed: 61,
+      cancelled: 18,
+    };
     const { calls } = stubFetch((request) => {
       const status = request.url.searchParams.get('status');
       if (request.url.pathname.endsWith('/admin/refunds')) return ok([], { headers: { 'X-Total-Count': '3' } });
@@ -230,10 +248,7 @@ describe('admin dashboard view', () => {
       .map((call) => Object.fromEntries(call.url.searchParams));
     expect(orderQueries).toHaveLength(8);
     expect(orderQueries).toEqual(
-      expect.arrayContaining([
-        ...Object.keys(totals).map((status) => ({ status, limit: '1' })),
-        { limit: '8' },
-      ]),
+      expect.arrayContaining([...Object.keys(totals).map((status) => ({ status, limit: '1' })), { limit: '8' }]),
     );
     for (const [status, count] of Object.entries(totals)) {
       expect(text(host, `[data-testid="count-${status}"] .stat__value`)).toBe(String(count));
@@ -251,7 +266,10 @@ describe('route guard', () => {
   const route = (meta: RouteMeta, fullPath = '/x', name = 'x') => ({ meta, fullPath, name });
 
   it('sends visitors of a role area to the login page with a way back', () => {
-    expect(guard(route({ role: 1 }, '/customer/orders/5'), visitor)).toEqual({ name: 'login', query: { redirect: '/customer/orders/5' } });
+    expect(guard(route({ role: 1 }, '/customer/orders/5'), visitor)).toEqual({
+      name: 'login',
+      query: { redirect: '/customer/orders/5' },
+    });
   });
 
   it('keeps users out of other roles’ areas', () => {
@@ -266,4 +284,3 @@ describe('route guard', () => {
     expect(guard(route({}, '/', 'home'), customer)).toBe('/customer/orders');
   });
 });
-

@@ -101,7 +101,8 @@ export function createApi(http: HttpClient) {
         page(http.to(endpoints.customerActiveOrders).send<OrderDetail[]>({ query: pageQuery(query) })),
       history: (query?: PageQuery) =>
         page(http.to(endpoints.customerHistory).send<OrderDetail[]>({ query: pageQuery(query) })),
-      get: (orderId: number) => data(http.to(endpoints.customerOrder).send<OrderDetail>({ params: { order_id: orderId } })),
+      get: (orderId: number) =>
+        data(http.to(endpoints.customerOrder).send<OrderDetail>({ params: { order_id: orderId } })),
       cancel: (orderId: number) =>
         data(http.to(endpoints.cancelOrder).send<OrderActionResult>({ params: { order_id: orderId } })),
     },
@@ -120,17 +121,21 @@ export function createApi(http: HttpClient) {
             body: { new_status: newStatus },
           }),
         ),
-      get: (orderId: number) => data(http.to(endpoints.providerOrder).send<OrderDetail>({ params: { order_id: orderId } })),
+      get: (orderId: number) =>
+        data(http.to(endpoints.providerOrder).send<OrderDetail>({ params: { order_id: orderId } })),
       history: (query?: PageQuery) =>
         page(http.to(endpoints.providerHistory).send<OrderDetail[]>({ query: pageQuery(query) })),
     },
 
     adminOrders: {
       list: (query: PageQuery & { status?: OrderStatus } = {}) =>
-        page(http.to(endpoints.adminOrders).send<OrderDetail[]>({ query: { ...pageQuery(query), status: query.status } })),
+        page(
+          http.to(endpoints.adminOrders).send<OrderDetail[]>({ query: { ...pageQuery(query), status: query.status } }),
+        ),
       pendingReview: (query?: PageQuery) =>
         page(http.to(endpoints.adminPendingReview).send<OrderDetail[]>({ query: pageQuery(query) })),
-      get: (orderId: number) => data(http.to(endpoints.adminOrder).send<OrderDetail>({ params: { order_id: orderId } })),
+      get: (orderId: number) =>
+        data(http.to(endpoints.adminOrder).send<OrderDetail>({ params: { order_id: orderId } })),
       update: (orderId: number, body: AdminOrderUpdate) =>
         data(http.to(endpoints.adminUpdateOrder).send<OrderDetail>({ params: { order_id: orderId }, body })),
       remove: (orderId: number) =>
@@ -158,11 +163,16 @@ export function createApi(http: HttpClient) {
             query: { ...pageQuery(query), role_id: query.role_id || undefined },
           }),
         ),
-      get: (userId: number) => data(http.to(endpoints.adminUser).send<AdminUserDetail>({ params: { user_id: userId } })),
+      get: (userId: number) =>
+        data(http.to(endpoints.adminUser).send<AdminUserDetail>({ params: { user_id: userId } })),
       update: (userId: number, body: AdminUserUpdate) =>
         data(http.to(endpoints.adminUpdateUser).send<AdminUserDetail>({ params: { user_id: userId }, body })),
       remove: (userId: number) =>
-        data(http.to(endpoints.adminDeleteUser).send<{ user_id: number; message: string }>({ params: { user_id: userId } })),
+        data(
+          http
+            .to(endpoints.adminDeleteUser)
+            .send<{ user_id: number; message: string }>({ params: { user_id: userId } }),
+        ),
     },
 
     payments: {
@@ -174,7 +184,8 @@ export function createApi(http: HttpClient) {
             headers: { 'Idempotency-Key': idempotencyKey },
           }),
         ),
-      list: (query?: PageQuery) => page(http.to(endpoints.payments).send<PaymentHistoryItem[]>({ query: pageQuery(query) })),
+      list: (query?: PageQuery) =>
+        page(http.to(endpoints.payments).send<PaymentHistoryItem[]>({ query: pageQuery(query) })),
       requestRefund: (orderId: number, reason: string) =>
         data(http.to(endpoints.requestRefund).send<RefundResult>({ body: { order_id: orderId, reason } })),
     },
@@ -208,8 +219,10 @@ export function createApi(http: HttpClient) {
     },
 
     inbox: {
-      list: (owner: InboxOwner, query?: PageQuery) => data(http.to(inboxEndpoints[owner].list).send<Inbox>({ query: pageQuery(query) })),
-      unreadCount: async (owner: InboxOwner) => (await data(http.to(inboxEndpoints[owner].unread).send<{ unread: number }>())).unread,
+      list: (owner: InboxOwner, query?: PageQuery) =>
+        data(http.to(inboxEndpoints[owner].list).send<Inbox>({ query: pageQuery(query) })),
+      unreadCount: async (owner: InboxOwner) =>
+        (await data(http.to(inboxEndpoints[owner].unread).send<{ unread: number }>())).unread,
       markRead: (owner: InboxOwner, id: string) =>
         data(http.to(inboxEndpoints[owner].read).send<InboxItem>({ params: { notification_id: id } })),
       markAllRead: (owner: InboxOwner) => data(http.to(inboxEndpoints[owner].readAll).send<{ updated: number }>()),

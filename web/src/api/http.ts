@@ -83,9 +83,10 @@ export interface HttpClientOptions {
   onSessionExpired?: () => void;
 }
 
-type SendArgs<Path extends string> = unknown extends PathParams<Path>
-  ? [options?: CallOptions & { params?: undefined }]
-  : [options: CallOptions & { params: PathParams<Path> }];
+type SendArgs<Path extends string> =
+  unknown extends PathParams<Path>
+    ? [options?: CallOptions & { params?: undefined }]
+    : [options: CallOptions & { params: PathParams<Path> }];
 
 export class HttpClient {
   private readonly baseUrl: string;
@@ -221,11 +222,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A scalar as text; anything else (absent, null, an object or array) as '' rather than "[object Object]". */
+function asText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+}
+
 function readDetails(value: unknown): FieldProblem[] {
   if (!Array.isArray(value)) return [];
   return value
     .filter(isObject)
-    .map((item) => ({ field: String(item.field ?? ''), problem: String(item.problem ?? '') }))
+    .map((item) => ({ field: asText(item.field), problem: asText(item.problem) }))
     .filter((item) => item.problem !== '');
 }
 
@@ -255,7 +261,11 @@ export async function parseResponse<T>(response: Response): Promise<ApiResponse<
         headers: response.headers,
       };
     }
-    throw new ApiError({ status: response.status, code: 'bad_response', error: 'The server sent an unexpected answer.' });
+    throw new ApiError({
+      status: response.status,
+      code: 'bad_response',
+      error: 'The server sent an unexpected answer.',
+    });
   }
   const envelope = isObject(body) && body.success === false ? (body as unknown as ErrorEnvelope) : null;
   const fallback = response.statusText ? `${response.status} ${response.statusText}` : `HTTP ${response.status}`;

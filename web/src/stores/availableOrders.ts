@@ -22,7 +22,8 @@ export function toAvailableQuery(filters: AvailableFilterForm, limit: number, of
   return query;
 }
 
-export type AcceptOutcome = { kind: 'accepted'; orderId: number } | { kind: 'taken'; orderId: number } | { kind: 'failed'; error: unknown };
+export type AcceptOutcome =
+  { kind: 'accepted'; orderId: number } | { kind: 'taken'; orderId: number } | { kind: 'failed'; error: unknown };
 
 export const useAvailableOrdersStore = defineStore('availableOrders', () => {
   const filters = reactive<AvailableFilterForm>(emptyFilters());
@@ -89,5 +90,20 @@ export const useAvailableOrdersStore = defineStore('availableOrders', () => {
     }
   }
 
-  return { filters, applied, limit, offset, items, total, loading, error, accepting, load, applyFilters, resetFilters, goTo, accept };
+  return {
+    filters,
+    applied,
+    limit,
+    offset,
+    items,
+    total,
+    loading,
+    error,
+    accepting,
+    load,
+    applyFilters,
+    resetFilters,
+    goTo,
+    accept,
+  };
 });

@@ -75,5 +75,18 @@ export const useSessionStore = defineStore('session', () => {
     role.value = null;
   }
 
-  return { user, role, expired, isAuthenticated, homePath, inboxOwner, login, register, loadUser, restore, logout, markExpired };
+  return {
+    user,
+    role,
+    expired,
+    isAuthenticated,
+    homePath,
+    inboxOwner,
+    login,
+    register,
+    loadUser,
+    restore,
+    logout,
+    markExpired,
+  };
 });
