@@ -31,6 +31,7 @@ AppOptions AppOptions::FromEnv(config::Env& env, std::string service, std::uint1
   options.server.io_threads = static_cast<int>(env.Int("MP_IO_THREADS", 2, 1, 256));
   options.server.body_limit = static_cast<std::size_t>(env.Int("MP_BODY_LIMIT", 64 * 1024, 1024, 64 * 1024 * 1024));
   options.blocking_threads = static_cast<std::size_t>(env.Int("MP_BLOCKING_THREADS", 8, 1, 512));
+  options.blocking_queue = static_cast<std::size_t>(env.Int("MP_BLOCKING_QUEUE", 128, 0, 100'000));
   options.access_log = env.Bool("MP_ACCESS_LOG", true);
   log::Configure(options.service, log::ParseLevel(env.String("MP_LOG_LEVEL", "info")));
   return options;
@@ -61,7 +62,16 @@ App::App(AppOptions options)
     : options_(std::move(options)),
       io_(options_.server.io_threads),
       metrics_(options_.service),
-      blocking_(options_.blocking_threads) {
+      blocking_(options_.blocking_threads, options_.blocking_queue) {
+  metrics_.AddGauge("blocking_pool_threads", "Threads for blocking store calls (MP_BLOCKING_THREADS).",
+                    [this] { return double(blocking_.threads()); });
+  metrics_.AddGauge("blocking_pool_pending", "Blocking calls running or waiting for a thread.",
+                    [this] { return double(blocking_.pending()); });
+  metrics_.AddGauge("blocking_pool_queue_limit", "Blocking calls that may wait (MP_BLOCKING_QUEUE).",
+                    [this] { return double(blocking_.queue_limit()); });
+  metrics_.AddGauge("blocking_pool_rejected_total",
+                    "Requests answered 503 at once because every blocking thread was busy and the queue full.",
+                    [this] { return double(blocking_.rejected_total()); });
   metrics_.AddGauge("process_open_connections", "Open client connections.",
                     [this] { return server_ ? static_cast<double>(server_->open_connections()) : 0.0; });
   // The standard process metrics of Prometheus clients, for the dashboards (deploy/observability).
@@ -148,6 +158,10 @@ asio::awaitable<Response> App::Handle(Request& request, const Peer& peer) {
   Response response;
   try {
     response = co_await Dispatch(context);
+  } catch (const BlockingPool::Overloaded&) {
+    // Counted in blocking_pool_rejected_total; not logged one by one, that would add to the overload.
+    response = ErrorResponse(ApiError::Unavailable("The service is busy; retry shortly", "overloaded"));
+    response.set(Field::retry_after, "1");
   } catch (const ApiError& error) {
     response = ErrorResponse(error);
     if (error.kind() == ApiError::Kind::kInternal || error.kind() == ApiError::Kind::kUnavailable) {
@@ -227,6 +241,7 @@ int App::Run() {
                           {"port", port},
                           {"io_threads", options_.server.io_threads},
                           {"blocking_threads", options_.blocking_threads},
+                          {"blocking_queue", options_.blocking_queue},
                           {"routes", router_.routes().size()}});
   log::Debug("route table", {{"routes", router_.Table()}});
   asio::signal_set signals(io_, SIGTERM, SIGINT);

@@ -1,7 +1,9 @@
+#include <chrono>
 #include <future>
 #include <map>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
@@ -54,6 +56,10 @@ class ServerTest : public ::testing::Test {
       int value = co_await app_.blocking().Run([] { return 41 + 1; });
       co_return Ok(value);
     });
+    app_.router().Add(Verb::get, "/blocking/slow", [this](Context&) -> asio::awaitable<Response> {
+      co_await app_.blocking().Run([] { std::this_thread::sleep_for(std::chrono::milliseconds(200)); });
+      co_return Ok("done");
+    });
     app_.router().Add(Verb::get, "/boom", [](Context&) -> asio::awaitable<Response> {
       throw std::runtime_error("secret internals");
       co_return Ok(nullptr);
@@ -78,6 +84,7 @@ class ServerTest : public ::testing::Test {
     options.server.body_limit = 1024;
     options.access_log = false;
     options.blocking_threads = 2;
+    options.blocking_queue = 2;
     return options;
   }
 
@@ -157,6 +164,40 @@ TEST_F(ServerTest, OversizedBodyIs413) {
 TEST_F(ServerTest, GarbageRequestLineIs400AndClosed) {
   std::string reply = Raw("THIS IS NOT HTTP\r\n\r\n");
   EXPECT_NE(reply.find("400"), std::string::npos) << reply;
+}
+
+// More concurrent blocking work than 2 threads + 2 queued: the surplus is refused at once with 503,
+// `overloaded` and Retry-After instead of waiting, every request is answered, and the pool serves again after.
+TEST_F(ServerTest, OverloadIsAnsweredAtOnceWith503AndRetryAfter) {
+  constexpr int kRequests = 24;
+  std::vector<std::future<std::string>> replies;
+  for (int i = 0; i < kRequests; ++i) {
+    replies.push_back(std::async(std::launch::async, [this] {
+      return Raw("GET /blocking/slow HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+    }));
+  }
+  int ok = 0, overloaded = 0;
+  for (auto& reply : replies) {
+    // Bounded, not a timing assertion: 24 x 200 ms run one after another would take 2.4 s / 2 threads.
+    ASSERT_EQ(reply.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+    std::string text = reply.get();
+    if (text.starts_with("HTTP/1.1 200")) {
+      ++ok;
+    } else {
+      EXPECT_TRUE(text.starts_with("HTTP/1.1 503")) << text;
+      EXPECT_NE(text.find("Retry-After: 1\r\n"), std::string::npos) << text;
+      EXPECT_NE(text.find("\"code\":\"overloaded\""), std::string::npos) << text;
+      ++overloaded;
+    }
+  }
+  EXPECT_EQ(ok + overloaded, kRequests);
+  EXPECT_GE(ok, 4);          // at least what the threads and the queue hold
+  EXPECT_GE(overloaded, 1);  // and the surplus refused
+  EXPECT_EQ(app_.blocking().rejected_total(), static_cast<std::uint64_t>(overloaded));
+  EXPECT_EQ(app_.blocking().pending(), 0u);
+  EXPECT_EQ(Call(Verb::get, "/blocking/slow").result(), Status::ok);
+  EXPECT_NE(Call(Verb::get, "/metrics").body().find("blocking_pool_rejected_total " + std::to_string(overloaded)),
+            std::string::npos);
 }
 
 TEST_F(ServerTest, ShutdownLetsInFlightRequestsFinish) {

@@ -124,6 +124,23 @@ asio::awaitable<void> Gateway::FlushLocalHits() {
 }
 
 void Gateway::Register() {
+  app_.metrics().AddGauge("gateway_rate_limit_degraded", "1 while Redis is down and limits are per replica.",
+                         [this] { return redis_degraded() ? 1.0 : 0.0; });
+  app_.metrics().AddGauge("gateway_revocation_cache_live", "1 while cached revocation lookups are kept true by Redis.",
+                         [this] { return revocations().live() ? 1.0 : 0.0; });
+  app_.metrics().AddGauge("gateway_revocation_cache_entries", "Revocation lookups cached in this replica.",
+                         [this] { return double(revocations().entries()); });
+  app_.metrics().AddGauge("gateway_revocation_cache_hits_total", "Signed-in requests whose revocation lookups were cached.",
+                         [this] { return double(revocations().hits()); });
+  app_.metrics().AddGauge("gateway_rate_limit_keys", "Rate-limit keys this replica admits locally between syncs.",
+                         [this] { return double(limiter().tracked_keys()); });
+  app_.metrics().AddGauge("gateway_upstream_instances_ejected", "Backend instances taken out after a failed connection, until their /ready answers.",
+                         [this] { return double(upstreams().ejected_endpoints()); });
+  app_.metrics().AddGauge("gateway_upstream_ejections_total", "Backend instances ejected so far.",
+                         [this] { return double(upstreams().ejections_total()); });
+  app_.metrics().AddGauge("gateway_upstream_failovers_total",
+                         "Calls that moved on to another backend instance after one failed.",
+                         [this] { return double(upstreams().failovers_total()); });
   for (const auto& route : PublicRoutes()) {
     if (!options_.upstreams.contains(route.upstream)) continue;
     routed_upstreams_.insert(route.upstream);

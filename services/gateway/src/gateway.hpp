@@ -18,6 +18,7 @@
 #include "libs/cache/rate_limiter.hpp"
 #include "libs/cache/redis.hpp"
 #include "libs/cache/tracked_reads.hpp"
+#include "libs/core/config.hpp"
 #include "libs/http/app.hpp"
 #include "libs/http/client.hpp"
 #include "libs/identity/identity.hpp"
@@ -56,13 +57,19 @@ struct GatewayOptions {
   double rate_limit_local_share = 0.1;
   // Keeps the revocation lookups in process, invalidated by Redis (cache::TrackedReads).
   bool revocation_cache = true;
+
+  // MP_RATE_LIMIT_PER_MINUTE, MP_AUTH_RATE_LIMIT_PER_MINUTE, MP_RATE_LIMIT_LOCAL_PERCENT, MP_REVOCATION_CACHE,
+  // MP_CORS_ORIGINS, MP_TRUSTED_PROXIES, MP_UPSTREAM_TIMEOUT_MS, MP_UPSTREAM_CONNECT_TIMEOUT_MS and
+  // MP_<BACKEND>_URL; problems go to env.
+  static GatewayOptions FromEnv(config::Env& env);
 };
 
 class Gateway {
  public:
   Gateway(http::App& app, GatewayOptions options, const identity::Authenticator& authn, cache::Redis& redis);
 
-  // Adds the public routes (PublicRoutes()) whose upstream is configured, and the CORS hooks.
+  // Adds the public routes (PublicRoutes()) whose upstream is configured, the CORS hooks and the gateway's
+  // gauges.
   void Register();
   // Serves the web front end at / (before routing; see web_app.hpp). Call before the app runs.
   void ServeWebApp(const WebApp& web_app) { web_app_ = &web_app; }

@@ -1,5 +1,7 @@
 #include "services/gateway/src/routes.hpp"
 
+#include <iostream>
+
 namespace mp::gateway {
 
 using http::Verb;
@@ -97,6 +99,14 @@ std::string_view AccessName(Access access) {
     case Access::kAdmin: return "admin";
   }
   return "public";
+}
+
+int PrintRoutes() {
+  for (const auto& route : PublicRoutes()) {
+    std::cout << boost::beast::http::to_string(route.method) << " " << route.pattern << " -> " << route.upstream
+              << " (" << AccessName(route.access) << ")\n";
+  }
+  return 0;
 }
 
 }  // namespace mp::gateway

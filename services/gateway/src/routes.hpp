@@ -42,5 +42,7 @@ struct Backend {
 const std::vector<PublicRoute>& PublicRoutes();
 const std::vector<Backend>& Backends();
 std::string_view AccessName(Access access);
+// Prints the route table (method, path -> upstream (access)) on stdout; returns 0 (`mp-gateway routes`).
+int PrintRoutes();
 
 }  // namespace mp::gateway
