@@ -25,10 +25,10 @@
 #include "libs/security/local_secret.hpp"
 #include "libs/service/wiring.hpp"
 #include "services/notification/src/api/inbox_api.hpp"
+#include "services/notification/src/clients/auth_client.hpp"
 #include "services/notification/src/events/event_handler.hpp"
 #include "services/notification/src/store/inbox_cache.hpp"
 #include "services/notification/src/store/inbox_store.hpp"
-#include "services/notification/src/store/user_directory.hpp"
 
 namespace {
 
@@ -69,9 +69,9 @@ int Serve(Settings settings) {
   security::JwtCodec jwt(settings.jwt_secret);
   identity::Authenticator authn(jwt, &redis);
   http::HttpClient client(app.io().get_executor(), settings.auth.client);
-  notification::store::UserDirectory users(client, settings.auth.upstream);
+  notification::clients::AuthClient auth(client, settings.auth.upstream);
   notification::store::InboxCache inbox_cache(&redis, app.io().get_executor());
-  notification::api::InboxApi api(app, inboxes, inbox_cache, users, authn);
+  notification::api::InboxApi api(app, inboxes, inbox_cache, auth, authn);
   api.Register();
   app.AddErrorTranslator(mongo::ToApiError);
 

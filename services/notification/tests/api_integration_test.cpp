@@ -93,9 +93,9 @@ class NotificationService {
         redis_(app_.io(), std::move(redis)),
         authn_(jwt_, nullptr),
         client_(app_.io().get_executor(), ClientOptions()),
-        users_(client_, std::move(auth)),
+        auth_(client_, std::move(auth)),
         cache_(&redis_, app_.io().get_executor()),
-        api_(app_, store_, cache_, users_, authn_) {
+        api_(app_, store_, cache_, auth_, authn_) {
     api_.Register();
     app_.AddErrorTranslator(mongo::ToApiError);
     port_ = app_.Start();
@@ -121,7 +121,7 @@ class NotificationService {
   cache::Redis redis_;
   identity::Authenticator authn_;
   http::HttpClient client_;
-  store::UserDirectory users_;
+  clients::AuthClient auth_;
   store::InboxCache cache_;
   InboxApi api_;
   std::uint16_t port_ = 0;

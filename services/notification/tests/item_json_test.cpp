@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include "libs/core/error.hpp"
 #include "services/notification/src/api/inbox_api.hpp"
+#include "services/notification/src/api/refusals.hpp"
 #include "services/notification/src/events/event_handler.hpp"
 #include "services/notification/src/store/inbox_cache.hpp"
 #include "services/notification/src/store/inbox_store.hpp"
@@ -31,6 +33,34 @@ TEST(ItemJsonTest, ProviderItemHasCustomerNullAndAdminNoticesHaveNoOrder) {
   EXPECT_TRUE(json["order_id"].is_null());
   EXPECT_EQ(json["is_read"], true);
   EXPECT_EQ(json.size(), 7u);
+}
+
+TEST(ToApiErrorTest, AuthFailuresKeepTheirStatusCodeAndText) {
+  using clients::UserLookupFailure;
+  using Kind = ApiError::Kind;
+  struct Case {
+    UserLookupFailure failure;
+    Kind kind;
+    std::string code;
+    std::string error;
+  };
+  for (const auto& c : std::vector<Case>{
+           {UserLookupFailure::kNotFound, Kind::kNotFound, "user_not_found", "User not found"},
+           {UserLookupFailure::kTokenRejected, Kind::kUnauthorized, "token_rejected",
+            "Token rejected by the auth service"},
+           {UserLookupFailure::kForbidden, Kind::kForbidden, "forbidden", "Permission denied"},
+           {UserLookupFailure::kTimedOut, Kind::kUnavailable, "auth_unavailable",
+            "Auth service unavailable: timed out"},
+           {UserLookupFailure::kUnreachable, Kind::kUnavailable, "auth_unavailable",
+            "Auth service unavailable: unreachable"},
+           {UserLookupFailure::kUnexpectedAnswer, Kind::kUnavailable, "auth_unavailable",
+            "Auth service unavailable: unexpected answer"},
+       }) {
+    const ApiError error = api::ToApiError(c.failure);
+    EXPECT_EQ(error.kind(), c.kind) << c.code;
+    EXPECT_EQ(error.code(), c.code);
+    EXPECT_EQ(error.error(), c.error);
+  }
 }
 
 TEST(InboxCacheTest, KeysAndLatestNotice) {

@@ -14,6 +14,7 @@
 #include "libs/core/validation.hpp"
 #include "libs/http/envelope.hpp"
 #include "libs/mongo/document.hpp"
+#include "services/notification/src/api/refusals.hpp"
 
 namespace mp::notification::api {
 
@@ -50,8 +51,8 @@ nlohmann::json ItemJson(const domain::Notification& n) {
 }
 
 InboxApi::InboxApi(http::App& app, store::InboxStore& store, store::InboxCache& cache,
-                   store::UserDirectory& users, const identity::Authenticator& authn)
-    : app_(app), store_(store), cache_(cache), users_(users), authn_(authn) {}
+                   clients::AuthClient& auth, const identity::Authenticator& authn)
+    : app_(app), store_(store), cache_(cache), auth_(auth), authn_(authn) {}
 
 void InboxApi::Register() {
   auto& r = app_.router();
@@ -167,8 +168,9 @@ asio::awaitable<http::Response> InboxApi::SendNotice(Context& context, Inbox inb
 
   const std::string role_name(domain::InboxName(inbox));
   const int expected_role = inbox == Inbox::kCustomer ? identity::kCustomer : identity::kProvider;
-  const int role = co_await users_.RoleOf(user_id, context.User().token, context.request_id);
-  if (role != expected_role) {
+  const auto role = co_await auth_.RoleOf(user_id, context.User().token, context.request_id);
+  if (!role) throw ToApiError(role.refusal());
+  if (*role != expected_role) {
     throw ApiError::Validation({{"user_id", "user " + std::to_string(user_id) + " is not a " + role_name}});
   }
 

@@ -7,10 +7,10 @@
 
 #include "libs/http/app.hpp"
 #include "libs/identity/identity.hpp"
+#include "services/notification/src/clients/auth_client.hpp"
 #include "services/notification/src/domain/notice.hpp"
 #include "services/notification/src/store/inbox_cache.hpp"
 #include "services/notification/src/store/inbox_store.hpp"
-#include "services/notification/src/store/user_directory.hpp"
 
 // The notification service's HTTP surface: each user's own inbox, and admin notices.
 namespace mp::notification::api {
@@ -21,7 +21,7 @@ nlohmann::json ItemJson(const domain::Notification& notification);
 
 class InboxApi {
  public:
-  InboxApi(http::App& app, store::InboxStore& store, store::InboxCache& cache, store::UserDirectory& users,
+  InboxApi(http::App& app, store::InboxStore& store, store::InboxCache& cache, clients::AuthClient& auth,
            const identity::Authenticator& authn);
 
   // Adds every route to the app's router (the route table below is the service's public surface).
@@ -49,7 +49,7 @@ class InboxApi {
   http::App& app_;
   store::InboxStore& store_;
   store::InboxCache& cache_;
-  store::UserDirectory& users_;
+  clients::AuthClient& auth_;
   const identity::Authenticator& authn_;
 };
 

@@ -1,74 +1,9 @@
 #include "services/notification/src/domain/notice.hpp"
 
-#include "libs/core/validation.hpp"
+#include "libs/core/text.hpp"
 
 namespace mp::notification::domain {
 namespace {
-
-using Json = nlohmann::json;
-
-// Reads the fields of one event's payload; every failure names the event and the field.
-class Payload {
- public:
-  Payload(std::string_view event_type, const Json& body) : event_type_(event_type), body_(body) {
-    if (!body_.is_object()) Fail("the body is not a JSON object");
-  }
-
-  // A positive integer (JSON integer, not 5.0, "5" or true).
-  std::int64_t Id(const char* field) const {
-    auto id = OptionalId(field);
-    if (!id) Fail(std::string("field ") + field + " is missing");
-    return *id;
-  }
-
-  // Absent, null or 0 ("not truthy", as the reference tests it) -> nullopt; otherwise a positive integer.
-  std::optional<std::int64_t> OptionalId(const char* field) const {
-    auto it = body_.find(field);
-    if (it == body_.end() || it->is_null()) return std::nullopt;
-    if (it->is_number_unsigned()) {
-      if (it->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
-        Fail(std::string("field ") + field + " is out of range");
-      }
-      auto value = static_cast<std::int64_t>(it->get<std::uint64_t>());
-      if (value == 0) return std::nullopt;
-      return value;
-    }
-    if (it->is_number_integer()) {
-      auto value = it->get<std::int64_t>();
-      if (value == 0) return std::nullopt;
-      if (value < 0) Fail(std::string("field ") + field + " must be a positive integer");
-      return value;
-    }
-    Fail(std::string("field ") + field + " must be an integer");
-  }
-
-  std::string Text(const char* field) const {
-    auto it = body_.find(field);
-    if (it == body_.end() || it->is_null()) Fail(std::string("field ") + field + " is missing");
-    if (!it->is_string()) Fail(std::string("field ") + field + " must be a string");
-    return it->get<std::string>();
-  }
-
-  std::int64_t IntInRange(const char* field, std::int64_t min, std::int64_t max) const {
-    auto it = body_.find(field);
-    if (it == body_.end() || it->is_null()) Fail(std::string("field ") + field + " is missing");
-    if (!it->is_number_integer()) Fail(std::string("field ") + field + " must be an integer");
-    if (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
-      Fail(std::string("field ") + field + " is out of range");
-    }
-    auto value = it->get<std::int64_t>();
-    if (value < min || value > max) Fail(std::string("field ") + field + " is out of range");
-    return value;
-  }
-
-  [[noreturn]] void Fail(const std::string& why) const {
-    throw UnmappableEvent(std::string(event_type_) + ": " + why);
-  }
-
- private:
-  std::string_view event_type_;
-  const Json& body_;
-};
 
 std::string N(std::int64_t id) { return std::to_string(id); }
 
@@ -84,91 +19,88 @@ bool IsSpaceOrNewline(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
+// One overload per event: what it tells whom.
+std::vector<Notice> NoticesOf(const OrderCreated& e) {
+  return {ForCustomer(e.customer_id, e.order_id,
+                      "You have successfully published the order: " + N(e.order_id) + ".")};
+}
+
+std::vector<Notice> NoticesOf(const OrderApproved& e) {
+  return {ForCustomer(e.customer_id, e.order_id,
+                      "Your order " + N(e.order_id) +
+                          " has been approved by admin. It is now available for providers to accept.")};
+}
+
+std::vector<Notice> NoticesOf(const OrderRejected& e) {
+  return {ForCustomer(e.customer_id, e.order_id,
+                      "Your order " + N(e.order_id) + " has been rejected by admin. Reason: " + e.reason)};
+}
+
+std::vector<Notice> NoticesOf(const OrderAccepted& e) {
+  const std::string order = N(e.order_id);
+  return {ForCustomer(e.customer_id, e.order_id,
+                      "Your order: " + order + " has been accepted by provider: " + N(e.provider_id) + "."),
+          ForProvider(e.provider_id, e.order_id, "You have successfully accepted the order: " + order + ".")};
+}
+
+std::vector<Notice> NoticesOf(const OrderStatusChanged& e) {
+  const std::string text = "Order " + N(e.order_id) + " status updated to " + e.new_status + ".";
+  std::vector<Notice> notices{ForCustomer(e.customer_id, e.order_id, text)};
+  if (e.provider_id) notices.push_back(ForProvider(*e.provider_id, e.order_id, text));
+  return notices;
+}
+
+std::vector<Notice> NoticesOf(const OrderCancelled& e) {
+  const std::string order = N(e.order_id);
+  std::vector<Notice> notices{
+      ForCustomer(e.customer_id, e.order_id, "You have successfully cancelled the order: " + order + ".")};
+  if (e.provider_id) {
+    notices.push_back(
+        ForProvider(*e.provider_id, e.order_id, "Order " + order + " has been cancelled by customer."));
+  }
+  return notices;
+}
+
+std::vector<Notice> NoticesOf(const PaymentCompleted& e) {
+  const std::string order = N(e.order_id);
+  std::vector<Notice> notices{
+      ForCustomer(e.customer_id, e.order_id, "Payment for order " + order + " completed successfully.")};
+  if (e.provider_id) {
+    notices.push_back(ForProvider(*e.provider_id, e.order_id, "Payment for order " + order + " received."));
+  }
+  return notices;
+}
+
+std::vector<Notice> NoticesOf(const PaymentFailed& e) {
+  return {ForCustomer(e.customer_id, e.order_id,
+                      "Payment for order " + N(e.order_id) + " failed. Please try again.")};
+}
+
+std::vector<Notice> NoticesOf(const RefundCompleted& e) {
+  const std::string text = "Refund for order " + N(e.order_id) + " completed.";
+  std::vector<Notice> notices{ForCustomer(e.customer_id, e.order_id, text)};
+  if (e.provider_id) notices.push_back(ForProvider(*e.provider_id, e.order_id, text));
+  return notices;
+}
+
+std::vector<Notice> NoticesOf(const RefundRejected& e) {
+  return {ForCustomer(e.customer_id, e.order_id,
+                      "Refund for order " + N(e.order_id) + " was rejected: " + e.reason + ".")};
+}
+
+std::vector<Notice> NoticesOf(const ReviewCreated& e) {
+  const std::string order = N(e.order_id);
+  return {ForCustomer(e.customer_id, e.order_id, "You have successfully reviewed order " + order + "."),
+          ForProvider(e.provider_id, e.order_id,
+                      "Customer has reviewed your order " + order + " with " + N(e.stars) + " stars.")};
+}
+
 }  // namespace
 
 std::string_view InboxName(Inbox inbox) { return inbox == Inbox::kCustomer ? "customer" : "provider"; }
 
-std::optional<std::vector<Notice>> NoticesForEvent(std::string_view type, const nlohmann::json& body) {
-  // Events this service knows but that tell no inbox anything.
-  if (type == "order.deleted" || type == "payment.initiated" || type == "refund.requested") {
-    return std::vector<Notice>{};
-  }
-  const bool known = type == "order.created" || type == "order.approved" || type == "order.rejected" ||
-                     type == "order.accepted" || type == "order.status_changed" ||
-                     type == "order.cancelled" || type == "payment.completed" || type == "payment.failed" ||
-                     type == "refund.processed" || type == "review.created";
-  if (!known) return std::nullopt;
-
-  Payload p(type, body);
-  const std::int64_t order = p.Id("order_id");
-  const std::int64_t customer = p.Id("customer_id");
-  std::vector<Notice> notices;
-
-  if (type == "order.created") {
-    notices.push_back(
-        ForCustomer(customer, order, "You have successfully published the order: " + N(order) + "."));
-  } else if (type == "order.approved") {
-    notices.push_back(
-        ForCustomer(customer, order,
-                    "Your order " + N(order) +
-                        " has been approved by admin. It is now available for providers to accept."));
-  } else if (type == "order.rejected") {
-    std::string reason = p.Text("reject_reason");
-    notices.push_back(ForCustomer(
-        customer, order, "Your order " + N(order) + " has been rejected by admin. Reason: " + reason));
-  } else if (type == "order.accepted") {
-    const std::int64_t provider = p.Id("provider_id");
-    notices.push_back(ForCustomer(
-        customer, order, "Your order: " + N(order) + " has been accepted by provider: " + N(provider) + "."));
-    notices.push_back(
-        ForProvider(provider, order, "You have successfully accepted the order: " + N(order) + "."));
-  } else if (type == "order.status_changed") {
-    std::string status = p.Text("new_status");
-    if (status.empty()) p.Fail("field new_status is empty");
-    auto provider = p.OptionalId("provider_id");
-    std::string text = "Order " + N(order) + " status updated to " + status + ".";
-    notices.push_back(ForCustomer(customer, order, text));
-    if (provider) notices.push_back(ForProvider(*provider, order, text));
-  } else if (type == "order.cancelled") {
-    auto provider = p.OptionalId("provider_id");
-    notices.push_back(
-        ForCustomer(customer, order, "You have successfully cancelled the order: " + N(order) + "."));
-    if (provider) {
-      notices.push_back(
-          ForProvider(*provider, order, "Order " + N(order) + " has been cancelled by customer."));
-    }
-  } else if (type == "payment.completed") {
-    auto provider = p.OptionalId("provider_id");
-    notices.push_back(
-        ForCustomer(customer, order, "Payment for order " + N(order) + " completed successfully."));
-    if (provider) {
-      notices.push_back(ForProvider(*provider, order, "Payment for order " + N(order) + " received."));
-    }
-  } else if (type == "payment.failed") {
-    notices.push_back(
-        ForCustomer(customer, order, "Payment for order " + N(order) + " failed. Please try again."));
-  } else if (type == "refund.processed") {
-    std::string status = p.Text("status");
-    if (status == "completed") {
-      auto provider = p.OptionalId("provider_id");
-      std::string text = "Refund for order " + N(order) + " completed.";
-      notices.push_back(ForCustomer(customer, order, text));
-      if (provider) notices.push_back(ForProvider(*provider, order, text));
-    } else if (status == "rejected") {
-      std::string reason = p.Text("reason");
-      notices.push_back(
-          ForCustomer(customer, order, "Refund for order " + N(order) + " was rejected: " + reason + "."));
-    } else {
-      p.Fail("field status must be \"completed\" or \"rejected\"");
-    }
-  } else {  // review.created
-    const std::int64_t provider = p.Id("provider_id");
-    const std::int64_t stars = p.IntInRange("stars", 1, 5);
-    notices.push_back(ForCustomer(customer, order, "You have successfully reviewed order " + N(order) + "."));
-    notices.push_back(ForProvider(
-        provider, order, "Customer has reviewed your order " + N(order) + " with " + N(stars) + " stars."));
-  }
-  return notices;
+std::vector<Notice> NoticesFor(const InboxEvent& event) {
+  return std::visit([](const auto& e) { return NoticesOf(e); }, event);
 }
 
 std::string TrimAdminMessage(std::string_view message) {

@@ -3,12 +3,10 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "libs/core/time.hpp"
 
@@ -51,19 +49,70 @@ struct InboxPage {
 // Read notices are kept this long after they were read, then removed (docs/adr/0005).
 inline constexpr std::chrono::hours kReadRetention{24 * 30};
 
-// An event that names a type we handle but whose payload cannot make its notices (a missing or ill-typed
-// field). Retrying cannot help: it is a poison message for the dead-letter queue.
-class UnmappableEvent : public std::invalid_argument {
- public:
-  using std::invalid_argument::invalid_argument;
+// The marketplace events that tell an inbox something, with the facts their notices need (read from the
+// events' payloads by events/). A provider id that is absent (no provider yet) tells the provider nothing.
+struct OrderCreated {
+  std::int64_t order_id = 0;
+  std::int64_t customer_id = 0;
+};
+struct OrderApproved {
+  std::int64_t order_id = 0;
+  std::int64_t customer_id = 0;
+};
+struct OrderRejected {
+  std::int64_t order_id = 0;
+  std::int64_t customer_id = 0;
+  std::string reason;
+};
+struct OrderAccepted {
+  std::int64_t order_id = 0;
+  std::int64_t customer_id = 0;
+  std::int64_t provider_id = 0;
+};
+struct OrderStatusChanged {
+  std::int64_t order_id = 0;
+  std::int64_t customer_id = 0;
+  std::optional<std::int64_t> provider_id;
+  std::string new_status;
+};
+struct OrderCancelled {
+  std::int64_t order_id = 0;
+  std::int64_t customer_id = 0;
+  std::optional<std::int64_t> provider_id;
+};
+struct PaymentCompleted {
+  std::int64_t order_id = 0;
+  std::int64_t customer_id = 0;
+  std::optional<std::int64_t> provider_id;
+};
+struct PaymentFailed {
+  std::int64_t order_id = 0;
+  std::int64_t customer_id = 0;
+};
+struct RefundCompleted {
+  std::int64_t order_id = 0;
+  std::int64_t customer_id = 0;
+  std::optional<std::int64_t> provider_id;
+};
+struct RefundRejected {
+  std::int64_t order_id = 0;
+  std::int64_t customer_id = 0;
+  std::string reason;
+};
+struct ReviewCreated {
+  std::int64_t order_id = 0;
+  std::int64_t customer_id = 0;
+  std::int64_t provider_id = 0;
+  std::int64_t stars = 0;
 };
 
-// The notices an event makes, as reference §12.3 (plus refund.processed). `event_type` is the routing key,
-// `payload` the event body. nullopt for an event type this service does not handle (acknowledged and
-// ignored); an empty list for one that makes no notice (order.deleted, payment.initiated,
-// refund.requested). Throws UnmappableEvent when a field the texts need is missing or of the wrong type.
-std::optional<std::vector<Notice>> NoticesForEvent(std::string_view event_type,
-                                                   const nlohmann::json& payload);
+using InboxEvent = std::variant<OrderCreated, OrderApproved, OrderRejected, OrderAccepted, OrderStatusChanged,
+                                OrderCancelled, PaymentCompleted, PaymentFailed, RefundCompleted,
+                                RefundRejected, ReviewCreated>;
+
+// The notices an event makes: the customer's first, then the provider's (reference §12.3 texts, plus
+// refunds).
+std::vector<Notice> NoticesFor(const InboxEvent& event);
 
 inline constexpr std::size_t kMaxAdminMessageLength = 2000;
 

@@ -5,6 +5,7 @@
 #include "libs/core/log.hpp"
 #include "libs/core/time.hpp"
 #include "libs/mongo/error.hpp"
+#include "services/notification/src/events/inbox_events.hpp"
 
 namespace mp::notification::events {
 
@@ -26,8 +27,8 @@ EventHandler::EventHandler(store::InboxStore& store, store::InboxCache& cache)
 void EventHandler::Handle(const bus::Event& event) {
   std::optional<std::vector<domain::Notice>> notices;
   try {
-    notices = domain::NoticesForEvent(event.routing_key, event.body);
-  } catch (const domain::UnmappableEvent& error) {
+    notices = NoticesForEvent(event.routing_key, event.body);
+  } catch (const UnmappableEvent& error) {
     throw bus::Poison(error.what());  // retrying cannot fix a payload
   }
   if (!notices) {

@@ -10,7 +10,7 @@
 #include "services/notification/src/store/inbox_store.hpp"
 
 // The events the notification service consumes: one durable queue bound to every event that may tell an
-// inbox something. Which events make which notices is domain::NoticesForEvent.
+// inbox something. Which events make which notices is NoticesForEvent (inbox_events.hpp).
 namespace mp::notification::events {
 
 struct QueueNames {
@@ -26,7 +26,7 @@ bus::QueueSpec NotificationQueue(const QueueNames& names = {});
 
 // The bus::Consumer handler (it runs on the consumer's own thread). Idempotent: a redelivered event finds
 // its entries already there (unique index) and changes nothing. MongoDB unreachable -> bus::RetryLater
-// (requeued, not counted); an event whose payload cannot make its notices (domain::UnmappableEvent) is
+// (requeued, not counted); an event whose payload cannot make its notices (UnmappableEvent) is
 // bus::Poison: it goes to the dead-letter queue at once; an unknown event type is acknowledged.
 class EventHandler {
  public:
