@@ -23,8 +23,8 @@
 #include "libs/sql/migrate.hpp"
 #include "libs/sql/pool.hpp"
 #include "services/payment/src/api/payment_api.hpp"
+#include "services/payment/src/clients/order_client.hpp"
 #include "services/payment/src/store/migrations.hpp"
-#include "services/payment/src/store/order_client.hpp"
 #include "services/payment/src/store/payment_store.hpp"
 
 namespace {
@@ -69,7 +69,7 @@ int Serve(Settings settings) {
   identity::Authenticator authn(jwt, &redis);
   bus::OutboxRelay relay(pool, settings.amqp);
   http::HttpClient client(app.io().get_executor(), settings.order.client);
-  payment::store::OrderClient orders(client, settings.order.upstream);
+  payment::clients::OrderClient orders(client, settings.order.upstream);
   payment::store::PaymentStore payments(pool);
   payment::api::PaymentApi api(app, payments, orders, authn, relay);
   api.Register();

@@ -172,7 +172,7 @@ class PaymentService {
   identity::Authenticator authn_;
   bus::OutboxRelay relay_;
   http::HttpClient client_;
-  store::OrderClient orders_;
+  clients::OrderClient orders_;
   PaymentApi api_;
   std::uint16_t port_ = 0;
 };
@@ -349,6 +349,9 @@ TEST_F(PaymentApiTest, TheOrderServicesAnswersMapToPreciseErrorsAndNothingIsWrit
          orders_.Set(id, {200, "<html>", {}});
        },
        503, "order_unavailable"},
+      {"an order without a valid price",
+       [&](std::int64_t id) { orders_.SetOrder(id, customer_, "completed", "unpaid", 0.0); }, 503,
+       "order_unavailable"},
       {"200 without data",
        [&](std::int64_t id) {
          orders_.Set(id, {200, R"({"success":true,"data":{}})", {}});

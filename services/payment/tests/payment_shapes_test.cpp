@@ -4,9 +4,10 @@
 
 #include "libs/bus/outbox.hpp"
 #include "services/payment/src/api/payment_api.hpp"
+#include "services/payment/src/api/refusals.hpp"
 #include "services/payment/src/events/payment_events.hpp"
 #include "services/payment/src/store/migrations.hpp"
-#include "services/payment/src/store/order_client.hpp"
+#include "services/payment/src/clients/order_client.hpp"
 
 namespace mp::payment {
 namespace {
@@ -147,7 +148,7 @@ Json OrderDetail() {
 }
 
 TEST(OrderDetail, IsReadFromTheOrderServicesEnvelopeWithAnExactPrice) {
-  auto order = store::ParseOrderDetail(Envelope(OrderDetail()));
+  auto order = clients::ParseOrderDetail(Envelope(OrderDetail()));
   ASSERT_TRUE(order);
   EXPECT_EQ(order->id, 7);
   EXPECT_EQ(order->customer_id, 41);
@@ -158,22 +159,22 @@ TEST(OrderDetail, IsReadFromTheOrderServicesEnvelopeWithAnExactPrice) {
   auto detail = OrderDetail();
   detail["price"] = 19.99;
   detail["provider_id"] = nullptr;
-  auto cheap = store::ParseOrderDetail(Envelope(detail));
+  auto cheap = clients::ParseOrderDetail(Envelope(detail));
   ASSERT_TRUE(cheap);
   EXPECT_EQ(cheap->price, 1999);
   EXPECT_FALSE(cheap->provider_id);
   detail["price"] = 99999999.99;
-  EXPECT_EQ(store::ParseOrderDetail(Envelope(detail))->price, money::kMaxCents);
+  EXPECT_EQ(clients::ParseOrderDetail(Envelope(detail))->price, money::kMaxCents);
 }
 
 TEST(OrderDetail, AnythingMalformedIsNotAnOrder) {
-  EXPECT_FALSE(store::ParseOrderDetail("not json"));
-  EXPECT_FALSE(store::ParseOrderDetail("[]"));
-  EXPECT_FALSE(store::ParseOrderDetail(R"({"success": true, "data": null})"));
+  EXPECT_FALSE(clients::ParseOrderDetail("not json"));
+  EXPECT_FALSE(clients::ParseOrderDetail("[]"));
+  EXPECT_FALSE(clients::ParseOrderDetail(R"({"success": true, "data": null})"));
   for (const char* key : {"id", "customer_id", "status", "payment_status", "price"}) {
     auto detail = OrderDetail();
     detail.erase(key);
-    EXPECT_FALSE(store::ParseOrderDetail(Envelope(detail))) << key;
+    EXPECT_FALSE(clients::ParseOrderDetail(Envelope(detail))) << key;
   }
   const std::vector<std::pair<std::string, Json>> bad = {
       {"id", "7"},           {"id", 0},           {"customer_id", -1},
@@ -182,7 +183,43 @@ TEST(OrderDetail, AnythingMalformedIsNotAnOrder) {
   for (const auto& [key, value] : bad) {
     auto detail = OrderDetail();
     detail[key] = value;
-    EXPECT_FALSE(store::ParseOrderDetail(Envelope(detail))) << key << " = " << value.dump();
+    EXPECT_FALSE(clients::ParseOrderDetail(Envelope(detail))) << key << " = " << value.dump();
+  }
+}
+
+TEST(Refusals, AreAnsweredWithTheContractsStatusesCodesAndTexts) {
+  using enum domain::PaymentRefusal;
+  using Kind = ApiError::Kind;
+  struct Row {
+    domain::PaymentRefusal refusal;
+    Kind kind;
+    std::string code, error;
+  };
+  const std::vector<Row> rows = {
+      {kNotYourOrder, Kind::kForbidden, "forbidden", "Permission denied"},
+      {kNotYourPayment, Kind::kForbidden, "forbidden", "Permission denied"},
+      {kAlreadyPaid, Kind::kConflict, "order_already_paid", "Order already paid"},
+      {kNotCompleted, Kind::kConflict, "order_not_completed", "Order not completed, cannot pay"},
+      {kNoPayment, Kind::kConflict, "order_not_paid", "Order not paid, nothing to refund"},
+      {kNotPaid, Kind::kConflict, "order_not_paid", "Order not paid, nothing to refund"},
+      {kAlreadyRefunded, Kind::kConflict, "order_already_refunded", "Order already refunded"},
+      {kRefundPending, Kind::kConflict, "refund_pending", "A refund for this order is already pending"},
+      {kRefundNotFound, Kind::kNotFound, "refund_not_found", "Refund not found"},
+      {kRefundAlreadyCompleted, Kind::kConflict, "refund_not_pending", "Refund already processed (completed)"},
+      {kRefundAlreadyRejected, Kind::kConflict, "refund_not_pending", "Refund already processed (rejected)"},
+      {kPaymentPending, Kind::kConflict, "payment_not_refundable",
+       "The payment cannot be refunded in its current status (pending)"},
+      {kPaymentFailed, Kind::kConflict, "payment_not_refundable",
+       "The payment cannot be refunded in its current status (failed)"},
+      {kPaymentRefunded, Kind::kConflict, "payment_not_refundable",
+       "The payment cannot be refunded in its current status (refunded)"},
+      {kReasonRequired, Kind::kValidation, "validation_failed", "reason: is required when rejecting a refund"},
+  };
+  for (const auto& row : rows) {
+    auto error = api::ToApiError(row.refusal);
+    EXPECT_EQ(error.kind(), row.kind) << row.error;
+    EXPECT_EQ(error.code(), row.code);
+    EXPECT_EQ(error.error(), row.error);
   }
 }
 

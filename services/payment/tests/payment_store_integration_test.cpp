@@ -8,6 +8,7 @@
 #include "libs/bus/tests/bus_test_support.hpp"
 #include "libs/sql/migrate.hpp"
 #include "libs/sql/pool.hpp"
+#include "services/payment/src/api/refusals.hpp"
 #include "services/payment/src/events/payment_events.hpp"
 #include "services/payment/src/store/migrations.hpp"
 #include "services/payment/src/store/payment_store.hpp"
@@ -52,11 +53,14 @@ class PaymentStoreTest : public ::testing::Test {
     order.status = "completed";
     order.payment_status = "unpaid";
     order.price = amount;
-    return domain::DecidePayment(order, customer);
+    return domain::DecidePayment(order, customer).value();
   }
 
+  // The store's outcomes; a refusal is thrown as the API answers it, so races count its codes.
   store::PayResult Pay(const Payment& draft, std::optional<std::string> key = std::nullopt) {
-    return payments_.Pay(draft, key, Render, events::PaymentCompleted);
+    auto paid = payments_.Pay(draft, key, Render, events::PaymentCompleted);
+    if (!paid) throw api::ToApiError(paid.refusal());
+    return *std::move(paid);
   }
 
   Payment Paid(std::int64_t customer, money::Cents amount = 12050) {
@@ -66,13 +70,20 @@ class PaymentStoreTest : public ::testing::Test {
   Refund Request(const Payment& payment, std::string reason = "The work was not done") {
     auto refund = payments_.RequestRefund(payment.order_id, payment.customer_id, std::move(reason),
                                           events::RefundRequested);
-    EXPECT_TRUE(refund) << "the payment of order " << payment.order_id << " is gone";
-    return refund.value();
+    EXPECT_TRUE(refund || refund.refusal() != domain::PaymentRefusal::kNoPayment)
+        << "the payment of order " << payment.order_id << " is gone";
+    if (!refund) throw api::ToApiError(refund.refusal());
+    return *std::move(refund);
   }
 
+  // nullopt when the refund does not exist.
   std::optional<Refund> Decide(std::int64_t refund_id, bool approved,
                                std::optional<std::string> reason = std::nullopt) {
-    return payments_.DecideRefund(refund_id, kAdmin, approved, std::move(reason), events::RefundProcessed);
+    auto decided =
+        payments_.DecideRefund(refund_id, kAdmin, approved, std::move(reason), events::RefundProcessed);
+    if (!decided && decided.refusal() == domain::PaymentRefusal::kRefundNotFound) return std::nullopt;
+    if (!decided) throw api::ToApiError(decided.refusal());
+    return *std::move(decided);
   }
 
   static std::int64_t Count(const std::string& sql, std::vector<sql::Value> params) {
@@ -193,7 +204,9 @@ TEST_F(PaymentStoreTest, AKeyIsTheCustomersAndRemembersItsFirstAnswer) {
   auto other = Draft(44);
   auto reused = Pay(other, "Key-A");
   EXPECT_FALSE(reused.created);
-  EXPECT_THROW(domain::CheckKeyReuse(reused.answer, other.order_id), ApiError);
+  std::vector<FieldProblem> problems;
+  domain::CheckKeyReuse(reused.answer, other.order_id, problems);
+  EXPECT_EQ(problems.size(), 1u);
   EXPECT_EQ(PaymentRows(other.order_id), 0);
   // Another customer may use the same text for their own payment.
   EXPECT_TRUE(Pay(Draft(45), "Key-A").created);
@@ -345,14 +358,13 @@ TEST_F(PaymentStoreTest, RequestsAndDecisionsRacingStayConsistent) {
 
 TEST_F(PaymentStoreTest, RefundsOnlyForTheCallersPaidOrders) {
   Payment payment = Paid(51);
-  try {
-    payments_.RequestRefund(payment.order_id, 52, "mine?", events::RefundRequested);
-    FAIL() << "someone else's refund";
-  } catch (const ApiError& e) {
-    EXPECT_EQ(e.kind(), ApiError::Kind::kForbidden);
-  }
+  auto others = payments_.RequestRefund(payment.order_id, 52, "mine?", events::RefundRequested);
+  ASSERT_FALSE(others) << "someone else's refund";
+  EXPECT_EQ(others.refusal(), domain::PaymentRefusal::kNotYourPayment);
   // No payment: nothing written, and the caller (the API) asks the order service why.
-  EXPECT_FALSE(payments_.RequestRefund(987'654'321, 51, "never paid", events::RefundRequested));
+  auto unpaid = payments_.RequestRefund(987'654'321, 51, "never paid", events::RefundRequested);
+  ASSERT_FALSE(unpaid);
+  EXPECT_EQ(unpaid.refusal(), domain::PaymentRefusal::kNoPayment);
   EXPECT_FALSE(Decide(987'654'321, true));
   EXPECT_FALSE(payments_.FindRefund(987'654'321));
 }
@@ -443,18 +455,18 @@ TEST(PaymentRelayTest, CommittedEventsReachRabbitMqExactlyOnce) {
       return event;
     };
     domain::OrderSnapshot order{77, 70, 700, "completed", "unpaid", 4250};
-    auto paid = payments.Pay(domain::DecidePayment(order, 70), std::nullopt, Render,
+    auto paid = payments.Pay(domain::DecidePayment(order, 70).value(), std::nullopt, Render,
                              [&](const Payment& p) { return on_test_exchange(events::PaymentCompleted(p)); });
-    ASSERT_TRUE(paid.created);
+    ASSERT_TRUE(paid && paid->created);
     auto refund = payments.RequestRefund(77, 70, "changed my mind", [&](const Refund& r) {
       return on_test_exchange(events::RefundRequested(r));
     });
     ASSERT_TRUE(refund);
     // A rolled-back change (a second pay) publishes nothing.
-    EXPECT_THROW(
-        payments.Pay(domain::DecidePayment(order, 70), std::nullopt, Render,
-                     [&](const Payment& p) { return on_test_exchange(events::PaymentCompleted(p)); }),
-        ApiError);
+    auto again = payments.Pay(domain::DecidePayment(order, 70).value(), std::nullopt, Render,
+                              [&](const Payment& p) { return on_test_exchange(events::PaymentCompleted(p)); });
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.refusal(), domain::PaymentRefusal::kAlreadyPaid);
 
     bus::OutboxRelay relay(pool, amqp);
     relay.Start();
@@ -471,7 +483,7 @@ TEST(PaymentRelayTest, CommittedEventsReachRabbitMqExactlyOnce) {
     EXPECT_EQ(received[0].routing_key, "payment.completed");
     EXPECT_EQ(received[1].routing_key, "refund.requested");
     auto body = nlohmann::json::parse(received[0].body);
-    EXPECT_EQ(body["payment_id"], paid.created->id);
+    EXPECT_EQ(body["payment_id"], paid->created->id);
     EXPECT_EQ(body["order_id"], 77);
     EXPECT_EQ(body["customer_id"], 70);
     EXPECT_EQ(body["provider_id"], 700);

@@ -1,8 +1,12 @@
 #include "services/payment/src/api/payment_api.hpp"
 
+#include <optional>
+#include <type_traits>
+
 #include "libs/core/log.hpp"
 #include "libs/core/validation.hpp"
 #include "libs/http/envelope.hpp"
+#include "services/payment/src/api/refusals.hpp"
 #include "services/payment/src/events/payment_events.hpp"
 
 namespace mp::payment::api {
@@ -43,6 +47,29 @@ std::optional<std::string> ReadReason(JsonReader& reader, Presence presence) {
     return std::nullopt;
   }
   return reason;
+}
+
+// app.blocking().Run(f) for an `f` returning an Outcome, which Asio's co_spawn cannot hand back itself (it
+// needs a default-constructible result).
+template <class F>
+asio::awaitable<std::invoke_result_t<F>> RunBlocking(http::App& app, F f) {
+  co_return *co_await app.blocking().Run([&] { return std::optional(f()); });
+}
+
+// What a store's lost race means to the client (not expected: the store locks the rows it changes).
+ApiError ChangedConcurrently(const store::ConcurrentChange& change) {
+  if (change.row() == store::ConcurrentChange::Row::kRefund) {
+    return ApiError::Conflict("The refund was decided at the same time; reload it", "refund_not_pending");
+  }
+  return ApiError::Conflict("The payment was changed at the same time; reload it", "payment_not_refundable");
+}
+
+// The first answer of `key` when it was for `order_id`; 422 naming the header when it was for another order.
+http::Response ReplayFor(const domain::StoredAnswer& first, std::int64_t order_id) {
+  std::vector<FieldProblem> problems;
+  domain::CheckKeyReuse(first, order_id, problems);
+  if (!problems.empty()) throw ApiError::Validation(std::move(problems));
+  return Replay(first);
 }
 
 http::Response List(const nlohmann::json& items, std::int64_t total) {
@@ -88,7 +115,7 @@ nlohmann::json PaidJson(const Payment& payment) {
   return data;
 }
 
-PaymentApi::PaymentApi(http::App& app, store::PaymentStore& payments, store::OrderClient& orders,
+PaymentApi::PaymentApi(http::App& app, store::PaymentStore& payments, clients::OrderClient& orders,
                        const identity::Authenticator& authn, bus::OutboxRelay& relay)
     : app_(app), payments_(payments), orders_(orders), authn_(authn), relay_(relay) {}
 
@@ -126,23 +153,21 @@ asio::awaitable<http::Response> PaymentApi::Pay(Context& context) {
   // A repeated key answers as the first time, without asking the order service again.
   if (key) {
     auto first = co_await app_.blocking().Run([&] { return payments_.FindAnswer(caller.user_id, *key); });
-    if (first) {
-      domain::CheckKeyReuse(*first, *order_id);
-      co_return Replay(*first);
-    }
+    if (first) co_return ReplayFor(*first, *order_id);
   }
   // Nothing is written unless the order service said the order is the caller's, completed and unpaid.
   auto order = co_await orders_.CustomerOrder(*order_id, caller.token, context.request_id);
-  Payment payment = domain::DecidePayment(order, caller.user_id);
+  auto payment = domain::DecidePayment(order, caller.user_id);
+  if (!payment) throw ToApiError(payment.refusal());
   auto render = [](const Payment& p) {
     return domain::StoredAnswer{p.order_id, 200, http::Ok(PaidJson(p), kPaidMessage).body()};
   };
-  auto result = co_await app_.blocking().Run(
-      [&] { return payments_.Pay(payment, key, render, bus::Traced(context.request_id, events::PaymentCompleted)); });
-  if (!result.created) {  // a concurrent request with the same key committed first
-    domain::CheckKeyReuse(result.answer, *order_id);
-    co_return Replay(result.answer);
-  }
+  auto paid = co_await RunBlocking(app_, [&] {
+    return payments_.Pay(*payment, key, render, bus::Traced(context.request_id, events::PaymentCompleted));
+  });
+  if (!paid) throw ToApiError(paid.refusal());
+  const store::PayResult& result = *paid;
+  if (!result.created) co_return ReplayFor(result.answer, *order_id);  // the same key's request committed first
   relay_.Notify();
   log::Info("order paid", {{"request_id", context.request_id},
                            {"order_id", result.created->order_id},
@@ -158,16 +183,17 @@ asio::awaitable<http::Response> PaymentApi::RequestRefund(Context& context) {
   reader.Finish();
   const auto& user = context.User();
   const auto caller = user.user_id;
-  auto requested = co_await app_.blocking().Run(
-      [&] {
-        return payments_.RequestRefund(*order_id, caller, *reason,
-                                       bus::Traced(context.request_id, events::RefundRequested));
-      });
+  auto requested = co_await RunBlocking(app_, [&] {
+    return payments_.RequestRefund(*order_id, caller, *reason,
+                                   bus::Traced(context.request_id, events::RefundRequested));
+  });
   if (!requested) {
     // No payment: only the order service knows whether the order exists and is the caller's (404 / 403 from
     // it, as for paying); if it is, the caller's order is simply not paid (api-v1: the state forbids it).
-    co_await orders_.CustomerOrder(*order_id, user.token, context.request_id);
-    throw ApiError::Conflict("Order not paid, nothing to refund", "order_not_paid");
+    if (requested.refusal() == domain::PaymentRefusal::kNoPayment) {
+      co_await orders_.CustomerOrder(*order_id, user.token, context.request_id);
+    }
+    throw ToApiError(requested.refusal());
   }
   const domain::Refund& refund = *requested;
   relay_.Notify();
@@ -228,19 +254,23 @@ asio::awaitable<http::Response> PaymentApi::DecideRefund(Context& context) {
   auto refund_id = context.IntParam("refund_id");
   auto admin = context.User().user_id;
   bool approve = *approved;
-  auto refund = co_await app_.blocking().Run(
-      [&] {
-        return payments_.DecideRefund(refund_id, admin, approve, reason,
-                                      bus::Traced(context.request_id, events::RefundProcessed));
-      });
-  if (!refund) throw ApiError::NotFound("Refund not found", "refund_not_found");
+  auto decided = co_await RunBlocking(app_, [&] {
+    try {
+      return payments_.DecideRefund(refund_id, admin, approve, reason,
+                                    bus::Traced(context.request_id, events::RefundProcessed));
+    } catch (const store::ConcurrentChange& change) {
+      throw ChangedConcurrently(change);
+    }
+  });
+  if (!decided) throw ToApiError(decided.refusal());
+  const Refund& refund = *decided;
   relay_.Notify();
   log::Info("refund decided", {{"request_id", context.request_id},
-                               {"refund_id", refund->id},
-                               {"order_id", refund->order_id},
-                               {"status", domain::Name(refund->status)}});
-  auto data = RefundJson(*refund);
-  data["message"] = domain::RefundDecisionMessage(*refund);
+                               {"refund_id", refund.id},
+                               {"order_id", refund.order_id},
+                               {"status", domain::Name(refund.status)}});
+  auto data = RefundJson(refund);
+  data["message"] = domain::RefundDecisionMessage(refund);
   co_return http::Ok(data, "Refund processed");
 }
 

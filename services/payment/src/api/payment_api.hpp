@@ -6,7 +6,7 @@
 #include "libs/bus/outbox.hpp"
 #include "libs/http/app.hpp"
 #include "libs/identity/identity.hpp"
-#include "services/payment/src/store/order_client.hpp"
+#include "services/payment/src/clients/order_client.hpp"
 #include "services/payment/src/store/payment_store.hpp"
 
 // The payment service's HTTP surface: paying a completed order, refund requests and their review, and the
@@ -15,7 +15,7 @@ namespace mp::payment::api {
 
 class PaymentApi {
  public:
-  PaymentApi(http::App& app, store::PaymentStore& payments, store::OrderClient& orders,
+  PaymentApi(http::App& app, store::PaymentStore& payments, clients::OrderClient& orders,
              const identity::Authenticator& authn, bus::OutboxRelay& relay);
 
   // Adds every route to the app's router (the table in Register() is the service's public surface).
@@ -33,7 +33,7 @@ class PaymentApi {
 
   http::App& app_;
   store::PaymentStore& payments_;
-  store::OrderClient& orders_;
+  clients::OrderClient& orders_;
   const identity::Authenticator& authn_;
   bus::OutboxRelay& relay_;
 };

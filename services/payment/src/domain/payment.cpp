@@ -37,19 +37,10 @@ bool IsBlank(std::string_view text) {
 // ---- Paying
 // --------------------------------------------------------------------------------------------------
 
-ApiError AlreadyPaid() { return ApiError::Conflict("Order already paid", "order_already_paid"); }
-
-Payment DecidePayment(const OrderSnapshot& order, std::int64_t caller) {
-  if (order.customer_id != caller) throw ApiError::Forbidden("Permission denied");
-  if (order.payment_status != "unpaid") throw AlreadyPaid();
-  if (order.status != "completed") {
-    throw ApiError::Conflict("Order not completed, cannot pay", "order_not_completed");
-  }
-  if (order.price <= 0 || order.price > money::kMaxCents) {
-    // The order service validates prices; anything else is a broken answer, not the customer's fault.
-    throw ApiError::Unavailable("Order service unavailable: the order has no valid price",
-                                "order_unavailable");
-  }
+Outcome<Payment, PaymentRefusal> DecidePayment(const OrderSnapshot& order, std::int64_t caller) {
+  if (order.customer_id != caller) return PaymentRefusal::kNotYourOrder;
+  if (order.payment_status != "unpaid") return PaymentRefusal::kAlreadyPaid;
+  if (order.status != "completed") return PaymentRefusal::kNotCompleted;
   Payment payment;
   payment.order_id = order.id;
   payment.customer_id = order.customer_id;
@@ -84,34 +75,26 @@ std::optional<std::string> CheckIdempotencyKey(std::string_view value, std::vect
   return std::string(value);
 }
 
-void CheckKeyReuse(const StoredAnswer& first, std::int64_t order_id) {
+void CheckKeyReuse(const StoredAnswer& first, std::int64_t order_id, std::vector<FieldProblem>& problems) {
   if (first.order_id != order_id) {
-    throw ApiError::Validation(
-        {{std::string(kIdempotencyHeader),
-          "was already used for order " + N(first.order_id) + "; send a new key for a different order"}});
+    problems.push_back({std::string(kIdempotencyHeader), "was already used for order " + N(first.order_id) +
+                                                             "; send a new key for a different order"});
   }
 }
 
 // ---- Refunds
 // ---------------------------------------------------------------------------------------------------
 
-ApiError RefundAlreadyPending() {
-  return ApiError::Conflict("A refund for this order is already pending", "refund_pending");
-}
-
-Refund DecideRefundRequest(const Payment& payment, std::int64_t caller, bool refund_pending,
-                           std::string reason) {
-  if (payment.customer_id != caller) throw ApiError::Forbidden("Permission denied");
+Outcome<Refund, PaymentRefusal> DecideRefundRequest(const Payment& payment, std::int64_t caller,
+                                                    bool refund_pending, std::string reason) {
+  if (payment.customer_id != caller) return PaymentRefusal::kNotYourPayment;
   switch (payment.status) {
-    case PaymentStatus::kRefunded:
-      throw ApiError::Conflict("Order already refunded", "order_already_refunded");
+    case PaymentStatus::kRefunded: return PaymentRefusal::kAlreadyRefunded;
     case PaymentStatus::kPending:
-    case PaymentStatus::kFailed:
-      throw ApiError::Conflict("Order not paid, nothing to refund", "order_not_paid");
-    case PaymentStatus::kCompleted:
-      break;
+    case PaymentStatus::kFailed: return PaymentRefusal::kNotPaid;
+    case PaymentStatus::kCompleted: break;
   }
-  if (refund_pending) throw RefundAlreadyPending();
+  if (refund_pending) return PaymentRefusal::kRefundPending;
   Refund refund;
   refund.payment_id = payment.id;
   refund.order_id = payment.order_id;
@@ -123,20 +106,23 @@ Refund DecideRefundRequest(const Payment& payment, std::int64_t caller, bool ref
   return refund;
 }
 
-Refund DecideRefund(const Refund& refund, const Payment& payment, bool approved,
-                    std::optional<std::string> reason, std::int64_t admin_id, time::TimePoint now) {
-  if (refund.status != RefundStatus::kPending) {
-    throw ApiError::Conflict("Refund already processed (" + std::string(Name(refund.status)) + ")",
-                             "refund_not_pending");
+Outcome<Refund, PaymentRefusal> DecideRefund(const Refund& refund, const Payment& payment, bool approved,
+                                             std::optional<std::string> reason, std::int64_t admin_id,
+                                             time::TimePoint now) {
+  switch (refund.status) {
+    case RefundStatus::kCompleted: return PaymentRefusal::kRefundAlreadyCompleted;
+    case RefundStatus::kRejected: return PaymentRefusal::kRefundAlreadyRejected;
+    case RefundStatus::kPending: break;
   }
-  if (approved && payment.status != PaymentStatus::kCompleted) {
-    throw ApiError::Conflict(
-        "The payment cannot be refunded in its current status (" + std::string(Name(payment.status)) + ")",
-        "payment_not_refundable");
+  if (approved) {
+    switch (payment.status) {
+      case PaymentStatus::kPending: return PaymentRefusal::kPaymentPending;
+      case PaymentStatus::kFailed: return PaymentRefusal::kPaymentFailed;
+      case PaymentStatus::kRefunded: return PaymentRefusal::kPaymentRefunded;
+      case PaymentStatus::kCompleted: break;
+    }
   }
-  if (!approved && (!reason || IsBlank(*reason))) {
-    throw ApiError::Validation({{"reason", "is required when rejecting a refund"}});
-  }
+  if (!approved && (!reason || IsBlank(*reason))) return PaymentRefusal::kReasonRequired;
   Refund after = refund;
   after.status = approved ? RefundStatus::kCompleted : RefundStatus::kRejected;
   after.decision_reason = std::move(reason);

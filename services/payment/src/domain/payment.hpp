@@ -6,8 +6,9 @@
 #include <string_view>
 #include <vector>
 
-#include "libs/core/error.hpp"
 #include "libs/core/money.hpp"
+#include "libs/core/outcome.hpp"
+#include "libs/core/problem.hpp"
 #include "libs/core/time.hpp"
 
 // Payments (simulated charges of completed orders), refund requests and their decisions, and the rules of
@@ -60,6 +61,26 @@ struct Refund {
   time::TimePoint updated_at{};
 };
 
+// Why a payment, a refund request or a refund decision is refused (the API layer turns each into a status
+// and a text).
+enum class PaymentRefusal {
+  kNotYourOrder,            // paying someone else's order
+  kAlreadyPaid,             // the order's payment_status is not unpaid, or it has a live payment already
+  kNotCompleted,            // the order's work is not completed
+  kNoPayment,               // a refund of an order without a payment (only the order service knows why)
+  kNotYourPayment,          // a refund of someone else's payment
+  kAlreadyRefunded,         // a refund of a refunded payment
+  kNotPaid,                 // a refund of a payment that is pending or failed
+  kRefundPending,           // a refund of the order waits for its decision already
+  kRefundNotFound,          // a decision on a refund that does not exist
+  kRefundAlreadyCompleted,  // a second decision on an approved refund
+  kRefundAlreadyRejected,   // a second decision on a rejected refund
+  kPaymentPending,          // approving a refund of a payment that is pending,
+  kPaymentFailed,           // failed
+  kPaymentRefunded,         // or refunded meanwhile
+  kReasonRequired,          // rejecting a refund without a reason
+};
+
 // ---- Paying an order
 // ---------------------------------------------------------------------------------------
 
@@ -73,15 +94,13 @@ struct OrderSnapshot {
   money::Cents price = 0;
 };
 
-// The payment to write for `order` paid by `caller`, or ApiError: 403 not the caller's order, 409 "Order
-// already paid" (payment_status is not unpaid; checked first, so a paid and reviewed order says so), 409
-// "Order not completed, cannot pay" (status is not completed). Id, transaction id and times are set by the
-// store.
-Payment DecidePayment(const OrderSnapshot& order, std::int64_t caller);
-// The 409 for a second charge of one order (also when the unique key refuses a concurrent one).
-ApiError AlreadyPaid();
+// The payment to write for `order` paid by `caller`, or why not: kNotYourOrder (before anything about the
+// order's state), kAlreadyPaid (payment_status is not unpaid; checked first, so a paid and reviewed order
+// says so), kNotCompleted. The order's price is valid (the order client refuses any other answer). Id,
+// transaction id and times are set by the store.
+Outcome<Payment, PaymentRefusal> DecidePayment(const OrderSnapshot& order, std::int64_t caller);
 
-// The text of the successful answer and of the ledger row.
+// The text of the successful answer and of the ledger row (marketplace wording, also kept in the ledger).
 std::string PaidMessage(std::int64_t order_id);
 std::string PaymentLedgerText(std::int64_t order_id);
 
@@ -102,23 +121,25 @@ struct StoredAnswer {
   std::string body;  // the response body, byte for byte
 };
 
-// A repeated key: the first answer for the same order, 422 for a different one (a key names one request).
-void CheckKeyReuse(const StoredAnswer& first, std::int64_t order_id);
+// A repeated key is for the first answer's order only (a key names one request): a problem with the header
+// when it comes with another order.
+void CheckKeyReuse(const StoredAnswer& first, std::int64_t order_id, std::vector<FieldProblem>& problems);
 
 // ---- Refunds
 // -------------------------------------------------------------------------------------------------
 
-// The refund `caller` asks for on `payment`, or ApiError: 403 not the caller's payment, 409 already refunded,
-// 409 not (yet) paid, 409 a refund is already pending. Always the full amount. Id and times set by the store.
-Refund DecideRefundRequest(const Payment& payment, std::int64_t caller, bool refund_pending,
-                           std::string reason);
-ApiError RefundAlreadyPending();
+// The refund `caller` asks for on `payment`, or why not: kNotYourPayment, kAlreadyRefunded, kNotPaid, or
+// kRefundPending. Always the full amount. Id and times set by the store.
+Outcome<Refund, PaymentRefusal> DecideRefundRequest(const Payment& payment, std::int64_t caller,
+                                                    bool refund_pending, std::string reason);
 
 // An admin's decision on a pending refund of `payment`: `refund` changed to completed or rejected (the
-// payment becomes refunded on approval; see PaymentAfterRefund). ApiError 409 when the refund is no longer
-// pending or the payment is not completed. A rejection needs a reason (the API checks it; here too).
-Refund DecideRefund(const Refund& refund, const Payment& payment, bool approved,
-                    std::optional<std::string> reason, std::int64_t admin_id, time::TimePoint now);
+// payment becomes refunded on approval; see PaymentAfterRefund). Refused when the refund was decided already
+// (kRefundAlreadyCompleted/Rejected) or, approving, the payment is not completed (kPaymentPending/Failed/
+// Refunded). A rejection needs a reason (kReasonRequired; the API checks it first).
+Outcome<Refund, PaymentRefusal> DecideRefund(const Refund& refund, const Payment& payment, bool approved,
+                                             std::optional<std::string> reason, std::int64_t admin_id,
+                                             time::TimePoint now);
 // The payment after its refund was approved.
 Payment PaymentAfterRefund(const Payment& payment, time::TimePoint now);
 

@@ -150,10 +150,6 @@ void WriteLedger(sql::Connection& connection, std::int64_t user_id, std::string_
                                      order_id, text, at});
 }
 
-[[noreturn]] void ThrowChangedConcurrently() {
-  throw ApiError::Conflict("The refund was decided at the same time; reload it", "refund_not_pending");
-}
-
 }  // namespace
 
 std::optional<domain::StoredAnswer> PaymentStore::FindAnswer(std::int64_t customer_id,
@@ -165,8 +161,8 @@ std::optional<domain::StoredAnswer> PaymentStore::FindAnswer(std::int64_t custom
                               rows.front().String(2)};
 }
 
-PayResult PaymentStore::Pay(Payment payment, const std::optional<std::string>& key,
-                            const RenderAnswer& render, const PaymentEvent& event) {
+Outcome<PayResult, domain::PaymentRefusal> PaymentStore::Pay(Payment payment, const std::optional<std::string>& key,
+                                                             const RenderAnswer& render, const PaymentEvent& event) {
   try {
     auto connection = pool_.Acquire();
     sql::Transaction tx(connection);
@@ -189,27 +185,30 @@ PayResult PaymentStore::Pay(Payment payment, const std::optional<std::string>& k
                                           std::int64_t{answer.status}, answer.body, payment.created_at});
     }
     tx.Commit();
-    return {std::move(answer), std::move(payment)};
+    return PayResult{std::move(answer), std::move(payment)};
   } catch (const sql::Error& error) {
     if (!error.duplicate_key()) throw;
   }
   // Rolled back. Either the order is paid, or this key was used by a request that committed first (the
   // same order: its answer again; another order: the caller's CheckKeyReuse says 422).
   if (key) {
-    if (auto first = FindAnswer(payment.customer_id, *key)) return {std::move(*first), std::nullopt};
+    if (auto first = FindAnswer(payment.customer_id, *key)) return PayResult{std::move(*first), std::nullopt};
   }
-  throw domain::AlreadyPaid();
+  return domain::PaymentRefusal::kAlreadyPaid;
 }
 
-std::optional<Refund> PaymentStore::RequestRefund(std::int64_t order_id, std::int64_t customer_id,
-                                                  std::string reason, const RefundEvent& event) {
+Outcome<Refund, domain::PaymentRefusal> PaymentStore::RequestRefund(std::int64_t order_id,
+                                                                    std::int64_t customer_id, std::string reason,
+                                                                    const RefundEvent& event) {
   try {
     auto connection = pool_.Acquire();
     sql::Transaction tx(connection);
     auto payment = OnePayment(connection.get(), kLockPaymentOfOrder, order_id);
-    if (!payment) return std::nullopt;
+    if (!payment) return domain::PaymentRefusal::kNoPayment;
     bool pending = !connection->Query(kOpenRefundOfOrder, {order_id}).empty();
-    Refund refund = domain::DecideRefundRequest(*payment, customer_id, pending, std::move(reason));
+    auto decided = domain::DecideRefundRequest(*payment, customer_id, pending, std::move(reason));
+    if (!decided) return decided;  // the transaction rolls back: nothing was written
+    Refund refund = *std::move(decided);
     refund.created_at = refund.updated_at = NowSeconds();
     auto inserted = connection->Execute(
         kInsertRefund, {refund.payment_id, refund.order_id, refund.customer_id, Opt(refund.provider_id),
@@ -221,36 +220,35 @@ std::optional<Refund> PaymentStore::RequestRefund(std::int64_t order_id, std::in
   } catch (const sql::Error& error) {
     // The payment lock serialises requests, so only a writer that skipped it could get here; the unique
     // key on open_order_id still holds.
-    if (error.duplicate_key()) throw domain::RefundAlreadyPending();
+    if (error.duplicate_key()) return domain::PaymentRefusal::kRefundPending;
     throw;
   }
 }
 
-std::optional<Refund> PaymentStore::DecideRefund(std::int64_t refund_id, std::int64_t admin_id, bool approved,
-                                                 std::optional<std::string> reason,
-                                                 const RefundEvent& event) {
+Outcome<Refund, domain::PaymentRefusal> PaymentStore::DecideRefund(std::int64_t refund_id, std::int64_t admin_id,
+                                                                   bool approved, std::optional<std::string> reason,
+                                                                   const RefundEvent& event) {
   auto connection = pool_.Acquire();
   sql::Transaction tx(connection);
   auto payment_of = connection->Query(kPaymentOfRefund, {refund_id});
-  if (payment_of.empty()) return std::nullopt;
+  if (payment_of.empty()) return domain::PaymentRefusal::kRefundNotFound;
   // The payment first, then the refund: the same order as RequestRefund, so the two never deadlock.
   auto payment = OnePayment(connection.get(), kLockPayment, payment_of.front().Int(0));
   auto before = OneRefund(connection.get(), kLockRefund, refund_id);
   if (!payment || !before)
     throw std::runtime_error("refund " + std::to_string(refund_id) + " has no payment");
   auto now = NowSeconds();
-  Refund after = domain::DecideRefund(*before, *payment, approved, std::move(reason), admin_id, now);
+  auto decided = domain::DecideRefund(*before, *payment, approved, std::move(reason), admin_id, now);
+  if (!decided) return decided;  // the transaction rolls back: nothing was written
+  Refund after = *std::move(decided);
   auto updated = connection->Execute(
       kDecideRefund, {Text(domain::Name(after.status)), Opt(after.decision_reason), Opt(after.decided_by),
                       Opt(after.decided_at), after.updated_at, after.id});
-  if (updated.affected_rows != 1) ThrowChangedConcurrently();
+  if (updated.affected_rows != 1) throw ConcurrentChange(ConcurrentChange::Row::kRefund, after.id);
   if (after.status == domain::RefundStatus::kCompleted) {
     Payment refunded = domain::PaymentAfterRefund(*payment, now);
     auto marked = connection->Execute(kMarkRefunded, {refunded.updated_at, refunded.id});
-    if (marked.affected_rows != 1) {
-      throw ApiError::Conflict("The payment was changed at the same time; reload it",
-                               "payment_not_refundable");
-    }
+    if (marked.affected_rows != 1) throw ConcurrentChange(ConcurrentChange::Row::kPayment, refunded.id);
     WriteLedger(connection.get(), after.customer_id, "refund", after.amount, after.id, after.payment_id,
                 after.order_id, domain::RefundLedgerText(after), now);
   }

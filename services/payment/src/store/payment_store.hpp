@@ -3,10 +3,12 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "libs/bus/event.hpp"
+#include "libs/core/outcome.hpp"
 #include "libs/sql/pool.hpp"
 #include "services/payment/src/domain/payment.hpp"
 
@@ -43,6 +45,20 @@ struct PayResult {
   std::optional<domain::Payment> created;  // empty when `answer` is a replay
 };
 
+// A row changed between our locked read and our write (a concurrent writer won): nothing was written.
+class ConcurrentChange : public std::runtime_error {
+ public:
+  enum class Row { kRefund, kPayment };
+  ConcurrentChange(Row row, std::int64_t id)
+      : std::runtime_error((row == Row::kRefund ? "refund " : "payment ") + std::to_string(id) +
+                           " changed concurrently"),
+        row_(row) {}
+  Row row() const { return row_; }
+
+ private:
+  Row row_;
+};
+
 class PaymentStore {
  public:
   explicit PaymentStore(sql::Pool& pool) : pool_(pool) {}
@@ -53,19 +69,21 @@ class PaymentStore {
   // Writes the payment (status, ids and times set here), its ledger row, its event and, with a key, the
   // rendered answer under the key: all or nothing. When the order already has a live payment (the unique key
   // refuses the row, also when a concurrent request just committed one): the first answer of `key` if that
-  // request was the same key's, else 409 "Order already paid".
-  PayResult Pay(domain::Payment payment, const std::optional<std::string>& key, const RenderAnswer& render,
-                const PaymentEvent& event);
+  // request was the same key's, else kAlreadyPaid.
+  Outcome<PayResult, domain::PaymentRefusal> Pay(domain::Payment payment, const std::optional<std::string>& key,
+                                                 const RenderAnswer& render, const PaymentEvent& event);
 
   // The customer's refund request for the order's payment (domain::DecideRefundRequest decides) with its
-  // event. nullopt when the order has no payment (only the order service can tell why).
-  std::optional<domain::Refund> RequestRefund(std::int64_t order_id, std::int64_t customer_id,
-                                              std::string reason, const RefundEvent& event);
+  // event, or its refusal; kNoPayment when the order has no payment (only the order service can tell why).
+  Outcome<domain::Refund, domain::PaymentRefusal> RequestRefund(std::int64_t order_id, std::int64_t customer_id,
+                                                                std::string reason, const RefundEvent& event);
 
   // An admin's decision on a refund (domain::DecideRefund) with, on approval, the payment marked refunded
-  // and a refund ledger row; the event either way. nullopt when the refund does not exist.
-  std::optional<domain::Refund> DecideRefund(std::int64_t refund_id, std::int64_t admin_id, bool approved,
-                                             std::optional<std::string> reason, const RefundEvent& event);
+  // and a refund ledger row; the event either way. kRefundNotFound when the refund does not exist;
+  // ConcurrentChange when the refund or payment changed under the lock (not expected: both are locked).
+  Outcome<domain::Refund, domain::PaymentRefusal> DecideRefund(std::int64_t refund_id, std::int64_t admin_id,
+                                                               bool approved, std::optional<std::string> reason,
+                                                               const RefundEvent& event);
 
   std::optional<domain::Payment> FindPayment(std::int64_t payment_id);
   std::optional<domain::Refund> FindRefund(std::int64_t refund_id);

@@ -11,7 +11,7 @@
 // The orders the order service owns, read over HTTP for a paying customer:
 // GET {MP_ORDER_URL}/api/v1/customer/orders/my/{id} with the customer's own bearer token (the order
 // service checks role and ownership again) and the request id passed on.
-namespace mp::payment::store {
+namespace mp::payment::clients {
 
 class OrderClient {
  public:
@@ -19,7 +19,8 @@ class OrderClient {
 
   // The order as the customer sees it. Throws ApiError: 404 "Order not found" (order_not_found), 403 when
   // it is someone else's, 401 when the order service refuses the token, 503 (order_unavailable)
-  // when it cannot be reached, times out, fails (5xx) or answers something unexpected.
+  // when it cannot be reached, times out, fails (5xx) or answers something unexpected (also an order
+  // without a valid price: the order service validates prices, so that is a broken answer).
   boost::asio::awaitable<domain::OrderSnapshot> CustomerOrder(std::int64_t order_id,
                                                               const std::string& bearer_token,
                                                               const std::string& request_id);
@@ -33,4 +34,4 @@ class OrderClient {
 // the body is not one (missing or mistyped id, customer_id, status, payment_status, price or provider_id).
 std::optional<domain::OrderSnapshot> ParseOrderDetail(std::string_view body);
 
-}  // namespace mp::payment::store
+}  // namespace mp::payment::clients

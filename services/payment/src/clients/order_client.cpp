@@ -1,4 +1,4 @@
-#include "services/payment/src/store/order_client.hpp"
+#include "services/payment/src/clients/order_client.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <nlohmann/json.hpp>
@@ -6,7 +6,7 @@
 #include "libs/core/error.hpp"
 #include "libs/core/log.hpp"
 
-namespace mp::payment::store {
+namespace mp::payment::clients {
 
 namespace asio = boost::asio;
 using Field = boost::beast::http::field;
@@ -91,7 +91,14 @@ asio::awaitable<domain::OrderSnapshot> OrderClient::CustomerOrder(std::int64_t o
   // The token was valid here but the order service refuses it (revoked in between): say so.
   if (status == 401) throw ApiError::Unauthorized("Token rejected by the order service", "token_rejected");
   if (status == 200) {
-    if (auto order = ParseOrderDetail(response.body()); order && order->id == order_id) co_return *order;
+    if (auto order = ParseOrderDetail(response.body()); order && order->id == order_id) {
+      if (order->price <= 0 || order->price > money::kMaxCents) {
+        log::Warn("order without a valid price from the order service",
+                  {{"request_id", request_id}, {"order_id", order_id}, {"price", order->price}});
+        throw ApiError::Unavailable("Order service unavailable: the order has no valid price", "order_unavailable");
+      }
+      co_return *order;
+    }
   }
   log::Warn("unexpected answer from the order service",
             {{"request_id", request_id}, {"order_id", order_id}, {"status", status}});
@@ -99,4 +106,4 @@ asio::awaitable<domain::OrderSnapshot> OrderClient::CustomerOrder(std::int64_t o
                                               : "unexpected answer");
 }
 
-}  // namespace mp::payment::store
+}  // namespace mp::payment::clients
