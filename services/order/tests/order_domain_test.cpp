@@ -160,7 +160,8 @@ TEST(StartOrder, OnlyTheAssignedProviderStartsAnAcceptedOrder) {
   EXPECT_EQ(RefusalName(StartOrder(InStatus(kPending), kProvider)), "not_assigned_to_you");
   for (auto status : kAllStatuses) {
     if (status == kAccepted) continue;
-    EXPECT_EQ(RefusalName(StartOrder(InStatus(status, kProvider), kProvider)), "not_accepted") << Name(status);
+    EXPECT_EQ(RefusalName(StartOrder(InStatus(status, kProvider), kProvider)), "not_accepted")
+        << Name(status);
   }
 }
 
@@ -168,7 +169,8 @@ TEST(CompleteOrder, OnlyTheAssignedProviderCompletesAnOrderInProgress) {
   auto completed = CompleteOrder(InStatus(kInProgress, kProvider), kProvider);
   ASSERT_TRUE(completed);
   EXPECT_EQ(completed->status, kCompleted);
-  EXPECT_EQ(RefusalName(CompleteOrder(InStatus(kInProgress, kOtherProvider), kProvider)), "not_assigned_to_you");
+  EXPECT_EQ(RefusalName(CompleteOrder(InStatus(kInProgress, kOtherProvider), kProvider)),
+            "not_assigned_to_you");
   for (auto status : kAllStatuses) {
     if (status == kInProgress) continue;
     EXPECT_EQ(RefusalName(CompleteOrder(InStatus(status, kProvider), kProvider)), "not_in_progress")
@@ -233,7 +235,8 @@ TEST(EditOrder, ReplacesTheGivenFieldsAndMovesTheStatusOnlyAlongAnAdminRow) {
   for (auto [from, to] : {std::pair{kPending, kAccepted}, std::pair{kCompleted, kReviewed},
                           std::pair{kCancelled, kPending}, std::pair{kInProgress, kCancelled}}) {
     edit.status = to;
-    EXPECT_EQ(RefusalName(EditOrder(InStatus(from), edit)), "invalid_transition") << Name(from) << "->" << Name(to);
+    EXPECT_EQ(RefusalName(EditOrder(InStatus(from), edit)), "invalid_transition")
+        << Name(from) << "->" << Name(to);
   }
 }
 

@@ -40,12 +40,15 @@ TEST(Refusals, AreAnsweredWithTheContractsStatusesCodesAndTexts) {
   const std::vector<Row> rows = {
       {kNotYourOrder, Kind::kForbidden, "forbidden", "Permission denied"},
       {kNotAssignedToYou, Kind::kForbidden, "forbidden", "Permission denied: not your order"},
-      {kNotPendingReview, Kind::kConflict, "order_not_pending_review", "Only pending_review orders can be approved/rejected"},
+      {kNotPendingReview, Kind::kConflict, "order_not_pending_review",
+       "Only pending_review orders can be approved/rejected"},
       {kNotCancellable, Kind::kConflict, "order_not_cancellable", "The order cannot be cancelled!"},
-      {kNotAvailable, Kind::kConflict, "order_not_available", "This order is no longer available for acceptance"},
+      {kNotAvailable, Kind::kConflict, "order_not_available",
+       "This order is no longer available for acceptance"},
       {kAlreadyAccepted, Kind::kConflict, "order_already_accepted", "The order has already been accepted!"},
       {kNotAccepted, Kind::kConflict, "order_not_accepted", "Order must be accepted before starting"},
-      {kNotInProgress, Kind::kConflict, "order_not_in_progress", "Order must be in progress before completing"},
+      {kNotInProgress, Kind::kConflict, "order_not_in_progress",
+       "Order must be in progress before completing"},
       {kNotCompleted, Kind::kConflict, "order_not_completed", "Only completed orders can be reviewed"},
   };
   auto order = Sample();
@@ -75,6 +78,20 @@ TEST(OrderJson, HasTheSixteenKeysOfOrderDetail) {
   EXPECT_TRUE(json["provider_id"].is_null());
   EXPECT_EQ(json["status"], "pending_review");
   EXPECT_EQ(json["payment_status"], "unpaid");
+}
+
+TEST(OrderJson, TheInternalDetailCarriesTheExactPriceAsADecimalString) {
+  auto order = Sample();
+  for (auto [cents, text] : {std::pair{money::Cents{20000}, "200.00"}, std::pair{money::Cents{29}, "0.29"},
+                             std::pair{money::kMaxCents, "99999999.99"}}) {
+    order.price = cents;
+    auto json = api::InternalOrderJson(order);
+    EXPECT_EQ(json["price"], text);
+    json.erase("price");
+    auto pub = api::OrderJson(order);
+    pub.erase("price");
+    EXPECT_EQ(json, pub);  // otherwise the public OrderDetail
+  }
 }
 
 TEST(OrderEvents, PayloadsCarryTheReferenceFields) {

@@ -66,7 +66,8 @@ class OrderStoreTest : public ::testing::Test {
   }
 
   Order Step(const Order& order, const Decision& decide) {
-    auto changed = orders_.Change(order.id, [&](const Order& o) { return Decided(o, decide(o)); }, events::ForChange);
+    auto changed =
+        orders_.Change(order.id, [&](const Order& o) { return Decided(o, decide(o)); }, events::ForChange);
     EXPECT_TRUE(changed);
     return *changed;
   }
@@ -119,7 +120,8 @@ TEST_F(OrderStoreTest, FiftyConcurrentAcceptsHaveExactlyOneWinner) {
   auto [wins, refusals] = RaceOf(50, [&](int i) {
     std::int64_t provider = 1000 + i;
     orders_.Change(
-        order.id, [&](const Order& o) { return Decided(o, domain::AcceptOrder(o, provider)); }, events::ForChange);
+        order.id, [&](const Order& o) { return Decided(o, domain::AcceptOrder(o, provider)); },
+        events::ForChange);
     winner = provider;
   });
   EXPECT_EQ(wins, 1);

@@ -45,7 +45,7 @@ http::AppOptions TestAppOptions(std::string name) {
   return options;
 }
 
-// The order service's GET /api/v1/customer/orders/my/{id}: answers what the test set for the id (404 when
+// The order service's GET /internal/v1/orders/{id}: answers what the test set for the id (404 when
 // nothing), remembers what it was sent.
 class FakeOrderService {
  public:
@@ -57,7 +57,7 @@ class FakeOrderService {
 
   FakeOrderService() : app_(TestAppOptions("fake-order")) {
     app_.router().Add(
-        Verb::get, "/api/v1/customer/orders/my/{order_id:int}",
+        Verb::get, "/internal/v1/orders/{order_id:int}",
         [this](http::Context& c) -> asio::awaitable<http::Response> {
           auto id = c.IntParam("order_id");
           Answer answer;
@@ -83,9 +83,10 @@ class FakeOrderService {
 
   http::Upstream upstream() const { return {"order", "127.0.0.1", port_}; }
 
-  // The OrderDetail of an order in `status`/`payment_status` owned by `customer`.
+  // The OrderDetail of an order in `status`/`payment_status` owned by `customer` (the internal route's: the
+  // price an exact decimal string).
   void SetOrder(std::int64_t id, std::int64_t customer, std::string status = "completed",
-                std::string payment_status = "unpaid", double price = 120.5) {
+                std::string payment_status = "unpaid", Json price = "120.50") {
     Json detail = {{"id", id},
                    {"customer_id", customer},
                    {"title", "Fix the sink"},
@@ -311,6 +312,23 @@ TEST_F(PaymentApiTest, PayChargesACompletedOrderOnceAsTheCustomer) {
             1);
 }
 
+TEST_F(PaymentApiTest, TheChargeIsTheOrdersExactDecimalPrice) {
+  // Prices a double does not hold exactly; the order service states them as decimal strings.
+  for (const auto& price : std::vector<std::string>{"99999999.99", "0.29", "1234567.89"}) {
+    SCOPED_TRACE(price);
+    const auto order = NextId();
+    orders_.SetOrder(order, customer_, "completed", "unpaid", price);
+    auto paid = Pay(order, customer_token_);
+    ASSERT_EQ(paid.status, 200u) << paid.body.dump();
+    EXPECT_EQ(Rows("SELECT COUNT(*) FROM payments WHERE order_id = ? AND amount = ?", {order, price}), 1);
+    EXPECT_EQ(Rows("SELECT COUNT(*) FROM transactions WHERE order_id = ? AND amount = ?", {order, price}), 1);
+    EXPECT_EQ(Rows("SELECT COUNT(*) FROM outbox WHERE routing_key = 'payment.completed' AND "
+                   "JSON_VALUE(body, '$.order_id') = ? AND JSON_VALUE(body, '$.amount') = ?",
+                   {std::to_string(order), price}),
+              1);
+  }
+}
+
 TEST_F(PaymentApiTest, TheOrderServicesAnswersMapToPreciseErrorsAndNothingIsWritten) {
   struct Case {
     std::string name;
@@ -350,7 +368,10 @@ TEST_F(PaymentApiTest, TheOrderServicesAnswersMapToPreciseErrorsAndNothingIsWrit
        },
        503, "order_unavailable"},
       {"an order without a valid price",
-       [&](std::int64_t id) { orders_.SetOrder(id, customer_, "completed", "unpaid", 0.0); }, 503,
+       [&](std::int64_t id) { orders_.SetOrder(id, customer_, "completed", "unpaid", "0.00"); }, 503,
+       "order_unavailable"},
+      {"a price as a JSON number (never exact enough for money)",
+       [&](std::int64_t id) { orders_.SetOrder(id, customer_, "completed", "unpaid", 120.5); }, 503,
        "order_unavailable"},
       {"200 without data",
        [&](std::int64_t id) {
@@ -530,7 +551,7 @@ TEST_F(PaymentApiTest, BadInputIsAPrecise4xx) {
 
 TEST_F(PaymentApiTest, RefundRequestReviewAndHistory) {
   const auto order = NextId();
-  orders_.SetOrder(order, customer_, "completed", "unpaid", 75.25);
+  orders_.SetOrder(order, customer_, "completed", "unpaid", "75.25");
   ASSERT_EQ(Pay(order, customer_token_).status, 200u);
 
   // Unknown (the order service says 404), the caller's but not paid (409), or someone else's: refused.
@@ -539,7 +560,7 @@ TEST_F(PaymentApiTest, RefundRequestReviewAndHistory) {
           .code(),
       "order_not_found");
   const auto unpaid = NextId();
-  orders_.SetOrder(unpaid, customer_, "completed", "unpaid", 10.0);
+  orders_.SetOrder(unpaid, customer_, "completed", "unpaid", "10.00");
   auto not_paid =
       Post("/api/v1/customer/refunds", customer_token_, Json{{"order_id", unpaid}, {"reason", "x"}}.dump());
   EXPECT_EQ(not_paid.status, 409u);

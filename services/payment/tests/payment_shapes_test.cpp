@@ -141,7 +141,7 @@ std::string Envelope(const Json& data) { return Json{{"success", true}, {"data",
 
 Json OrderDetail() {
   return Json::parse(R"({"id": 7, "customer_id": 41, "title": "Sink", "description": null,
-    "service_type": "cleaning_repair", "status": "completed", "price": 120.5, "location": "NORTH",
+    "service_type": "cleaning_repair", "status": "completed", "price": "120.50", "location": "NORTH",
     "address": null, "service_start_time": null, "service_end_time": null,
     "created_at": "2025-10-25T09:00:00Z", "updated_at": "2025-10-25T09:00:00Z", "provider_id": 52,
     "payment_status": "unpaid", "has_review": false})");
@@ -157,13 +157,13 @@ TEST(OrderDetail, IsReadFromTheOrderServicesEnvelopeWithAnExactPrice) {
   EXPECT_EQ(order->payment_status, "unpaid");
   EXPECT_EQ(order->price, 12050);
   auto detail = OrderDetail();
-  detail["price"] = 19.99;
+  detail["price"] = "19.99";
   detail["provider_id"] = nullptr;
   auto cheap = clients::ParseOrderDetail(Envelope(detail));
   ASSERT_TRUE(cheap);
   EXPECT_EQ(cheap->price, 1999);
   EXPECT_FALSE(cheap->provider_id);
-  detail["price"] = 99999999.99;
+  detail["price"] = "99999999.99";
   EXPECT_EQ(clients::ParseOrderDetail(Envelope(detail))->price, money::kMaxCents);
 }
 
@@ -178,7 +178,8 @@ TEST(OrderDetail, AnythingMalformedIsNotAnOrder) {
   }
   const std::vector<std::pair<std::string, Json>> bad = {
       {"id", "7"},           {"id", 0},           {"customer_id", -1},
-      {"status", 3},         {"price", "120.50"}, {"price", 1.005},
+      {"status", 3},         {"price", 120.5},    {"price", "1.005"},
+      {"price", "12O.50"},   {"price", ""},       {"price", "100000000.00"},
       {"provider_id", "52"}, {"provider_id", 0},  {"payment_status", nullptr}};
   for (const auto& [key, value] : bad) {
     auto detail = OrderDetail();

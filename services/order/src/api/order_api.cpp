@@ -41,7 +41,8 @@ void Allow(const Order& order, std::optional<OrderRefusal> refusal) {
 }
 
 ApiError ChangedConcurrently() {
-  return ApiError::Conflict("The order was changed at the same time; reload it and try again", "order_changed");
+  return ApiError::Conflict("The order was changed at the same time; reload it and try again",
+                            "order_changed");
 }
 
 // The writable fields of publish (all required but description/address/times) and admin update (all optional).
@@ -112,6 +113,12 @@ nlohmann::json OrderJson(const Order& o) {
           {"has_review", o.has_review}};
 }
 
+nlohmann::json InternalOrderJson(const Order& order) {
+  auto json = OrderJson(order);
+  json["price"] = money::Format(order.price);
+  return json;
+}
+
 OrderApi::OrderApi(http::App& app, store::OrderStore& orders, const identity::Authenticator& authn,
                    bus::OutboxRelay& relay)
     : app_(app), orders_(orders), authn_(authn), relay_(relay) {}
@@ -139,6 +146,8 @@ void OrderApi::Register() {
   r.Add(Verb::post,    "/api/v1/admin/orders/{order_id:int}/approve",      {admin},    [this](Context& c) { return Approve(c); });
   r.Add(Verb::put,     "/api/v1/admin/orders/{order_id:int}",              {admin},    [this](Context& c) { return AdminUpdate(c); });
   r.Add(Verb::delete_, "/api/v1/admin/orders/{order_id:int}",              {admin},    [this](Context& c) { return AdminDelete(c); });
+  // For other services (payment), never routed by the gateway: the customer's own token, exact money.
+  r.Add(Verb::get,     "/internal/v1/orders/{order_id:int}",               {customer}, [this](Context& c) { return InternalCustomerDetail(c); });
   // clang-format on
 }
 
@@ -199,6 +208,12 @@ asio::awaitable<http::Response> OrderApi::CustomerDetail(Context& context) {
   auto order = co_await Load(context.IntParam("order_id"));
   Allow(order, domain::CustomerMaySee(order, context.User().user_id));
   co_return http::Ok(OrderJson(order));
+}
+
+asio::awaitable<http::Response> OrderApi::InternalCustomerDetail(Context& context) {
+  auto order = co_await Load(context.IntParam("order_id"));
+  Allow(order, domain::CustomerMaySee(order, context.User().user_id));
+  co_return http::Ok(InternalOrderJson(order));
 }
 
 asio::awaitable<http::Response> OrderApi::Cancel(Context& context) {

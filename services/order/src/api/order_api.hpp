@@ -24,6 +24,7 @@ class OrderApi {
   Awaitable Publish(http::Context& context);
   Awaitable CustomerList(http::Context& context, bool active_only);
   Awaitable CustomerDetail(http::Context& context);
+  Awaitable InternalCustomerDetail(http::Context& context);
   Awaitable Cancel(http::Context& context);
   Awaitable Available(http::Context& context);
   Awaitable AvailableDetail(http::Context& context);
@@ -52,5 +53,8 @@ class OrderApi {
 
 // OrderDetail: the reference's 15 keys plus has_review, timestamps ISO-8601 UTC with Z.
 nlohmann::json OrderJson(const domain::Order& order);
+// OrderDetail for other services (/internal/v1/orders/{id}): the same keys, but `price` is an exact decimal
+// string ("120.50"), never a JSON double.
+nlohmann::json InternalOrderJson(const domain::Order& order);
 
 }  // namespace mp::order::api

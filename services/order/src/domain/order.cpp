@@ -5,7 +5,7 @@
 namespace mp::order::domain {
 namespace {
 
-// Why the table refuses `action` from `from` (the actor's own rows were checked by the caller's choice of actor).
+// Why the table refuses `action` from `from`.
 OrderRefusal RefusalOf(Status from, Action action) {
   switch (action) {
     case Action::kApprove:
@@ -119,7 +119,9 @@ void CheckFields(const OrderFields& fields, std::optional<time::TimePoint> start
   }
 }
 
-Outcome<Order, OrderRefusal> ApproveOrder(const Order& order) { return Step(order, Action::kApprove, Actor::kAdmin); }
+Outcome<Order, OrderRefusal> ApproveOrder(const Order& order) {
+  return Step(order, Action::kApprove, Actor::kAdmin);
+}
 
 Outcome<Order, OrderRefusal> RejectOrder(const Order& order, std::string reason) {
   auto after = Step(order, Action::kReject, Actor::kAdmin);

@@ -47,11 +47,9 @@ std::optional<domain::OrderSnapshot> ParseOrderDetail(std::string_view body) {
   auto customer = PositiveInt(*data, "customer_id");
   auto status = Text(*data, "status");
   auto payment_status = Text(*data, "payment_status");
-  auto price = data->find("price");
-  if (!id || !customer || !status || !payment_status || price == data->end() || !price->is_number()) {
-    return std::nullopt;
-  }
-  auto cents = money::FromDouble(price->get<double>());
+  auto price = Text(*data, "price");
+  if (!id || !customer || !status || !payment_status || !price) return std::nullopt;
+  auto cents = money::Parse(*price);  // exact: never through a double
   if (!cents) return std::nullopt;
   auto provider = data->find("provider_id");
   if (provider != data->end() && !provider->is_null()) {
@@ -73,7 +71,7 @@ OrderClient::OrderClient(http::HttpClient& client, http::Upstream order)
 asio::awaitable<domain::OrderSnapshot> OrderClient::CustomerOrder(std::int64_t order_id,
                                                                   const std::string& bearer_token,
                                                                   const std::string& request_id) {
-  http::Request request{http::Verb::get, "/api/v1/customer/orders/my/" + std::to_string(order_id), 11};
+  http::Request request{http::Verb::get, "/internal/v1/orders/" + std::to_string(order_id), 11};
   request.set(Field::authorization, "Bearer " + bearer_token);
   request.set(Field::accept, "application/json");
   request.set("X-Request-ID", request_id);

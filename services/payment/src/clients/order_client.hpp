@@ -9,8 +9,9 @@
 #include "services/payment/src/domain/payment.hpp"
 
 // The orders the order service owns, read over HTTP for a paying customer:
-// GET {MP_ORDER_URL}/api/v1/customer/orders/my/{id} with the customer's own bearer token (the order
-// service checks role and ownership again) and the request id passed on.
+// GET {MP_ORDER_URL}/internal/v1/orders/{id} (the customer's OrderDetail with `price` as an exact decimal
+// string) with the customer's own bearer token (the order service checks role and ownership again) and the
+// request id passed on.
 namespace mp::payment::clients {
 
 class OrderClient {
@@ -31,7 +32,8 @@ class OrderClient {
 };
 
 // The OrderDetail inside the order service's envelope ({"success": true, "data": {...}}), or nullopt when
-// the body is not one (missing or mistyped id, customer_id, status, payment_status, price or provider_id).
+// the body is not one (missing or mistyped id, customer_id, status, payment_status, provider_id, or a price
+// that is not a decimal string with at most two decimals).
 std::optional<domain::OrderSnapshot> ParseOrderDetail(std::string_view body);
 
 }  // namespace mp::payment::clients
