@@ -21,6 +21,8 @@ class MongoDb : public Store {
           std::function<void(mongo::Database&)> ensure_indexes);
 
   mongo::Database& database();
+  // The service's indexes (the consumer's `prepare` step: its idempotency relies on unique indexes).
+  void EnsureIndexes() { ensure_indexes_(database()); }
 
   void ReadSettings(config::Env& env) override;
   void Open() override;

@@ -58,4 +58,11 @@ void EventHandler::Handle(const bus::Event& event) {
              {{"event_id", event.event_id}, {"event_type", event.routing_key}, {"notices", notices->size()}});
 }
 
+void EventHandler::AddGauges(http::Metrics& metrics) const {
+  metrics.AddGauge("notifications_added_total", "Inbox entries written from events.",
+                   [this] { return double(notices_added()); });
+  metrics.AddGauge("notifications_duplicates_total", "Redelivered events whose entries were already there.",
+                   [this] { return double(duplicates_skipped()); });
+}
+
 }  // namespace mp::notification::events

@@ -6,6 +6,7 @@
 
 #include "libs/bus/consumer.hpp"
 #include "libs/bus/event.hpp"
+#include "libs/http/metrics.hpp"
 #include "services/notification/src/store/inbox_cache.hpp"
 #include "services/notification/src/store/inbox_store.hpp"
 
@@ -37,6 +38,8 @@ class EventHandler {
   std::uint64_t notices_added() const { return notices_added_.load(); }
   std::uint64_t duplicates_skipped() const { return duplicates_skipped_.load(); }
   std::uint64_t events_ignored() const { return events_ignored_.load(); }
+  // notifications_added_total, notifications_duplicates_total.
+  void AddGauges(http::Metrics& metrics) const;
 
  private:
   store::InboxStore& store_;

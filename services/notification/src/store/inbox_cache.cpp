@@ -381,4 +381,9 @@ asio::awaitable<void> InboxCache::Removed(std::vector<Notification> removed) {
   if (!commands.empty()) co_await Run(std::move(commands), std::move(views));
 }
 
+void InboxCache::AddGauges(http::Metrics& metrics) const {
+  metrics.AddGauge("notification_stale_views", "Inbox views in Redis that a failed write left to drop.",
+                   [this] { return double(stale_views()); });
+}
+
 }  // namespace mp::notification::store

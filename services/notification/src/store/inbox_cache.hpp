@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "libs/cache/redis.hpp"
+#include "libs/http/metrics.hpp"
 #include "services/notification/src/domain/notice.hpp"
 
 // What the notification service keeps in Redis (MongoDB stays the truth; docs/adr/0005):
@@ -90,6 +91,8 @@ class InboxCache {
 
   // Views marked stale by failed writes and not yet dropped (a gauge, and for tests).
   std::size_t stale_views() const;
+  // notification_stale_views.
+  void AddGauges(http::Metrics& metrics) const;
 
  private:
   using Commands = std::vector<std::vector<std::string>>;
