@@ -140,12 +140,14 @@ TEST(RefundRequest, IsPendingForTheFullAmountOfTheCallersCompletedPayment) {
 
 TEST(RefundRequest, IsRefusedForOthersRefundedUnpaidOrAlreadyPending) {
   auto payment = CompletedPayment();
-  EXPECT_EQ(RefusalOf(DecideRefundRequest(payment, kCustomer + 1, false, "r")), PaymentRefusal::kNotYourPayment);
+  EXPECT_EQ(RefusalOf(DecideRefundRequest(payment, kCustomer + 1, false, "r")),
+            PaymentRefusal::kNotYourPayment);
   EXPECT_EQ(RefusalOf(DecideRefundRequest(payment, kCustomer, true, "r")), PaymentRefusal::kRefundPending);
   payment.status = PaymentStatus::kRefunded;
   EXPECT_EQ(RefusalOf(DecideRefundRequest(payment, kCustomer, false, "r")), PaymentRefusal::kAlreadyRefunded);
   // Someone else's refunded payment: the owner check comes first.
-  EXPECT_EQ(RefusalOf(DecideRefundRequest(payment, kCustomer + 1, false, "r")), PaymentRefusal::kNotYourPayment);
+  EXPECT_EQ(RefusalOf(DecideRefundRequest(payment, kCustomer + 1, false, "r")),
+            PaymentRefusal::kNotYourPayment);
   for (auto status : {PaymentStatus::kPending, PaymentStatus::kFailed}) {
     payment.status = status;
     EXPECT_EQ(RefusalOf(DecideRefundRequest(payment, kCustomer, false, "r")), PaymentRefusal::kNotPaid);
@@ -172,7 +174,8 @@ TEST(RefundDecision, ApprovalCompletesTheRefundAndRefundsThePayment) {
 
 TEST(RefundDecision, RejectionKeepsTheAdminsReasonAndNeedsOne) {
   const auto now = time::Now();
-  Refund after = DecideRefund(PendingRefund(), CompletedPayment(), false, "Work was done", kAdmin, now).value();
+  Refund after =
+      DecideRefund(PendingRefund(), CompletedPayment(), false, "Work was done", kAdmin, now).value();
   EXPECT_EQ(after.status, RefundStatus::kRejected);
   EXPECT_EQ(after.decision_reason, "Work was done");
   EXPECT_EQ(after.reason, "Work was not done");
@@ -201,7 +204,8 @@ TEST(RefundDecision, ApprovalNeedsACompletedPayment) {
                                  std::pair{PaymentStatus::kPending, PaymentRefusal::kPaymentPending},
                                  std::pair{PaymentStatus::kFailed, PaymentRefusal::kPaymentFailed}}) {
     payment.status = status;
-    EXPECT_EQ(RefusalOf(DecideRefund(PendingRefund(), payment, true, std::nullopt, kAdmin, time::Now())), refusal);
+    EXPECT_EQ(RefusalOf(DecideRefund(PendingRefund(), payment, true, std::nullopt, kAdmin, time::Now())),
+              refusal);
     // A rejection does not touch the payment, so it stays possible.
     EXPECT_EQ(DecideRefund(PendingRefund(), payment, false, "no", kAdmin, time::Now())->status,
               RefundStatus::kRejected);

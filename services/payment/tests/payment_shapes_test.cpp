@@ -206,7 +206,8 @@ TEST(Refusals, AreAnsweredWithTheContractsStatusesCodesAndTexts) {
       {kAlreadyRefunded, Kind::kConflict, "order_already_refunded", "Order already refunded"},
       {kRefundPending, Kind::kConflict, "refund_pending", "A refund for this order is already pending"},
       {kRefundNotFound, Kind::kNotFound, "refund_not_found", "Refund not found"},
-      {kRefundAlreadyCompleted, Kind::kConflict, "refund_not_pending", "Refund already processed (completed)"},
+      {kRefundAlreadyCompleted, Kind::kConflict, "refund_not_pending",
+       "Refund already processed (completed)"},
       {kRefundAlreadyRejected, Kind::kConflict, "refund_not_pending", "Refund already processed (rejected)"},
       {kPaymentPending, Kind::kConflict, "payment_not_refundable",
        "The payment cannot be refunded in its current status (pending)"},
@@ -214,7 +215,8 @@ TEST(Refusals, AreAnsweredWithTheContractsStatusesCodesAndTexts) {
        "The payment cannot be refunded in its current status (failed)"},
       {kPaymentRefunded, Kind::kConflict, "payment_not_refundable",
        "The payment cannot be refunded in its current status (refunded)"},
-      {kReasonRequired, Kind::kValidation, "validation_failed", "reason: is required when rejecting a refund"},
+      {kReasonRequired, Kind::kValidation, "validation_failed",
+       "reason: is required when rejecting a refund"},
   };
   for (const auto& row : rows) {
     auto error = api::ToApiError(row.refusal);

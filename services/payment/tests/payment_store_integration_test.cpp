@@ -463,8 +463,9 @@ TEST(PaymentRelayTest, CommittedEventsReachRabbitMqExactlyOnce) {
     });
     ASSERT_TRUE(refund);
     // A rolled-back change (a second pay) publishes nothing.
-    auto again = payments.Pay(domain::DecidePayment(order, 70).value(), std::nullopt, Render,
-                              [&](const Payment& p) { return on_test_exchange(events::PaymentCompleted(p)); });
+    auto again =
+        payments.Pay(domain::DecidePayment(order, 70).value(), std::nullopt, Render,
+                     [&](const Payment& p) { return on_test_exchange(events::PaymentCompleted(p)); });
     ASSERT_FALSE(again);
     EXPECT_EQ(again.refusal(), domain::PaymentRefusal::kAlreadyPaid);
 

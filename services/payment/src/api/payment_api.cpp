@@ -167,7 +167,8 @@ asio::awaitable<http::Response> PaymentApi::Pay(Context& context) {
   });
   if (!paid) throw ToApiError(paid.refusal());
   const store::PayResult& result = *paid;
-  if (!result.created) co_return ReplayFor(result.answer, *order_id);  // the same key's request committed first
+  // Not created: a request with the same key committed first.
+  if (!result.created) co_return ReplayFor(result.answer, *order_id);
   relay_.Notify();
   log::Info("order paid", {{"request_id", context.request_id},
                            {"order_id", result.created->order_id},

@@ -28,7 +28,8 @@ ApiError ToApiError(domain::PaymentRefusal refusal) {
     case kNoPayment:
     case kNotPaid: return ApiError::Conflict("Order not paid, nothing to refund", "order_not_paid");
     case kAlreadyRefunded: return ApiError::Conflict("Order already refunded", "order_already_refunded");
-    case kRefundPending: return ApiError::Conflict("A refund for this order is already pending", "refund_pending");
+    case kRefundPending:
+      return ApiError::Conflict("A refund for this order is already pending", "refund_pending");
     case kRefundNotFound: return ApiError::NotFound("Refund not found", "refund_not_found");
     case kRefundAlreadyCompleted: return RefundNotPending(domain::RefundStatus::kCompleted);
     case kRefundAlreadyRejected: return RefundNotPending(domain::RefundStatus::kRejected);

@@ -93,7 +93,8 @@ asio::awaitable<domain::OrderSnapshot> OrderClient::CustomerOrder(std::int64_t o
       if (order->price <= 0 || order->price > money::kMaxCents) {
         log::Warn("order without a valid price from the order service",
                   {{"request_id", request_id}, {"order_id", order_id}, {"price", order->price}});
-        throw ApiError::Unavailable("Order service unavailable: the order has no valid price", "order_unavailable");
+        throw ApiError::Unavailable("Order service unavailable: the order has no valid price",
+                                    "order_unavailable");
       }
       co_return *order;
     }

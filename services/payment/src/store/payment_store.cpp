@@ -161,8 +161,10 @@ std::optional<domain::StoredAnswer> PaymentStore::FindAnswer(std::int64_t custom
                               rows.front().String(2)};
 }
 
-Outcome<PayResult, domain::PaymentRefusal> PaymentStore::Pay(Payment payment, const std::optional<std::string>& key,
-                                                             const RenderAnswer& render, const PaymentEvent& event) {
+Outcome<PayResult, domain::PaymentRefusal> PaymentStore::Pay(Payment payment,
+                                                             const std::optional<std::string>& key,
+                                                             const RenderAnswer& render,
+                                                             const PaymentEvent& event) {
   try {
     auto connection = pool_.Acquire();
     sql::Transaction tx(connection);
@@ -198,7 +200,8 @@ Outcome<PayResult, domain::PaymentRefusal> PaymentStore::Pay(Payment payment, co
 }
 
 Outcome<Refund, domain::PaymentRefusal> PaymentStore::RequestRefund(std::int64_t order_id,
-                                                                    std::int64_t customer_id, std::string reason,
+                                                                    std::int64_t customer_id,
+                                                                    std::string reason,
                                                                     const RefundEvent& event) {
   try {
     auto connection = pool_.Acquire();
@@ -225,8 +228,9 @@ Outcome<Refund, domain::PaymentRefusal> PaymentStore::RequestRefund(std::int64_t
   }
 }
 
-Outcome<Refund, domain::PaymentRefusal> PaymentStore::DecideRefund(std::int64_t refund_id, std::int64_t admin_id,
-                                                                   bool approved, std::optional<std::string> reason,
+Outcome<Refund, domain::PaymentRefusal> PaymentStore::DecideRefund(std::int64_t refund_id,
+                                                                   std::int64_t admin_id, bool approved,
+                                                                   std::optional<std::string> reason,
                                                                    const RefundEvent& event) {
   auto connection = pool_.Acquire();
   sql::Transaction tx(connection);

@@ -70,19 +70,22 @@ class PaymentStore {
   // rendered answer under the key: all or nothing. When the order already has a live payment (the unique key
   // refuses the row, also when a concurrent request just committed one): the first answer of `key` if that
   // request was the same key's, else kAlreadyPaid.
-  Outcome<PayResult, domain::PaymentRefusal> Pay(domain::Payment payment, const std::optional<std::string>& key,
+  Outcome<PayResult, domain::PaymentRefusal> Pay(domain::Payment payment,
+                                                 const std::optional<std::string>& key,
                                                  const RenderAnswer& render, const PaymentEvent& event);
 
   // The customer's refund request for the order's payment (domain::DecideRefundRequest decides) with its
   // event, or its refusal; kNoPayment when the order has no payment (only the order service can tell why).
-  Outcome<domain::Refund, domain::PaymentRefusal> RequestRefund(std::int64_t order_id, std::int64_t customer_id,
-                                                                std::string reason, const RefundEvent& event);
+  Outcome<domain::Refund, domain::PaymentRefusal> RequestRefund(std::int64_t order_id,
+                                                                std::int64_t customer_id, std::string reason,
+                                                                const RefundEvent& event);
 
   // An admin's decision on a refund (domain::DecideRefund) with, on approval, the payment marked refunded
   // and a refund ledger row; the event either way. kRefundNotFound when the refund does not exist;
   // ConcurrentChange when the refund or payment changed under the lock (not expected: both are locked).
-  Outcome<domain::Refund, domain::PaymentRefusal> DecideRefund(std::int64_t refund_id, std::int64_t admin_id,
-                                                               bool approved, std::optional<std::string> reason,
+  Outcome<domain::Refund, domain::PaymentRefusal> DecideRefund(std::int64_t refund_id,
+                                                               std::int64_t admin_id, bool approved,
+                                                               std::optional<std::string> reason,
                                                                const RefundEvent& event);
 
   std::optional<domain::Payment> FindPayment(std::int64_t payment_id);
