@@ -30,12 +30,13 @@ std::vector<FieldProblem> EditProblems(const AccountEdit& edit) {
 
 TEST(Registration, CustomerAndProviderMayRegisterThemselves) {
   std::vector<FieldProblem> problems;
-  auto account = CheckRegistration(Fields("alice", "Alice@Example.COM", "correct horse", 1), Registration::kPublic,
-                                   problems);
+  auto alice = Fields("alice", "Alice@Example.COM", "correct horse", 1);
+  auto account = CheckRegistration(alice, Registration::kPublic, problems);
   EXPECT_TRUE(problems.empty());
   EXPECT_EQ(account.email, "Alice@example.com");
   EXPECT_EQ(account.role_id, 1);
-  EXPECT_EQ(CheckRegistration(Fields("bob", "b@x.io", "12345678", 2), Registration::kPublic, problems).role_id, 2);
+  auto provider = CheckRegistration(Fields("bob", "b@x.io", "12345678", 2), Registration::kPublic, problems);
+  EXPECT_EQ(provider.role_id, 2);
   EXPECT_TRUE(problems.empty());
 }
 
@@ -48,9 +49,9 @@ TEST(Registration, NobodyBecomesAdminThroughPublicRegistration) {
 
 TEST(Registration, AdminRegistrationCreatesAdminsOnly) {
   std::vector<FieldProblem> problems;
-  EXPECT_EQ(CheckRegistration(Fields("root", "r@x.io", "12345678", std::nullopt), Registration::kAdmin, problems)
-                .role_id,
-            kAdminRole);
+  auto root = Fields("root", "r@x.io", "12345678", std::nullopt);
+  auto admin = CheckRegistration(root, Registration::kAdmin, problems);
+  EXPECT_EQ(admin.role_id, kAdminRole);
   EXPECT_TRUE(problems.empty());
   EXPECT_EQ(RegistrationProblems(Fields("root", "r@x.io", "12345678", 1), Registration::kAdmin),
             std::vector<std::string>{"role_id"});
@@ -58,7 +59,8 @@ TEST(Registration, AdminRegistrationCreatesAdminsOnly) {
 
 TEST(Registration, ReportsEveryBadFieldAfterThoseAlreadyFound) {
   std::vector<FieldProblem> problems{{"role_id", "is required"}};
-  (void)CheckRegistration(Fields("a", "not-an-email", "short", std::nullopt), Registration::kPublic, problems);
+  (void)CheckRegistration(Fields("a", "not-an-email", "short", std::nullopt), Registration::kPublic,
+                          problems);
   EXPECT_EQ(FieldsOf(problems), (std::vector<std::string>{"role_id", "username", "email", "password"}));
 }
 

@@ -31,8 +31,8 @@
 #include "libs/security/local_secret.hpp"
 #include "libs/service/wiring.hpp"
 #include "services/user/src/api/user_api.hpp"
+#include "services/user/src/clients/auth_client.hpp"
 #include "services/user/src/events/profile_events.hpp"
-#include "services/user/src/store/auth_users.hpp"
 #include "services/user/src/store/profile_store.hpp"
 
 namespace {
@@ -77,7 +77,7 @@ int Serve(Settings settings) {
   security::JwtCodec jwt(settings.jwt_secret);
   identity::Authenticator authn(jwt, &redis);
   http::HttpClient client(app.io().get_executor(), settings.auth.client);
-  user::store::AuthUsers users(client, settings.auth.upstream);
+  user::clients::AuthClient users(client, settings.auth.upstream);
   // Every write below calls relay.Notify().
   bus::OutboxRelay relay(std::make_unique<mongo::EmbeddedOutbox>(database, user::store::OutboxCollections()),
                          settings.amqp, mongo::EmbeddedOutbox::NotifiedRelayOptions());

@@ -222,7 +222,7 @@ class UserService {
   http::App app_;
   identity::Authenticator authn_;
   http::HttpClient client_;
-  store::AuthUsers users_;
+  clients::AuthClient users_;
   std::atomic<int> notified_{0};
   UserApi api_;
   std::uint16_t port_ = 0;

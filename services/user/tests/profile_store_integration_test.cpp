@@ -111,8 +111,7 @@ TEST_F(ProfileStoreTest, UpdateChangesTheFieldsAndAppendsItsEvent) {
   changes.availability = "weekends";
   changes.service_areas = std::vector<std::string>{"MID"};
   const auto now = time::Now();
-  auto event = events::ProfileUpdated(domain::ProfileType::kProvider, id, domain::ChangedFieldsJson(changes),
-                                      now, "api");
+  auto event = events::ProfileUpdated(id, changes, now, "api");
   auto updated = store_.UpdateProvider(id, changes, now, event);
   ASSERT_TRUE(updated);
   EXPECT_EQ(updated->skills, (std::vector<std::string>{"Tiling", "Wiring"}));
@@ -272,8 +271,7 @@ TEST_F(ProfileStoreTest, TheRelayPublishesProfileEventsAndEmptiesTheOutbox) {
   ASSERT_EQ(store_.CreateCustomer(profile, {created}), CreateResult::kCreated);
   domain::CustomerChanges changes;
   changes.location = "MID";
-  auto updated = events::ProfileUpdated(domain::ProfileType::kCustomer, id,
-                                        domain::ChangedFieldsJson(changes), time::Now(), "api");
+  auto updated = events::ProfileUpdated(id, changes, time::Now(), "api");
   ASSERT_TRUE(store_.UpdateCustomer(id, changes, time::Now(), updated));
 
   bus::OutboxRelay relay(std::make_unique<mongo::EmbeddedOutbox>(db_.get(), OutboxCollections()), amqp);

@@ -155,8 +155,8 @@ asio::awaitable<http::Response> AuthApi::RegisterUser(Context& context, domain::
     std::string hash = security::HashPassword(account.password);
     try {
       return users_.Create(account, hash, bus::Traced(context.request_id, [](const domain::User& created) {
-                             return bus::MakeEvent(std::string(kAuthEvents), "user.registered", EventUser(created));
-                           }));
+        return bus::MakeEvent(std::string(kAuthEvents), "user.registered", EventUser(created));
+      }));
     } catch (const store::DuplicateAccount& duplicate) {
       throw ToApiError(duplicate);
     }
@@ -347,7 +347,8 @@ asio::awaitable<http::Response> AuthApi::DeleteUser(Context& context) {
   if (!deleted) throw UserNotFound();
   relay_.Notify();
   auto ttl = std::to_string(domain::kAccessTokenSeconds + security::kClockSkewSeconds);
-  std::vector<std::string> command{"SET", identity::TokenVersionKey(*id), std::to_string(INT64_MAX), "EX", ttl};
+  std::vector<std::string> command{"SET", identity::TokenVersionKey(*id), std::to_string(INT64_MAX), "EX",
+                                   ttl};
   co_await PublishRevocation(std::move(command));
   co_return http::Ok({{"user_id", *id}, {"message", "User deleted successfully"}}, "User deleted");
 }

@@ -15,10 +15,11 @@ namespace {
 
 // The duplicate-key error as the unique key it names.
 DuplicateAccount Duplicate(const sql::Error& error) {
+  using Key = DuplicateAccount::Key;
   std::string what = error.what();
-  if (what.find("users_username") != std::string::npos) return DuplicateAccount(DuplicateAccount::Key::kUsername);
-  if (what.find("users_email") != std::string::npos) return DuplicateAccount(DuplicateAccount::Key::kEmail);
-  return DuplicateAccount(DuplicateAccount::Key::kUnknown);
+  if (what.find("users_username") != std::string::npos) return DuplicateAccount(Key::kUsername);
+  if (what.find("users_email") != std::string::npos) return DuplicateAccount(Key::kEmail);
+  return DuplicateAccount(Key::kUnknown);
 }
 
 }  // namespace

@@ -48,9 +48,9 @@ class UserStore {
   std::int64_t Count(std::optional<int> role_id);
   // Applies the changes; bumps token_version when the role changes. nullopt if the user does not exist;
   // throws DuplicateAccount.
-  std::optional<domain::User> Update(
-      std::int64_t id, const domain::AccountChanges& changes,
-      const std::function<std::optional<bus::Event>(const domain::User& before, const domain::User& after)>& event);
+  std::optional<domain::User> Update(std::int64_t id, const domain::AccountChanges& changes,
+                                     const std::function<std::optional<bus::Event>(
+                                         const domain::User& before, const domain::User& after)>& event);
   // Deletes the user and its refresh tokens; nullopt if it did not exist.
   std::optional<domain::User> Delete(std::int64_t id, const std::function<bus::Event(const domain::User&)>& event);
   void UpdatePasswordHash(std::int64_t id, const std::string& hash);

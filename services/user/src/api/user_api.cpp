@@ -6,6 +6,8 @@
 
 #include "libs/core/log.hpp"
 #include "libs/http/envelope.hpp"
+#include "services/user/src/api/profile_json.hpp"
+#include "services/user/src/api/refusals.hpp"
 #include "services/user/src/domain/admin_update.hpp"
 #include "services/user/src/domain/search.hpp"
 #include "services/user/src/events/profile_events.hpp"
@@ -23,18 +25,11 @@ namespace {
 constexpr ProfileType kCustomer = ProfileType::kCustomer;
 constexpr ProfileType kProvider = ProfileType::kProvider;
 
-// "Customer" | "Provider", for the route messages of reference §3/§4.2.
-std::string Title(ProfileType type) { return type == kCustomer ? "Customer" : "Provider"; }
-
-ApiError ProfileNotFound(ProfileType type) {
-  return ApiError::NotFound(Title(type) + " profile not found", "profile_not_found");
-}
-
-store::Caller CallerOf(const Context& context) { return {context.User().token, context.request_id}; }
+clients::Caller CallerOf(const Context& context) { return {context.User().token, context.request_id}; }
 
 }  // namespace
 
-UserApi::UserApi(http::App& app, store::ProfileStore& profiles, store::AuthUsers& users,
+UserApi::UserApi(http::App& app, store::ProfileStore& profiles, clients::AuthClient& users,
                  const identity::Authenticator& authn, std::function<void()> notify_outbox)
     : app_(app),
       profiles_(profiles),
@@ -70,11 +65,11 @@ asio::awaitable<http::Response> UserApi::GetProfile(Context& context, ProfileTyp
   if (type == kCustomer) {
     auto profile = co_await app_.blocking().Run([&] { return profiles_.FindCustomer(user_id); });
     if (!profile) throw ProfileNotFound(type);
-    data = domain::CustomerJson(*profile);
+    data = CustomerJson(*profile);
   } else {
     auto profile = co_await app_.blocking().Run([&] { return profiles_.FindProvider(user_id); });
     if (!profile) throw ProfileNotFound(type);
-    data = domain::ProviderJson(*profile);
+    data = ProviderJson(*profile);
   }
   co_return http::Ok(data);
 }
@@ -86,23 +81,18 @@ asio::awaitable<http::Response> UserApi::CreateProfile(Context& context, Profile
   store::CreateResult result = store::CreateResult::kExists;
   Json data;
   if (type == kCustomer) {
-    auto profile = domain::Apply(domain::DefaultCustomer(user_id), domain::ParseCustomerCreate(body));
-    profile.created_at = profile.updated_at = now;
+    auto profile = domain::NewProfile(user_id, ParseCustomerCreate(body), now);
     std::vector<bus::Event> events{events::CustomerCreated(profile, "api")};
     result = co_await app_.blocking().Run([&] { return profiles_.CreateCustomer(profile, events); });
-    data = domain::CustomerJson(profile);
+    data = CustomerJson(profile);
   } else {
-    auto profile = domain::Apply(domain::DefaultProvider(user_id), domain::ParseProviderCreate(body));
-    profile.created_at = profile.updated_at = now;
+    auto profile = domain::NewProfile(user_id, ParseProviderCreate(body), now);
     std::vector<bus::Event> events{events::ProviderCreated(profile, "api")};
     result = co_await app_.blocking().Run([&] { return profiles_.CreateProvider(profile, events); });
-    data = domain::ProviderJson(profile);
+    data = ProviderJson(profile);
   }
-  if (result == store::CreateResult::kExists) {
-    throw ApiError::Conflict(Title(type) + " profile already exists", "profile_exists");
-  }
-  if (result == store::CreateResult::kUserDeleted)
-    throw ApiError::NotFound("User not found", "user_not_found");
+  if (result == store::CreateResult::kExists) throw ProfileExists(type);
+  if (result == store::CreateResult::kUserDeleted) throw UserNotFound();
   notify_outbox_();
   log::Info("profile created", {{"request_id", context.request_id},
                                 {"user_id", user_id},
@@ -116,19 +106,19 @@ asio::awaitable<http::Response> UserApi::UpdateProfile(Context& context, Profile
   const auto now = time::Now();
   Json data;
   if (type == kCustomer) {
-    auto changes = domain::ParseCustomerUpdate(body);
-    auto event = events::ProfileUpdated(type, user_id, domain::ChangedFieldsJson(changes), now, "api");
+    auto changes = ParseCustomerUpdate(body);
+    auto event = events::ProfileUpdated(user_id, changes, now, "api");
     auto updated =
         co_await app_.blocking().Run([&] { return profiles_.UpdateCustomer(user_id, changes, now, event); });
     if (!updated) throw ProfileNotFound(type);
-    data = domain::CustomerJson(*updated);
+    data = CustomerJson(*updated);
   } else {
-    auto changes = domain::ParseProviderUpdate(body);
-    auto event = events::ProfileUpdated(type, user_id, domain::ChangedFieldsJson(changes), now, "api");
+    auto changes = ParseProviderUpdate(body);
+    auto event = events::ProfileUpdated(user_id, changes, now, "api");
     auto updated =
         co_await app_.blocking().Run([&] { return profiles_.UpdateProvider(user_id, changes, now, event); });
     if (!updated) throw ProfileNotFound(type);
-    data = domain::ProviderJson(*updated);
+    data = ProviderJson(*updated);
   }
   notify_outbox_();
   co_return http::Ok(data, Title(type) + " profile updated");
@@ -143,12 +133,14 @@ asio::awaitable<http::Response> UserApi::SearchProviders(Context& context) {
   query.min_rating = context.Query("min_rating");
   query.max_hourly_rate = context.Query("max_hourly_rate");
   query.location = context.Query("location");
-  auto search = domain::ParseSearch(query);
+  std::vector<FieldProblem> problems;
+  auto search = domain::ParseSearch(query, problems);
+  if (!problems.empty()) throw ApiError::Validation(std::move(problems));
   search.limit = page.limit;
   search.offset = page.offset;
   auto result = co_await app_.blocking().Run([&] { return profiles_.SearchProviders(search); });
   Json items = Json::array();
-  for (const auto& profile : result.items) items.push_back(domain::ProviderJson(profile));
+  for (const auto& profile : result.items) items.push_back(ProviderJson(profile));
   auto response = http::Ok(items);
   response.set("X-Total-Count", std::to_string(result.total));
   co_return response;
@@ -161,10 +153,10 @@ asio::awaitable<Json> UserApi::ProfileForRole(std::int64_t user_id, std::int64_t
   if (!type) co_return Json(nullptr);
   if (*type == kCustomer) {
     auto profile = co_await app_.blocking().Run([&] { return profiles_.FindCustomer(user_id); });
-    co_return domain::CustomerJson(profile ? *profile : domain::DefaultCustomer(user_id));
+    co_return CustomerJson(profile ? *profile : domain::DefaultCustomer(user_id));
   }
   auto profile = co_await app_.blocking().Run([&] { return profiles_.FindProvider(user_id); });
-  co_return domain::ProviderJson(profile ? *profile : domain::DefaultProvider(user_id));
+  co_return ProviderJson(profile ? *profile : domain::DefaultProvider(user_id));
 }
 
 asio::awaitable<void> UserApi::ApplyAdminChanges(std::int64_t user_id, ProfileType type,
@@ -177,22 +169,20 @@ asio::awaitable<void> UserApi::ApplyAdminChanges(std::int64_t user_id, ProfileTy
     bool updated = false;
     store::CreateResult created = store::CreateResult::kExists;
     if (type == kCustomer) {
-      auto event = events::ProfileUpdated(type, user_id, domain::ChangedFieldsJson(customer), now, "admin");
+      auto event = events::ProfileUpdated(user_id, customer, now, "admin");
       updated = co_await app_.blocking().Run(
           [&] { return profiles_.UpdateCustomer(user_id, customer, now, event).has_value(); });
       if (!updated) {
-        auto profile = domain::Apply(domain::DefaultCustomer(user_id), customer);
-        profile.created_at = profile.updated_at = now;
+        auto profile = domain::NewProfile(user_id, customer, now);
         std::vector<bus::Event> events{events::CustomerCreated(profile, "admin")};
         created = co_await app_.blocking().Run([&] { return profiles_.CreateCustomer(profile, events); });
       }
     } else {
-      auto event = events::ProfileUpdated(type, user_id, domain::ChangedFieldsJson(provider), now, "admin");
+      auto event = events::ProfileUpdated(user_id, provider, now, "admin");
       updated = co_await app_.blocking().Run(
           [&] { return profiles_.UpdateProvider(user_id, provider, now, event).has_value(); });
       if (!updated) {
-        auto profile = domain::Apply(domain::DefaultProvider(user_id), provider);
-        profile.created_at = profile.updated_at = now;
+        auto profile = domain::NewProfile(user_id, provider, now);
         std::vector<bus::Event> events{events::ProviderCreated(profile, "admin")};
         created = co_await app_.blocking().Run([&] { return profiles_.CreateProvider(profile, events); });
       }
@@ -201,10 +191,9 @@ asio::awaitable<void> UserApi::ApplyAdminChanges(std::int64_t user_id, ProfileTy
       notify_outbox_();
       co_return;
     }
-    if (created == store::CreateResult::kUserDeleted)
-      throw ApiError::NotFound("User not found", "user_not_found");
+    if (created == store::CreateResult::kUserDeleted) throw UserNotFound();
   }
-  throw ApiError::Conflict("The profile changed while it was being written; try again", "profile_changed");
+  throw ProfileChanged();
 }
 
 asio::awaitable<http::Response> UserApi::ListUsers(Context& context) {
@@ -247,13 +236,13 @@ asio::awaitable<http::Response> UserApi::UpdateUser(Context& context) {
   const auto user_id = context.IntParam("user_id");
   // Everything is checked before anything is written: the body here, the role against the profile fields,
   // then auth's own checks; auth writes first, the profile only after auth succeeded.
-  auto update = domain::ParseAdminUpdate(context.Body());
+  auto update = ParseAdminUpdate(context.Body());
   const auto caller = CallerOf(context);
   Json user;
   if (update.has_profile_fields()) {
     std::int64_t role_id = 0;
-    if (update.role_id) {
-      role_id = *update.role_id;
+    if (update.account.role_id) {
+      role_id = *update.account.role_id;
     } else {
       user = co_await users_.Get(user_id, caller);
       role_id = user.at("role_id").get<std::int64_t>();
@@ -261,15 +250,11 @@ asio::awaitable<http::Response> UserApi::UpdateUser(Context& context) {
     auto problems = domain::ProfileFieldProblems(update, role_id);
     if (!problems.empty()) throw ApiError::Validation(std::move(problems));
   }
-  if (update.has_auth_fields()) user = co_await users_.Update(user_id, update.auth_fields, caller);
+  if (update.has_auth_fields()) user = co_await users_.Update(user_id, update.account, caller);
   const auto role_id = user.at("role_id").get<std::int64_t>();
   if (update.has_profile_fields()) {
-    auto type = domain::ProfileTypeForRole(role_id);
-    if (!type || !domain::ProfileFieldProblems(update, role_id).empty()) {
-      // Only when another admin changed the role between the check and auth's answer.
-      throw ApiError::Conflict("The user's role changed meanwhile; the profile was not changed",
-                               "role_changed");
-    }
+    auto type = domain::ProfileToChange(update, role_id);
+    if (!type) throw ToApiError(type.refusal());
     co_await ApplyAdminChanges(user_id, *type, update.customer, update.provider);
   }
   auto profile = co_await ProfileForRole(user_id, role_id);

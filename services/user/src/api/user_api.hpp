@@ -8,8 +8,8 @@
 
 #include "libs/http/app.hpp"
 #include "libs/identity/identity.hpp"
+#include "services/user/src/clients/auth_client.hpp"
 #include "services/user/src/domain/profile.hpp"
-#include "services/user/src/store/auth_users.hpp"
 #include "services/user/src/store/profile_store.hpp"
 
 // The user service's HTTP surface: each user's own profile, the public provider search, and the admin's
@@ -19,7 +19,7 @@ namespace mp::user::api {
 class UserApi {
  public:
   // `notify_outbox` wakes the outbox relay after a write that added events.
-  UserApi(http::App& app, store::ProfileStore& profiles, store::AuthUsers& users,
+  UserApi(http::App& app, store::ProfileStore& profiles, clients::AuthClient& users,
           const identity::Authenticator& authn, std::function<void()> notify_outbox);
 
   // Adds every route to the app's router (the route table below is the service's public surface).
@@ -48,7 +48,7 @@ class UserApi {
 
   http::App& app_;
   store::ProfileStore& profiles_;
-  store::AuthUsers& users_;
+  clients::AuthClient& users_;
   const identity::Authenticator& authn_;
   std::function<void()> notify_outbox_;
 };

@@ -27,35 +27,6 @@ std::vector<std::string> FieldNames(const ProviderChanges& p) {
 
 }  // namespace
 
-AdminUserUpdate ParseAdminUpdate(const nlohmann::json& body) {
-  JsonReader reader(body);
-  AdminUserUpdate update;
-  // Lengths as auth reads them; its own username rules answer from auth.
-  if (auto username = reader.String("username", Presence::kOptional, 0, 10'000)) {
-    update.auth_fields["username"] = *username;
-  }
-  if (auto email = reader.String("email", Presence::kOptional, 0, 10'000)) {
-    if (NormalizeEmail(*email)) {
-      update.auth_fields["email"] = *email;
-    } else {
-      reader.Problem("email", "must be a valid e-mail address");
-    }
-  }
-  if (auto role = reader.Int("role_id", Presence::kOptional, 1, 3)) {
-    update.role_id = static_cast<int>(*role);
-    update.auth_fields["role_id"] = *role;
-  }
-  update.customer = ReadCustomerFields(body, reader);
-  update.provider = ReadProviderFields(body, reader);
-  RejectReadOnlyFields(reader);
-  if (reader.Has("password")) reader.Problem("password", "cannot be changed by an admin");
-  if (reader.ok() && !update.has_auth_fields() && !update.has_profile_fields()) {
-    reader.Problem("body", "give at least one of username, email, role_id or a profile field");
-  }
-  reader.Finish();
-  return update;
-}
-
 std::vector<FieldProblem> ProfileFieldProblems(const AdminUserUpdate& update, std::int64_t role_id) {
   std::vector<FieldProblem> problems;
   auto type = ProfileTypeForRole(role_id);
@@ -74,6 +45,12 @@ std::vector<FieldProblem> ProfileFieldProblems(const AdminUserUpdate& update, st
     }
   }
   return problems;
+}
+
+Outcome<ProfileType, AdminUpdateRefusal> ProfileToChange(const AdminUserUpdate& update, std::int64_t role_id) {
+  auto type = ProfileTypeForRole(role_id);
+  if (!type || !ProfileFieldProblems(update, role_id).empty()) return AdminUpdateRefusal::kFieldsOfAnotherRole;
+  return *type;
 }
 
 }  // namespace mp::user::domain

@@ -7,16 +7,13 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "libs/core/money.hpp"
 #include "libs/core/time.hpp"
-#include "libs/core/validation.hpp"
 
 // What the user service is about: a customer's profile (where they are, what they spend) and a provider's
 // (skills, areas, rate, and the rating the reviews give), one of each kind per user at most, the kind
 // chosen by the user's role (customer 1, provider 2; admins have none). Shapes and defaults are those of
-// reference §5.2/§5.3; the rules of spec/api-v1.md "Profiles and admin users".
+// reference §5.2/§5.3; the rules of spec/api-v1.md "Profiles and admin users". Depends on libs/core only.
 namespace mp::user::domain {
 
 enum class ProfileType { kCustomer, kProvider };
@@ -27,6 +24,7 @@ int RoleOf(ProfileType type);                        // 1 | 2
 std::optional<ProfileType> ProfileTypeForRole(std::int64_t role_id);
 
 extern const std::vector<std::string_view> kLocations;  // NORTH SOUTH EAST WEST MID
+bool IsLocation(std::string_view text);
 
 // Field limits (api-v1.md; the lengths and counts are ours: the reference has none).
 inline constexpr std::size_t kAddressMax = 255;
@@ -97,27 +95,16 @@ ProviderProfile DefaultProvider(std::int64_t user_id);
 CustomerProfile Apply(CustomerProfile profile, const CustomerChanges& changes);
 ProviderProfile Apply(ProviderProfile profile, const ProviderChanges& changes);
 
-// Reads the writable fields of one kind (all optional) of `body`, adding what is wrong to `reader` (a
-// reader of the same body). Keys of the other kind are not looked at.
-CustomerChanges ReadCustomerFields(const nlohmann::json& body, JsonReader& reader);
-ProviderChanges ReadProviderFields(const nlohmann::json& body, JsonReader& reader);
-// Keys a client may not write (user_id, rating, total_reviews, created_at, updated_at): a problem each.
-void RejectReadOnlyFields(JsonReader& reader);
+// A profile made now: the defaults with `changes` applied, created and updated at `now`.
+CustomerProfile NewProfile(std::int64_t user_id, const CustomerChanges& changes, time::TimePoint now);
+ProviderProfile NewProfile(std::int64_t user_id, const ProviderChanges& changes, time::TimePoint now);
 
-// A request body of POST (create: every field optional, defaults for the rest) or PUT (update: at least
-// one field) of the caller's own profile. Throw ApiError 422 with every problem in `details`.
-CustomerChanges ParseCustomerCreate(const nlohmann::json& body);
-CustomerChanges ParseCustomerUpdate(const nlohmann::json& body);
-ProviderChanges ParseProviderCreate(const nlohmann::json& body);
-ProviderChanges ParseProviderUpdate(const nlohmann::json& body);
-
-// The public shapes (reference §5.2/§5.3; money as a number with 2 decimals, the rating rounded to 2
-// decimals, times ISO-8601 UTC or null for a default).
-nlohmann::json CustomerJson(const CustomerProfile& profile);
-nlohmann::json ProviderJson(const ProviderProfile& profile);
-// The changed fields with their new values, as the public shape writes them (profile.updated).
-nlohmann::json ChangedFieldsJson(const CustomerChanges& changes);
-nlohmann::json ChangedFieldsJson(const ProviderChanges& changes);
+// The text without leading and trailing spaces, tabs and line breaks.
+std::string_view Trim(std::string_view text);
+bool HasControlCharacters(std::string_view text);
+// What is wrong with one item of a text list (skills, portfolio, service_areas), `item` already trimmed:
+// empty, not UTF-8, longer than `max_length` code points, or holding control characters; nullopt if fine.
+std::optional<std::string> ListItemProblem(std::string_view item, std::size_t max_length);
 
 // The form skills are matched in: trimmed and ASCII-lower-cased ("Plumbing " and "plumbing" are one skill).
 std::string SkillKey(std::string_view skill);

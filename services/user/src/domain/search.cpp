@@ -5,20 +5,11 @@
 #include <set>
 #include <string_view>
 
-#include "libs/core/error.hpp"
-#include "libs/core/validation.hpp"
+#include "libs/core/text.hpp"
 #include "services/user/src/domain/profile.hpp"
 
 namespace mp::user::domain {
 namespace {
-
-bool HasControlCharacters(std::string_view text) {
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7F) return true;
-  }
-  return false;
-}
 
 std::optional<double> ParseNumber(std::string_view text) {
   double value = 0;
@@ -29,8 +20,7 @@ std::optional<double> ParseNumber(std::string_view text) {
 
 }  // namespace
 
-ProviderSearch ParseSearch(const SearchQuery& query) {
-  std::vector<FieldProblem> problems;
+ProviderSearch ParseSearch(const SearchQuery& query, std::vector<FieldProblem>& problems) {
   ProviderSearch search;
 
   std::set<std::string> seen;
@@ -77,16 +67,13 @@ ProviderSearch ParseSearch(const SearchQuery& query) {
   }
 
   if (query.location && !query.location->empty()) {
-    bool known = false;
-    for (auto location : kLocations) known = known || location == *query.location;
-    if (known) {
+    if (IsLocation(*query.location)) {
       search.location = query.location;
     } else {
       problems.push_back({"location", "must be one of: NORTH, SOUTH, EAST, WEST, MID"});
     }
   }
 
-  if (!problems.empty()) throw ApiError::Validation(std::move(problems));
   return search;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "libs/core/money.hpp"
+#include "libs/core/problem.hpp"
 
 // The public provider search (GET /providers/search): typed filters only, so nothing a client sends can
 // become a query operator.
@@ -33,10 +34,10 @@ struct ProviderSearch {
   friend bool operator==(const ProviderSearch&, const ProviderSearch&) = default;
 };
 
-// Empty values count as absent. Throws ApiError 422 naming every bad parameter: a skill longer than
+// Empty values count as absent. Adds a problem to `problems` for every bad parameter: a skill longer than
 // kSkillMax or with control characters, more than kSearchSkillsMax skills, min_rating not a number in
 // 0..5, max_hourly_rate not a number >= 0 with at most 2 decimals, location not a known one.
 // limit/offset are the caller's (http::ReadPage).
-ProviderSearch ParseSearch(const SearchQuery& query);
+ProviderSearch ParseSearch(const SearchQuery& query, std::vector<FieldProblem>& problems);
 
 }  // namespace mp::user::domain

@@ -5,6 +5,7 @@
 
 #include "libs/core/log.hpp"
 #include "libs/mongo/error.hpp"
+#include "services/user/src/api/profile_json.hpp"
 
 namespace mp::user::events {
 namespace {
@@ -20,6 +21,25 @@ bus::Event Make(std::string_view routing_key, ProfileType type, std::int64_t use
   fields["source"] = source;
   fields["occurred_at"] = time::FormatIso(at);
   return bus::MakeEvent(std::string(kExchange), std::string(routing_key), std::move(fields));
+}
+
+Json ChangedFieldsJson(const domain::CustomerChanges& c) {
+  Json fields = Json::object();
+  if (c.location) fields["location"] = *c.location;
+  if (c.address) fields["address"] = *c.address;
+  if (c.budget_preference) fields["budget_preference"] = money::ToDouble(*c.budget_preference);
+  return fields;
+}
+
+Json ChangedFieldsJson(const domain::ProviderChanges& c) {
+  Json fields = Json::object();
+  if (c.skills) fields["skills"] = *c.skills;
+  if (c.experience_years) fields["experience_years"] = *c.experience_years;
+  if (c.hourly_rate) fields["hourly_rate"] = money::ToDouble(*c.hourly_rate);
+  if (c.availability) fields["availability"] = *c.availability;
+  if (c.portfolio) fields["portfolio"] = *c.portfolio;
+  if (c.service_areas) fields["service_areas"] = *c.service_areas;
+  return fields;
 }
 
 [[noreturn]] void Poison(const bus::Event& event, const std::string& why) {
@@ -62,17 +82,24 @@ double RatingField(const bus::Event& event) {
 
 bus::Event CustomerCreated(const domain::CustomerProfile& profile, std::string_view source) {
   return Make("profile.created", ProfileType::kCustomer, profile.user_id,
-              profile.created_at.value_or(time::Now()), source, {{"profile", domain::CustomerJson(profile)}});
+              profile.created_at.value_or(time::Now()), source, {{"profile", api::CustomerJson(profile)}});
 }
 
 bus::Event ProviderCreated(const domain::ProviderProfile& profile, std::string_view source) {
   return Make("profile.created", ProfileType::kProvider, profile.user_id,
-              profile.created_at.value_or(time::Now()), source, {{"profile", domain::ProviderJson(profile)}});
+              profile.created_at.value_or(time::Now()), source, {{"profile", api::ProviderJson(profile)}});
 }
 
-bus::Event ProfileUpdated(ProfileType type, std::int64_t user_id, Json updated_fields, time::TimePoint at,
+bus::Event ProfileUpdated(std::int64_t user_id, const domain::CustomerChanges& changes, time::TimePoint at,
                           std::string_view source) {
-  return Make("profile.updated", type, user_id, at, source, {{"updated_fields", std::move(updated_fields)}});
+  return Make("profile.updated", ProfileType::kCustomer, user_id, at, source,
+              {{"updated_fields", ChangedFieldsJson(changes)}});
+}
+
+bus::Event ProfileUpdated(std::int64_t user_id, const domain::ProviderChanges& changes, time::TimePoint at,
+                          std::string_view source) {
+  return Make("profile.updated", ProfileType::kProvider, user_id, at, source,
+              {{"updated_fields", ChangedFieldsJson(changes)}});
 }
 
 bus::QueueSpec IncomingQueue(const QueueNames& names) {
@@ -118,12 +145,10 @@ void EventHandler::EnsureProfile(const bus::Event& event, std::int64_t user_id, 
   const auto now = time::Now();
   store::CreateResult result;
   if (*type == ProfileType::kCustomer) {
-    auto profile = domain::DefaultCustomer(user_id);
-    profile.created_at = profile.updated_at = now;
+    auto profile = domain::NewProfile(user_id, domain::CustomerChanges{}, now);
     result = store_.CreateCustomer(profile, {CustomerCreated(profile, event.routing_key)});
   } else {
-    auto profile = domain::DefaultProvider(user_id);
-    profile.created_at = profile.updated_at = now;
+    auto profile = domain::NewProfile(user_id, domain::ProviderChanges{}, now);
     result = store_.CreateProvider(profile, {ProviderCreated(profile, event.routing_key)});
   }
   if (result == store::CreateResult::kCreated) {

@@ -25,9 +25,12 @@ inline constexpr std::string_view kExchange = "user_events";
 // "rating.updated".
 bus::Event CustomerCreated(const domain::CustomerProfile& profile, std::string_view source);
 bus::Event ProviderCreated(const domain::ProviderProfile& profile, std::string_view source);
-// profile.updated {user_id, role_id, profile_type, source, updated_fields: {field: new value}}.
-bus::Event ProfileUpdated(domain::ProfileType type, std::int64_t user_id, nlohmann::json updated_fields,
-                          time::TimePoint at, std::string_view source);
+// profile.updated {user_id, role_id, profile_type, source, updated_fields: {field: new value}}: the changed
+// fields with their new values, as the public shape writes them.
+bus::Event ProfileUpdated(std::int64_t user_id, const domain::CustomerChanges& changes, time::TimePoint at,
+                          std::string_view source);
+bus::Event ProfileUpdated(std::int64_t user_id, const domain::ProviderChanges& changes, time::TimePoint at,
+                          std::string_view source);
 
 struct QueueNames {
   std::string queue = "user.events";

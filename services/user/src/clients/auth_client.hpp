@@ -10,12 +10,13 @@
 
 #include "libs/core/error.hpp"
 #include "libs/http/client.hpp"
+#include "services/user/src/domain/admin_update.hpp"
 
 // The accounts auth owns, managed over HTTP on the admin's behalf: auth's own routes
 // GET /api/v1/admin/users[?role_id&limit&offset] and GET|PUT|DELETE /api/v1/admin/users/{id} on
 // MP_AUTH_URL, with the calling admin's bearer token (auth checks the role again, and emits user.updated /
 // user.deleted) and the request id passed on. Auth's answers are its public envelope; `data` is returned.
-namespace mp::user::store {
+namespace mp::user::clients {
 
 // Who the call is made for.
 struct Caller {
@@ -31,16 +32,16 @@ struct AuthUserPage {
 // Every call throws ApiError: auth's own 4xx unchanged (status, message, error, code, details);
 // 503 auth_unavailable when auth cannot be reached, times out, fails (5xx) or answers something that is
 // not its envelope.
-class AuthUsers {
+class AuthClient {
  public:
-  AuthUsers(http::HttpClient& client, http::Upstream auth);
+  AuthClient(http::HttpClient& client, http::Upstream auth);
 
   boost::asio::awaitable<AuthUserPage> List(std::optional<int> role_id, std::int64_t limit,
                                             std::int64_t offset, const Caller& caller);
   // {user_id, username, email, role_id, role_name, created_at, ...}
   boost::asio::awaitable<nlohmann::json> Get(std::int64_t user_id, const Caller& caller);
-  // `fields`: any of username, email, role_id.
-  boost::asio::awaitable<nlohmann::json> Update(std::int64_t user_id, const nlohmann::json& fields,
+  // Sends the given fields of `changes` (at least one).
+  boost::asio::awaitable<nlohmann::json> Update(std::int64_t user_id, const domain::AccountChanges& changes,
                                                 const Caller& caller);
   boost::asio::awaitable<nlohmann::json> Delete(std::int64_t user_id, const Caller& caller);
 
@@ -57,4 +58,4 @@ class AuthUsers {
 // error, code and details); anything else is 503 auth_unavailable.
 ApiError AuthFailure(unsigned status, std::string_view body);
 
-}  // namespace mp::user::store
+}  // namespace mp::user::clients

@@ -1,9 +1,9 @@
 // How auth's refusals reach the admin: unchanged for a 4xx envelope, 503 for anything else.
 #include <gtest/gtest.h>
 
-#include "services/user/src/store/auth_users.hpp"
+#include "services/user/src/clients/auth_client.hpp"
 
-namespace mp::user::store {
+namespace mp::user::clients {
 namespace {
 
 using Kind = ApiError::Kind;
@@ -49,4 +49,4 @@ TEST(AuthFailure, ServerErrorsAndGarbageAreUnavailable) {
 }
 
 }  // namespace
-}  // namespace mp::user::store
+}  // namespace mp::user::clients

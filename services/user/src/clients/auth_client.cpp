@@ -1,4 +1,4 @@
-#include "services/user/src/store/auth_users.hpp"
+#include "services/user/src/clients/auth_client.hpp"
 
 #include <charconv>
 #include <vector>
@@ -7,7 +7,7 @@
 
 #include "libs/core/log.hpp"
 
-namespace mp::user::store {
+namespace mp::user::clients {
 
 namespace asio = boost::asio;
 using Field = boost::beast::http::field;
@@ -75,10 +75,10 @@ ApiError AuthFailure(unsigned status, std::string_view text) {
                   Text(body, "error"), std::move(details));
 }
 
-AuthUsers::AuthUsers(http::HttpClient& client, http::Upstream auth)
+AuthClient::AuthClient(http::HttpClient& client, http::Upstream auth)
     : client_(client), auth_(std::move(auth)) {}
 
-asio::awaitable<Json> AuthUsers::Call(http::Request request, const Caller& caller, std::int64_t* total) {
+asio::awaitable<Json> AuthClient::Call(http::Request request, const Caller& caller, std::int64_t* total) {
   request.set(Field::authorization, "Bearer " + caller.token);
   request.set(Field::accept, "application/json");
   request.set("X-Request-ID", caller.request_id);
@@ -116,8 +116,8 @@ asio::awaitable<Json> AuthUsers::Call(http::Request request, const Caller& calle
   co_return std::move(body["data"]);
 }
 
-asio::awaitable<AuthUserPage> AuthUsers::List(std::optional<int> role_id, std::int64_t limit,
-                                              std::int64_t offset, const Caller& caller) {
+asio::awaitable<AuthUserPage> AuthClient::List(std::optional<int> role_id, std::int64_t limit,
+                                               std::int64_t offset, const Caller& caller) {
   std::string target =
       std::string(kAdminUsers) + "?limit=" + std::to_string(limit) + "&offset=" + std::to_string(offset);
   if (role_id) target += "&role_id=" + std::to_string(*role_id);
@@ -130,7 +130,7 @@ asio::awaitable<AuthUserPage> AuthUsers::List(std::optional<int> role_id, std::i
   co_return page;
 }
 
-asio::awaitable<Json> AuthUsers::Get(std::int64_t user_id, const Caller& caller) {
+asio::awaitable<Json> AuthClient::Get(std::int64_t user_id, const Caller& caller) {
   http::Request request(http::Verb::get, std::string(kAdminUsers) + "/" + std::to_string(user_id), 11);
   auto user = co_await Call(std::move(request), caller);
   if (!user.is_object() || !user.value("role_id", Json()).is_number_integer())
@@ -138,7 +138,12 @@ asio::awaitable<Json> AuthUsers::Get(std::int64_t user_id, const Caller& caller)
   co_return user;
 }
 
-asio::awaitable<Json> AuthUsers::Update(std::int64_t user_id, const Json& fields, const Caller& caller) {
+asio::awaitable<Json> AuthClient::Update(std::int64_t user_id, const domain::AccountChanges& changes,
+                                         const Caller& caller) {
+  Json fields = Json::object();
+  if (changes.username) fields["username"] = *changes.username;
+  if (changes.email) fields["email"] = *changes.email;
+  if (changes.role_id) fields["role_id"] = *changes.role_id;
   http::Request request(http::Verb::put, std::string(kAdminUsers) + "/" + std::to_string(user_id), 11);
   request.set(Field::content_type, "application/json");
   request.body() = fields.dump();
@@ -149,9 +154,9 @@ asio::awaitable<Json> AuthUsers::Update(std::int64_t user_id, const Json& fields
   co_return user;
 }
 
-asio::awaitable<Json> AuthUsers::Delete(std::int64_t user_id, const Caller& caller) {
+asio::awaitable<Json> AuthClient::Delete(std::int64_t user_id, const Caller& caller) {
   http::Request request(http::Verb::delete_, std::string(kAdminUsers) + "/" + std::to_string(user_id), 11);
   co_return co_await Call(std::move(request), caller);
 }
 
-}  // namespace mp::user::store
+}  // namespace mp::user::clients
