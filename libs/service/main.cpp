@@ -42,6 +42,9 @@ Upstream Context::Call(const std::string& name, std::string_view default_url, in
   auto settings = ReadUpstream(env_, name, default_url, timeout_ms);
   auto& upstream = Make<http::Upstream>(std::move(settings.upstream));
   auto& client = Make<http::HttpClient>(app_.io().get_executor(), settings.client);
+  app_.metrics().AddGauge(name + "_client_idle_connections",
+                          "Idle keep-alive connections to the " + name + " service.",
+                          [&client] { return double(client.idle_connections()); });
   return {client, upstream};
 }
 

@@ -113,7 +113,7 @@ class Context {
   }
 
   // The service `name` this one calls: MP_<NAME>_URL (default `default_url`), MP_<NAME>_TIMEOUT_MS (default
-  // `timeout_ms`), MP_<NAME>_CONNECT_TIMEOUT_MS (default 1000).
+  // `timeout_ms`), MP_<NAME>_CONNECT_TIMEOUT_MS (default 1000). Gauge <name>_client_idle_connections.
   Upstream Call(const std::string& name, std::string_view default_url, int timeout_ms);
 
   // The service's event consumer (one per service). When `prepare` is given (e.g. creating the unique

@@ -207,4 +207,13 @@ void EventHandler::Rating(const bus::Event& event) {
                        {"result", kNames[static_cast<int>(result)]}});
 }
 
+void EventHandler::AddGauges(http::Metrics& metrics) const {
+  metrics.AddGauge("profiles_created_from_events_total", "Profiles created by user.registered/updated or ratings.",
+                   [this] { return double(profiles_created()); });
+  metrics.AddGauge("profiles_deleted_from_events_total", "Profiles removed by user.deleted.",
+                   [this] { return double(profiles_deleted()); });
+  metrics.AddGauge("ratings_applied_total", "rating.updated events applied to a provider profile.",
+                   [this] { return double(ratings_applied()); });
+}
+
 }  // namespace mp::user::events

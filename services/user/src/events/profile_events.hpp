@@ -10,6 +10,7 @@
 
 #include "libs/bus/consumer.hpp"
 #include "libs/bus/event.hpp"
+#include "libs/http/metrics.hpp"
 #include "services/user/src/domain/profile.hpp"
 #include "services/user/src/store/profile_store.hpp"
 
@@ -62,6 +63,8 @@ class EventHandler {
   std::uint64_t profiles_deleted() const { return profiles_deleted_.load(); }
   std::uint64_t ratings_applied() const { return ratings_applied_.load(); }
   std::uint64_t events_without_effect() const { return events_without_effect_.load(); }
+  // profiles_created_from_events_total, profiles_deleted_from_events_total, ratings_applied_total.
+  void AddGauges(http::Metrics& metrics) const;
 
  private:
   void EnsureProfile(const bus::Event& event, std::int64_t user_id, std::int64_t role_id);
