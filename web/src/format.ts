@@ -26,6 +26,16 @@ export const locationLabel = (location: Location) => t(`location.${location}`);
 export const refundStatusLabel = (status: RefundStatus) => t(`refundStatus.${status}`);
 export const ownerLabel = (owner: InboxOwner) => t(`role.${owner}`);
 
+/** The choices of a select: each value with its label, after a first choice of '' (e.g. "Any") when named. */
+export function toOptions<V extends string | number>(
+  values: readonly V[],
+  label: (value: V) => string,
+  blankLabel?: string,
+): { value: V | ''; label: string }[] {
+  const options = values.map((value) => ({ value, label: label(value) }));
+  return blankLabel === undefined ? options : [{ value: '', label: blankLabel }, ...options];
+}
+
 export function roleLabel(roleId: number): string {
   if (roleId === 1) return t('role.customer');
   if (roleId === 2) return t('role.provider');

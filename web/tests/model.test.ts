@@ -6,6 +6,7 @@ import { zh } from '../src/i18n/zh';
 import { LOCALE_STORAGE_KEY, interpolate, locale, setLocale, t } from '../src/i18n';
 import { ApiError } from '../src/api/http';
 import { describeError } from '../src/errors';
+import { locationLabel, toOptions } from '../src/format';
 import { orderTimeline } from '../src/timeline';
 import { ORDER_STATUSES, type OrderDetail } from '../src/api/types';
 import { sampleOrder } from './helpers';
@@ -69,6 +70,21 @@ function withState(overrides: Partial<OrderDetail>): OrderDetail {
 }
 
 const states = (order: OrderDetail) => orderTimeline(order).map((step) => `${step.key}:${step.state}`);
+
+describe('select options', () => {
+  it('labels each value in the current language, after a blank first choice when one is named', () => {
+    setLocale('en');
+    expect(toOptions(['NORTH', 'MID'] as const, locationLabel)).toEqual([
+      { value: 'NORTH', label: locationLabel('NORTH') },
+      { value: 'MID', label: locationLabel('MID') },
+    ]);
+    expect(toOptions([10, 20], String, 'Any')).toEqual([
+      { value: '', label: 'Any' },
+      { value: 10, label: '10' },
+      { value: 20, label: '20' },
+    ]);
+  });
+});
 
 describe('status timeline', () => {
   it('marks the next step of a new order', () => {

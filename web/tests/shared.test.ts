@@ -1,18 +1,23 @@
 // The shared pieces the views are built from: running an action (busy, error), a paged list and its
-// loader, an order page's frame and extras, the submit button and the error alert.
-import { type Component, createApp, h, nextTick } from 'vue';
+// loader, an order page's frame and extras, the submit button and the error alert, a form field and the
+// profile fields.
+import { type Component, createApp, h, nextTick, reactive } from 'vue';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Page } from '../src/api';
 import { ApiError } from '../src/api';
 import { tokenStore } from '../src/api/tokens';
+import CustomerProfileFields from '../src/components/CustomerProfileFields.vue';
 import ErrorAlert from '../src/components/ErrorAlert.vue';
+import FormField from '../src/components/FormField.vue';
 import OrderDetailLayout from '../src/components/OrderDetailLayout.vue';
 import PagedListComponent from '../src/components/PagedList.vue';
+import ProviderProfileFields from '../src/components/ProviderProfileFields.vue';
 import SubmitButton from '../src/components/SubmitButton.vue';
 import { useAction } from '../src/composables/useAction';
 import { usePagedLoader } from '../src/composables/useLoader';
 import { useOrderExtras } from '../src/composables/useOrderExtras';
 import { setLocale } from '../src/i18n';
+import { customerProfileForm, providerProfileForm } from '../src/validation';
 import { fail, fakeJwt, ok, sampleOrder, stubFetch } from './helpers';
 
 let unmount: (() => void) | null = null;
@@ -271,5 +276,96 @@ describe('SubmitButton and ErrorAlert', () => {
     expect(text(caught, '[data-testid="x"]')).toBe(
       'The server could not be reached. Check your connection and try again.',
     );
+  });
+});
+
+describe('FormField', () => {
+  const kinds = ['text', 'textarea', 'select'] as const;
+
+  it.each(kinds)('%s: labelled, tied to its hint, required and enabled', async (kind) => {
+    const host = await render(FormField, {
+      id: 'f',
+      label: 'Name',
+      kind,
+      hint: 'A hint',
+      required: true,
+      options: [{ value: 'a', label: 'A' }],
+      modelValue: 'a',
+    });
+    const control = host.querySelector<HTMLElement>('#f')!;
+    expect(control.tagName).toBe(kind === 'text' ? 'INPUT' : kind.toUpperCase());
+    expect(host.querySelector('label')!.htmlFor).toBe('f');
+    expect(control.getAttribute('aria-describedby')).toBe('f-hint');
+    expect(control.getAttribute('aria-required')).toBe('true');
+    expect(control.hasAttribute('aria-invalid')).toBe(false);
+    expect(control.hasAttribute('disabled')).toBe(false);
+  });
+
+  it.each(kinds)('%s: an error replaces the hint and marks the control invalid', async (kind) => {
+    const host = await render(FormField, {
+      id: 'f',
+      label: 'Name',
+      kind,
+      hint: 'A hint',
+      error: 'Wrong',
+      disabled: true,
+      modelValue: '',
+    });
+    const control = host.querySelector<HTMLElement>('#f')!;
+    expect(control.getAttribute('aria-describedby')).toBe('f-error');
+    expect(control.getAttribute('aria-invalid')).toBe('true');
+    expect(control.hasAttribute('aria-required')).toBe(false);
+    expect(control.hasAttribute('disabled')).toBe(true);
+    expect(text(host, '[data-testid="error-f"]')).toBe('Wrong');
+    expect(host.querySelector('#f-hint')).toBeNull();
+  });
+});
+
+describe('profile fields', () => {
+  function type(host: HTMLElement, selector: string, value: string) {
+    const input = host.querySelector<HTMLInputElement>(selector)!;
+    input.value = value;
+    input.dispatchEvent(new Event('input'));
+  }
+
+  it('provider: edits the parent’s form in place, ids by prefix, errors under their fields', async () => {
+    const form = reactive(providerProfileForm());
+    const host = await render(ProviderProfileFields, {
+      form,
+      idPrefix: 'me',
+      areasLegend: 'Areas I work in',
+      error: (field: string) => (field === 'hourly_rate' || field === 'service_areas' ? `bad ${field}` : undefined),
+    });
+    type(host, '#me-skills', 'plumbing, painting');
+    type(host, '#me-experience', '6');
+    host.querySelector<HTMLInputElement>('[data-testid="area-NORTH"]')!.click();
+    await flush();
+    expect(form.skills).toBe('plumbing, painting');
+    expect(form.experience_years).toBe('6');
+    expect(form.service_areas).toEqual(['NORTH']);
+    expect(text(host, 'legend')).toBe('Areas I work in');
+    expect(text(host, '[data-testid="error-me-rate"]')).toBe('bad hourly_rate');
+    expect(text(host, 'fieldset .field__error')).toBe('bad service_areas');
+    expect(host.querySelector('[data-testid="error-me-skills"]')).toBeNull();
+  });
+
+  it('customer: edits the parent’s form; the address autocompletes only when asked to', async () => {
+    const form = reactive(customerProfileForm());
+    const own = await render(CustomerProfileFields, {
+      form,
+      idPrefix: 'me',
+      error: () => undefined,
+      addressAutocomplete: 'street-address',
+    });
+    type(own, '#me-address', '1 Main Street');
+    type(own, '#me-budget', '50');
+    await flush();
+    expect(form.address).toBe('1 Main Street');
+    expect(form.budget_preference).toBe('50');
+    expect(own.querySelector('#me-address')!.getAttribute('autocomplete')).toBe('street-address');
+    unmount?.();
+    const theirs = await render(CustomerProfileFields, { form, idPrefix: 'user', error: () => undefined });
+    expect(theirs.querySelector('#user-address')!.hasAttribute('autocomplete')).toBe(false);
+    expect(theirs.querySelectorAll('#user-location option')).toHaveLength(5);
   });
 });
