@@ -1,7 +1,7 @@
 // The shared pieces the views are built from: running an action (busy, error), a paged list and its
 // loader, an order page's frame and extras, the submit button and the error alert, a form field and the
 // profile fields.
-import { type Component, createApp, h, nextTick, reactive } from 'vue';
+import { type Component, createApp, h, nextTick, reactive, ref } from 'vue';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Page } from '../src/api';
 import { ApiError } from '../src/api';
@@ -14,7 +14,7 @@ import PagedListComponent from '../src/components/PagedList.vue';
 import ProviderProfileFields from '../src/components/ProviderProfileFields.vue';
 import SubmitButton from '../src/components/SubmitButton.vue';
 import { useAction } from '../src/composables/useAction';
-import { usePagedLoader } from '../src/composables/useLoader';
+import { storePage, usePagedLoader } from '../src/composables/useLoader';
 import { useOrderExtras } from '../src/composables/useOrderExtras';
 import { setLocale } from '../src/i18n';
 import { customerProfileForm, providerProfileForm } from '../src/validation';
@@ -188,6 +188,47 @@ describe('PagedList', () => {
   });
 });
 
+describe('storePage', () => {
+  const PagedList = PagedListComponent as unknown as Component;
+  const slots = {
+    default: ({ items }: { items: string[] }) =>
+      h(
+        'ul',
+        items.map((item) => h('li', item)),
+      ),
+  };
+
+  it('shows a page a store keeps: loading until it has items, then the items and the page bar', async () => {
+    const state = reactive({ items: [] as string[], total: 0, offset: 0, limit: 10, loading: true, error: null });
+    const go = vi.fn();
+    const host = await render(PagedList, { list: storePage(state, go), emptyText: 'Nothing' }, slots);
+    expect(host.querySelector('[data-testid="loading"]')).not.toBeNull();
+    Object.assign(state, { ...letters(10, 0), loading: false });
+    await flush();
+    expect(host.querySelectorAll('li')).toHaveLength(10);
+    expect(text(host, '[data-testid="page-range"]')).toBe('1–10 of 25');
+    host.querySelector<HTMLButtonElement>('[data-testid="page-next"]')!.click();
+    expect(go).toHaveBeenCalledWith(10);
+    Object.assign(state, { items: [], total: 0 });
+    await flush();
+    expect(text(host, '[data-testid="empty"]')).toBe('Nothing');
+  });
+
+  it('shows the error the view picks, and retries at the same offset', async () => {
+    const failure = new ApiError({ status: 503, code: 'unavailable', error: 'down' });
+    const state = reactive({ items: [], total: 0, offset: 20, limit: 10, loading: false, error: failure });
+    const hidden = ref(false);
+    const go = vi.fn();
+    const list = storePage(state, go, () => (hidden.value ? null : state.error));
+    const host = await render(PagedList, { list, emptyText: 'Nothing' }, slots);
+    host.querySelector<HTMLButtonElement>('[data-testid="load-error"] button')!.click();
+    expect(go).toHaveBeenCalledWith(20);
+    hidden.value = true;
+    await flush();
+    expect(host.querySelector('[data-testid="load-error"]')).toBeNull();
+  });
+});
+
 describe('OrderDetailLayout', () => {
   it('frames an order: title and number, its slots in place, the facts and the timeline', async () => {
     const host = await render(
@@ -281,41 +322,26 @@ describe('SubmitButton and ErrorAlert', () => {
 
 describe('FormField', () => {
   const kinds = ['text', 'textarea', 'select'] as const;
+  const field = (kind: (typeof kinds)[number], more: Record<string, unknown>) =>
+    render(FormField, { id: 'f', label: 'Name', kind, hint: 'A hint', modelValue: 'a', ...more });
+  const control = (host: HTMLElement) => host.querySelector<HTMLElement>('#f')!;
 
   it.each(kinds)('%s: labelled, tied to its hint, required and enabled', async (kind) => {
-    const host = await render(FormField, {
-      id: 'f',
-      label: 'Name',
-      kind,
-      hint: 'A hint',
-      required: true,
-      options: [{ value: 'a', label: 'A' }],
-      modelValue: 'a',
-    });
-    const control = host.querySelector<HTMLElement>('#f')!;
-    expect(control.tagName).toBe(kind === 'text' ? 'INPUT' : kind.toUpperCase());
+    const host = await field(kind, { required: true, options: [{ value: 'a', label: 'A' }] });
+    expect(control(host).tagName).toBe(kind === 'text' ? 'INPUT' : kind.toUpperCase());
     expect(host.querySelector('label')!.htmlFor).toBe('f');
-    expect(control.getAttribute('aria-describedby')).toBe('f-hint');
-    expect(control.getAttribute('aria-required')).toBe('true');
-    expect(control.hasAttribute('aria-invalid')).toBe(false);
-    expect(control.hasAttribute('disabled')).toBe(false);
+    expect(control(host).getAttribute('aria-describedby')).toBe('f-hint');
+    expect(control(host).getAttribute('aria-required')).toBe('true');
+    expect(control(host).hasAttribute('aria-invalid')).toBe(false);
+    expect(control(host).hasAttribute('disabled')).toBe(false);
   });
 
   it.each(kinds)('%s: an error replaces the hint and marks the control invalid', async (kind) => {
-    const host = await render(FormField, {
-      id: 'f',
-      label: 'Name',
-      kind,
-      hint: 'A hint',
-      error: 'Wrong',
-      disabled: true,
-      modelValue: '',
-    });
-    const control = host.querySelector<HTMLElement>('#f')!;
-    expect(control.getAttribute('aria-describedby')).toBe('f-error');
-    expect(control.getAttribute('aria-invalid')).toBe('true');
-    expect(control.hasAttribute('aria-required')).toBe(false);
-    expect(control.hasAttribute('disabled')).toBe(true);
+    const host = await field(kind, { error: 'Wrong', disabled: true });
+    expect(control(host).getAttribute('aria-describedby')).toBe('f-error');
+    expect(control(host).getAttribute('aria-invalid')).toBe('true');
+    expect(control(host).hasAttribute('aria-required')).toBe(false);
+    expect(control(host).hasAttribute('disabled')).toBe(true);
     expect(text(host, '[data-testid="error-f"]')).toBe('Wrong');
     expect(host.querySelector('#f-hint')).toBeNull();
   });

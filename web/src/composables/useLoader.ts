@@ -1,6 +1,6 @@
 // Loads something for a page and keeps its loading and error state; a newer load wins over an older one.
 
-import { ref, shallowRef } from 'vue';
+import { type Ref, computed, ref, shallowRef } from 'vue';
 import type { Page, PageQuery } from '../api';
 
 export function useLoader<T>(load: () => Promise<T>, options: { immediate?: boolean } = {}) {
@@ -41,6 +41,53 @@ export function usePagedLoader<T>(load: (page: Required<PageQuery>) => Promise<P
 }
 
 export type PagedLoader<T> = ReturnType<typeof usePagedLoader<T>>;
+
+/** What PagedList shows: a PagedLoader, or a page a store keeps (through storePage). */
+export interface PagedSource<T> {
+  /** The page; null until there is one to show. */
+  data: Readonly<Ref<Page<T> | null>>;
+  loading: Readonly<Ref<boolean>>;
+  error: Readonly<Ref<unknown>>;
+  offset: Readonly<Ref<number>>;
+  readonly limit: number;
+  reload(): unknown;
+  go(offset: number): unknown;
+}
+
+/** The page state a store keeps itself (the inbox, the available orders), because other actions change it. */
+export interface StorePageState<T> {
+  items: T[];
+  total: number;
+  offset: number;
+  limit: number;
+  loading: boolean;
+  error: unknown;
+}
+
+/**
+ * A store's page as a PagedList source; `go(offset)` asks the store for another page. While a load finds
+ * nothing shown yet the page is null (loading, not "empty"). `error` picks the error the list shows (by default
+ * the store's).
+ */
+export function storePage<T>(
+  state: StorePageState<T>,
+  go: (offset: number) => unknown,
+  error: () => unknown = () => state.error,
+): PagedSource<T> {
+  return {
+    data: computed(() =>
+      state.loading && state.items.length === 0 ? null : { items: state.items, total: state.total },
+    ),
+    loading: computed(() => state.loading),
+    error: computed(error),
+    offset: computed(() => state.offset),
+    get limit() {
+      return state.limit;
+    },
+    reload: () => go(state.offset),
+    go,
+  };
+}
 
 /** Calls `probe` until `done` says yes or the tries run out (for changes the server applies shortly after). */
 export async function pollUntil<T>(

@@ -13,6 +13,7 @@ export const useInboxStore = defineStore('inbox', () => {
   const total = ref(0);
   const unread = ref(0);
   const offset = ref(0);
+  const limit = INBOX_PAGE_SIZE;
   const loading = ref(false);
   const error = ref<unknown>(null);
 
@@ -31,7 +32,7 @@ export const useInboxStore = defineStore('inbox', () => {
     loading.value = true;
     error.value = null;
     try {
-      const inbox = await api.inbox.list(owner.value, { limit: INBOX_PAGE_SIZE, offset: nextOffset });
+      const inbox = await api.inbox.list(owner.value, { limit, offset: nextOffset });
       items.value = inbox.items;
       total.value = inbox.total;
       unread.value = inbox.unread;
@@ -69,5 +70,19 @@ export const useInboxStore = defineStore('inbox', () => {
     unread.value = 0;
   }
 
-  return { owner, items, total, unread, offset, loading, error, use, load, refreshUnread, markRead, markAllRead };
+  return {
+    owner,
+    items,
+    total,
+    unread,
+    offset,
+    limit,
+    loading,
+    error,
+    use,
+    load,
+    refreshUnread,
+    markRead,
+    markAllRead,
+  };
 });
