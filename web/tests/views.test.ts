@@ -11,6 +11,7 @@ import LoginView from '../src/views/LoginView.vue';
 import PublishOrderView from '../src/views/customer/PublishOrderView.vue';
 import AvailableOrdersView from '../src/views/provider/AvailableOrdersView.vue';
 import AdminDashboardView from '../src/views/admin/AdminDashboardView.vue';
+import AdminRefundsView from '../src/views/admin/AdminRefundsView.vue';
 import { fail, fakeJwt, ok, sampleOrder, stubFetch } from './helpers';
 
 const Stub = { render: () => h('p', { id: 'stub' }, 'stub') };
@@ -219,6 +220,26 @@ describe('available orders view', () => {
     await submit(host, '[data-testid="filters"]');
     expect(text(host, '#filter-max-price-error')).toBe('The maximum must not be below the minimum.');
     expect(calls).toHaveLength(1); // only the first load
+  });
+});
+
+describe('a list filter in the URL (admin refunds)', () => {
+  beforeEach(() => tokenStore.write({ accessToken: fakeJwt({ role: 3 }), refreshToken: 'r' }));
+
+  it('shows the pending ones by default; a chosen status goes into the query and reloads the first page', async () => {
+    const { calls } = stubFetch(() => ok([], { headers: { 'X-Total-Count': '0' } }));
+    const { host, router } = await mount(AdminRefundsView, '/admin/refunds?status=nonsense');
+    expect(host.querySelector<HTMLSelectElement>('#refund-status-filter')!.value).toBe('pending');
+    expect(calls[0].url.searchParams.get('status')).toBe('pending');
+    type(host, '#refund-status-filter', 'all');
+    await flush();
+    expect(router.currentRoute.value.fullPath).toBe('/admin/refunds?status=all');
+    expect(calls[1].url.searchParams.get('status')).toBeNull();
+    expect(calls[1].url.searchParams.get('offset')).toBe('0');
+    type(host, '#refund-status-filter', 'pending');
+    await flush();
+    expect(router.currentRoute.value.fullPath).toBe('/admin/refunds');
+    expect(calls[2].url.searchParams.get('status')).toBe('pending');
   });
 });
 
