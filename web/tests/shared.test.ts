@@ -12,6 +12,7 @@ import FormField from '../src/components/FormField.vue';
 import OrderDetailLayout from '../src/components/OrderDetailLayout.vue';
 import PagedListComponent from '../src/components/PagedList.vue';
 import ProviderProfileFields from '../src/components/ProviderProfileFields.vue';
+import RefundList from '../src/components/RefundList.vue';
 import SubmitButton from '../src/components/SubmitButton.vue';
 import { useAction } from '../src/composables/useAction';
 import { storePage, usePagedLoader } from '../src/composables/useLoader';
@@ -126,17 +127,17 @@ describe('usePagedLoader', () => {
   });
 });
 
-describe('PagedList', () => {
-  // A generic component: mounted here through the untyped render function.
-  const PagedList = PagedListComponent as unknown as Component;
-  const slots = {
-    default: ({ items }: { items: string[] }) =>
-      h(
-        'ul',
-        items.map((item) => h('li', item)),
-      ),
-  };
+// A generic component: mounted here through the untyped render function, its items as a list.
+const PagedList = PagedListComponent as unknown as Component;
+const slots = {
+  default: ({ items }: { items: string[] }) =>
+    h(
+      'ul',
+      items.map((item) => h('li', item)),
+    ),
+};
 
+describe('PagedList', () => {
   it('shows the items of the page and moves between pages', async () => {
     const list = usePagedLoader(({ limit, offset }) => Promise.resolve(letters(limit, offset)), 10);
     const host = await render(PagedList, { list, emptyText: 'Nothing' }, slots);
@@ -189,15 +190,6 @@ describe('PagedList', () => {
 });
 
 describe('storePage', () => {
-  const PagedList = PagedListComponent as unknown as Component;
-  const slots = {
-    default: ({ items }: { items: string[] }) =>
-      h(
-        'ul',
-        items.map((item) => h('li', item)),
-      ),
-  };
-
   it('shows a page a store keeps: loading until it has items, then the items and the page bar', async () => {
     const state = reactive({ items: [] as string[], total: 0, offset: 0, limit: 10, loading: true, error: null });
     const go = vi.fn();
@@ -393,5 +385,34 @@ describe('profile fields', () => {
     const theirs = await render(CustomerProfileFields, { form, idPrefix: 'user', error: () => undefined });
     expect(theirs.querySelector('#user-address')!.hasAttribute('autocomplete')).toBe(false);
     expect(theirs.querySelectorAll('#user-location option')).toHaveLength(5);
+  });
+});
+
+describe('RefundList', () => {
+  const refund = {
+    refund_id: 3,
+    payment_id: 1,
+    order_id: 7,
+    customer_id: 2,
+    amount: 120.5,
+    reason: 'The leak came back.',
+    status: 'completed' as const,
+    decision_reason: 'Agreed.',
+    created_at: '2030-06-02T10:00:00Z',
+    updated_at: '2030-06-02T11:00:00Z',
+  };
+
+  it('shows each refund with its amount, status, the reason and the decision', async () => {
+    const host = await render(RefundList, { refunds: [refund], itemTestid: 'refund' });
+    const line = text(host, '[data-testid="refund"]')!;
+    expect(line).toContain('120.50');
+    expect(text(host, '[data-testid="refund-status"]')).toBe('Refunded');
+    expect(line).toContain('— The leak came back.');
+    expect(line).toContain('(Agreed.)');
+  });
+
+  it('renders nothing without refunds', async () => {
+    const host = await render(RefundList, { refunds: [], itemTestid: 'refund' });
+    expect(host.querySelector('ul')).toBeNull();
   });
 });
