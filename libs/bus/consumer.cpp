@@ -36,24 +36,15 @@ std::int64_t IntHeader(const amqp_basic_properties_t& props, std::string_view na
   const amqp_field_value_t* value = FindHeader(props, name);
   if (value == nullptr) return 0;
   switch (value->kind) {
-    case AMQP_FIELD_KIND_I8:
-      return value->value.i8;
-    case AMQP_FIELD_KIND_U8:
-      return value->value.u8;
-    case AMQP_FIELD_KIND_I16:
-      return value->value.i16;
-    case AMQP_FIELD_KIND_U16:
-      return value->value.u16;
-    case AMQP_FIELD_KIND_I32:
-      return value->value.i32;
-    case AMQP_FIELD_KIND_U32:
-      return value->value.u32;
-    case AMQP_FIELD_KIND_I64:
-      return value->value.i64;
-    case AMQP_FIELD_KIND_U64:
-      return static_cast<std::int64_t>(value->value.u64);
-    default:
-      return 0;
+    case AMQP_FIELD_KIND_I8: return value->value.i8;
+    case AMQP_FIELD_KIND_U8: return value->value.u8;
+    case AMQP_FIELD_KIND_I16: return value->value.i16;
+    case AMQP_FIELD_KIND_U16: return value->value.u16;
+    case AMQP_FIELD_KIND_I32: return value->value.i32;
+    case AMQP_FIELD_KIND_U32: return value->value.u32;
+    case AMQP_FIELD_KIND_I64: return value->value.i64;
+    case AMQP_FIELD_KIND_U64: return static_cast<std::int64_t>(value->value.u64);
+    default: return 0;
   }
 }
 
@@ -270,9 +261,9 @@ void Consumer::Handle(AmqpConnection& connection, const amqp_envelope_t_& envelo
 
   if (transient) {
     log::Warn("event handler cannot run now; requeued", {{"queue", spec_.queue},
-                                                          {"event_id", event->event_id},
-                                                          {"request_id", RequestIdOf(*event)},
-                                                          {"error", failure}});
+                                                         {"event_id", event->event_id},
+                                                         {"request_id", RequestIdOf(*event)},
+                                                         {"error", failure}});
     Pause(transient_backoff_);
     transient_backoff_ = std::min(transient_backoff_ * 2, kMaxBackoff);
     CheckStatus(connection, amqp_basic_nack(state, kChannel, tag, 0, /*requeue=*/1), "basic.nack");
@@ -281,12 +272,9 @@ void Consumer::Handle(AmqpConnection& connection, const amqp_envelope_t_& envelo
 
   ++failed_total_;
   const std::int64_t attempt = IntHeader(props, kAttemptsHeader) + 1;
-  nlohmann::json fields = {{"queue", spec_.queue},
-                           {"event_id", event->event_id},
-                           {"routing_key", routing_key},
-                           {"request_id", RequestIdOf(*event)},
-                           {"attempt", attempt},
-                           {"error", failure}};
+  nlohmann::json fields = {{"queue", spec_.queue},       {"event_id", event->event_id},
+                           {"routing_key", routing_key}, {"request_id", RequestIdOf(*event)},
+                           {"attempt", attempt},         {"error", failure}};
   if (attempt >= spec_.max_attempts || poison) {
     log::Error("event handler failed for the last time; dead-lettered", fields);
     CheckStatus(connection, amqp_basic_reject(state, kChannel, tag, /*requeue=*/0), "basic.reject");

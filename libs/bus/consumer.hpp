@@ -51,10 +51,10 @@ class Poison : public std::runtime_error {
 // as the change (a processed_events table with a unique key, or a unique index) and skip ones already seen.
 //
 // Failures: a throwing handler's message is re-published to the queue with header x-attempts incremented
-// (and the original acked) until max_attempts calls have failed (at once for Poison); then it is rejected, and the queue's
-// dead-letter settings route it to `<queue>.dead` through the `dead_letters` exchange. A body that is not a
-// JSON object with an event_id is dead-lettered at once. Queues are durable, with a 24 h message TTL.
-// When the broker goes away the consumer reconnects with backoff and declares everything again.
+// (and the original acked) until max_attempts calls have failed (at once for Poison); then it is rejected,
+// and the queue's dead-letter settings route it to `<queue>.dead` through the `dead_letters` exchange. A body
+// that is not a JSON object with an event_id is dead-lettered at once. Queues are durable, with a 24 h
+// message TTL. When the broker goes away the consumer reconnects with backoff and declares everything again.
 class Consumer {
  public:
   using Handler = std::function<void(const Event&)>;

@@ -163,11 +163,8 @@ std::vector<PublishOutcome> ConfirmPublisher::Publish(const std::vector<Outgoing
         break;
       }
       case AMQP_CHANNEL_CLOSE_METHOD:
-      case AMQP_CONNECTION_CLOSE_METHOD:
-        connection_->MarkBroken();
-        break;
-      default:
-        break;
+      case AMQP_CONNECTION_CLOSE_METHOD: connection_->MarkBroken(); break;
+      default: break;
     }
   }
 
@@ -175,18 +172,10 @@ std::vector<PublishOutcome> ConfirmPublisher::Publish(const std::vector<Outgoing
   outcomes.reserve(messages.size());
   for (std::uint64_t tag : tags) {
     switch (tracker.outcome(tag)) {
-      case ConfirmTracker::Outcome::kAcked:
-        outcomes.push_back(PublishOutcome::kConfirmed);
-        break;
-      case ConfirmTracker::Outcome::kNacked:
-        outcomes.push_back(PublishOutcome::kNacked);
-        break;
-      case ConfirmTracker::Outcome::kReturned:
-        outcomes.push_back(PublishOutcome::kReturned);
-        break;
-      case ConfirmTracker::Outcome::kPending:
-        outcomes.push_back(PublishOutcome::kUnconfirmed);
-        break;
+      case ConfirmTracker::Outcome::kAcked: outcomes.push_back(PublishOutcome::kConfirmed); break;
+      case ConfirmTracker::Outcome::kNacked: outcomes.push_back(PublishOutcome::kNacked); break;
+      case ConfirmTracker::Outcome::kReturned: outcomes.push_back(PublishOutcome::kReturned); break;
+      case ConfirmTracker::Outcome::kPending: outcomes.push_back(PublishOutcome::kUnconfirmed); break;
     }
   }
   // Late confirms would be misattributed to the next batch: start over on a fresh channel instead.

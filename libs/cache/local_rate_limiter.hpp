@@ -43,7 +43,7 @@ class LocalRateLimiter {
   struct Shard {
     mutable std::mutex mutex;
     std::size_t capacity = 0;
-    std::list<Entry> recency;  // most recently hit first
+    std::list<Entry> recency;                                                 // most recently hit first
     std::unordered_map<std::string_view, std::list<Entry>::iterator> by_key;  // views into recency
   };
 

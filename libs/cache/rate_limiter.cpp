@@ -89,8 +89,14 @@ void CheckLimit(int limit, std::chrono::seconds window) {
 std::vector<std::string> ScriptCall(const std::string& sha, const std::string& key, int limit,
                                     std::chrono::seconds window, std::int64_t carried, bool decide) {
   const std::int64_t window_ms = std::chrono::duration_cast<std::chrono::milliseconds>(window).count();
-  return {"EVALSHA", sha,  "1", "rl:" + key, std::to_string(limit), std::to_string(window_ms),
-          std::to_string(carried), decide ? "1" : "0"};
+  return {"EVALSHA",
+          sha,
+          "1",
+          "rl:" + key,
+          std::to_string(limit),
+          std::to_string(window_ms),
+          std::to_string(carried),
+          decide ? "1" : "0"};
 }
 
 }  // namespace
@@ -108,8 +114,8 @@ std::optional<Decision> RateLimiter::Admit(const std::string& key, int limit, st
   if (it == keys_.end()) return std::nullopt;
   KeyState& state = it->second;
   const std::int64_t margin = Margin(limit);
-  if (state.limit != limit || state.window != window || now - state.synced > kFresh || state.pending >= margin ||
-      state.remaining - state.pending - state.in_flight - 1 < margin) {
+  if (state.limit != limit || state.window != window || now - state.synced > kFresh ||
+      state.pending >= margin || state.remaining - state.pending - state.in_flight - 1 < margin) {
     return std::nullopt;
   }
   ++state.pending;
@@ -212,7 +218,8 @@ boost::asio::awaitable<Decision> RateLimiter::Exchange(std::vector<std::string> 
 }
 
 boost::asio::awaitable<Decision> RateLimiter::Resend(const PendingHit& hit) {
-  co_return co_await Exchange(ScriptCall(script_sha_, hit.key, hit.limit, hit.window, hit.carried, true), hit);
+  co_return co_await Exchange(ScriptCall(script_sha_, hit.key, hit.limit, hit.window, hit.carried, true),
+                              hit);
 }
 
 boost::asio::awaitable<std::size_t> RateLimiter::Flush() {

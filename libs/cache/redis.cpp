@@ -176,7 +176,7 @@ asio::awaitable<std::vector<Reply>> Redis::Pipeline(std::vector<std::vector<std:
 asio::awaitable<bool> Redis::Ping() {
   try {
     const Reply reply = co_await Command("PING");
-    co_return reply.type == Reply::Type::kStatus && reply.str == "PONG";
+    co_return reply.type == Reply::Type::kStatus&& reply.str == "PONG";
   } catch (const RedisError&) {
     co_return false;
   }
@@ -206,10 +206,9 @@ asio::awaitable<std::vector<Reply>> Redis::Run(std::string payload, std::size_t 
     try {
       replies = co_await Exchange(connection->socket, connection->parser, connection->buffer, payload, count);
     } catch (...) {
-      failure = deadline.fired()
-                    ? std::make_exception_ptr(RedisError("redis command timed out after " +
-                                                         Millis(options_.command_timeout)))
-                    : std::current_exception();
+      failure = deadline.fired() ? std::make_exception_ptr(RedisError("redis command timed out after " +
+                                                                      Millis(options_.command_timeout)))
+                                 : std::current_exception();
     }
   }
   healthy_ = !failure;
@@ -336,9 +335,10 @@ void Redis::Dedicated::Close() { connection_->Close(); }
 
 void Redis::Dedicated::Ping() {
   static const std::string kPing = EncodeCommand({"PING"});
-  asio::async_write(connection_->socket, asio::buffer(kPing), [connection = connection_](const error_code& ec, std::size_t) {
-    if (ec) connection->Close();
-  });
+  asio::async_write(connection_->socket, asio::buffer(kPing),
+                    [connection = connection_](const error_code& ec, std::size_t) {
+                      if (ec) connection->Close();
+                    });
 }
 
 asio::awaitable<std::vector<Reply>> Redis::Dedicated::Send(std::vector<std::vector<std::string>> commands) {

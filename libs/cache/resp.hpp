@@ -30,8 +30,8 @@ class RedisError : public std::runtime_error {
 struct Reply {
   enum class Type { kString, kStatus, kInteger, kNil, kError, kArray };
   Type type = Type::kNil;
-  std::string str;           // kString, kStatus, kError
-  std::int64_t integer = 0;  // kInteger
+  std::string str;              // kString, kStatus, kError
+  std::int64_t integer = 0;     // kInteger
   std::vector<Reply> elements;  // kArray
 
   bool nil() const { return type == Type::kNil; }

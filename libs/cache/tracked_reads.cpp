@@ -34,7 +34,8 @@ struct Liveness {
   bool done = false;
 };
 
-asio::awaitable<void> KeepAlive(std::shared_ptr<Redis::Dedicated> connection, std::shared_ptr<Liveness> liveness) {
+asio::awaitable<void> KeepAlive(std::shared_ptr<Redis::Dedicated> connection,
+                                std::shared_ptr<Liveness> liveness) {
   while (!liveness->done) {
     liveness->timer.expires_after(kPingEvery);
     boost::system::error_code ignored;
@@ -67,7 +68,8 @@ bool TrackedReads::Cacheable(const std::vector<std::string>& command) const {
   return false;
 }
 
-std::optional<std::vector<Reply>> TrackedReads::Lookup(const std::vector<std::vector<std::string>>& commands) const {
+std::optional<std::vector<Reply>> TrackedReads::Lookup(
+    const std::vector<std::vector<std::string>>& commands) const {
   if (!live()) return std::nullopt;
   std::vector<Reply> replies;
   replies.reserve(commands.size());
@@ -94,8 +96,8 @@ std::uint64_t TrackedReads::epoch() const {
   return epoch_;
 }
 
-void TrackedReads::Store(const std::vector<std::vector<std::string>>& commands, const std::vector<Reply>& replies,
-                         std::uint64_t epoch) {
+void TrackedReads::Store(const std::vector<std::vector<std::string>>& commands,
+                         const std::vector<Reply>& replies, std::uint64_t epoch) {
   if (!live() || commands.size() != replies.size()) return;
   std::lock_guard lock(mutex_);
   if (epoch != epoch_) return;
@@ -135,7 +137,9 @@ asio::awaitable<void> TrackedReads::Run() {
     try {
       co_await Watch();
     } catch (const std::exception& error) {
-      if (!warned) log::Warn("tracked reads: invalidation connection lost, reading through to redis", {{"error", error.what()}});
+      if (!warned)
+        log::Warn("tracked reads: invalidation connection lost, reading through to redis",
+                  {{"error", error.what()}});
       warned = true;
     }
     Reset(false);
@@ -149,14 +153,16 @@ asio::awaitable<void> TrackedReads::Watch() {
   std::vector<std::vector<std::string>> ask_id = {{"CLIENT", "ID"}};
   auto id = co_await connection->Send(std::move(ask_id));
   if (id.front().type != Reply::Type::kInteger) throw RedisError("CLIENT ID failed: " + id.front().str);
-  std::vector<std::string> tracking = {"CLIENT", "TRACKING", "ON", "REDIRECT", std::to_string(id.front().integer), "BCAST"};
+  std::vector<std::string> tracking = {
+      "CLIENT", "TRACKING", "ON", "REDIRECT", std::to_string(id.front().integer), "BCAST"};
   for (const auto& prefix : prefixes_) {
     tracking.push_back("PREFIX");
     tracking.push_back(prefix);
   }
   std::vector<std::vector<std::string>> setup = {std::move(tracking), {"SUBSCRIBE", std::string(kChannel)}};
   auto replies = co_await connection->Send(std::move(setup));
-  if (replies[0].type == Reply::Type::kError) throw RedisError("CLIENT TRACKING refused: " + replies[0].str, true);
+  if (replies[0].type == Reply::Type::kError)
+    throw RedisError("CLIENT TRACKING refused: " + replies[0].str, true);
   if (replies[1].type != Reply::Type::kArray) throw RedisError("SUBSCRIBE refused: " + replies[1].str, true);
   Reset(true);
   log::Info("tracked reads: live", {{"prefixes", prefixes_.size()}});

@@ -10,7 +10,8 @@ Parsed Parse(std::string_view description, const std::vector<Command>& commands,
   std::vector<std::pair<std::string, CLI::App*>> added;
   for (const auto& command : commands) {
     auto* sub = app.add_subcommand(command.name, command.help);
-    for (const auto& option : command.options) sub->add_option(option.name, *option.target, option.help)->required();
+    for (const auto& option : command.options)
+      sub->add_option(option.name, *option.target, option.help)->required();
     added.emplace_back(command.name, sub);
   }
   Parsed parsed;

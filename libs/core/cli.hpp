@@ -11,7 +11,7 @@
 namespace mp::cli {
 
 struct Option {
-  std::string name;     // "--email"
+  std::string name;  // "--email"
   std::string help;
   std::string* target;  // required; receives the value
 };
@@ -23,8 +23,8 @@ struct Command {
 };
 
 struct Parsed {
-  std::string command;             // the command given, or "" (the binary's default)
-  std::optional<int> exit_code;    // set after --help or a usage error (already printed): return it
+  std::string command;           // the command given, or "" (the binary's default)
+  std::optional<int> exit_code;  // set after --help or a usage error (already printed): return it
 };
 
 // At most one of `commands`; their options are required when the command is given.

@@ -20,7 +20,8 @@ TlsMode Env::Tls(std::string_view name) {
   if (value == "disabled") return TlsMode::kDisabled;
   if (value == "required") return TlsMode::kRequired;
   if (value == "verify-identity") return TlsMode::kVerifyIdentity;
-  problems_.push_back(std::string(name) + " must be one of disabled, required, verify-identity, not '" + value + "'");
+  problems_.push_back(std::string(name) + " must be one of disabled, required, verify-identity, not '" +
+                      value + "'");
   return TlsMode::kDisabled;
 }
 
@@ -66,9 +67,11 @@ std::string Env::Secret(std::string_view name, std::string_view local_default, s
   std::string value = String(name, local_default);
   if (production()) {
     if (value == local_default) {
-      problems_.push_back(std::string(name) + " must be set to a real secret in production (MP_ENV=production)");
+      problems_.push_back(std::string(name) +
+                          " must be set to a real secret in production (MP_ENV=production)");
     } else if (value.size() < min_length) {
-      problems_.push_back(std::string(name) + " must be at least " + std::to_string(min_length) + " characters");
+      problems_.push_back(std::string(name) + " must be at least " + std::to_string(min_length) +
+                          " characters");
     }
   }
   return value;

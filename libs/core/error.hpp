@@ -61,7 +61,8 @@ class ApiError : public std::runtime_error {
   static ApiError Validation(std::vector<FieldProblem> details) {
     std::string error = "Invalid request";
     if (!details.empty()) error = details.front().field + ": " + details.front().problem;
-    return {Kind::kValidation, "validation_failed", "Validation failed", std::move(error), std::move(details)};
+    return {Kind::kValidation, "validation_failed", "Validation failed", std::move(error),
+            std::move(details)};
   }
   static ApiError Unavailable(std::string error, std::string code = "service_unavailable") {
     return {Kind::kUnavailable, std::move(code), "Service unavailable", std::move(error)};

@@ -22,7 +22,8 @@ std::optional<Cents> Parse(std::string_view text) {
   auto dot = text.find('.');
   std::string_view whole = text.substr(0, dot);
   std::string_view fraction = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
-  if (whole.empty() || whole.size() > 12 || fraction.size() > 2 || (dot != std::string_view::npos && fraction.empty())) {
+  if (whole.empty() || whole.size() > 12 || fraction.size() > 2 ||
+      (dot != std::string_view::npos && fraction.empty())) {
     return std::nullopt;
   }
   Cents cents = 0;
@@ -41,7 +42,8 @@ std::optional<Cents> Parse(std::string_view text) {
 
 std::string Format(Cents cents) {
   bool negative = cents < 0;
-  std::uint64_t magnitude = negative ? static_cast<std::uint64_t>(-(cents + 1)) + 1 : static_cast<std::uint64_t>(cents);
+  std::uint64_t magnitude =
+      negative ? static_cast<std::uint64_t>(-(cents + 1)) + 1 : static_cast<std::uint64_t>(cents);
   std::string fraction = std::to_string(magnitude % 100);
   if (fraction.size() < 2) fraction.insert(0, "0");
   return (negative ? "-" : "") + std::to_string(magnitude / 100) + "." + fraction;

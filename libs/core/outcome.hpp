@@ -18,8 +18,10 @@ class [[nodiscard]] Outcome {
   static_assert(!std::is_same_v<T, Refusal>, "an outcome and its refusal need distinct types");
 
  public:
-  Outcome(T value) : state_(std::in_place_index<0>, std::move(value)) {}        // NOLINT(google-explicit-constructor)
-  Outcome(Refusal refusal) : state_(std::in_place_index<1>, refusal) {}         // NOLINT(google-explicit-constructor)
+  Outcome(T value)
+      : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Outcome(Refusal refusal)
+      : state_(std::in_place_index<1>, refusal) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }

@@ -9,11 +9,16 @@ std::optional<std::size_t> Utf8Length(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     auto c = static_cast<unsigned char>(text[i]);
     std::size_t extra = 0;
-    if (c < 0x80) extra = 0;
-    else if ((c & 0xE0) == 0xC0 && c >= 0xC2) extra = 1;
-    else if ((c & 0xF0) == 0xE0) extra = 2;
-    else if ((c & 0xF8) == 0xF0 && c <= 0xF4) extra = 3;
-    else return std::nullopt;
+    if (c < 0x80)
+      extra = 0;
+    else if ((c & 0xE0) == 0xC0 && c >= 0xC2)
+      extra = 1;
+    else if ((c & 0xF0) == 0xE0)
+      extra = 2;
+    else if ((c & 0xF8) == 0xF0 && c <= 0xF4)
+      extra = 3;
+    else
+      return std::nullopt;
     if (i + extra >= text.size()) return std::nullopt;
     for (std::size_t k = 1; k <= extra; ++k) {
       if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return std::nullopt;
@@ -27,11 +32,13 @@ std::optional<std::size_t> Utf8Length(std::string_view text) {
 std::optional<std::string> NormalizeEmail(std::string_view text) {
   if (text.empty() || text.size() > 254) return std::nullopt;
   auto at = text.find('@');
-  if (at == std::string_view::npos || at == 0 || text.find('@', at + 1) != std::string_view::npos) return std::nullopt;
+  if (at == std::string_view::npos || at == 0 || text.find('@', at + 1) != std::string_view::npos)
+    return std::nullopt;
   std::string_view local = text.substr(0, at);
   std::string_view domain = text.substr(at + 1);
   if (local.size() > 64 || domain.size() < 3) return std::nullopt;
-  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) return std::nullopt;
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos)
+    return std::nullopt;
   for (char c : local) {
     auto u = static_cast<unsigned char>(c);
     if (u <= 0x20 || u >= 0x7F || std::string_view("()<>[]:;,\\\"").find(c) != std::string_view::npos) {

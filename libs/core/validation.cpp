@@ -20,8 +20,8 @@ bool JsonReader::Has(std::string_view field) const {
   return it != object_.end() && !it->is_null();
 }
 
-std::optional<std::string> JsonReader::String(std::string_view field, Presence presence, std::size_t min_length,
-                                              std::size_t max_length) {
+std::optional<std::string> JsonReader::String(std::string_view field, Presence presence,
+                                              std::size_t min_length, std::size_t max_length) {
   const nlohmann::json* value = Find(field, presence);
   if (value == nullptr) return std::nullopt;
   if (!value->is_string()) {
@@ -35,8 +35,9 @@ std::optional<std::string> JsonReader::String(std::string_view field, Presence p
     return std::nullopt;
   }
   if (*length < min_length) {
-    Problem(std::string(field), min_length == 1 ? "must not be empty"
-                                                : "must be at least " + std::to_string(min_length) + " characters");
+    Problem(std::string(field), min_length == 1
+                                    ? "must not be empty"
+                                    : "must be at least " + std::to_string(min_length) + " characters");
     return std::nullopt;
   }
   if (*length > max_length) {
@@ -95,8 +96,8 @@ std::optional<money::Cents> JsonReader::Money(std::string_view field, Presence p
   }
   auto cents = money::FromDouble(value->get<double>());
   if (!cents) {
-    Problem(std::string(field), "must be a number with at most 2 decimals between " + money::Format(min) + " and " +
-                                    money::Format(max));
+    Problem(std::string(field), "must be a number with at most 2 decimals between " + money::Format(min) +
+                                    " and " + money::Format(max));
     return std::nullopt;
   }
   if (*cents < min || *cents > max) {

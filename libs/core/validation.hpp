@@ -27,10 +27,12 @@ class JsonReader {
   // Length limits count Unicode code points; leading/trailing spaces are kept as sent.
   std::optional<std::string> String(std::string_view field, Presence presence, std::size_t min_length,
                                     std::size_t max_length);
-  std::optional<std::int64_t> Int(std::string_view field, Presence presence, std::int64_t min, std::int64_t max);
+  std::optional<std::int64_t> Int(std::string_view field, Presence presence, std::int64_t min,
+                                  std::int64_t max);
   std::optional<bool> Bool(std::string_view field, Presence presence);
   // A JSON number with at most 2 decimals, as cents in [min, max].
-  std::optional<money::Cents> Money(std::string_view field, Presence presence, money::Cents min, money::Cents max);
+  std::optional<money::Cents> Money(std::string_view field, Presence presence, money::Cents min,
+                                    money::Cents max);
   // An ISO-8601 string (time::ParseIso), as UTC.
   std::optional<time::TimePoint> Time(std::string_view field, Presence presence);
   // One of the listed values, case-sensitive.
@@ -38,7 +40,9 @@ class JsonReader {
                                   const std::vector<std::string_view>& allowed);
 
   bool Has(std::string_view field) const;
-  void Problem(std::string field, std::string problem) { problems_.push_back({std::move(field), std::move(problem)}); }
+  void Problem(std::string field, std::string problem) {
+    problems_.push_back({std::move(field), std::move(problem)});
+  }
   bool ok() const { return problems_.empty(); }
   const std::vector<FieldProblem>& problems() const { return problems_; }
   void Finish() const;

@@ -29,7 +29,8 @@ AppOptions AppOptions::FromEnv(config::Env& env, std::string service, std::uint1
   options.server.reuse_port = env.Bool("MP_HTTP_REUSE_PORT", false);
   options.server.instance_port = static_cast<std::uint16_t>(env.Int("MP_HTTP_INSTANCE_PORT", 0, 0, 65535));
   options.server.io_threads = static_cast<int>(env.Int("MP_IO_THREADS", 2, 1, 256));
-  options.server.body_limit = static_cast<std::size_t>(env.Int("MP_BODY_LIMIT", 64 * 1024, 1024, 64 * 1024 * 1024));
+  options.server.body_limit =
+      static_cast<std::size_t>(env.Int("MP_BODY_LIMIT", 64 * 1024, 1024, 64 * 1024 * 1024));
   options.blocking_threads = static_cast<std::size_t>(env.Int("MP_BLOCKING_THREADS", 8, 1, 512));
   options.blocking_queue = static_cast<std::size_t>(env.Int("MP_BLOCKING_QUEUE", 128, 0, 100'000));
   options.access_log = env.Bool("MP_ACCESS_LOG", true);
@@ -52,7 +53,8 @@ std::string NewRequestId() {
 bool IsUsableRequestId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+              c == '_' || c == '.';
     if (!ok) return false;
   }
   return true;
@@ -69,9 +71,10 @@ App::App(AppOptions options)
                     [this] { return double(blocking_.pending()); });
   metrics_.AddGauge("blocking_pool_queue_limit", "Blocking calls that may wait (MP_BLOCKING_QUEUE).",
                     [this] { return double(blocking_.queue_limit()); });
-  metrics_.AddGauge("blocking_pool_rejected_total",
-                    "Requests answered 503 at once because every blocking thread was busy and the queue full.",
-                    [this] { return double(blocking_.rejected_total()); });
+  metrics_.AddGauge(
+      "blocking_pool_rejected_total",
+      "Requests answered 503 at once because every blocking thread was busy and the queue full.",
+      [this] { return double(blocking_.rejected_total()); });
   metrics_.AddGauge("process_open_connections", "Open client connections.",
                     [this] { return server_ ? static_cast<double>(server_->open_connections()) : 0.0; });
   // The standard process metrics of Prometheus clients, for the dashboards (deploy/observability).
@@ -103,7 +106,8 @@ asio::awaitable<Response> App::Dispatch(Context& context) {
   auto path = context.path();
   if (request.method() == Verb::get && path == "/health") {
     context.route = "/health";
-    co_return Json(Status::ok, {{"status", "healthy"}, {"service", options_.service}, {"version", options_.version}});
+    co_return Json(Status::ok,
+                   {{"status", "healthy"}, {"service", options_.service}, {"version", options_.version}});
   }
   if (request.method() == Verb::get && path == "/ready") {
     context.route = "/ready";
@@ -115,8 +119,9 @@ asio::awaitable<Response> App::Dispatch(Context& context) {
       if (check.critical) ready = ready && check.ok;
       report[check.name] = {{"ok", check.ok}, {"detail", check.detail}, {"critical", check.critical}};
     }
-    co_return Json(ready ? Status::ok : Status::service_unavailable,
-                   {{"status", ready ? "ready" : "not_ready"}, {"service", options_.service}, {"checks", report}});
+    co_return Json(
+        ready ? Status::ok : Status::service_unavailable,
+        {{"status", ready ? "ready" : "not_ready"}, {"service", options_.service}, {"checks", report}});
   }
   if (request.method() == Verb::get && path == "/metrics") {
     context.route = "/metrics";
@@ -129,8 +134,9 @@ asio::awaitable<Response> App::Dispatch(Context& context) {
   auto match = router_.Find(request.method(), path);
   switch (match.kind) {
     case Router::Match::Kind::kNotFound:
-      throw ApiError::NotFound("No route for " + std::string(request.method_string()) + " " + std::string(path),
-                               "route_not_found");
+      throw ApiError::NotFound(
+          "No route for " + std::string(request.method_string()) + " " + std::string(path),
+          "route_not_found");
     case Router::Match::Kind::kMethodNotAllowed: {
       Response response = ErrorResponse(ApiError(ApiError::Kind::kMethodNotAllowed, "method_not_allowed",
                                                  "Method not allowed", "Allowed: " + match.allow));
@@ -139,8 +145,7 @@ asio::awaitable<Response> App::Dispatch(Context& context) {
     }
     case Router::Match::Kind::kBadParam:
       throw ApiError::Validation({{match.bad_param, "must be a positive integer"}});
-    case Router::Match::Kind::kFound:
-      break;
+    case Router::Match::Kind::kFound: break;
   }
   context.route = match.route->pattern;
   context.SetParams(std::move(match.params));
@@ -165,12 +170,14 @@ asio::awaitable<Response> App::Handle(Request& request, const Peer& peer) {
   } catch (const ApiError& error) {
     response = ErrorResponse(error);
     if (error.kind() == ApiError::Kind::kInternal || error.kind() == ApiError::Kind::kUnavailable) {
-      log::Error("request failed", {{"request_id", context.request_id}, {"route", context.route}, {"error", error.error()}});
+      log::Error("request failed",
+                 {{"request_id", context.request_id}, {"route", context.route}, {"error", error.error()}});
     }
   } catch (const std::exception& ex) {
     std::optional<ApiError> translated;
     for (const auto& translate : error_translators_) {
-      if ((translated = translate(ex))) break;
+      translated = translate(ex);
+      if (translated) break;
     }
     log::Error(translated ? "store failure" : "unhandled error",
                {{"request_id", context.request_id}, {"route", context.route}, {"error", ex.what()}});
@@ -201,8 +208,8 @@ asio::awaitable<Response> App::Handle(Request& request, const Peer& peer) {
 }
 
 std::uint16_t App::Start() {
-  server_ = std::make_unique<Server>(io_, options_.server,
-                                     [this](Request& request, const Peer& peer) { return Handle(request, peer); });
+  server_ = std::make_unique<Server>(
+      io_, options_.server, [this](Request& request, const Peer& peer) { return Handle(request, peer); });
   std::uint16_t port = server_->Listen();
   for (int i = 0; i < options_.server.io_threads; ++i) {
     threads_.emplace_back([this] { io_.run(); });
@@ -212,7 +219,8 @@ std::uint16_t App::Start() {
 
 void App::Shutdown() {
   if (shutting_down_.exchange(true)) return;
-  log::Info("shutting down: draining connections", {{"grace_seconds", options_.server.shutdown_grace.count()}});
+  log::Info("shutting down: draining connections",
+            {{"grace_seconds", options_.server.shutdown_grace.count()}});
   auto timer = std::make_shared<asio::steady_timer>(io_, options_.server.shutdown_grace);
   auto finish = [this, timer] {
     timer->cancel();

@@ -31,7 +31,8 @@ struct AppOptions {
   std::size_t blocking_queue = 128;
   bool access_log = true;
 
-  // MP_HTTP_HOST, MP_HTTP_PORT, MP_IO_THREADS, MP_BLOCKING_THREADS, MP_BLOCKING_QUEUE, MP_BODY_LIMIT, MP_ACCESS_LOG, MP_LOG_LEVEL.
+  // MP_HTTP_HOST, MP_HTTP_PORT, MP_IO_THREADS, MP_BLOCKING_THREADS, MP_BLOCKING_QUEUE, MP_BODY_LIMIT,
+  // MP_ACCESS_LOG, MP_LOG_LEVEL.
   static AppOptions FromEnv(config::Env& env, std::string service, std::uint16_t default_port);
 };
 

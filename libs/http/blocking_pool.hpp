@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
@@ -41,9 +42,18 @@ class BlockingPool {
       throw Overloaded();
     }
     Release release{pending_};
-    co_return co_await boost::asio::co_spawn(
-        pool_.get_executor(), [f = std::move(f)]() mutable -> boost::asio::awaitable<R> { co_return f(); },
-        boost::asio::use_awaitable);
+    if constexpr (std::is_void_v<R> || std::is_default_constructible_v<R>) {
+      co_return co_await boost::asio::co_spawn(
+          pool_.get_executor(), [f = std::move(f)]() mutable -> boost::asio::awaitable<R> { co_return f(); },
+          boost::asio::use_awaitable);
+    } else {
+      // co_spawn default-constructs the result when the call throws; an Outcome<T, Refusal> has no default.
+      auto result = co_await boost::asio::co_spawn(
+          pool_.get_executor(),
+          [f = std::move(f)]() mutable -> boost::asio::awaitable<std::optional<R>> { co_return f(); },
+          boost::asio::use_awaitable);
+      co_return std::move(*result);
+    }
   }
 
   std::size_t threads() const { return threads_; }

@@ -35,7 +35,8 @@ namespace {
 
 Endpoint ParseEndpoint(const std::string& name, std::string_view url) {
   constexpr std::string_view kScheme = "http://";
-  if (!url.starts_with(kScheme)) throw std::invalid_argument(name + " URL must start with http://: " + std::string(url));
+  if (!url.starts_with(kScheme))
+    throw std::invalid_argument(name + " URL must start with http://: " + std::string(url));
   std::string_view rest = url.substr(kScheme.size());
   while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
   auto colon = rest.rfind(':');
@@ -92,8 +93,8 @@ namespace {
 // GET /ready on one instance with a fresh connection; true on 200.
 // Resolves (unless it is an address) and connects within `timeout`. On failure `ec` says why
 // (asio::error::host_not_found when the name does not resolve).
-asio::awaitable<void> ConnectTo(beast::tcp_stream& stream, const Endpoint& endpoint, std::chrono::milliseconds timeout,
-                                boost::system::error_code& ec) {
+asio::awaitable<void> ConnectTo(beast::tcp_stream& stream, const Endpoint& endpoint,
+                                std::chrono::milliseconds timeout, boost::system::error_code& ec) {
   auto address = asio::ip::make_address(endpoint.host, ec);
   tcp::endpoint target;
   if (ec) {
@@ -194,7 +195,8 @@ void HttpClient::Eject(const Endpoint& endpoint) {
       }
     }
   };
-  asio::co_spawn(executor_, probe(health_, endpoint, options_.probe_interval, options_.connect_timeout), asio::detached);
+  asio::co_spawn(executor_, probe(health_, endpoint, options_.probe_interval, options_.connect_timeout),
+                 asio::detached);
 }
 
 std::size_t HttpClient::idle_connections() const {
@@ -231,11 +233,12 @@ void HttpClient::GiveBack(const Endpoint& endpoint, std::unique_ptr<Connection> 
 }
 
 asio::awaitable<std::unique_ptr<HttpClient::Connection>> HttpClient::Connect(const Upstream& upstream,
-                                                                              const Endpoint& instance) {
+                                                                             const Endpoint& instance) {
   auto connection = std::make_unique<Connection>(executor_);
   boost::system::error_code ec;
   co_await ConnectTo(connection->stream, instance, options_.connect_timeout, ec);
-  if (ec == asio::error::host_not_found) throw UpstreamError(upstream.name, "cannot resolve " + instance.host, false);
+  if (ec == asio::error::host_not_found)
+    throw UpstreamError(upstream.name, "cannot resolve " + instance.host, false);
   if (ec) {
     throw UpstreamError(upstream.name, "cannot connect to " + upstream.name + ": " + ec.message(),
                         ec == beast::error::timeout);
@@ -245,7 +248,8 @@ asio::awaitable<std::unique_ptr<HttpClient::Connection>> HttpClient::Connect(con
 }
 
 asio::awaitable<Response> HttpClient::Send(const Upstream& upstream, Request request) {
-  if (upstream.endpoints.empty()) throw UpstreamError(upstream.name, upstream.name + " has no instance configured", false);
+  if (upstream.endpoints.empty())
+    throw UpstreamError(upstream.name, upstream.name + " has no instance configured", false);
   request.keep_alive(true);
   const bool idempotent = IsIdempotent(request.method());
   const auto order = Order(upstream);
@@ -275,7 +279,8 @@ asio::awaitable<Response> HttpClient::Send(const Upstream& upstream, Request req
 
       boost::system::error_code ec;
       connection->stream.expires_after(options_.request_timeout);
-      co_await beast::http::async_write(connection->stream, request, asio::redirect_error(asio::use_awaitable, ec));
+      co_await beast::http::async_write(connection->stream, request,
+                                        asio::redirect_error(asio::use_awaitable, ec));
       const bool wrote = !ec;
       beast::http::response_parser<beast::http::string_body> parser;
       parser.body_limit(options_.response_body_limit);
@@ -291,11 +296,13 @@ asio::awaitable<Response> HttpClient::Send(const Upstream& upstream, Request req
       const bool timeout = ec == beast::error::timeout;
       // A reused keep-alive connection that the server had already closed fails on write, or with EOF/reset
       // before any response byte: the request was not processed, so one retry on a fresh connection is safe.
-      const bool stale = reused && !timeout && (!wrote || (!parser.got_some() && (ec == beast::http::error::end_of_stream ||
-                                                                                  ec == asio::error::eof ||
-                                                                                  ec == asio::error::connection_reset)));
+      const bool stale =
+          reused && !timeout &&
+          (!wrote || (!parser.got_some() && (ec == beast::http::error::end_of_stream ||
+                                             ec == asio::error::eof || ec == asio::error::connection_reset)));
       if (attempt == 0 && stale && (idempotent || !wrote)) continue;
-      last_error = timeout ? upstream.name + " did not answer in time" : upstream.name + " failed: " + ec.message();
+      last_error =
+          timeout ? upstream.name + " did not answer in time" : upstream.name + " failed: " + ec.message();
       last_timeout = timeout;
       if (!timeout) Eject(endpoint);  // reset or closed mid-call: the instance is likely gone
       if (idempotent && !retried_after_send && index + 1 < order.size()) {

@@ -7,8 +7,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <stdexcept>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -63,7 +63,7 @@ struct ClientOptions {
 // The upstream could not be reached or did not answer in time.
 class UpstreamError : public std::runtime_error {
  public:
-  UpstreamError(std::string upstream, std::string what, bool timeout)
+  UpstreamError(std::string upstream, const std::string& what, bool timeout)
       : std::runtime_error(what), upstream_(std::move(upstream)), timeout_(timeout) {}
   const std::string& upstream() const { return upstream_; }
   bool timeout() const { return timeout_; }
@@ -94,7 +94,8 @@ class HttpClient {
   struct Health;
   std::unique_ptr<Connection> TakeIdle(const Endpoint& endpoint);
   void GiveBack(const Endpoint& endpoint, std::unique_ptr<Connection> connection);
-  boost::asio::awaitable<std::unique_ptr<Connection>> Connect(const Upstream& upstream, const Endpoint& endpoint);
+  boost::asio::awaitable<std::unique_ptr<Connection>> Connect(const Upstream& upstream,
+                                                              const Endpoint& endpoint);
   // The instances to try for one call, in order: round-robin from the next one, ejected ones last.
   std::vector<const Endpoint*> Order(const Upstream& upstream);
   void Eject(const Endpoint& endpoint);
@@ -104,7 +105,7 @@ class HttpClient {
   mutable std::mutex mutex_;
   std::map<std::string, std::deque<std::unique_ptr<Connection>>> idle_;  // by Endpoint::Address()
   std::map<std::string, std::size_t> next_;                              // round-robin position by upstream
-  std::shared_ptr<Health> health_;                                       // ejected instances; shared with probes
+  std::shared_ptr<Health> health_;  // ejected instances; shared with probes
   std::atomic<std::uint64_t> failovers_{0};
   std::atomic<std::uint64_t> ejections_{0};
 };

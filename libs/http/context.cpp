@@ -24,8 +24,7 @@ std::string PercentDecode(std::string_view text) {
     char c = text[i];
     if (c == '+') {
       out.push_back(' ');
-    } else if (c == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
-               HexValue(text[i + 2]) >= 0) {
+    } else if (c == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 && HexValue(text[i + 2]) >= 0) {
       out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2])));
       i += 2;
     } else {
@@ -55,7 +54,8 @@ std::vector<std::string> Context::QueryAll(std::string_view name) const {
     rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
     auto eq = pair.find('=');
     std::string key = PercentDecode(pair.substr(0, eq));
-    if (key == name) values.push_back(eq == std::string_view::npos ? std::string{} : PercentDecode(pair.substr(eq + 1)));
+    if (key == name)
+      values.push_back(eq == std::string_view::npos ? std::string{} : PercentDecode(pair.substr(eq + 1)));
   }
   return values;
 }
@@ -90,8 +90,8 @@ std::optional<std::int64_t> ReadIntQuery(const Context& context, std::string_vie
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
-    throw ApiError::Validation(
-        {{std::string(name), "must be an integer between " + std::to_string(min) + " and " + std::to_string(max)}});
+    throw ApiError::Validation({{std::string(name), "must be an integer between " + std::to_string(min) +
+                                                        " and " + std::to_string(max)}});
   }
   return value;
 }

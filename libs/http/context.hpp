@@ -20,7 +20,7 @@ struct Principal {
   std::string jti;
   std::int64_t expires_at = 0;
   std::int64_t token_version = 0;
-  std::string token;  // the raw bearer token, forwarded on calls made for this user
+  std::string token;                // the raw bearer token, forwarded on calls made for this user
   bool revocation_checked = false;  // Redis was asked (and said: not revoked), not skipped
 };
 
@@ -31,7 +31,7 @@ class Context {
 
   Request& request() { return request_; }
   const Request& request() const { return request_; }
-  std::string_view path() const;         // target without the query string
+  std::string_view path() const;          // target without the query string
   std::string_view query_string() const;  // after '?', may be empty
   const std::string& remote_ip() const { return remote_ip_; }
 
@@ -71,6 +71,7 @@ struct Page {
 };
 Page ReadPage(const Context& context);
 // An optional integer query parameter in [min, max]; 422 when present but malformed.
-std::optional<std::int64_t> ReadIntQuery(const Context& context, std::string_view name, std::int64_t min, std::int64_t max);
+std::optional<std::int64_t> ReadIntQuery(const Context& context, std::string_view name, std::int64_t min,
+                                         std::int64_t max);
 
 }  // namespace mp::http

@@ -13,7 +13,8 @@ std::string Dump(const nlohmann::json& body) {
 
 Response Text(Status status, std::string body, std::string_view content_type) {
   Response response{status, 11};
-  response.set(boost::beast::http::field::content_type, boost::beast::string_view(content_type.data(), content_type.size()));
+  response.set(boost::beast::http::field::content_type,
+               boost::beast::string_view(content_type.data(), content_type.size()));
   response.body() = std::move(body);
   response.prepare_payload();
   return response;
@@ -50,7 +51,7 @@ Status StatusOf(ApiError::Kind kind) {
 Response ErrorResponse(const ApiError& error) {
   nlohmann::json details = nlohmann::json::array();
   for (const auto& d : error.details()) details.push_back({{"field", d.field}, {"problem", d.problem}});
-  nlohmann::json body = {{"success", false},       {"data", nullptr},   {"message", error.message()},
+  nlohmann::json body = {{"success", false},       {"data", nullptr},      {"message", error.message()},
                          {"error", error.error()}, {"code", error.code()}, {"details", details}};
   Response response = Json(StatusOf(error.kind()), body);
   if (error.kind() == ApiError::Kind::kUnauthorized) {
@@ -68,11 +69,12 @@ nlohmann::json ParseJsonObject(const Request& request) {
     while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
     bool json = media.size() >= 4 && (media == "application/json" || media.ends_with("+json"));
     if (!json) {
-      throw ApiError(ApiError::Kind::kUnsupportedMediaType, "unsupported_media_type", "Unsupported media type",
-                     "Send the body as JSON with Content-Type: application/json");
+      throw ApiError(ApiError::Kind::kUnsupportedMediaType, "unsupported_media_type",
+                     "Unsupported media type", "Send the body as JSON with Content-Type: application/json");
     }
   }
-  if (request.body().empty()) throw ApiError::BadRequest("Request body is required (a JSON object)", "invalid_json");
+  if (request.body().empty())
+    throw ApiError::BadRequest("Request body is required (a JSON object)", "invalid_json");
   nlohmann::json body = nlohmann::json::parse(request.body(), nullptr, false);
   if (body.is_discarded()) throw ApiError::BadRequest("Request body is not valid JSON", "invalid_json");
   if (!body.is_object()) throw ApiError::BadRequest("Request body must be a JSON object", "invalid_json");

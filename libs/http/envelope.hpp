@@ -9,7 +9,8 @@
 
 // The public response envelope of spec/api-v1.md:
 //   success: {"success": true,  "data": ..., "message": "...", "error": null}
-//   error:   {"success": false, "data": null, "message": "...", "error": "...", "code": "...", "details": [...]}
+//   error:   {"success": false, "data": null, "message": "...", "error": "...", "code": "...", "details":
+//   [...]}
 namespace mp::http {
 
 Response Ok(const nlohmann::json& data, std::string_view message = "Success");

@@ -34,7 +34,7 @@ void Metrics::ObserveRequest(std::string_view method, std::string_view route, un
   key.append(route.empty() ? std::string_view("unmatched") : route);
   auto& series = FindOrInsert(mutex_, routes_, key, [&] {
     auto created = std::make_unique<RouteSeries>();
-    created->labels = fmt::format("method=\"{}\",route=\"{}\"", method, route.empty() ? "unmatched" : route);
+    created->labels = fmt::format(R"(method="{}",route="{}")", method, route.empty() ? "unmatched" : route);
     return created;
   });
   double seconds = std::chrono::duration<double>(took).count();
@@ -56,11 +56,13 @@ void Metrics::AddGauge(std::string name, std::string help, std::function<double(
 }
 
 std::atomic<std::uint64_t>& Metrics::Counter(const std::string& name_with_labels, const std::string& help) {
-  return FindOrInsert(mutex_, counters_, name_with_labels, [&] {
-           auto counter = std::make_unique<NamedCounter>();
-           counter->help = help;
-           return counter;
-         }).value;
+  return FindOrInsert(mutex_, counters_, name_with_labels,
+                      [&] {
+                        auto counter = std::make_unique<NamedCounter>();
+                        counter->help = help;
+                        return counter;
+                      })
+      .value;
 }
 
 std::string Metrics::Render() const {
@@ -71,8 +73,8 @@ std::string Metrics::Render() const {
   for (const auto& [key, series] : routes_) {
     std::lock_guard status_lock(series->status_mutex);
     for (const auto& [status, count] : series->statuses) {
-      out += fmt::format("http_requests_total{{service=\"{}\",{},status=\"{}\"}} {}\n", service_, series->labels,
-                         status, count);
+      out += fmt::format("http_requests_total{{service=\"{}\",{},status=\"{}\"}} {}\n", service_,
+                         series->labels, status, count);
     }
   }
   out += "# HELP http_request_duration_seconds Request latency by route and method.\n";
@@ -82,11 +84,11 @@ std::string Metrics::Render() const {
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
       cumulative += h->buckets[i].load();
-      out += fmt::format("http_request_duration_seconds_bucket{{service=\"{}\",{},le=\"{}\"}} {}\n", service_, labels,
-                         kBuckets[i], cumulative);
+      out += fmt::format("http_request_duration_seconds_bucket{{service=\"{}\",{},le=\"{}\"}} {}\n", service_,
+                         labels, kBuckets[i], cumulative);
     }
-    out += fmt::format("http_request_duration_seconds_bucket{{service=\"{}\",{},le=\"+Inf\"}} {}\n", service_, labels,
-                       h->count.load());
+    out += fmt::format("http_request_duration_seconds_bucket{{service=\"{}\",{},le=\"+Inf\"}} {}\n", service_,
+                       labels, h->count.load());
     out += fmt::format("http_request_duration_seconds_sum{{service=\"{}\",{}}} {:.6f}\n", service_, labels,
                        static_cast<double>(h->sum_ns.load()) / 1e9);
     out += fmt::format("http_request_duration_seconds_count{{service=\"{}\",{}}} {}\n", service_, labels,
@@ -106,7 +108,8 @@ std::string Metrics::Render() const {
     // A value read from its owner whose name ends in _total is a running count (Prometheus convention):
     // typed counter, so rate() and the dashboards treat it as one.
     const char* type = base.ends_with("_total") ? "counter" : "gauge";
-    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", base, gauge.help, base, type, gauge.name, gauge.read());
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", base, gauge.help, base, type, gauge.name,
+                       gauge.read());
   }
   return out;
 }

@@ -19,7 +19,8 @@ class Metrics {
  public:
   explicit Metrics(std::string service) : service_(std::move(service)) {}
 
-  void ObserveRequest(std::string_view method, std::string_view route, unsigned status, std::chrono::nanoseconds took);
+  void ObserveRequest(std::string_view method, std::string_view route, unsigned status,
+                      std::chrono::nanoseconds took);
   // A value read when /metrics is scraped. Names follow Prometheus conventions: one ending in _total is
   // a running count and typed counter (it must never go down), any other a gauge.
   void AddGauge(std::string name, std::string help, std::function<double()> read);
@@ -29,7 +30,7 @@ class Metrics {
   std::string Render() const;
 
   static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                       0.1,    0.25,  0.5,    1.0,   2.5,  5.0,   10.0};
+                                                      0.1,    0.25,  0.5,    1.0,   2.5,  5.0,   10.0};
 
  private:
   // One per (method, route): its latency histogram and a counter per status. Statuses are few, so a

@@ -41,7 +41,8 @@ Router::Compiled Router::Compile(std::string_view pattern) {
       segment.text = std::string(inner.substr(0, colon));
       segment.kind = Segment::Kind::kString;
       if (colon != std::string_view::npos) {
-        if (inner.substr(colon + 1) != "int") throw std::invalid_argument("unknown parameter type in " + std::string(pattern));
+        if (inner.substr(colon + 1) != "int")
+          throw std::invalid_argument("unknown parameter type in " + std::string(pattern));
         segment.kind = Segment::Kind::kInt;
       }
     } else {
@@ -83,7 +84,8 @@ Router::Match Router::Find(Verb method, std::string_view path) const {
         result.kind = Match::Kind::kFound;
         result.route = &routes_[r];
         for (std::size_t i = 0; i < parts.size(); ++i) {
-          if (segments[i].kind != Segment::Kind::kLiteral) result.params.emplace_back(segments[i].text, std::string(parts[i]));
+          if (segments[i].kind != Segment::Kind::kLiteral)
+            result.params.emplace_back(segments[i].text, std::string(parts[i]));
         }
         return result;
       }

@@ -42,7 +42,7 @@ class Router {
     enum class Kind { kFound, kNotFound, kMethodNotAllowed, kBadParam } kind = Kind::kNotFound;
     const Route* route = nullptr;
     std::vector<std::pair<std::string, std::string>> params;
-    std::string allow;     // for 405
+    std::string allow;      // for 405
     std::string bad_param;  // for 422
   };
   Match Find(Verb method, std::string_view path) const;

@@ -46,7 +46,7 @@ std::uint16_t Server::Listen() {
   port_ = acceptors_.front().local_endpoint().port();
   if (options_.instance_port != 0) Bind(options_.instance_port, false);
   for (auto& acceptor : acceptors_) {
-    asio::co_spawn(acceptor.get_executor(), Accept(acceptor), [](std::exception_ptr e) {
+    asio::co_spawn(acceptor.get_executor(), Accept(acceptor), [](const std::exception_ptr& e) {
       if (!e) return;
       try {
         std::rethrow_exception(e);
@@ -76,7 +76,8 @@ void Server::Bind(std::uint16_t port, bool reuse_port) {
 asio::awaitable<void> Server::Accept(tcp::acceptor& acceptor) {
   for (;;) {
     boost::system::error_code ec;
-    tcp::socket socket = co_await acceptor.async_accept(asio::make_strand(io_), asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket =
+        co_await acceptor.async_accept(asio::make_strand(io_), asio::redirect_error(asio::use_awaitable, ec));
     if (stopping_) co_return;
     if (ec) {
       if (ec == asio::error::operation_aborted) co_return;
@@ -91,7 +92,7 @@ asio::awaitable<void> Server::Accept(tcp::acceptor& acceptor) {
     }
     ++open_;
     auto executor = session->stream.get_executor();
-    asio::co_spawn(executor, Serve(session), [this, session](std::exception_ptr e) {
+    asio::co_spawn(executor, Serve(session), [this, session](const std::exception_ptr& e) {
       if (e) {
         try {
           std::rethrow_exception(e);
@@ -132,23 +133,27 @@ asio::awaitable<void> Server::Serve(std::shared_ptr<Session> session) {
     // The idle deadline covers the wait for the next request; once bytes arrive a request must complete
     // within read_timeout.
     stream.expires_after(buffer.size() > 0 ? options_.read_timeout : options_.idle_timeout);
-    co_await beast::http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    co_await beast::http::async_read_header(stream, buffer, parser,
+                                            asio::redirect_error(asio::use_awaitable, ec));
     if (!ec) {
       session->busy = true;
       if (!parser.is_done()) {  // a body follows (a GET is complete with its header: no second read)
         stream.expires_after(options_.read_timeout);
-        co_await beast::http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        co_await beast::http::async_read(stream, buffer, parser,
+                                         asio::redirect_error(asio::use_awaitable, ec));
       }
     }
-    if (ec == beast::http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
-        ec == asio::error::connection_reset || ec == asio::error::eof) {
+    if (ec == beast::http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == asio::error::eof) {
       break;
     }
     Response response;
     bool close_after = false;
     if (ec == beast::http::error::body_limit) {
-      response = ErrorResponse(ApiError(ApiError::Kind::kPayloadTooLarge, "payload_too_large", "Payload too large",
-                                        "The request body is larger than " + std::to_string(options_.body_limit) + " bytes"));
+      response = ErrorResponse(
+          ApiError(ApiError::Kind::kPayloadTooLarge, "payload_too_large", "Payload too large",
+                   "The request body is larger than " + std::to_string(options_.body_limit) + " bytes"));
       close_after = true;
     } else if (ec == beast::http::error::header_limit) {
       response = Text(Status::request_header_fields_too_large, "", "text/plain");

@@ -18,21 +18,26 @@ std::string_view RoleName(int role) {
   }
 }
 
-std::string TokenVersionKey(std::int64_t user_id) { return std::string(kTokenVersionPrefix) + std::to_string(user_id); }
+std::string TokenVersionKey(std::int64_t user_id) {
+  return std::string(kTokenVersionPrefix) + std::to_string(user_id);
+}
 std::string RevokedJtiKey(std::string_view jti) { return std::string(kRevokedJtiPrefix) + std::string(jti); }
 
 std::string_view BearerToken(std::string_view header) {
   constexpr std::string_view kScheme = "bearer ";
-  if (header.size() <= kScheme.size() || strncasecmp(header.data(), kScheme.data(), kScheme.size()) != 0) return {};
+  if (header.size() <= kScheme.size() || strncasecmp(header.data(), kScheme.data(), kScheme.size()) != 0)
+    return {};
   std::string_view token = header.substr(kScheme.size());
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
   return token;
 }
 
-Authenticator::Authenticator(const security::JwtCodec& codec, cache::Redis* redis) : codec_(codec), redis_(redis) {}
+Authenticator::Authenticator(const security::JwtCodec& codec, cache::Redis* redis)
+    : codec_(codec), redis_(redis) {}
 
-std::vector<std::vector<std::string>> Authenticator::RevocationCommands(const http::Principal& principal) const {
+std::vector<std::vector<std::string>> Authenticator::RevocationCommands(
+    const http::Principal& principal) const {
   if (redis_ == nullptr) return {};
   std::vector<std::vector<std::string>> commands;
   commands.push_back({"GET", TokenVersionKey(principal.user_id)});
@@ -40,7 +45,8 @@ std::vector<std::vector<std::string>> Authenticator::RevocationCommands(const ht
   return commands;
 }
 
-void Authenticator::CheckRevocation(const http::Principal& principal, const std::vector<cache::Reply>& replies) const {
+void Authenticator::CheckRevocation(const http::Principal& principal,
+                                    const std::vector<cache::Reply>& replies) const {
   if (replies.size() != 2) return;
   const auto& version = replies[0];
   if (version.type == cache::Reply::Type::kString) {
@@ -50,7 +56,8 @@ void Authenticator::CheckRevocation(const http::Principal& principal, const std:
     } catch (...) {
       current = 0;
     }
-    if (principal.token_version < current) throw ApiError::Unauthorized("Token has been revoked", "token_revoked");
+    if (principal.token_version < current)
+      throw ApiError::Unauthorized("Token has been revoked", "token_revoked");
   }
   if (replies[1].type == cache::Reply::Type::kInteger && replies[1].integer > 0) {
     throw ApiError::Unauthorized("Token has been revoked", "token_revoked");
@@ -89,7 +96,8 @@ bool Authenticator::Attested(const http::Request& request, const http::Principal
   auto header = request[kAttestationHeader];
   std::string_view value(header.data(), header.size());
   auto dot = value.find('.');
-  if (value.empty() || value.size() > 128 || dot == std::string_view::npos || dot == 0 || dot > 15) return false;
+  if (value.empty() || value.size() > 128 || dot == std::string_view::npos || dot == 0 || dot > 15)
+    return false;
   std::string_view millis = value.substr(0, dot);
   std::int64_t at = 0;
   for (char c : millis) {
@@ -97,18 +105,21 @@ bool Authenticator::Attested(const http::Request& request, const http::Principal
     at = at * 10 + (c - '0');
   }
   if (at > now_ms + kAttestationMaxAgeMs || now_ms - at > kAttestationMaxAgeMs) return false;
-  return security::ConstantTimeEquals(value.substr(dot + 1), codec_.Mac(AttestedMessage(principal.jti, millis)));
+  return security::ConstantTimeEquals(value.substr(dot + 1),
+                                      codec_.Mac(AttestedMessage(principal.jti, millis)));
 }
 
 http::Principal Authenticator::Verify(const http::Request& request) const {
   auto header = request[boost::beast::http::field::authorization];
   if (header.empty()) throw ApiError::Unauthorized("Missing bearer token", "missing_token");
   std::string_view token = BearerToken(std::string_view(header.data(), header.size()));
-  if (token.empty()) throw ApiError::Unauthorized("Authorization header must be 'Bearer <token>'", "invalid_token");
+  if (token.empty())
+    throw ApiError::Unauthorized("Authorization header must be 'Bearer <token>'", "invalid_token");
   auto result = codec_.Verify(token, time::ToUnixSeconds(time::Now()));
   if (!result.ok()) {
     bool expired = result.error.find("expired") != std::string::npos;
-    throw ApiError::Unauthorized("Invalid token: " + result.error, expired ? "token_expired" : "invalid_token");
+    throw ApiError::Unauthorized("Invalid token: " + result.error,
+                                 expired ? "token_expired" : "invalid_token");
   }
   const auto& claims = *result.claims;
   http::Principal principal;

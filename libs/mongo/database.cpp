@@ -47,19 +47,11 @@ void LogHandler(mongoc_log_level_t level, const char* domain, const char* messag
   log::Level ours = log::Level::kDebug;
   switch (level) {
     case MONGOC_LOG_LEVEL_ERROR:
-    case MONGOC_LOG_LEVEL_CRITICAL:
-      ours = log::Level::kError;
-      break;
-    case MONGOC_LOG_LEVEL_WARNING:
-      ours = log::Level::kWarn;
-      break;
+    case MONGOC_LOG_LEVEL_CRITICAL: ours = log::Level::kError; break;
+    case MONGOC_LOG_LEVEL_WARNING: ours = log::Level::kWarn; break;
     case MONGOC_LOG_LEVEL_MESSAGE:
-    case MONGOC_LOG_LEVEL_INFO:
-      ours = log::Level::kInfo;
-      break;
-    default:
-      ours = log::Level::kDebug;
-      break;
+    case MONGOC_LOG_LEVEL_INFO: ours = log::Level::kInfo; break;
+    default: ours = log::Level::kDebug; break;
   }
   // FerretDB does not implement endSessions, which libmongoc sends when a pool closes: not worth a warning.
   if (ours == log::Level::kWarn && message != nullptr &&

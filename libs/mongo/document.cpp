@@ -38,8 +38,7 @@ nlohmann::json IterToJson(bson_iter_t& iter, bool array);
 
 nlohmann::json ValueToJson(const bson_iter_t& iter) {
   switch (bson_iter_type(&iter)) {
-    case BSON_TYPE_DOUBLE:
-      return bson_iter_double(&iter);
+    case BSON_TYPE_DOUBLE: return bson_iter_double(&iter);
     case BSON_TYPE_UTF8: {
       std::uint32_t length = 0;
       const char* text = bson_iter_utf8(&iter, &length);
@@ -56,19 +55,13 @@ nlohmann::json ValueToJson(const bson_iter_t& iter) {
       bson_oid_to_string(bson_iter_oid(&iter), hex);
       return std::string(hex, 24);
     }
-    case BSON_TYPE_BOOL:
-      return bson_iter_bool(&iter);
-    case BSON_TYPE_DATE_TIME:
-      return bson_iter_date_time(&iter);
+    case BSON_TYPE_BOOL: return bson_iter_bool(&iter);
+    case BSON_TYPE_DATE_TIME: return bson_iter_date_time(&iter);
     case BSON_TYPE_NULL:
-    case BSON_TYPE_UNDEFINED:
-      return nullptr;
-    case BSON_TYPE_INT32:
-      return bson_iter_int32(&iter);
-    case BSON_TYPE_INT64:
-      return bson_iter_int64(&iter);
-    default:
-      return ExtendedJsonValue(iter);
+    case BSON_TYPE_UNDEFINED: return nullptr;
+    case BSON_TYPE_INT32: return bson_iter_int32(&iter);
+    case BSON_TYPE_INT64: return bson_iter_int64(&iter);
+    default: return ExtendedJsonValue(iter);
   }
 }
 

@@ -23,16 +23,13 @@ bool Error::duplicate_key() const {
 bool Error::unavailable() const {
   switch (domain_) {
     case MONGOC_ERROR_SERVER_SELECTION:
-    case MONGOC_ERROR_STREAM:
-      return true;
+    case MONGOC_ERROR_STREAM: return true;
     case MONGOC_ERROR_CLIENT:
       // Wrong credentials are a deployment problem: the store is unusable until it is fixed.
       return code_ == MONGOC_ERROR_CLIENT_NOT_READY || code_ == MONGOC_ERROR_CLIENT_AUTHENTICATE ||
              code_ == MONGOC_ERROR_CLIENT_NO_ACCEPTABLE_PEER;
-    case MONGOC_ERROR_PROTOCOL:
-      return code_ == MONGOC_ERROR_PROTOCOL_INVALID_REPLY;
-    default:
-      break;
+    case MONGOC_ERROR_PROTOCOL: return code_ == MONGOC_ERROR_PROTOCOL_INVALID_REPLY;
+    default: break;
   }
   if (!from_server()) return false;
   switch (code_) {
@@ -51,8 +48,7 @@ bool Error::unavailable() const {
     case 13435:  // NotPrimaryNoSecondaryOk
     case 13436:  // NotPrimaryOrSecondary
       return true;
-    default:
-      return false;
+    default: return false;
   }
 }
 

@@ -140,9 +140,7 @@ bus::OutboxBatch EmbeddedOutbox::PublishBatch(bus::ConfirmPublisher& publisher, 
         break;
       }
       case bus::PublishOutcome::kNacked:
-      case bus::PublishOutcome::kUnconfirmed:
-        result.broker_failed = true;
-        break;
+      case bus::PublishOutcome::kUnconfirmed: result.broker_failed = true; break;
     }
   }
   return result;

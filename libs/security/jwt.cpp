@@ -6,9 +6,9 @@
 #include <limits>
 #include <stdexcept>
 
-#include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <nlohmann/json.hpp>
 
 #include "libs/security/crypto.hpp"
 #include "libs/security/flat_json.hpp"
@@ -31,12 +31,18 @@ struct RawClaims {
   JsonScalar sub, role, iat, exp, jti, ver;
 
   void Set(std::string_view key, const JsonScalar& value) {
-    if (key == "sub") sub = value;
-    else if (key == "role") role = value;
-    else if (key == "iat") iat = value;
-    else if (key == "exp") exp = value;
-    else if (key == "jti") jti = value;
-    else if (key == "ver") ver = value;
+    if (key == "sub")
+      sub = value;
+    else if (key == "role")
+      role = value;
+    else if (key == "iat")
+      iat = value;
+    else if (key == "exp")
+      exp = value;
+    else if (key == "jti")
+      jti = value;
+    else if (key == "ver")
+      ver = value;
   }
 };
 
@@ -95,8 +101,8 @@ std::optional<std::int64_t> ParseUserId(std::string_view text) {
 bool IsTokenId(std::string_view jti) {
   if (jti.empty() || jti.size() > kMaxJtiSize) return false;
   for (const char c : jti) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                    c == '_';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     if (!ok) return false;
   }
   return true;
@@ -154,7 +160,8 @@ std::string JwtCodec::Sign(std::string_view signing_input) const {
 }
 
 std::string JwtCodec::Mac(std::string_view message) const {
-  if (message.find(':') == std::string_view::npos) throw std::invalid_argument("a MAC'd message must contain ':'");
+  if (message.find(':') == std::string_view::npos)
+    throw std::invalid_argument("a MAC'd message must contain ':'");
   return Sign(message);
 }
 
@@ -163,10 +170,10 @@ std::string JwtCodec::Issue(const Claims& claims) const {
   const std::string jti = claims.jti.empty() ? RandomToken(16) : claims.jti;
   // Restricting jti to URL-safe characters lets the payload be written without a JSON library.
   if (!IsTokenId(jti)) throw std::invalid_argument("JWT jti must be 1-64 characters of [A-Za-z0-9_-]");
-  std::string payload = "{\"sub\":\"" + std::to_string(claims.user_id) + "\",\"role\":" +
+  std::string payload = R"({"sub":")" + std::to_string(claims.user_id) + R"(","role":)" +
                         std::to_string(claims.role) + ",\"iat\":" + std::to_string(claims.issued_at) +
-                        ",\"exp\":" + std::to_string(claims.expires_at) + ",\"jti\":\"" + jti +
-                        "\",\"ver\":" + std::to_string(claims.token_version) + "}";
+                        ",\"exp\":" + std::to_string(claims.expires_at) + R"(,"jti":")" + jti +
+                        R"(","ver":)" + std::to_string(claims.token_version) + "}";
   std::string token(kHeader);
   token += '.';
   token += Base64UrlEncode(payload);

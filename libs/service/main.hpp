@@ -62,10 +62,10 @@ class Store {
 };
 
 struct Spec {
-  std::string name;            // "order": logs, metrics, MP_* defaults
-  std::uint16_t port = 0;      // default MP_HTTP_PORT
-  std::string about;           // one line for --help
-  bool events = true;          // declares the topology and runs an outbox relay (needs a store)
+  std::string name;        // "order": logs, metrics, MP_* defaults
+  std::uint16_t port = 0;  // default MP_HTTP_PORT
+  std::string about;       // one line for --help
+  bool events = true;      // declares the topology and runs an outbox relay (needs a store)
   // Further commands besides serve and the store's maintenance command; each runs after the store is
   // opened and returns the exit code.
   struct Command {

@@ -31,7 +31,8 @@ void MySql::Wire(http::App& app) {
   app.AddErrorTranslator(sql::ToApiError);
   app.metrics().AddGauge("db_pool_in_use", "MariaDB connections in use.",
                          [this] { return double(pool_->in_use()); });
-  app.metrics().AddGauge("db_pool_size", "MariaDB connections open.", [this] { return double(pool_->size()); });
+  app.metrics().AddGauge("db_pool_size", "MariaDB connections open.",
+                         [this] { return double(pool_->size()); });
 }
 
 boost::asio::awaitable<http::ReadyCheck> MySql::Check(http::App& app) {

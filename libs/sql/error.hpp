@@ -44,7 +44,8 @@ class Error : public std::runtime_error {
 inline std::optional<ApiError> ToApiError(const std::exception& ex) {
   const auto* error = dynamic_cast<const Error*>(&ex);
   if (error == nullptr) return std::nullopt;
-  if (error->unavailable()) return ApiError::Unavailable("The database is unavailable; try again shortly", "store_unavailable");
+  if (error->unavailable())
+    return ApiError::Unavailable("The database is unavailable; try again shortly", "store_unavailable");
   if (error->retryable()) return ApiError::Unavailable("The database was busy; try again", "store_busy");
   return std::nullopt;
 }

@@ -8,7 +8,7 @@ DEB_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libcli11-dev wrk
   mariadb-server mariadb-client redis-server redis-tools rabbitmq-server
   curl ca-certificates openssl iproute2 python3 python3-pytest python3-requests
-  chromium docker-compose python3-venv
+  chromium docker-compose python3-venv clang-format-16 clang-tidy-16
 )
 
 FERRETDB_VERSION=v1.24.2

@@ -1,7 +1,7 @@
 #include <optional>
 #include <set>
-#include <vector>
 #include <stdexcept>
+#include <vector>
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 #include "libs/cache/rate_limiter.hpp"
 
-#include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
 
 namespace mp::cache {
 namespace {
@@ -65,7 +65,8 @@ class LocalAdmissionTest : public ::testing::Test {
   std::vector<std::string> Sync(const std::string& key, int limit, std::int64_t remaining) {
     RateLimiter::PendingHit hit{key, limit, kMinute};
     auto command = limiter_.HitCommand(hit);
-    limiter_.Record(hit, RateLimiter::Decide(ScriptReply(remaining > 0 ? 1 : 0, remaining, 1000), limit, kMinute));
+    limiter_.Record(hit,
+                    RateLimiter::Decide(ScriptReply(remaining > 0 ? 1 : 0, remaining, 1000), limit, kMinute));
     return command;
   }
 
@@ -82,8 +83,8 @@ TEST_F(LocalAdmissionTest, AKeyNeverSyncedGoesToRedis) {
 
 TEST_F(LocalAdmissionTest, FarFromTheLimitAMarginIsAdmittedLocallyThenCarried) {
   auto first = Sync("k", 100, 99);
-  EXPECT_EQ(first[6], "0");  // carried
-  EXPECT_EQ(first[7], "1");  // decide
+  EXPECT_EQ(first[6], "0");        // carried
+  EXPECT_EQ(first[7], "1");        // decide
   for (int i = 1; i <= 10; ++i) {  // margin: 10 % of 100
     auto local = limiter_.Admit("k", 100, kMinute);
     ASSERT_TRUE(local) << i;

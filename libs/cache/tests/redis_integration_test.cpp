@@ -8,20 +8,20 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <memory>
 #include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <gtest/gtest.h>
+#include <boost/asio/strand.hpp>
 
 #include "libs/cache/rate_limiter.hpp"
 #include "libs/cache/redis.hpp"
@@ -291,8 +291,10 @@ int AllowedOfABurst(asio::io_context& io, RateLimiter& limiter, const std::strin
   std::atomic<int> failed{0};
   for (int i = 0; i < 200; ++i) {
     asio::co_spawn(io, limiter.Hit(key, 50, std::chrono::seconds(60)), [&](std::exception_ptr e, Decision d) {
-      if (e) ++failed;
-      else if (d.allowed) ++allowed;
+      if (e)
+        ++failed;
+      else if (d.allowed)
+        ++allowed;
     });
   }
   io.restart();
@@ -368,7 +370,8 @@ class TrackedReadsTest : public RedisTest {
   void SetUp() override {
     RedisTest::SetUp();
     watch_redis_ = std::make_unique<Redis>(watch_io_, options_);
-    reads_ = std::make_unique<TrackedReads>(*watch_redis_, std::vector<std::string>{prefix_ + "tv:", prefix_ + "jti:"});
+    reads_ = std::make_unique<TrackedReads>(*watch_redis_,
+                                            std::vector<std::string>{prefix_ + "tv:", prefix_ + "jti:"});
     asio::co_spawn(asio::make_strand(watch_io_), reads_->Run(), asio::detached);
     watch_thread_ = std::thread([this] { watch_io_.run(); });
     ASSERT_TRUE(WaitFor([&] { return reads_->live(); })) << "CLIENT TRACKING did not come up";
@@ -402,7 +405,8 @@ class TrackedReadsTest : public RedisTest {
 
 TEST_F(TrackedReadsTest, RepliesStayUntilRedisReportsAChange) {
   Redis redis(io_, options_);
-  const std::vector<std::vector<std::string>> lookups = {{"GET", prefix_ + "tv:7"}, {"EXISTS", prefix_ + "jti:abc"}};
+  const std::vector<std::vector<std::string>> lookups = {{"GET", prefix_ + "tv:7"},
+                                                         {"EXISTS", prefix_ + "jti:abc"}};
   EXPECT_FALSE(reads_->Lookup(lookups));
   LookUp(lookups, redis);
   auto cached = reads_->Lookup(lookups);
@@ -422,7 +426,8 @@ TEST_F(TrackedReadsTest, RepliesStayUntilRedisReportsAChange) {
   EXPECT_TRUE(WaitFor([&] { return !reads_->Lookup(lookups); }, milliseconds(2000)));
   LookUp(lookups, redis);
   ASSERT_TRUE(reads_->Lookup(lookups));
-  EXPECT_TRUE(WaitFor([&] { return !reads_->Lookup(lookups); }, milliseconds(3000))) << "expired key still cached";
+  EXPECT_TRUE(WaitFor([&] { return !reads_->Lookup(lookups); }, milliseconds(3000)))
+      << "expired key still cached";
   Run(redis.Command({"DEL", prefix_ + "jti:abc", prefix_ + "tv:7"}));
 }
 
@@ -533,9 +538,8 @@ class OwnRedisServer {
   ~OwnRedisServer() { Stop(); }
 
   bool Start() {
-    std::vector<std::string> args = {"redis-server", "--port",    port_,  "--bind",      "127.0.0.1",
-                                     "--save",       "",          "--appendonly", "no", "--dir",
-                                     "/tmp",         "--logfile", "/dev/null"};
+    std::vector<std::string> args = {"redis-server", "--port", port_,   "--bind", "127.0.0.1", "--save",   "",
+                                     "--appendonly", "no",     "--dir", "/tmp",   "--logfile", "/dev/null"};
     std::vector<char*> argv;
     for (auto& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);

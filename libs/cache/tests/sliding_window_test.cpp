@@ -74,8 +74,8 @@ TEST(SlidingWindow, RetryAfterIsHonestForEveryState) {
         if (d.allowed || d.retry_after_seconds == kWindow / 1000) continue;
         ++checked;
         const std::int64_t wait = d.retry_after_seconds * 1000;
-        const std::string state = std::to_string(previous) + "/" + std::to_string(current) + "@" +
-                                  std::to_string(elapsed);
+        const std::string state =
+            std::to_string(previous) + "/" + std::to_string(current) + "@" + std::to_string(elapsed);
         EXPECT_TRUE(decide_later(previous, current, elapsed, wait).allowed) << state;
         EXPECT_FALSE(decide_later(previous, current, elapsed, wait - 1000).allowed) << state;
       }

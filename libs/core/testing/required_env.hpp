@@ -22,7 +22,8 @@ class RequiredEnv {
   // Throws if any Get() found nothing; `what` names the server ("a RabbitMQ test broker").
   void Check(const std::string& what) const {
     if (!missing_.empty()) {
-      throw std::runtime_error("integration tests need " + what + "; set " + missing_ + " (./marketplace test does this)");
+      throw std::runtime_error("integration tests need " + what + "; set " + missing_ +
+                               " (./marketplace test does this)");
     }
   }
 

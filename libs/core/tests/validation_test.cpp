@@ -47,8 +47,9 @@ TEST(JsonReader, NullIsAbsentAndLengthCountsCodePoints) {
 }
 
 TEST(JsonReader, MoneyIsExactCentsAndTimeIsIso) {
-  json body = {{"price", 19.99}, {"cheap", 0.001}, {"text", "12"}, {"huge", 1e9}, {"at", "2025-10-25T09:00:00Z"},
-               {"bad_at", "tomorrow"}, {"num_at", 5}};
+  json body = {
+      {"price", 19.99},       {"cheap", 0.001}, {"text", "12"}, {"huge", 1e9}, {"at", "2025-10-25T09:00:00Z"},
+      {"bad_at", "tomorrow"}, {"num_at", 5}};
   JsonReader r(body);
   EXPECT_EQ(r.Money("price", Presence::kRequired, 1, money::kMaxCents), 1999);
   EXPECT_FALSE(r.Money("cheap", Presence::kRequired, 1, money::kMaxCents));
@@ -71,7 +72,8 @@ TEST(Utf8, RejectsInvalidSequences) {
 
 TEST(Email, NormalisesDomainAndRejectsGarbage) {
   EXPECT_EQ(NormalizeEmail("Alice@Example.COM"), "Alice@example.com");
-  for (const char* bad : {"", "a", "a@", "@b.c", "a@b", "a b@c.de", "a@@b.de", "a@-b.de", "a@b..de", ".a@b.de"}) {
+  for (const char* bad :
+       {"", "a", "a@", "@b.c", "a@b", "a b@c.de", "a@@b.de", "a@-b.de", "a@b..de", ".a@b.de"}) {
     EXPECT_FALSE(NormalizeEmail(bad).has_value()) << bad;
   }
 }

@@ -20,7 +20,7 @@ TEST(Context, QueryParametersAreDecoded) {
 }
 
 TEST(Context, BodyMustBeAJsonObject) {
-  auto kind_of = [](std::string body, std::string content_type) {
+  auto kind_of = [](std::string body, const std::string& content_type) {
     Request request{Verb::post, "/x", 11};
     if (!content_type.empty()) request.set(boost::beast::http::field::content_type, content_type);
     request.body() = std::move(body);

@@ -7,7 +7,7 @@
 namespace mp::http {
 namespace {
 
-Handler Named(std::string name) {
+Handler Named(const std::string& name) {
   return [name](Context&) -> boost::asio::awaitable<Response> { co_return Ok(name); };
 }
 

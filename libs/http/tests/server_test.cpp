@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,7 +13,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/asio/write.hpp>
-#include <gtest/gtest.h>
 
 #include "libs/core/error.hpp"
 #include "libs/http/app.hpp"
@@ -37,15 +37,19 @@ std::string ReadToEnd(asio::ip::tcp::socket& socket) {
   return out;
 }
 
+struct NoDefault {
+  explicit NoDefault(int v) : value(v) {}
+  int value;
+};
+
 class ServerTest : public ::testing::Test {
- protected:
+ public:
   ServerTest() : app_(MakeOptions()), client_io_(), client_(client_io_.get_executor(), ClientOptions{}) {
     app_.router().Add(Verb::get, "/hello/{id:int}", [](Context& c) -> asio::awaitable<Response> {
       co_return Ok({{"id", c.IntParam("id")}}, "Hi");
     });
-    app_.router().Add(Verb::post, "/echo", [](Context& c) -> asio::awaitable<Response> {
-      co_return Ok(c.Body());
-    });
+    app_.router().Add(Verb::post, "/echo",
+                      [](Context& c) -> asio::awaitable<Response> { co_return Ok(c.Body()); });
     app_.router().Add(Verb::get, "/slow", [this](Context&) -> asio::awaitable<Response> {
       slow_started_.set_value();
       asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(300));
@@ -55,6 +59,11 @@ class ServerTest : public ::testing::Test {
     app_.router().Add(Verb::get, "/blocking", [this](Context&) -> asio::awaitable<Response> {
       int value = co_await app_.blocking().Run([] { return 41 + 1; });
       co_return Ok(value);
+    });
+    app_.router().Add(Verb::get, "/blocking/no-default", [this](Context&) -> asio::awaitable<Response> {
+      // A result without a default constructor (a domain Outcome) comes back through the pool too.
+      auto value = co_await app_.blocking().Run([] { return NoDefault(7); });
+      co_return Ok(value.value);
     });
     app_.router().Add(Verb::get, "/blocking/slow", [this](Context&) -> asio::awaitable<Response> {
       co_await app_.blocking().Run([] { std::this_thread::sleep_for(std::chrono::milliseconds(200)); });
@@ -88,7 +97,7 @@ class ServerTest : public ::testing::Test {
     return options;
   }
 
-  Response Call(Verb method, std::string target, std::string body = {}) {
+  Response Call(Verb method, const std::string& target, std::string body = {}) {
     Request request{method, target, 11};
     if (!body.empty()) {
       request.set(boost::beast::http::field::content_type, "application/json");
@@ -135,10 +144,13 @@ TEST_F(ServerTest, BuiltInEndpoints) {
   EXPECT_EQ(Call(Verb::get, "/ready").result(), Status::ok);
   Call(Verb::get, "/hello/3");
   auto metrics = Call(Verb::get, "/metrics");
-  EXPECT_NE(metrics.body().find("http_requests_total{service=\"test\",method=\"GET\",route=\"/hello/{id:int}\",status=\"200\"}"),
-            std::string::npos)
+  EXPECT_NE(
+      metrics.body().find(
+          "http_requests_total{service=\"test\",method=\"GET\",route=\"/hello/{id:int}\",status=\"200\"}"),
+      std::string::npos)
       << metrics.body();
-  EXPECT_NE(metrics.body().find("# TYPE things_done_total counter\nthings_done_total 3\n"), std::string::npos);
+  EXPECT_NE(metrics.body().find("# TYPE things_done_total counter\nthings_done_total 3\n"),
+            std::string::npos);
   EXPECT_NE(metrics.body().find("# TYPE things_open gauge\nthings_open 1\n"), std::string::npos);
   EXPECT_NE(metrics.body().find("# TYPE process_cpu_seconds_total counter\n"), std::string::npos);
   EXPECT_NE(metrics.body().find("process_resident_memory_bytes "), std::string::npos);
@@ -154,10 +166,11 @@ TEST_F(ServerTest, ErrorsAreEnvelopesNeverCrashes) {
   EXPECT_EQ(boom.result(), Status::internal_server_error);
   EXPECT_EQ(boom.body().find("secret internals"), std::string::npos);
   EXPECT_EQ(Call(Verb::get, "/blocking").body(), Ok(42).body());
+  EXPECT_EQ(Call(Verb::get, "/blocking/no-default").body(), Ok(7).body());
 }
 
 TEST_F(ServerTest, OversizedBodyIs413) {
-  auto response = Call(Verb::post, "/echo", "{\"a\":\"" + std::string(5000, 'x') + "\"}");
+  auto response = Call(Verb::post, "/echo", R"({"a":")" + std::string(5000, 'x') + R"("})");
   EXPECT_EQ(response.result(), Status::payload_too_large);
 }
 
@@ -167,10 +180,12 @@ TEST_F(ServerTest, GarbageRequestLineIs400AndClosed) {
 }
 
 // More concurrent blocking work than 2 threads + 2 queued: the surplus is refused at once with 503,
-// `overloaded` and Retry-After instead of waiting, every request is answered, and the pool serves again after.
+// `overloaded` and Retry-After instead of waiting, every request is answered, and the pool serves again
+// after.
 TEST_F(ServerTest, OverloadIsAnsweredAtOnceWith503AndRetryAfter) {
   constexpr int kRequests = 24;
   std::vector<std::future<std::string>> replies;
+  replies.reserve(kRequests);
   for (int i = 0; i < kRequests; ++i) {
     replies.push_back(std::async(std::launch::async, [this] {
       return Raw("GET /blocking/slow HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
@@ -196,12 +211,14 @@ TEST_F(ServerTest, OverloadIsAnsweredAtOnceWith503AndRetryAfter) {
   EXPECT_EQ(app_.blocking().rejected_total(), static_cast<std::uint64_t>(overloaded));
   EXPECT_EQ(app_.blocking().pending(), 0u);
   EXPECT_EQ(Call(Verb::get, "/blocking/slow").result(), Status::ok);
-  EXPECT_NE(Call(Verb::get, "/metrics").body().find("blocking_pool_rejected_total " + std::to_string(overloaded)),
-            std::string::npos);
+  EXPECT_NE(
+      Call(Verb::get, "/metrics").body().find("blocking_pool_rejected_total " + std::to_string(overloaded)),
+      std::string::npos);
 }
 
 TEST_F(ServerTest, ShutdownLetsInFlightRequestsFinish) {
-  auto pending = asio::co_spawn(client_io_, client_.Send(upstream_, Request{Verb::get, "/slow", 11}), asio::use_future);
+  auto pending =
+      asio::co_spawn(client_io_, client_.Send(upstream_, Request{Verb::get, "/slow", 11}), asio::use_future);
   slow_started_.get_future().wait();
   app_.Shutdown();  // what SIGTERM triggers
   auto response = pending.get();
@@ -218,7 +235,7 @@ namespace {
 
 // Replicas: one client in front of several instances of a service.
 class ReplicaTest : public ::testing::Test {
- protected:
+ public:
   ReplicaTest() {
     ClientOptions options;
     options.probe_interval = std::chrono::milliseconds(50);
@@ -237,7 +254,7 @@ class ReplicaTest : public ::testing::Test {
 
   // An instance that answers GET /who and POST /who with its name, started on `port` (0: any free port,
   // which is then written back).
-  std::unique_ptr<App> Instance(std::string name, std::uint16_t& port, bool reuse_port = false,
+  std::unique_ptr<App> Instance(const std::string& name, std::uint16_t& port, bool reuse_port = false,
                                 std::uint16_t instance_port = 0) {
     AppOptions options;
     options.service = name;
@@ -260,7 +277,8 @@ class ReplicaTest : public ::testing::Test {
       request.set(boost::beast::http::field::content_type, "application/json");
       request.body() = "{}";
     }
-    auto response = asio::co_spawn(client_io_, client_->Send(upstream, std::move(request)), asio::use_future).get();
+    auto response =
+        asio::co_spawn(client_io_, client_->Send(upstream, std::move(request)), asio::use_future).get();
     return nlohmann::json::parse(response.body())["data"].get<std::string>();
   }
 
@@ -269,7 +287,8 @@ class ReplicaTest : public ::testing::Test {
     asio::io_context io;
     asio::ip::tcp::socket socket(io);
     socket.connect({asio::ip::make_address("127.0.0.1"), port});
-    asio::write(socket, asio::buffer(std::string("GET /who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
+    asio::write(socket,
+                asio::buffer(std::string("GET /who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
     std::string out = ReadToEnd(socket);
     return nlohmann::json::parse(out.substr(out.find("\r\n\r\n") + 4))["data"].get<std::string>();
   }
@@ -298,8 +317,9 @@ TEST_F(ReplicaTest, CallsGoRoundRobinAndSkipAnInstanceThatIsDown) {
   auto a = Instance("a", a_port);
   auto b = Instance("b", b_port);
   const std::uint16_t dead = FreePort();
-  auto upstream = Upstream::Parse("svc", "http://127.0.0.1:" + std::to_string(a_port) + ",http://127.0.0.1:" +
-                                             std::to_string(dead) + ",http://127.0.0.1:" + std::to_string(b_port));
+  auto upstream = Upstream::Parse("svc", "http://127.0.0.1:" + std::to_string(a_port) +
+                                             ",http://127.0.0.1:" + std::to_string(dead) +
+                                             ",http://127.0.0.1:" + std::to_string(b_port));
   std::map<std::string, int> served;
   for (int i = 0; i < 12; ++i) ++served[Who(upstream)];
   // A POST whose connection is refused moves on too: nothing was sent.
@@ -318,8 +338,8 @@ TEST_F(ReplicaTest, AnInstanceThatStopsIsEjectedAndTakesCallsAgainOnceReady) {
   std::uint16_t a_port = 0, b_port = 0;
   auto a = Instance("a", a_port);
   auto b = Instance("b", b_port);
-  auto upstream = Upstream::Parse("svc", "http://127.0.0.1:" + std::to_string(a_port) + ",http://127.0.0.1:" +
-                                             std::to_string(b_port));
+  auto upstream = Upstream::Parse(
+      "svc", "http://127.0.0.1:" + std::to_string(a_port) + ",http://127.0.0.1:" + std::to_string(b_port));
   for (int i = 0; i < 4; ++i) Who(upstream);  // pooled connections to both
   b->Stop();
   b.reset();

@@ -2,10 +2,10 @@
 
 #include <future>
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
-#include <gtest/gtest.h>
 
 #include "libs/core/error.hpp"
 #include "libs/core/time.hpp"
@@ -38,7 +38,9 @@ class AuthenticatorTest : public ::testing::Test {
       future.get();
       return 200;
     } catch (const ApiError& e) {
-      return e.kind() == ApiError::Kind::kUnauthorized ? 401 : e.kind() == ApiError::Kind::kForbidden ? 403 : 500;
+      return e.kind() == ApiError::Kind::kUnauthorized ? 401
+             : e.kind() == ApiError::Kind::kForbidden  ? 403
+                                                       : 500;
     }
   }
 
@@ -86,7 +88,8 @@ cache::Reply IntegerReply(std::int64_t value) {
   return reply;
 }
 
-int Revocation(const Authenticator& authenticator, const http::Principal& principal, std::vector<cache::Reply> replies) {
+int Revocation(const Authenticator& authenticator, const http::Principal& principal,
+               std::vector<cache::Reply> replies) {
   try {
     authenticator.CheckRevocation(principal, replies);
     return 200;
@@ -112,7 +115,7 @@ TEST_F(AuthenticatorTest, RevocationRepliesRejectAnOlderVersionOrALoggedOutToken
   principal.jti = "j1";
   principal.token_version = 3;
   cache::Reply nil;
-  EXPECT_EQ(Revocation(authenticator_, principal, {nil, IntegerReply(0)}), 200);             // never changed
+  EXPECT_EQ(Revocation(authenticator_, principal, {nil, IntegerReply(0)}), 200);  // never changed
   EXPECT_EQ(Revocation(authenticator_, principal, {StringReply("3"), IntegerReply(0)}), 200);
   EXPECT_EQ(Revocation(authenticator_, principal, {StringReply("4"), IntegerReply(0)}), 401);  // role change
   EXPECT_EQ(Revocation(authenticator_, principal, {StringReply("3"), IntegerReply(1)}), 401);  // logged out

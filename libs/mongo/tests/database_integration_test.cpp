@@ -10,7 +10,7 @@ namespace mp::mongo {
 namespace {
 
 class DatabaseTest : public ::testing::Test {
- protected:
+ public:
   DatabaseTest() : db_(test::TestDatabaseOptions("mp_mongo_test")) {}
   ~DatabaseTest() override {
     try {

@@ -19,7 +19,7 @@ namespace {
 using std::chrono::seconds;
 
 class EmbeddedOutboxTest : public ::testing::Test {
- protected:
+ public:
   EmbeddedOutboxTest() : db_(test::TestDatabaseOptions("mp_test_mongo_outbox")) {}
   void SetUp() override {
     amqp_ = bus::test::TestAmqpOptions();

@@ -101,10 +101,10 @@ void BM_Argon2id(benchmark::State& state) {
 }
 BENCHMARK(BM_Argon2id)
     ->ArgNames({"t", "m_mib"})
-    ->Args({2, 19})   // OWASP minimum
-    ->Args({3, 32})   // ours
-    ->Args({1, 46})   // OWASP alternative
-    ->Args({2, 64})   // libsodium INTERACTIVE
+    ->Args({2, 19})  // OWASP minimum
+    ->Args({3, 32})  // ours
+    ->Args({1, 46})  // OWASP alternative
+    ->Args({2, 64})  // libsodium INTERACTIVE
     ->Unit(benchmark::kMillisecond)
     ->Iterations(10);
 

@@ -79,10 +79,10 @@ TEST(Crypto, Base64UrlRoundTripsEveryLength) {
 }
 
 TEST(Crypto, Base64UrlDecodeIsStrict) {
-  EXPECT_FALSE(Base64UrlDecode("a"));        // impossible length
-  EXPECT_FALSE(Base64UrlDecode("Zg=="));     // padding
-  EXPECT_FALSE(Base64UrlDecode("ab+/"));     // standard alphabet
-  EXPECT_FALSE(Base64UrlDecode("Zh"));       // non-zero unused bits ("Zg" is canonical)
+  EXPECT_FALSE(Base64UrlDecode("a"));     // impossible length
+  EXPECT_FALSE(Base64UrlDecode("Zg=="));  // padding
+  EXPECT_FALSE(Base64UrlDecode("ab+/"));  // standard alphabet
+  EXPECT_FALSE(Base64UrlDecode("Zh"));    // non-zero unused bits ("Zg" is canonical)
   EXPECT_FALSE(Base64UrlDecode("Zm 9v"));
   EXPECT_FALSE(Base64UrlDecode(std::string("Zm\0v", 4)));
   EXPECT_EQ(Base64UrlDecode("Zg"), "f");

@@ -69,23 +69,10 @@ TEST(FlatJson, AgreesWithNlohmannOnEverythingItHandles) {
 TEST(FlatJson, LeavesEverythingElseToTheGeneralParser) {
   const char* not_handled[] = {
       R"({"a":"\u0034"})",  // escape
-      R"({"a":"é"})",        // non-ASCII
-      R"({"a":1.0})",
-      R"({"a":1e3})",
-      R"({"a":01})",
-      R"({"a":-})",
-      R"({"a":+1})",
-      R"({"a":{}})",
-      R"({"a":[1]})",
-      R"({"a":1,})",
-      R"({"a":1}x)",
-      R"({"a":1)",
-      R"({"a" 1})",
-      R"({a:1})",
-      R"({"a":tru})",
-      R"({"a":truex})",
-      R"([])",
-      "",
+      R"({"a":"é"})",       // non-ASCII
+      R"({"a":1.0})",      R"({"a":1e3})",   R"({"a":01})", R"({"a":-})", R"({"a":+1})", R"({"a":{}})",
+      R"({"a":[1]})",      R"({"a":1,})",    R"({"a":1}x)", R"({"a":1)",  R"({"a" 1})",  R"({a:1})",
+      R"({"a":tru})",      R"({"a":truex})", R"([])",       "",
       "{\"a\":\"x\ty\"}",  // raw control character
   };
   for (const char* text : not_handled) EXPECT_FALSE(Fast(text)) << text;

@@ -6,9 +6,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <nlohmann/json.hpp>
 
 #include "libs/security/crypto.hpp"
 
@@ -21,7 +21,11 @@ constexpr std::string_view kSecret = "test-secret-that-is-long-enough-for-hs256!
 constexpr std::int64_t kNow = 1'760'000'000;
 
 Claims SampleClaims() {
-  return {.user_id = 42, .role = 2, .issued_at = kNow, .expires_at = kNow + 1800, .jti = "abc123",
+  return {.user_id = 42,
+          .role = 2,
+          .issued_at = kNow,
+          .expires_at = kNow + 1800,
+          .jti = "abc123",
           .token_version = 7};
 }
 
@@ -302,6 +306,7 @@ TEST(JwtCodec, ConcurrentVerifyAndIssueShareNoMutableState) {
   JwtCodec codec{kSecret};
   const std::string token = codec.Issue(SampleClaims());
   std::vector<std::thread> threads;
+  threads.reserve(4);
   std::atomic<int> failures{0};
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {

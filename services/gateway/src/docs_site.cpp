@@ -40,12 +40,15 @@ constexpr std::string_view kSwaggerPage = R"html(<!doctype html>
 
 DocsSite::DocsSite(std::filesystem::path openapi_file, std::filesystem::path swagger_dir) {
   openapi_ = ReadFile(openapi_file);
-  if (openapi_.empty()) log::Warn("OpenAPI file not found; /openapi.yaml will answer 404", {{"path", openapi_file.string()}});
-  for (auto [name, type] : {std::pair{"swagger-ui.css", "text/css"}, std::pair{"swagger-ui-bundle.js", "text/javascript"},
-                            std::pair{"favicon-32x32.png", "image/png"}}) {
+  if (openapi_.empty())
+    log::Warn("OpenAPI file not found; /openapi.yaml will answer 404", {{"path", openapi_file.string()}});
+  for (auto [name, type] :
+       {std::pair{"swagger-ui.css", "text/css"}, std::pair{"swagger-ui-bundle.js", "text/javascript"},
+        std::pair{"favicon-32x32.png", "image/png"}}) {
     std::string body = ReadFile(swagger_dir / name);
     if (body.empty()) {
-      log::Warn("Swagger UI file not found; run ./marketplace deps", {{"path", (swagger_dir / name).string()}});
+      log::Warn("Swagger UI file not found; run ./marketplace deps",
+                {{"path", (swagger_dir / name).string()}});
       continue;
     }
     swagger_[name] = {std::move(body), type};
@@ -61,15 +64,18 @@ void DocsSite::Register(http::Router& router) const {
   router.Add(Verb::get, "/docs", [](http::Context&) -> boost::asio::awaitable<http::Response> {
     co_return http::Text(http::Status::ok, std::string(kSwaggerPage), "text/html; charset=utf-8");
   });
-  router.Add(Verb::get, "/docs/{file}", [this](http::Context& context) -> boost::asio::awaitable<http::Response> {
-    auto it = swagger_.find(context.Param("file"));
-    if (it == swagger_.end()) throw ApiError::NotFound("No such documentation file");
-    auto response = http::Text(http::Status::ok, it->second.body, it->second.content_type);
-    response.set(boost::beast::http::field::cache_control, "public, max-age=3600");
-    co_return response;
-  });
+  router.Add(Verb::get, "/docs/{file}",
+             [this](http::Context& context) -> boost::asio::awaitable<http::Response> {
+               auto it = swagger_.find(context.Param("file"));
+               if (it == swagger_.end()) throw ApiError::NotFound("No such documentation file");
+               auto response = http::Text(http::Status::ok, it->second.body, it->second.content_type);
+               response.set(boost::beast::http::field::cache_control, "public, max-age=3600");
+               co_return response;
+             });
   router.Add(Verb::get, "/", [](http::Context&) -> boost::asio::awaitable<http::Response> {
-    co_return http::Json(http::Status::ok, {{"service", "gateway"}, {"version", "1.0.0"}, {"api", "/api/v1"}, {"docs", "/docs"}});
+    co_return http::Json(
+        http::Status::ok,
+        {{"service", "gateway"}, {"version", "1.0.0"}, {"api", "/api/v1"}, {"docs", "/docs"}});
   });
 }
 

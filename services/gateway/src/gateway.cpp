@@ -71,17 +71,20 @@ bool TrustedProxies::Contains(std::string_view text) const {
   if (ec) return false;
   if (address.is_v4()) {
     for (const auto& network : v4_) {
-      if (asio::ip::make_network_v4(address.to_v4(), network.prefix_length()).canonical() == network) return true;
+      if (asio::ip::make_network_v4(address.to_v4(), network.prefix_length()).canonical() == network)
+        return true;
     }
     return false;
   }
   for (const auto& network : v6_) {
-    if (asio::ip::make_network_v6(address.to_v6(), network.prefix_length()).canonical() == network) return true;
+    if (asio::ip::make_network_v6(address.to_v6(), network.prefix_length()).canonical() == network)
+      return true;
   }
   return false;
 }
 
-std::string ClientAddress(std::string_view peer, std::string_view forwarded_for, const TrustedProxies& trusted) {
+std::string ClientAddress(std::string_view peer, std::string_view forwarded_for,
+                          const TrustedProxies& trusted) {
   if (forwarded_for.empty() || !trusted.Contains(peer)) return std::string(peer);
   std::string_view rest = forwarded_for;
   while (!rest.empty()) {
@@ -93,13 +96,15 @@ std::string ClientAddress(std::string_view peer, std::string_view forwarded_for,
   return std::string(peer);
 }
 
-Gateway::Gateway(http::App& app, GatewayOptions options, const identity::Authenticator& authn, cache::Redis& redis)
+Gateway::Gateway(http::App& app, GatewayOptions options, const identity::Authenticator& authn,
+                 cache::Redis& redis)
     : app_(app),
       options_(std::move(options)),
       authn_(authn),
       redis_(redis),
       limiter_(redis, options_.rate_limit_local_share),
-      revocations_(redis, {std::string(identity::kTokenVersionPrefix), std::string(identity::kRevokedJtiPrefix)}),
+      revocations_(redis,
+                   {std::string(identity::kTokenVersionPrefix), std::string(identity::kRevokedJtiPrefix)}),
       client_(app.io().get_executor(), options_.client) {}
 
 void Gateway::StartBackground() {
@@ -125,22 +130,27 @@ asio::awaitable<void> Gateway::FlushLocalHits() {
 
 void Gateway::Register() {
   app_.metrics().AddGauge("gateway_rate_limit_degraded", "1 while Redis is down and limits are per replica.",
-                         [this] { return redis_degraded() ? 1.0 : 0.0; });
-  app_.metrics().AddGauge("gateway_revocation_cache_live", "1 while cached revocation lookups are kept true by Redis.",
-                         [this] { return revocations().live() ? 1.0 : 0.0; });
+                          [this] { return redis_degraded() ? 1.0 : 0.0; });
+  app_.metrics().AddGauge("gateway_revocation_cache_live",
+                          "1 while cached revocation lookups are kept true by Redis.",
+                          [this] { return revocations().live() ? 1.0 : 0.0; });
   app_.metrics().AddGauge("gateway_revocation_cache_entries", "Revocation lookups cached in this replica.",
-                         [this] { return double(revocations().entries()); });
-  app_.metrics().AddGauge("gateway_revocation_cache_hits_total", "Signed-in requests whose revocation lookups were cached.",
-                         [this] { return double(revocations().hits()); });
-  app_.metrics().AddGauge("gateway_rate_limit_keys", "Rate-limit keys this replica admits locally between syncs.",
-                         [this] { return double(limiter().tracked_keys()); });
-  app_.metrics().AddGauge("gateway_upstream_instances_ejected", "Backend instances taken out after a failed connection, until their /ready answers.",
-                         [this] { return double(upstreams().ejected_endpoints()); });
+                          [this] { return double(revocations().entries()); });
+  app_.metrics().AddGauge("gateway_revocation_cache_hits_total",
+                          "Signed-in requests whose revocation lookups were cached.",
+                          [this] { return double(revocations().hits()); });
+  app_.metrics().AddGauge("gateway_rate_limit_keys",
+                          "Rate-limit keys this replica admits locally between syncs.",
+                          [this] { return double(limiter().tracked_keys()); });
+  app_.metrics().AddGauge(
+      "gateway_upstream_instances_ejected",
+      "Backend instances taken out after a failed connection, until their /ready answers.",
+      [this] { return double(upstreams().ejected_endpoints()); });
   app_.metrics().AddGauge("gateway_upstream_ejections_total", "Backend instances ejected so far.",
-                         [this] { return double(upstreams().ejections_total()); });
+                          [this] { return double(upstreams().ejections_total()); });
   app_.metrics().AddGauge("gateway_upstream_failovers_total",
-                         "Calls that moved on to another backend instance after one failed.",
-                         [this] { return double(upstreams().failovers_total()); });
+                          "Calls that moved on to another backend instance after one failed.",
+                          [this] { return double(upstreams().failovers_total()); });
   for (const auto& route : PublicRoutes()) {
     if (!options_.upstreams.contains(route.upstream)) continue;
     routed_upstreams_.insert(route.upstream);
@@ -183,8 +193,8 @@ void Gateway::CheckRole(const http::Principal& principal, Access access) {
 }
 
 std::string Gateway::LimitKey(const http::Context& context, Limit limit) const {
-  std::string client = ClientAddress(context.remote_ip(), Header(context.request(), kForwardedFor),
-                                     options_.trusted_proxies);
+  std::string client =
+      ClientAddress(context.remote_ip(), Header(context.request(), kForwardedFor), options_.trusted_proxies);
   return limit == Limit::kStrict ? "ip:strict:" + client
          : context.principal     ? "user:" + std::to_string(context.principal->user_id)
                                  : "ip:" + client;
@@ -286,8 +296,9 @@ void Gateway::ApplyDecision(http::Context& context, const cache::Decision& decis
   context.response_headers.emplace_back("X-RateLimit-Remaining", std::to_string(decision.remaining));
   if (!decision.allowed) {
     context.response_headers.emplace_back("Retry-After", std::to_string(decision.retry_after_seconds));
-    throw ApiError(ApiError::Kind::kRateLimited, "rate_limited", "Too many requests",
-                   "Rate limit exceeded; try again in " + std::to_string(decision.retry_after_seconds) + " s");
+    throw ApiError(
+        ApiError::Kind::kRateLimited, "rate_limited", "Too many requests",
+        "Rate limit exceeded; try again in " + std::to_string(decision.retry_after_seconds) + " s");
   }
 }
 
@@ -306,7 +317,8 @@ asio::awaitable<http::Response> Gateway::Forward(http::Context& context, const P
   if (context.principal && context.principal->revocation_checked) {
     out.set(identity::kAttestationHeader, authn_.Attest(*context.principal, time::ToUnixMillis(time::Now())));
   }
-  out.set(kForwardedFor, ClientAddress(context.remote_ip(), Header(in, kForwardedFor), options_.trusted_proxies));
+  out.set(kForwardedFor,
+          ClientAddress(context.remote_ip(), Header(in, kForwardedFor), options_.trusted_proxies));
   out.body() = in.body();
 
   http::Response answer;
@@ -353,7 +365,8 @@ std::optional<http::Response> Gateway::Preflight(http::Context& context) const {
   std::string_view origin = Header(request, Field::origin);
   if (!origin.empty() && OriginAllowed(origin)) {
     response.set(Field::access_control_allow_methods, "GET, POST, PUT, DELETE, OPTIONS");
-    response.set(Field::access_control_allow_headers, "Authorization, Content-Type, X-Request-ID, Idempotency-Key");
+    response.set(Field::access_control_allow_headers,
+                 "Authorization, Content-Type, X-Request-ID, Idempotency-Key");
     response.set(Field::access_control_max_age, "600");
   }
   response.prepare_payload();
@@ -375,7 +388,8 @@ asio::awaitable<std::vector<http::ReadyCheck>> Gateway::Readiness() {
   checks.push_back({"redis", redis_ok, redis_ok ? "ok" : "degraded: rate limiting per replica", false});
   if (options_.revocation_cache) {
     const bool live = revocations_.live();
-    checks.push_back({"revocation_cache", live, live ? "ok" : "not live: every revocation lookup goes to redis", false});
+    checks.push_back(
+        {"revocation_cache", live, live ? "ok" : "not live: every revocation lookup goes to redis", false});
   }
   for (const auto& name : routed_upstreams_) {
     const auto& upstream = options_.upstreams.at(name);

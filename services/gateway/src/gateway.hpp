@@ -50,7 +50,7 @@ struct GatewayOptions {
   int rate_limit_per_minute = 60;
   int strict_rate_limit_per_minute = 20;
   std::vector<std::string> cors_origins;  // exact origins; "*" allows any
-  TrustedProxies trusted_proxies;  // peers whose X-Forwarded-For is believed
+  TrustedProxies trusted_proxies;         // peers whose X-Forwarded-For is believed
   http::ClientOptions client;
   // Share of a limit this replica may admit between two syncs with Redis (cache::RateLimiter); 0: every
   // hit is a Redis round trip.
@@ -58,9 +58,9 @@ struct GatewayOptions {
   // Keeps the revocation lookups in process, invalidated by Redis (cache::TrackedReads).
   bool revocation_cache = true;
 
-  // MP_RATE_LIMIT_PER_MINUTE, MP_AUTH_RATE_LIMIT_PER_MINUTE, MP_RATE_LIMIT_LOCAL_PERCENT, MP_REVOCATION_CACHE,
-  // MP_CORS_ORIGINS, MP_TRUSTED_PROXIES, MP_UPSTREAM_TIMEOUT_MS, MP_UPSTREAM_CONNECT_TIMEOUT_MS and
-  // MP_<BACKEND>_URL; problems go to env.
+  // MP_RATE_LIMIT_PER_MINUTE, MP_AUTH_RATE_LIMIT_PER_MINUTE, MP_RATE_LIMIT_LOCAL_PERCENT,
+  // MP_REVOCATION_CACHE, MP_CORS_ORIGINS, MP_TRUSTED_PROXIES, MP_UPSTREAM_TIMEOUT_MS,
+  // MP_UPSTREAM_CONNECT_TIMEOUT_MS and MP_<BACKEND>_URL; problems go to env.
   static GatewayOptions FromEnv(config::Env& env);
 };
 
@@ -119,6 +119,7 @@ class Gateway {
 
 // The client's address: the peer, or — when the peer is a trusted proxy — the rightmost X-Forwarded-For
 // entry that is not itself a trusted proxy.
-std::string ClientAddress(std::string_view peer, std::string_view forwarded_for, const TrustedProxies& trusted);
+std::string ClientAddress(std::string_view peer, std::string_view forwarded_for,
+                          const TrustedProxies& trusted);
 
 }  // namespace mp::gateway

@@ -26,10 +26,12 @@ std::vector<std::string> SplitList(const std::string& text) {
 GatewayOptions GatewayOptions::FromEnv(config::Env& env) {
   GatewayOptions options;
   options.rate_limit_per_minute = static_cast<int>(env.Int("MP_RATE_LIMIT_PER_MINUTE", 60, 1, 1'000'000));
-  options.strict_rate_limit_per_minute = static_cast<int>(env.Int("MP_AUTH_RATE_LIMIT_PER_MINUTE", 20, 1, 1'000'000));
+  options.strict_rate_limit_per_minute =
+      static_cast<int>(env.Int("MP_AUTH_RATE_LIMIT_PER_MINUTE", 20, 1, 1'000'000));
   options.rate_limit_local_share = double(env.Int("MP_RATE_LIMIT_LOCAL_PERCENT", 10, 0, 50)) / 100.0;
   options.revocation_cache = env.Bool("MP_REVOCATION_CACHE", true);
-  options.cors_origins = SplitList(env.String("MP_CORS_ORIGINS", "http://localhost:5173,http://127.0.0.1:5173"));
+  options.cors_origins =
+      SplitList(env.String("MP_CORS_ORIGINS", "http://localhost:5173,http://127.0.0.1:5173"));
   for (auto& proxy : SplitList(env.String("MP_TRUSTED_PROXIES", ""))) {
     try {
       options.trusted_proxies.Add(proxy);
@@ -37,8 +39,10 @@ GatewayOptions GatewayOptions::FromEnv(config::Env& env) {
       env.Problem(std::string("MP_TRUSTED_PROXIES: ") + error.what());
     }
   }
-  options.client.request_timeout = std::chrono::milliseconds(env.Int("MP_UPSTREAM_TIMEOUT_MS", 10'000, 100, 600'000));
-  options.client.connect_timeout = std::chrono::milliseconds(env.Int("MP_UPSTREAM_CONNECT_TIMEOUT_MS", 1'000, 50, 60'000));
+  options.client.request_timeout =
+      std::chrono::milliseconds(env.Int("MP_UPSTREAM_TIMEOUT_MS", 10'000, 100, 600'000));
+  options.client.connect_timeout =
+      std::chrono::milliseconds(env.Int("MP_UPSTREAM_CONNECT_TIMEOUT_MS", 1'000, 50, 60'000));
   for (const auto& backend : Backends()) {
     std::string name(backend.name);
     std::string variable = "MP_" + name + "_URL";

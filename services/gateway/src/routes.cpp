@@ -103,8 +103,8 @@ std::string_view AccessName(Access access) {
 
 int PrintRoutes() {
   for (const auto& route : PublicRoutes()) {
-    std::cout << boost::beast::http::to_string(route.method) << " " << route.pattern << " -> " << route.upstream
-              << " (" << AccessName(route.access) << ")\n";
+    std::cout << boost::beast::http::to_string(route.method) << " " << route.pattern << " -> "
+              << route.upstream << " (" << AccessName(route.access) << ")\n";
   }
   return 0;
 }

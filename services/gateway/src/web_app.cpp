@@ -14,12 +14,20 @@ namespace {
 
 std::string_view ContentType(const std::filesystem::path& path) {
   static const std::map<std::string, std::string_view, std::less<>> kTypes = {
-      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".json", "application/json"}, {".webmanifest", "application/manifest+json"},
-      {".svg", "image/svg+xml"}, {".png", "image/png"}, {".ico", "image/x-icon"},
-      {".jpg", "image/jpeg"}, {".webp", "image/webp"}, {".woff2", "font/woff2"},
-      {".txt", "text/plain; charset=utf-8"}, {".map", "application/json"}};
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".webmanifest", "application/manifest+json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".ico", "image/x-icon"},
+      {".jpg", "image/jpeg"},
+      {".webp", "image/webp"},
+      {".woff2", "font/woff2"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".map", "application/json"}};
   auto it = kTypes.find(path.extension().string());
   return it == kTypes.end() ? std::string_view("application/octet-stream") : it->second;
 }
@@ -35,7 +43,8 @@ constexpr const char* kContentSecurityPolicy =
 WebApp::WebApp(const std::filesystem::path& dist) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(dist / "index.html", ec)) {
-    log::Warn("web app not built; / serves the API summary (./marketplace up builds web/)", {{"path", dist.string()}});
+    log::Warn("web app not built; / serves the API summary (./marketplace up builds web/)",
+              {{"path", dist.string()}});
     return;
   }
   for (auto it = std::filesystem::recursive_directory_iterator(dist, ec);
@@ -71,7 +80,8 @@ std::optional<http::Response> WebApp::Serve(const http::Context& context, const 
   if (path == "/") return Send(files_.find("/index.html")->second);
   if (auto it = files_.find(path); it != files_.end()) return Send(it->second);
   // A path of the app (history mode): index.html, unless the gateway has a route for it (/docs, /health...).
-  if (path.starts_with("/assets/") || router.Find(http::Verb::get, path).kind != http::Router::Match::Kind::kNotFound) {
+  if (path.starts_with("/assets/") ||
+      router.Find(http::Verb::get, path).kind != http::Router::Match::Kind::kNotFound) {
     return std::nullopt;
   }
   return Send(files_.find("/index.html")->second);

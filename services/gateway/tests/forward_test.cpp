@@ -8,11 +8,11 @@
 #include <string>
 #include <thread>
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_future.hpp>
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "libs/cache/redis.hpp"
@@ -47,7 +47,7 @@ std::uint16_t ClosedPort() {
 }
 
 class ForwardTest : public ::testing::Test {
- protected:
+ public:
   ForwardTest() : backend_(QuietApp("backend")), jwt_("gateway-forward-test-secret"), authn_(jwt_, nullptr) {
     // The fake backend answers every route it is asked for with what it received.
     auto echo = [this](http::Context& c) -> asio::awaitable<http::Response> {

@@ -52,7 +52,8 @@ std::set<std::string> RouterOperations() {
 
 TEST(OpenApi, EveryGatewayRouteIsDocumented) {
   auto spec = SpecOperations();
-  for (const auto& op : RouterOperations()) EXPECT_TRUE(spec.contains(op)) << op << " is missing from docs/openapi.yaml";
+  for (const auto& op : RouterOperations())
+    EXPECT_TRUE(spec.contains(op)) << op << " is missing from docs/openapi.yaml";
 }
 
 TEST(OpenApi, EveryDocumentedRouteIsServed) {

@@ -11,8 +11,11 @@
 int main(int argc, char** argv) {
   using namespace mp;
   namespace store = notification::store;
-  service::MongoDb db("notification_db", {}, [](mongo::Database& database) { store::InboxStore(database).EnsureIndexes(); });
-  service::Spec spec{.name = "notification", .port = 8006, .about = "mp-notification: inboxes of Service Marketplace",
+  service::MongoDb db("notification_db", {},
+                      [](mongo::Database& database) { store::InboxStore(database).EnsureIndexes(); });
+  service::Spec spec{.name = "notification",
+                     .port = 8006,
+                     .about = "mp-notification: inboxes of Service Marketplace",
                      .events = false};  // consumes events, publishes none
   return service::Main(spec, &db, argc, argv, [&db](service::Context& ctx) {
     auto& inboxes = ctx.Make<store::InboxStore>(db.database());
@@ -23,8 +26,8 @@ int main(int argc, char** argv) {
     auto& handler = ctx.Make<notification::events::EventHandler>(inboxes, views);
     // The unique index makes redeliveries harmless, so events are consumed only once it exists.
     ctx.Consume(
-        notification::events::NotificationQueue(), [&handler](const bus::Event& event) { handler.Handle(event); },
-        [&db] { db.EnsureIndexes(); });
+        notification::events::NotificationQueue(),
+        [&handler](const bus::Event& event) { handler.Handle(event); }, [&db] { db.EnsureIndexes(); });
     handler.AddGauges(ctx.app().metrics());
     views.AddGauges(ctx.app().metrics());
     auto interval = ctx.env().Int("MP_NOTIFICATION_SWEEP_INTERVAL_S", 3600, 1, 7 * 24 * 3600);

@@ -6,10 +6,10 @@
 #include <mutex>
 #include <string>
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/beast/http/field.hpp>
-#include <gtest/gtest.h>
 
 #include "libs/http/app.hpp"
 #include "libs/http/client.hpp"
@@ -172,7 +172,7 @@ std::string Token(std::int64_t user_id, int role) {
 }
 
 class NotificationApiTest : public ::testing::Test {
- protected:
+ public:
   NotificationApiTest()
       : service_(mongo::test::TestDatabaseOptions("notification_api_test"), test::TestRedisOptions(),
                  auth_.upstream()) {
@@ -248,7 +248,8 @@ TEST_F(NotificationApiTest, ABurstOfReadsOfAColdInboxAllGetTheSameAnswer) {
   // One request builds the inbox's view; the others wait for it instead of scanning MongoDB as well.
   std::vector<std::future<Answer>> answers;
   for (int i = 0; i < 12; ++i) {
-    const char* target = i % 2 == 0 ? "/api/v1/customer/inbox?limit=5" : "/api/v1/customer/inbox/unread-count";
+    const char* target =
+        i % 2 == 0 ? "/api/v1/customer/inbox?limit=5" : "/api/v1/customer/inbox/unread-count";
     answers.push_back(std::async(std::launch::async, [this, target, &token] {
       Client client;
       return client.Call(service_.port(), Verb::get, target, token);

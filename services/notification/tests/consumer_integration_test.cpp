@@ -39,7 +39,7 @@ struct Replica {
 };
 
 class NotificationConsumerTest : public ::testing::Test {
- protected:
+ public:
   NotificationConsumerTest()
       : amqp_(bus::test::TestAmqpOptions()),
         suffix_(bus::test::UniqueSuffix()),

@@ -12,7 +12,7 @@ using domain::Inbox;
 using domain::Notification;
 
 class InboxViewTest : public ::testing::Test {
- protected:
+ public:
   InboxViewTest() : redis_(io_.io(), test::TestRedisOptions()), cache_(&redis_, io_.io().get_executor()) {}
   ~InboxViewTest() override {
     std::vector<std::string> del{"DEL"};

@@ -73,9 +73,8 @@ TEST(NoticesForTest, PaymentFailedTellsTheCustomer) {
 }
 
 TEST(NoticesForTest, ACompletedRefundTellsBothAndARejectedOneTheCustomerWithTheReason) {
-  EXPECT_THAT(NoticesFor(RefundCompleted{12, 3, 9}),
-              ElementsAre(C(3, 12, "Refund for order 12 completed."),
-                          P(9, 12, "Refund for order 12 completed.")));
+  EXPECT_THAT(NoticesFor(RefundCompleted{12, 3, 9}), ElementsAre(C(3, 12, "Refund for order 12 completed."),
+                                                                 P(9, 12, "Refund for order 12 completed.")));
   EXPECT_THAT(NoticesFor(RefundCompleted{12, 3, std::nullopt}),
               ElementsAre(C(3, 12, "Refund for order 12 completed.")));
   EXPECT_THAT(NoticesFor(RefundRejected{12, 3, "work was done"}),

@@ -11,7 +11,8 @@
 int main(int argc, char** argv) {
   using namespace mp;
   service::MySql db("order_db", order::store::Migrations());
-  service::Spec spec{.name = "order", .port = 8003, .about = "mp-order: service orders of Service Marketplace"};
+  service::Spec spec{
+      .name = "order", .port = 8003, .about = "mp-order: service orders of Service Marketplace"};
   return service::Main(spec, &db, argc, argv, [&db](service::Context& ctx) {
     auto& orders = ctx.Make<order::store::OrderStore>(db.pool());
     ctx.Make<order::api::OrderApi>(ctx.app(), orders, ctx.authn(), ctx.relay()).Register();

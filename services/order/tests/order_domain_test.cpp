@@ -271,9 +271,9 @@ TEST(Lifecycle, AdminStatusEditsMapToTableActions) {
   EXPECT_EQ(AdminActionFor(kAccepted, kCancelled), Action::kCancel);
   EXPECT_EQ(AdminActionFor(kAccepted, kInProgress), Action::kStart);
   EXPECT_EQ(AdminActionFor(kInProgress, kCompleted), Action::kComplete);
-  EXPECT_FALSE(AdminActionFor(kPending, kAccepted));     // needs a provider
-  EXPECT_FALSE(AdminActionFor(kCompleted, kReviewed));   // needs a review
-  EXPECT_FALSE(AdminActionFor(kCancelled, kPending));    // cancelled is final
+  EXPECT_FALSE(AdminActionFor(kPending, kAccepted));      // needs a provider
+  EXPECT_FALSE(AdminActionFor(kCompleted, kReviewed));    // needs a review
+  EXPECT_FALSE(AdminActionFor(kCancelled, kPending));     // cancelled is final
   EXPECT_FALSE(AdminActionFor(kInProgress, kCancelled));  // work started
 }
 
@@ -312,7 +312,8 @@ TEST(OrderFields, AnUpdateIsCheckedAgainstTheStoredTimes) {
   problems.clear();
   OrderFields title_only;
   title_only.title = "New title";
-  CheckFields(title_only, time::ParseIso("2030-01-01T09:00:00Z"), time::ParseIso("2030-01-01T08:00:00Z"), problems);
+  CheckFields(title_only, time::ParseIso("2030-01-01T09:00:00Z"), time::ParseIso("2030-01-01T08:00:00Z"),
+              problems);
   EXPECT_TRUE(problems.empty());
 }
 

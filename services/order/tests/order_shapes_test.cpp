@@ -67,9 +67,9 @@ TEST(Refusals, AreAnsweredWithTheContractsStatusesCodesAndTexts) {
 
 TEST(OrderJson, HasTheSixteenKeysOfOrderDetail) {
   auto json = api::OrderJson(Sample());
-  for (const char* key : {"id", "customer_id", "title", "description", "service_type", "status", "price", "location",
-                          "address", "service_start_time", "service_end_time", "created_at", "updated_at",
-                          "provider_id", "payment_status", "has_review"}) {
+  for (const char* key : {"id", "customer_id", "title", "description", "service_type", "status", "price",
+                          "location", "address", "service_start_time", "service_end_time", "created_at",
+                          "updated_at", "provider_id", "payment_status", "has_review"}) {
     EXPECT_TRUE(json.contains(key)) << key;
   }
   EXPECT_EQ(json.size(), 16u);
@@ -99,7 +99,8 @@ TEST(OrderEvents, PayloadsCarryTheReferenceFields) {
   auto created = events::Created(before);
   EXPECT_EQ(created.exchange, "order_events");
   EXPECT_EQ(created.routing_key, "order.created");
-  for (const char* key : {"event_id", "event_type", "occurred_at", "order_id", "customer_id", "title", "price", "location"}) {
+  for (const char* key :
+       {"event_id", "event_type", "occurred_at", "order_id", "customer_id", "title", "price", "location"}) {
     EXPECT_TRUE(created.body.contains(key)) << key;
   }
 

@@ -66,8 +66,8 @@ class OrderStoreTest : public ::testing::Test {
   }
 
   Order Step(const Order& order, const Decision& decide) {
-    auto changed =
-        orders_.Change(order.id, [&](const Order& o) { return Decided(o, decide(o)); }, events::ForChange);
+    auto changed = orders_.Change(
+        order.id, [&](const Order& o) { return Decided(o, decide(o)); }, events::ForChange);
     EXPECT_TRUE(changed);
     return *changed;
   }
@@ -218,8 +218,10 @@ TEST_F(OrderStoreTest, ListQueriesUseAnIndex) {
   for (const char* query : {
            "EXPLAIN SELECT id FROM orders WHERE customer_id = 1 ORDER BY created_at DESC, id DESC LIMIT 50",
            "EXPLAIN SELECT id FROM orders WHERE provider_id = 1 ORDER BY updated_at DESC, id DESC LIMIT 50",
-           "EXPLAIN SELECT id FROM orders WHERE status = 'pending' ORDER BY created_at DESC, id DESC LIMIT 50",
-           "EXPLAIN SELECT id FROM orders WHERE status = 'pending' AND location = 'EAST' ORDER BY created_at DESC LIMIT 50",
+           "EXPLAIN SELECT id FROM orders WHERE status = 'pending' ORDER BY created_at DESC, id DESC LIMIT "
+           "50",
+           "EXPLAIN SELECT id FROM orders WHERE status = 'pending' AND location = 'EAST' ORDER BY created_at "
+           "DESC LIMIT 50",
        }) {
     auto rows = connection->Query(query);
     ASSERT_FALSE(rows.empty());
@@ -235,7 +237,8 @@ TEST_F(OrderStoreTest, IncomingEventsApplyExactlyOnce) {
   std::string payments = "test_payment_events." + suffix, reviews = "test_review_events." + suffix;
   auto spec = events::IncomingQueue();
   spec.queue = "order.events.test." + suffix;
-  spec.bindings = {{payments, "payment.completed"}, {payments, "refund.processed"}, {reviews, "review.created"}};
+  spec.bindings = {
+      {payments, "payment.completed"}, {payments, "refund.processed"}, {reviews, "review.created"}};
   spec.max_attempts = 2;
   bus::Consumer consumer(amqp, spec, [&](const bus::Event& e) { events::HandleIncoming(orders_, e); });
   consumer.Start();
@@ -249,12 +252,17 @@ TEST_F(OrderStoreTest, IncomingEventsApplyExactlyOnce) {
 
   bus::ConfirmPublisher publisher(amqp);
   auto send = [&](const std::string& exchange, const bus::Event& event, int copies) {
-    std::vector<bus::OutgoingMessage> messages(copies, bus::OutgoingMessage{exchange, event.routing_key, event.event_id,
-                                                                            event.routing_key, event.body.dump()});
+    std::vector<bus::OutgoingMessage> messages(
+        copies, bus::OutgoingMessage{exchange, event.routing_key, event.event_id, event.routing_key,
+                                     event.body.dump()});
     for (auto outcome : publisher.Publish(messages)) ASSERT_EQ(outcome, bus::PublishOutcome::kConfirmed);
   };
   auto paid = bus::MakeEvent(payments, "payment.completed",
-                             {{"payment_id", 1}, {"order_id", order.id}, {"customer_id", 105}, {"provider_id", 3000}, {"amount", 199.99}});
+                             {{"payment_id", 1},
+                              {"order_id", order.id},
+                              {"customer_id", 105},
+                              {"provider_id", 3000},
+                              {"amount", 199.99}});
   send(payments, paid, 3);  // a redelivered / re-published event
   ASSERT_TRUE(bus::test::WaitUntil([&] { return consumer.handled_total() >= 3; }, std::chrono::seconds(10)));
   auto stored = orders_.Find(order.id);
@@ -262,7 +270,11 @@ TEST_F(OrderStoreTest, IncomingEventsApplyExactlyOnce) {
   EXPECT_EQ(stored->version, order.version + 1);  // changed once
 
   auto reviewed = bus::MakeEvent(reviews, "review.created",
-                                 {{"review_id", "r1"}, {"order_id", order.id}, {"customer_id", 105}, {"provider_id", 3000}, {"stars", 5}});
+                                 {{"review_id", "r1"},
+                                  {"order_id", order.id},
+                                  {"customer_id", 105},
+                                  {"provider_id", 3000},
+                                  {"stars", 5}});
   send(reviews, reviewed, 2);
   ASSERT_TRUE(bus::test::WaitUntil([&] { return consumer.handled_total() >= 5; }, std::chrono::seconds(10)));
   stored = orders_.Find(order.id);
@@ -270,8 +282,9 @@ TEST_F(OrderStoreTest, IncomingEventsApplyExactlyOnce) {
   EXPECT_TRUE(stored->has_review);
   EXPECT_EQ(OutboxCount(order.id, "order.status_changed"), 3);  // in_progress, completed, reviewed
 
-  auto refunded = bus::MakeEvent(payments, "refund.processed",
-                                 {{"refund_id", 1}, {"order_id", order.id}, {"customer_id", 105}, {"status", "completed"}});
+  auto refunded = bus::MakeEvent(
+      payments, "refund.processed",
+      {{"refund_id", 1}, {"order_id", order.id}, {"customer_id", 105}, {"status", "completed"}});
   send(payments, refunded, 1);
   ASSERT_TRUE(bus::test::WaitUntil([&] { return consumer.handled_total() >= 6; }, std::chrono::seconds(10)));
   EXPECT_EQ(orders_.Find(order.id)->payment_status, domain::PaymentStatus::kRefunded);
@@ -279,7 +292,8 @@ TEST_F(OrderStoreTest, IncomingEventsApplyExactlyOnce) {
   // A payload without an order id can never be applied: dead-lettered at once, not retried.
   auto poison = bus::MakeEvent(payments, "payment.completed", {{"payment_id", 2}});
   send(payments, poison, 1);
-  EXPECT_TRUE(bus::test::WaitUntil([&] { return consumer.dead_lettered_total() >= 1; }, std::chrono::seconds(15)));
+  EXPECT_TRUE(
+      bus::test::WaitUntil([&] { return consumer.dead_lettered_total() >= 1; }, std::chrono::seconds(15)));
   EXPECT_EQ(consumer.failed_total(), 1u);
   consumer.Stop();
   bus::test::TestQueue(amqp, spec.queue).Delete();

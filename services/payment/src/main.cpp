@@ -11,7 +11,8 @@
 int main(int argc, char** argv) {
   using namespace mp;
   service::MySql db("payment_db", payment::store::Migrations());
-  service::Spec spec{.name = "payment", .port = 8004, .about = "mp-payment: payments and refunds of Service Marketplace"};
+  service::Spec spec{
+      .name = "payment", .port = 8004, .about = "mp-payment: payments and refunds of Service Marketplace"};
   return service::Main(spec, &db, argc, argv, [&db](service::Context& ctx) {
     // The order service is not a readiness condition: while it is down, pay answers 503 on its own and
     // refunds and lists keep working.

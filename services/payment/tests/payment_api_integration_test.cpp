@@ -6,11 +6,11 @@
 #include <mutex>
 #include <string>
 
+#include <gtest/gtest.h>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
-#include <gtest/gtest.h>
 
 #include "libs/bus/outbox.hpp"
 #include "libs/http/app.hpp"

@@ -5,9 +5,9 @@
 #include "libs/bus/outbox.hpp"
 #include "services/payment/src/api/payment_api.hpp"
 #include "services/payment/src/api/refusals.hpp"
+#include "services/payment/src/clients/order_client.hpp"
 #include "services/payment/src/events/payment_events.hpp"
 #include "services/payment/src/store/migrations.hpp"
-#include "services/payment/src/clients/order_client.hpp"
 
 namespace mp::payment {
 namespace {
@@ -177,10 +177,10 @@ TEST(OrderDetail, AnythingMalformedIsNotAnOrder) {
     EXPECT_FALSE(clients::ParseOrderDetail(Envelope(detail))) << key;
   }
   const std::vector<std::pair<std::string, Json>> bad = {
-      {"id", "7"},           {"id", 0},           {"customer_id", -1},
-      {"status", 3},         {"price", 120.5},    {"price", "1.005"},
-      {"price", "12O.50"},   {"price", ""},       {"price", "100000000.00"},
-      {"provider_id", "52"}, {"provider_id", 0},  {"payment_status", nullptr}};
+      {"id", "7"},           {"id", 0},          {"customer_id", -1},
+      {"status", 3},         {"price", 120.5},   {"price", "1.005"},
+      {"price", "12O.50"},   {"price", ""},      {"price", "100000000.00"},
+      {"provider_id", "52"}, {"provider_id", 0}, {"payment_status", nullptr}};
   for (const auto& [key, value] : bad) {
     auto detail = OrderDetail();
     detail[key] = value;

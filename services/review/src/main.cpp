@@ -10,9 +10,11 @@
 
 int main(int argc, char** argv) {
   using namespace mp;
-  service::MongoDb db("review_db", review::store::OutboxCollections(),
-                      [](mongo::Database& database) { review::store::ReviewStore(database).EnsureIndexes(); });
-  service::Spec spec{.name = "review", .port = 8005, .about = "mp-review: reviews and ratings of Service Marketplace"};
+  service::MongoDb db("review_db", review::store::OutboxCollections(), [](mongo::Database& database) {
+    review::store::ReviewStore(database).EnsureIndexes();
+  });
+  service::Spec spec{
+      .name = "review", .port = 8005, .about = "mp-review: reviews and ratings of Service Marketplace"};
   return service::Main(spec, &db, argc, argv, [&db](service::Context& ctx) {
     auto& reviews = ctx.Make<review::store::ReviewStore>(db.database());
     auto order = ctx.Call("order", "http://127.0.0.1:8003", 3000);
@@ -27,7 +29,8 @@ int main(int argc, char** argv) {
     auto& metrics = ctx.app().metrics();
     metrics.AddGauge("ratings_written_total", "Rating snapshots stored (each with its rating.updated).",
                      [&ratings] { return double(ratings.ratings_written()); });
-    metrics.AddGauge("ratings_unchanged_total", "review.created events whose review the rating already counted.",
+    metrics.AddGauge("ratings_unchanged_total",
+                     "review.created events whose review the rating already counted.",
                      [&ratings] { return double(ratings.ratings_unchanged()); });
   });
 }

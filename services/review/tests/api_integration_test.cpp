@@ -9,12 +9,12 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/beast/http/field.hpp>
-#include <gtest/gtest.h>
 
 #include "libs/http/app.hpp"
 #include "libs/http/client.hpp"
@@ -228,7 +228,7 @@ std::string Token(std::int64_t user_id, int role) {
 }
 
 class ReviewApiTest : public ::testing::Test {
- protected:
+ public:
   ReviewApiTest() : service_(mongo::test::TestDatabaseOptions("mp_test_review_api"), orders_.upstream()) {
     service_.store().EnsureIndexes();
   }

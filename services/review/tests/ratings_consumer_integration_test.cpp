@@ -43,7 +43,7 @@ struct Replica {
 };
 
 class RatingsConsumerTest : public ::testing::Test {
- protected:
+ public:
   RatingsConsumerTest()
       : amqp_(bus::test::TestAmqpOptions()),
         suffix_(bus::test::UniqueSuffix()),

@@ -12,7 +12,8 @@ int main(int argc, char** argv) {
   using namespace mp;
   service::MongoDb db("user_db", user::store::OutboxCollections(),
                       [](mongo::Database& database) { user::store::ProfileStore(database).EnsureIndexes(); });
-  service::Spec spec{.name = "user", .port = 8002, .about = "mp-user: profiles and user management of Service Marketplace"};
+  service::Spec spec{
+      .name = "user", .port = 8002, .about = "mp-user: profiles and user management of Service Marketplace"};
   return service::Main(spec, &db, argc, argv, [&db](service::Context& ctx) {
     auto& profiles = ctx.Make<user::store::ProfileStore>(db.database());
     auto auth = ctx.Call("auth", "http://127.0.0.1:8000", 5000);

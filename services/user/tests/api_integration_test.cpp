@@ -7,12 +7,12 @@
 #include <optional>
 #include <string>
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/beast/http/field.hpp>
-#include <gtest/gtest.h>
 
 #include "libs/http/app.hpp"
 #include "libs/http/client.hpp"
@@ -286,7 +286,7 @@ std::map<std::string, std::string> Details(const Answer& answer) {
 }
 
 class UserApiTest : public ::testing::Test {
- protected:
+ public:
   UserApiTest() : service_(mongo::test::TestDatabaseOptions("mp_test_user_api"), auth_.upstream()) {
     service_.store().EnsureIndexes();
     auth_.Add(customer_, {"carol", "carol@example.com", 1});

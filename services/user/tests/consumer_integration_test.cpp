@@ -22,7 +22,7 @@ namespace {
 using Json = nlohmann::json;
 
 class UserConsumerTest : public ::testing::Test {
- protected:
+ public:
   UserConsumerTest()
       : amqp_(bus::test::TestAmqpOptions()),
         suffix_(bus::test::UniqueSuffix()),

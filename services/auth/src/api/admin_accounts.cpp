@@ -56,13 +56,14 @@ void StartRevocationUpkeep(http::App& app, AuthApi& api, store::UserStore& users
                       co_await app.blocking().Run([&] { users.PurgeExpiredRevocations(); });
                     });
   // Redis holds the revocation markers the gateways and services check; MySQL holds their durable copy.
-  service::RunEvery(app, "check of the revocation markers in redis", restore_interval,
-                    [&api]() -> boost::asio::awaitable<void> {
-                      std::size_t written = co_await api.RestoreRevocations();
-                      if (written > 0) {
-                        log::Warn("revocation markers redis lacked were written again", {{"markers", written}});
-                      }
-                    });
+  service::RunEvery(
+      app, "check of the revocation markers in redis", restore_interval,
+      [&api]() -> boost::asio::awaitable<void> {
+        std::size_t written = co_await api.RestoreRevocations();
+        if (written > 0) {
+          log::Warn("revocation markers redis lacked were written again", {{"markers", written}});
+        }
+      });
 }
 
 }  // namespace mp::auth::api

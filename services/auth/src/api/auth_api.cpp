@@ -23,7 +23,8 @@ const std::string& DummyHash() {
 }
 
 nlohmann::json EventUser(const domain::User& user) {
-  return {{"user_id", user.id}, {"username", user.username}, {"email", user.email}, {"role_id", user.role_id}};
+  return {
+      {"user_id", user.id}, {"username", user.username}, {"email", user.email}, {"role_id", user.role_id}};
 }
 
 }  // namespace
@@ -47,7 +48,8 @@ nlohmann::json AdminUserJson(const domain::User& user) {
 }
 
 AuthApi::AuthApi(http::App& app, store::UserStore& users, const security::JwtCodec& jwt,
-                 const identity::Authenticator& authn, cache::Redis& redis, bus::OutboxRelay& relay, Limits limits)
+                 const identity::Authenticator& authn, cache::Redis& redis, bus::OutboxRelay& relay,
+                 Limits limits)
     : app_(app),
       users_(users),
       jwt_(jwt),
@@ -132,7 +134,8 @@ asio::awaitable<nlohmann::json> AuthApi::IssueTokens(const domain::User& user) {
 }
 
 asio::awaitable<domain::User> AuthApi::CurrentUser(const http::Principal& principal) {
-  auto user = co_await app_.blocking().Run([&] { return users_.FindForToken(principal.user_id, principal.jti); });
+  auto user =
+      co_await app_.blocking().Run([&] { return users_.FindForToken(principal.user_id, principal.jti); });
   if (!user || user->token_version != principal.token_version) {
     throw ApiError::Unauthorized("Token has been revoked", "token_revoked");
   }
@@ -145,8 +148,9 @@ asio::awaitable<http::Response> AuthApi::RegisterUser(Context& context, domain::
   fields.username = reader.String("username", Presence::kRequired, 0, 10'000);
   fields.email = reader.String("email", Presence::kRequired, 0, 10'000);
   fields.password = reader.String("password", Presence::kRequired, 0, 10'000);
-  fields.role_id = reader.Int("role_id", kind == domain::Registration::kPublic ? Presence::kRequired : Presence::kOptional,
-                              INT64_MIN, INT64_MAX);
+  fields.role_id =
+      reader.Int("role_id", kind == domain::Registration::kPublic ? Presence::kRequired : Presence::kOptional,
+                 INT64_MIN, INT64_MAX);
   std::vector<FieldProblem> problems = reader.problems();
   domain::NewAccount account = domain::CheckRegistration(fields, kind, problems);
   if (!problems.empty()) throw ApiError::Validation(std::move(problems));
@@ -155,16 +159,19 @@ asio::awaitable<http::Response> AuthApi::RegisterUser(Context& context, domain::
     std::string hash = security::HashPassword(account.password);
     try {
       return users_.Create(account, hash, bus::Traced(context.request_id, [](const domain::User& created) {
-        return bus::MakeEvent(std::string(kAuthEvents), "user.registered", EventUser(created));
-      }));
+                             return bus::MakeEvent(std::string(kAuthEvents), "user.registered",
+                                                   EventUser(created));
+                           }));
     } catch (const store::DuplicateAccount& duplicate) {
       throw ToApiError(duplicate);
     }
   });
   relay_.Notify();
-  log::Info("user registered", {{"request_id", context.request_id}, {"user_id", user.id}, {"role_id", user.role_id}});
-  co_return http::Ok({{"id", user.id}, {"username", user.username}, {"email", user.email}},
-                     kind == domain::Registration::kPublic ? "Registration successful" : "Admin registration successful");
+  log::Info("user registered",
+            {{"request_id", context.request_id}, {"user_id", user.id}, {"role_id", user.role_id}});
+  co_return http::Ok(
+      {{"id", user.id}, {"username", user.username}, {"email", user.email}},
+      kind == domain::Registration::kPublic ? "Registration successful" : "Admin registration successful");
 }
 
 asio::awaitable<http::Response> AuthApi::Login(Context& context) {
@@ -243,9 +250,10 @@ asio::awaitable<http::Response> AuthApi::Logout(Context& context) {
     users_.RevokeAccessToken(principal.jti, expires_at);
     if (refresh) users_.RevokeRefreshToken(security::Sha256Hex(*refresh), principal.user_id);
   });
-  auto ttl = std::max<std::int64_t>(1, principal.expires_at - time::ToUnixSeconds(time::Now()) +
-                                           security::kClockSkewSeconds);
-  std::vector<std::string> command{"SET", identity::RevokedJtiKey(principal.jti), "1", "EX", std::to_string(ttl)};
+  auto ttl = std::max<std::int64_t>(
+      1, principal.expires_at - time::ToUnixSeconds(time::Now()) + security::kClockSkewSeconds);
+  std::vector<std::string> command{"SET", identity::RevokedJtiKey(principal.jti), "1", "EX",
+                                   std::to_string(ttl)};
   co_await PublishRevocation(std::move(command));
   co_return http::Ok({{"message", "Logged out"}}, "Logout successful");
 }
@@ -266,14 +274,16 @@ asio::awaitable<http::Response> AuthApi::VerifyToken(Context& context) {
   } catch (const ApiError&) {
     co_return http::Ok({{"valid", false}, {"reason", "token revoked"}});
   }
-  co_return http::Ok({{"valid", true}, {"user_id", claims.user_id}, {"role_id", claims.role}, {"exp", claims.expires_at}});
+  co_return http::Ok(
+      {{"valid", true}, {"user_id", claims.user_id}, {"role_id", claims.role}, {"exp", claims.expires_at}});
 }
 
 asio::awaitable<http::Response> AuthApi::ListUsers(Context& context) {
   auto page = http::ReadPage(context);
   auto role = http::ReadIntQuery(context, "role_id", 0, 3);
   std::optional<int> role_filter;
-  if (role && *role != 0) role_filter = static_cast<int>(*role);  // role_id=0 means no filter, as the reference
+  if (role && *role != 0)
+    role_filter = static_cast<int>(*role);  // role_id=0 means no filter, as the reference
   auto [users, total] = co_await app_.blocking().Run([&] {
     return std::make_pair(users_.List(role_filter, page.limit, page.offset), users_.Count(role_filter));
   });
@@ -327,7 +337,8 @@ asio::awaitable<http::Response> AuthApi::UpdateUser(Context& context) {
   if (!updated) throw UserNotFound();
   relay_.Notify();
   auto ttl = std::to_string(domain::kAccessTokenSeconds + security::kClockSkewSeconds);
-  std::vector<std::string> command{"SET", identity::TokenVersionKey(id), std::to_string(updated->token_version), "EX", ttl};
+  std::vector<std::string> command{"SET", identity::TokenVersionKey(id),
+                                   std::to_string(updated->token_version), "EX", ttl};
   co_await PublishRevocation(std::move(command));
   auto body = AdminUserJson(*updated);
   body.erase("has_profile");
@@ -340,9 +351,9 @@ asio::awaitable<http::Response> AuthApi::DeleteUser(Context& context) {
   if (!id) throw ToApiError(id.refusal());
   auto deleted = co_await app_.blocking().Run([&] {
     return users_.Delete(*id, bus::Traced(context.request_id, [](const domain::User& user) {
-                           return bus::MakeEvent(std::string(kAuthEvents), "user.deleted",
-                                                 {{"user_id", user.id}, {"role_id", user.role_id}});
-                         }));
+      return bus::MakeEvent(std::string(kAuthEvents), "user.deleted",
+                            {{"user_id", user.id}, {"role_id", user.role_id}});
+    }));
   });
   if (!deleted) throw UserNotFound();
   relay_.Notify();

@@ -20,8 +20,8 @@ struct Limits {
 
 class AuthApi {
  public:
-  AuthApi(http::App& app, store::UserStore& users, const security::JwtCodec& jwt, const identity::Authenticator& authn,
-          cache::Redis& redis, bus::OutboxRelay& relay, Limits limits);
+  AuthApi(http::App& app, store::UserStore& users, const security::JwtCodec& jwt,
+          const identity::Authenticator& authn, cache::Redis& redis, bus::OutboxRelay& relay, Limits limits);
 
   // Adds every route to the app's router (the route table below is the service's public surface).
   void Register();

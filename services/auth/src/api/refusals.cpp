@@ -18,8 +18,7 @@ ApiError ToApiError(const store::DuplicateAccount& duplicate) {
       return ApiError::Conflict("This username is already taken", "username_taken");
     case store::DuplicateAccount::Key::kEmail:
       return ApiError::Conflict("An account with this e-mail already exists", "email_taken");
-    case store::DuplicateAccount::Key::kUnknown:
-      break;
+    case store::DuplicateAccount::Key::kUnknown: break;
   }
   return ApiError::Conflict("Username or email already exists", "duplicate");
 }

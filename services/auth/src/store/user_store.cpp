@@ -45,7 +45,7 @@ domain::User UserStore::Create(const domain::NewAccount& account, const std::str
   domain::User user;
   try {
     auto result = connection->Execute(queries::kInsertUser, {account.username, account.email, password_hash,
-                                                         std::int64_t{account.role_id}, now, now});
+                                                             std::int64_t{account.role_id}, now, now});
     user.id = static_cast<std::int64_t>(result.last_insert_id);
   } catch (const sql::Error& error) {
     if (error.duplicate_key()) throw Duplicate(error);
@@ -82,7 +82,8 @@ std::optional<domain::User> UserStore::FindByEmail(const std::string& email) {
   return UserFromRow(rows.front());
 }
 
-std::vector<domain::User> UserStore::List(std::optional<int> role_id, std::int64_t limit, std::int64_t offset) {
+std::vector<domain::User> UserStore::List(std::optional<int> role_id, std::int64_t limit,
+                                          std::int64_t offset) {
   auto connection = pool_.Acquire();
   auto rows = role_id ? connection->Query(queries::kListUsersByRole, {std::int64_t{*role_id}, limit, offset})
                       : connection->Query(queries::kListUsers, {limit, offset});
@@ -114,8 +115,8 @@ std::optional<domain::User> UserStore::Update(
   if (after.role_id != before.role_id) ++after.token_version;
   after.updated_at = time::FromUnixSeconds(time::ToUnixSeconds(time::Now()));
   try {
-    connection->Execute(queries::kUpdateUser, {after.username, after.email, std::int64_t{after.role_id}, after.token_version,
-                                           after.updated_at, id});
+    connection->Execute(queries::kUpdateUser, {after.username, after.email, std::int64_t{after.role_id},
+                                               after.token_version, after.updated_at, id});
   } catch (const sql::Error& error) {
     if (error.duplicate_key()) throw Duplicate(error);
     throw;
@@ -128,7 +129,8 @@ std::optional<domain::User> UserStore::Update(
   return after;
 }
 
-std::optional<domain::User> UserStore::Delete(std::int64_t id, const std::function<bus::Event(const domain::User&)>& event) {
+std::optional<domain::User> UserStore::Delete(std::int64_t id,
+                                              const std::function<bus::Event(const domain::User&)>& event) {
   auto connection = pool_.Acquire();
   sql::Transaction tx(connection);
   auto rows = connection->Query(queries::kUserByIdForUpdate, {id});
@@ -146,10 +148,11 @@ void UserStore::UpdatePasswordHash(std::int64_t id, const std::string& hash) {
   connection->Execute(queries::kUpdatePasswordHash, {hash, id});
 }
 
-void UserStore::SaveRefreshToken(std::int64_t user_id, const std::string& family_id, const std::string& token_hash,
-                                 time::TimePoint expires_at) {
+void UserStore::SaveRefreshToken(std::int64_t user_id, const std::string& family_id,
+                                 const std::string& token_hash, time::TimePoint expires_at) {
   auto connection = pool_.Acquire();
-  connection->Execute(queries::kInsertRefreshToken, {user_id, family_id, token_hash, expires_at, time::Now()});
+  connection->Execute(queries::kInsertRefreshToken,
+                      {user_id, family_id, token_hash, expires_at, time::Now()});
 }
 
 std::optional<RefreshGrant> UserStore::RotateRefreshToken(const std::string& presented_hash,
@@ -170,7 +173,8 @@ std::optional<RefreshGrant> UserStore::RotateRefreshToken(const std::string& pre
   }
   if (row.Time(3) <= now) return std::nullopt;
   connection->Execute(queries::kRevokeRefreshToken, {now, row.Int(0)});
-  connection->Execute(queries::kInsertRefreshToken, {grant.user_id, grant.family_id, next_hash, next_expires_at, now});
+  connection->Execute(queries::kInsertRefreshToken,
+                      {grant.user_id, grant.family_id, next_hash, next_expires_at, now});
   tx.Commit();
   return grant;
 }

@@ -48,11 +48,13 @@ class UserStore {
   std::int64_t Count(std::optional<int> role_id);
   // Applies the changes; bumps token_version when the role changes. nullopt if the user does not exist;
   // throws DuplicateAccount.
-  std::optional<domain::User> Update(std::int64_t id, const domain::AccountChanges& changes,
-                                     const std::function<std::optional<bus::Event>(
-                                         const domain::User& before, const domain::User& after)>& event);
+  std::optional<domain::User> Update(
+      std::int64_t id, const domain::AccountChanges& changes,
+      const std::function<std::optional<bus::Event>(const domain::User& before, const domain::User& after)>&
+          event);
   // Deletes the user and its refresh tokens; nullopt if it did not exist.
-  std::optional<domain::User> Delete(std::int64_t id, const std::function<bus::Event(const domain::User&)>& event);
+  std::optional<domain::User> Delete(std::int64_t id,
+                                     const std::function<bus::Event(const domain::User&)>& event);
   void UpdatePasswordHash(std::int64_t id, const std::string& hash);
 
   void SaveRefreshToken(std::int64_t user_id, const std::string& family_id, const std::string& token_hash,
@@ -60,7 +62,8 @@ class UserStore {
   // Rotation: marks the presented token used and stores its successor, atomically. A token that was already
   // used revokes its whole family (a stolen token was replayed) and yields nullopt, as does an unknown or
   // expired one.
-  std::optional<RefreshGrant> RotateRefreshToken(const std::string& presented_hash, const std::string& next_hash,
+  std::optional<RefreshGrant> RotateRefreshToken(const std::string& presented_hash,
+                                                 const std::string& next_hash,
                                                  time::TimePoint next_expires_at);
   void RevokeRefreshToken(const std::string& token_hash, std::int64_t user_id);
 

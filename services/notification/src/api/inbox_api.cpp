@@ -107,7 +107,8 @@ asio::awaitable<bool> InboxApi::EnsureView(Inbox inbox, std::int64_t user_id) {
 asio::awaitable<domain::InboxPage> InboxApi::Page(Inbox inbox, std::int64_t user_id, std::int64_t limit,
                                                   std::int64_t offset) {
   auto page = co_await cache_.Page(inbox, user_id, limit, offset);
-  if (!page && co_await EnsureView(inbox, user_id)) page = co_await cache_.Page(inbox, user_id, limit, offset);
+  if (!page && co_await EnsureView(inbox, user_id))
+    page = co_await cache_.Page(inbox, user_id, limit, offset);
   if (page) co_return std::move(*page);
   co_return co_await app_.blocking().Run([&] {
     auto result = store_.List(inbox, user_id, limit, offset);

@@ -38,8 +38,8 @@ class InboxApi {
 
   // Reads come from the inbox's Redis view, rebuilt from MongoDB when missing; MongoDB answers itself
   // when Redis is unavailable or another request is rebuilding the view.
-  boost::asio::awaitable<domain::InboxPage> Page(domain::Inbox inbox, std::int64_t user_id, std::int64_t limit,
-                                                 std::int64_t offset);
+  boost::asio::awaitable<domain::InboxPage> Page(domain::Inbox inbox, std::int64_t user_id,
+                                                 std::int64_t limit, std::int64_t offset);
   boost::asio::awaitable<std::int64_t> Unread(domain::Inbox inbox, std::int64_t user_id);
   // Makes sure the inbox has a ready view: builds it from MongoDB, or waits (up to kViewWait) while another
   // request builds it, so that a burst of reads of a cold inbox costs one MongoDB scan, not one each.

@@ -124,8 +124,8 @@ return 0
 // EVAL <script> 5 <the view's keys>: the caller appends ARGV. EVAL (not EVALSHA) keeps a Redis restart or
 // SCRIPT FLUSH out of the picture; the scripts are a few hundred bytes.
 std::vector<std::string> ScriptCall(std::string_view script, const std::string& view) {
-  return {"EVAL", std::string(script), "5", view + ":state", view + ":ids", view + ":docs", view + ":unread",
-          view + ":read"};
+  return {"EVAL",         std::string(script), "5",           view + ":state", view + ":ids",
+          view + ":docs", view + ":unread",    view + ":read"};
 }
 
 std::string Ms(std::chrono::milliseconds d) { return std::to_string(d.count()); }

@@ -7,15 +7,17 @@
 
 namespace mp::notification::store {
 
-void StartRetentionSweep(http::App& app, InboxStore& inboxes, InboxCache& views, std::chrono::seconds interval) {
-  service::RunEvery(app, "retention sweep", interval, [&app, &inboxes, &views]() -> boost::asio::awaitable<void> {
-    auto cutoff = time::Now() - domain::kReadRetention;
-    auto removed = co_await app.blocking().Run([&] { return inboxes.PurgeReadBefore(cutoff); });
-    if (!removed.empty()) {
-      log::Info("removed read notices past retention", {{"removed", removed.size()}});
-      co_await views.Removed(std::move(removed));
-    }
-  });
+void StartRetentionSweep(http::App& app, InboxStore& inboxes, InboxCache& views,
+                         std::chrono::seconds interval) {
+  service::RunEvery(
+      app, "retention sweep", interval, [&app, &inboxes, &views]() -> boost::asio::awaitable<void> {
+        auto cutoff = time::Now() - domain::kReadRetention;
+        auto removed = co_await app.blocking().Run([&] { return inboxes.PurgeReadBefore(cutoff); });
+        if (!removed.empty()) {
+          log::Info("removed read notices past retention", {{"removed", removed.size()}});
+          co_await views.Removed(std::move(removed));
+        }
+      });
 }
 
 }  // namespace mp::notification::store

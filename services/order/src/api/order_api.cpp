@@ -17,8 +17,12 @@ using http::Verb;
 
 namespace {
 
-nlohmann::json OptJson(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
-nlohmann::json OptJson(const std::optional<std::int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+nlohmann::json OptJson(const std::optional<std::string>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+nlohmann::json OptJson(const std::optional<std::int64_t>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
 nlohmann::json OptJson(const std::optional<time::TimePoint>& v) {
   return v ? nlohmann::json(time::FormatIso(*v)) : nlohmann::json(nullptr);
 }
@@ -45,7 +49,8 @@ ApiError ChangedConcurrently() {
                             "order_changed");
 }
 
-// The writable fields of publish (all required but description/address/times) and admin update (all optional).
+// The writable fields of publish (all required but description/address/times) and admin update (all
+// optional).
 domain::OrderFields ReadFields(JsonReader& reader, Presence presence) {
   domain::OrderFields f;
   f.title = reader.String("title", presence, 1, domain::kTitleMax);
@@ -59,8 +64,8 @@ domain::OrderFields ReadFields(JsonReader& reader, Presence presence) {
   return f;
 }
 
-void Check(const domain::OrderFields& fields, std::optional<time::TimePoint> start, std::optional<time::TimePoint> end,
-           JsonReader& reader) {
+void Check(const domain::OrderFields& fields, std::optional<time::TimePoint> start,
+           std::optional<time::TimePoint> end, JsonReader& reader) {
   std::vector<FieldProblem> problems;
   domain::CheckFields(fields, start, end, problems);
   for (auto& p : problems) reader.Problem(std::move(p.field), std::move(p.problem));
@@ -69,7 +74,8 @@ void Check(const domain::OrderFields& fields, std::optional<time::TimePoint> sta
 
 // An optional enum query parameter: 422 naming the allowed values when it is not one of them.
 std::optional<std::string> EnumQuery(const Context& context, std::string_view name,
-                                     const std::vector<std::string_view>& allowed, std::vector<FieldProblem>& problems) {
+                                     const std::vector<std::string_view>& allowed,
+                                     std::vector<FieldProblem>& problems) {
   auto value = context.Query(name);
   if (!value || value->empty()) return std::nullopt;
   for (auto a : allowed) {
@@ -81,7 +87,8 @@ std::optional<std::string> EnumQuery(const Context& context, std::string_view na
   return std::nullopt;
 }
 
-std::optional<money::Cents> PriceQuery(const Context& context, std::string_view name, std::vector<FieldProblem>& problems) {
+std::optional<money::Cents> PriceQuery(const Context& context, std::string_view name,
+                                       std::vector<FieldProblem>& problems) {
   auto value = context.Query(name);
   if (!value || value->empty()) return std::nullopt;
   auto cents = money::Parse(*value);
@@ -182,7 +189,8 @@ asio::awaitable<http::Response> OrderApi::List(Context& context, store::ListQuer
   co_return response;
 }
 
-// ---- customer ------------------------------------------------------------------------------------------------
+// ---- customer
+// ------------------------------------------------------------------------------------------------
 
 asio::awaitable<http::Response> OrderApi::Publish(Context& context) {
   JsonReader reader(context.Body());
@@ -192,9 +200,12 @@ asio::awaitable<http::Response> OrderApi::Publish(Context& context) {
   auto created = co_await app_.blocking().Run(
       [&] { return orders_.Create(order, bus::Traced(context.request_id, events::Created)); });
   relay_.Notify();
-  log::Info("order published", {{"request_id", context.request_id}, {"order_id", created.id}, {"customer_id", created.customer_id}});
-  co_return http::Ok(ActionResult(created, "You have successfully published the order: " + OrderText(created) + "."),
-                     "Order published");
+  log::Info(
+      "order published",
+      {{"request_id", context.request_id}, {"order_id", created.id}, {"customer_id", created.customer_id}});
+  co_return http::Ok(
+      ActionResult(created, "You have successfully published the order: " + OrderText(created) + "."),
+      "Order published");
 }
 
 asio::awaitable<http::Response> OrderApi::CustomerList(Context& context, bool active_only) {
@@ -218,14 +229,17 @@ asio::awaitable<http::Response> OrderApi::InternalCustomerDetail(Context& contex
 
 asio::awaitable<http::Response> OrderApi::Cancel(Context& context) {
   auto caller = context.User().user_id;
-  auto order = co_await Change(context.IntParam("order_id"), [caller](const Order& o) {
-    return Decided(o, domain::CancelOrder(o, caller));
-  }, bus::Traced(context.request_id, events::ForChange));
-  co_return http::Ok(ActionResult(order, "You have successfully cancelled the order: " + OrderText(order) + "."),
-                     "Order cancelled");
+  auto order = co_await Change(
+      context.IntParam("order_id"),
+      [caller](const Order& o) { return Decided(o, domain::CancelOrder(o, caller)); },
+      bus::Traced(context.request_id, events::ForChange));
+  co_return http::Ok(
+      ActionResult(order, "You have successfully cancelled the order: " + OrderText(order) + "."),
+      "Order cancelled");
 }
 
-// ---- provider ------------------------------------------------------------------------------------------------
+// ---- provider
+// ------------------------------------------------------------------------------------------------
 
 asio::awaitable<http::Response> OrderApi::Available(Context& context) {
   std::vector<FieldProblem> problems;
@@ -242,7 +256,8 @@ asio::awaitable<http::Response> OrderApi::Available(Context& context) {
       std::string trimmed = keyword->substr(first, last - first + 1);
       auto length = Utf8Length(trimmed);
       if (!length || *length > domain::kKeywordMax) {
-        problems.push_back({"keyword", "must be valid text of at most " + std::to_string(domain::kKeywordMax) + " characters"});
+        problems.push_back({"keyword", "must be valid text of at most " +
+                                           std::to_string(domain::kKeywordMax) + " characters"});
       } else {
         query.keyword = std::move(trimmed);
       }
@@ -260,12 +275,15 @@ asio::awaitable<http::Response> OrderApi::AvailableDetail(Context& context) {
 
 asio::awaitable<http::Response> OrderApi::Accept(Context& context) {
   auto caller = context.User().user_id;
-  auto order = co_await Change(context.IntParam("order_id"), [caller](const Order& o) {
-    return Decided(o, domain::AcceptOrder(o, caller));
-  }, bus::Traced(context.request_id, events::ForChange));
-  log::Info("order accepted", {{"request_id", context.request_id}, {"order_id", order.id}, {"provider_id", caller}});
-  co_return http::Ok(ActionResult(order, "You have successfully accepted the order: " + OrderText(order) + "."),
-                     "Order accepted");
+  auto order = co_await Change(
+      context.IntParam("order_id"),
+      [caller](const Order& o) { return Decided(o, domain::AcceptOrder(o, caller)); },
+      bus::Traced(context.request_id, events::ForChange));
+  log::Info("order accepted",
+            {{"request_id", context.request_id}, {"order_id", order.id}, {"provider_id", caller}});
+  co_return http::Ok(
+      ActionResult(order, "You have successfully accepted the order: " + OrderText(order) + "."),
+      "Order accepted");
 }
 
 asio::awaitable<http::Response> OrderApi::UpdateStatus(Context& context) {
@@ -274,9 +292,10 @@ asio::awaitable<http::Response> OrderApi::UpdateStatus(Context& context) {
   reader.Finish();
   const auto decision = *target == "in_progress" ? domain::StartOrder : domain::CompleteOrder;
   auto caller = context.User().user_id;
-  auto order = co_await Change(context.IntParam("order_id"), [caller, decision](const Order& o) {
-    return Decided(o, decision(o, caller));
-  }, bus::Traced(context.request_id, events::ForChange));
+  auto order = co_await Change(
+      context.IntParam("order_id"),
+      [caller, decision](const Order& o) { return Decided(o, decision(o, caller)); },
+      bus::Traced(context.request_id, events::ForChange));
   std::string status(domain::Name(order.status));
   co_return http::Ok(ActionResult(order, "Order " + OrderText(order) + " status updated to " + status + "."),
                      "Order status updated");
@@ -295,7 +314,8 @@ asio::awaitable<http::Response> OrderApi::ProviderHistory(Context& context) {
   co_return co_await List(context, std::move(query));
 }
 
-// ---- admin ---------------------------------------------------------------------------------------------------
+// ---- admin
+// ---------------------------------------------------------------------------------------------------
 
 asio::awaitable<http::Response> OrderApi::AdminList(Context& context, bool pending_review_only) {
   store::ListQuery query;
@@ -327,18 +347,23 @@ asio::awaitable<http::Response> OrderApi::Approve(Context& context) {
   }
   reader.Finish();
   bool approve = *approved;
-  auto order = co_await Change(context.IntParam("order_id"), [approve, &reason](const Order& o) {
-    return Decided(o, approve ? domain::ApproveOrder(o) : domain::RejectOrder(o, *reason));
-  }, bus::Traced(context.request_id, events::ForChange));
-  co_return http::Ok(ActionResult(order, approve ? "Order approved successfully" : "Order rejected: " + *reason),
-                     "Order approval processed");
+  auto order = co_await Change(
+      context.IntParam("order_id"),
+      [approve, &reason](const Order& o) {
+        return Decided(o, approve ? domain::ApproveOrder(o) : domain::RejectOrder(o, *reason));
+      },
+      bus::Traced(context.request_id, events::ForChange));
+  co_return http::Ok(
+      ActionResult(order, approve ? "Order approved successfully" : "Order rejected: " + *reason),
+      "Order approval processed");
 }
 
 asio::awaitable<http::Response> OrderApi::AdminUpdate(Context& context) {
   JsonReader reader(context.Body());
   auto fields = ReadFields(reader, Presence::kOptional);
   auto status_text = reader.Enum("status", Presence::kOptional, domain::kStatusNames);
-  for (const char* fixed : {"id", "customer_id", "provider_id", "payment_status", "has_review", "created_at", "updated_at"}) {
+  for (const char* fixed :
+       {"id", "customer_id", "provider_id", "payment_status", "has_review", "created_at", "updated_at"}) {
     if (reader.Has(fixed)) reader.Problem(fixed, "cannot be changed");
   }
   bool any = fields.title || fields.description || fields.service_type || fields.price || fields.location ||
@@ -348,14 +373,17 @@ asio::awaitable<http::Response> OrderApi::AdminUpdate(Context& context) {
   domain::OrderEdit edit{std::move(fields), std::nullopt};
   if (status_text) edit.status = domain::ParseStatus(*status_text);
 
-  auto order = co_await Change(context.IntParam("order_id"), [&edit](const Order& o) {
-    std::vector<FieldProblem> problems;
-    domain::CheckEdit(o, edit.fields, problems);
-    if (!problems.empty()) throw ApiError::Validation(std::move(problems));
-    auto after = domain::EditOrder(o, edit);
-    if (!after) throw ToApiError(after.refusal(), o, edit.status);
-    return *std::move(after);
-  }, bus::Traced(context.request_id, events::ForAdminEdit));
+  auto order = co_await Change(
+      context.IntParam("order_id"),
+      [&edit](const Order& o) {
+        std::vector<FieldProblem> problems;
+        domain::CheckEdit(o, edit.fields, problems);
+        if (!problems.empty()) throw ApiError::Validation(std::move(problems));
+        auto after = domain::EditOrder(o, edit);
+        if (!after) throw ToApiError(after.refusal(), o, edit.status);
+        return *std::move(after);
+      },
+      bus::Traced(context.request_id, events::ForAdminEdit));
   co_return http::Ok(OrderJson(order), "Order updated");
 }
 

@@ -12,7 +12,8 @@ namespace mp::order::api {
 
 class OrderApi {
  public:
-  OrderApi(http::App& app, store::OrderStore& orders, const identity::Authenticator& authn, bus::OutboxRelay& relay);
+  OrderApi(http::App& app, store::OrderStore& orders, const identity::Authenticator& authn,
+           bus::OutboxRelay& relay);
 
   // Adds every route to the app's router (the table in Register() is the service's public surface).
   void Register();
@@ -41,7 +42,8 @@ class OrderApi {
   // The order or 404 "Order not found".
   boost::asio::awaitable<domain::Order> Load(std::int64_t id);
   // Runs a change on the blocking pool, 404 when the order is gone, and wakes the relay.
-  boost::asio::awaitable<domain::Order> Change(std::int64_t id, std::function<domain::Order(const domain::Order&)> decide,
+  boost::asio::awaitable<domain::Order> Change(std::int64_t id,
+                                               std::function<domain::Order(const domain::Order&)> decide,
                                                store::EventsFor events);
   boost::asio::awaitable<Response> List(http::Context& context, store::ListQuery query);
 

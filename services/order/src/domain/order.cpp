@@ -32,11 +32,10 @@ Outcome<Order, OrderRefusal> Step(const Order& order, Action action, Actor actor
 
 }  // namespace
 
-
 const std::vector<std::string_view> kStatusNames = {"pending_review", "pending",  "accepted", "in_progress",
                                                     "completed",      "reviewed", "cancelled"};
-const std::vector<std::string_view> kServiceTypes = {"cleaning_repair",    "it_technology",     "education_training",
-                                                     "life_health",        "design_consulting", "other"};
+const std::vector<std::string_view> kServiceTypes = {
+    "cleaning_repair", "it_technology", "education_training", "life_health", "design_consulting", "other"};
 const std::vector<std::string_view> kLocations = {"NORTH", "SOUTH", "EAST", "WEST", "MID"};
 
 std::string_view Name(Status status) { return kStatusNames[static_cast<std::size_t>(status)]; }
@@ -100,8 +99,8 @@ std::optional<Action> AdminActionFor(Status from, Status to) {
   return std::nullopt;
 }
 
-void CheckFields(const OrderFields& fields, std::optional<time::TimePoint> start, std::optional<time::TimePoint> end,
-                 std::vector<FieldProblem>& problems) {
+void CheckFields(const OrderFields& fields, std::optional<time::TimePoint> start,
+                 std::optional<time::TimePoint> end, std::vector<FieldProblem>& problems) {
   if (fields.title && fields.title->find_first_not_of(" \t\r\n") == std::string::npos) {
     problems.push_back({"title", "must not be blank"});
   }

@@ -19,12 +19,12 @@ namespace mp::order::domain {
 enum class Status { kPendingReview, kPending, kAccepted, kInProgress, kCompleted, kReviewed, kCancelled };
 enum class PaymentStatus { kUnpaid, kPaid, kRefunded };
 
-inline constexpr std::array<Status, 7> kAllStatuses = {Status::kPendingReview, Status::kPending,   Status::kAccepted,
-                                                       Status::kInProgress,    Status::kCompleted, Status::kReviewed,
-                                                       Status::kCancelled};
+inline constexpr std::array<Status, 7> kAllStatuses = {
+    Status::kPendingReview, Status::kPending,  Status::kAccepted, Status::kInProgress,
+    Status::kCompleted,     Status::kReviewed, Status::kCancelled};
 // Statuses a customer's "active orders" list shows.
-inline constexpr std::array<Status, 4> kActiveStatuses = {Status::kPendingReview, Status::kPending, Status::kAccepted,
-                                                          Status::kInProgress};
+inline constexpr std::array<Status, 4> kActiveStatuses = {Status::kPendingReview, Status::kPending,
+                                                          Status::kAccepted, Status::kInProgress};
 
 std::string_view Name(Status status);
 std::string_view Name(PaymentStatus status);
@@ -78,10 +78,11 @@ enum class Action {
 };
 enum class Actor { kCustomer, kProvider, kAdmin, kSystem };
 
-inline constexpr std::array<Action, 7> kAllActions = {Action::kApprove, Action::kReject,   Action::kCancel,
-                                                      Action::kAccept,  Action::kStart,    Action::kComplete,
+inline constexpr std::array<Action, 7> kAllActions = {Action::kApprove, Action::kReject, Action::kCancel,
+                                                      Action::kAccept,  Action::kStart,  Action::kComplete,
                                                       Action::kReview};
-inline constexpr std::array<Actor, 4> kAllActors = {Actor::kCustomer, Actor::kProvider, Actor::kAdmin, Actor::kSystem};
+inline constexpr std::array<Actor, 4> kAllActors = {Actor::kCustomer, Actor::kProvider, Actor::kAdmin,
+                                                    Actor::kSystem};
 
 struct Transition {
   Status from;
@@ -138,7 +139,8 @@ std::optional<Order> RecordPayment(const Order& order);  // payment.completed: u
 std::optional<Order> RecordRefund(const Order& order);   // refund.processed (completed): paid -> refunded
 std::optional<Order> RecordReview(const Order& order);   // review.created: has_review; completed -> reviewed
 
-// ---- Validation of what clients send ------------------------------------------------------------------------
+// ---- Validation of what clients send
+// ------------------------------------------------------------------------
 struct OrderFields {
   std::optional<std::string> title, description, service_type, location, address;
   std::optional<money::Cents> price;
@@ -147,8 +149,8 @@ struct OrderFields {
 
 // Problems with the values (not their JSON types, which the API reader checks): blank title, times out of
 // range or end not after start. `start`/`end` are the times the order will have after the change.
-void CheckFields(const OrderFields& fields, std::optional<time::TimePoint> start, std::optional<time::TimePoint> end,
-                 std::vector<FieldProblem>& problems);
+void CheckFields(const OrderFields& fields, std::optional<time::TimePoint> start,
+                 std::optional<time::TimePoint> end, std::vector<FieldProblem>& problems);
 
 // A customer's new order (status pending_review, unpaid) from fields that passed the checks (all required
 // ones present). Id, times and version are set by the store.

@@ -10,7 +10,9 @@ namespace {
 using domain::Order;
 using domain::Status;
 
-nlohmann::json Nullable(const std::optional<std::int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+nlohmann::json Nullable(const std::optional<std::int64_t>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
 
 bus::Event Make(std::string_view routing_key, const Order& order, nlohmann::json fields) {
   fields["order_id"] = order.id;
@@ -31,12 +33,15 @@ std::int64_t OrderIdOf(const bus::Event& event) {
 
 bus::Event Created(const Order& order) {
   return Make("order.created", order,
-              {{"title", order.title}, {"price", money::ToDouble(order.price)}, {"location", order.location},
+              {{"title", order.title},
+               {"price", money::ToDouble(order.price)},
+               {"location", order.location},
                {"service_type", order.service_type}});
 }
 
 bus::Event Deleted(const Order& order) {
-  auto event = Make("order.deleted", order, {{"provider_id", Nullable(order.provider_id)}, {"status", domain::Name(order.status)}});
+  auto event = Make("order.deleted", order,
+                    {{"provider_id", Nullable(order.provider_id)}, {"status", domain::Name(order.status)}});
   event.body["occurred_at"] = time::FormatIso(time::Now());
   return event;
 }
@@ -63,7 +68,8 @@ std::vector<bus::Event> ForChange(const Order& before, const Order& after) {
 
 std::vector<bus::Event> ForAdminEdit(const Order& before, const Order& after) {
   if (before.status == after.status) return {};
-  if (before.status == Status::kPendingReview && after.status == Status::kPending) return ForChange(before, after);
+  if (before.status == Status::kPendingReview && after.status == Status::kPending)
+    return ForChange(before, after);
   return {Make("order.status_changed", after,
                {{"provider_id", Nullable(after.provider_id)},
                 {"old_status", domain::Name(before.status)},

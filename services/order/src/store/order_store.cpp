@@ -11,16 +11,20 @@ using domain::Order;
 // Every SQL statement of the order service is here or built below from these pieces.
 constexpr std::string_view kColumns =
     "id, customer_id, provider_id, title, description, service_type, status, price, location, address, "
-    "service_start_time, service_end_time, payment_status, has_review, version, created_at, updated_at, reject_reason";
+    "service_start_time, service_end_time, payment_status, has_review, version, created_at, updated_at, "
+    "reject_reason";
 // Both writes start with the ten content columns, bound by ContentParams() in this order.
 constexpr std::string_view kInsert =
-    "INSERT INTO orders (title, description, service_type, status, price, location, address, service_start_time, "
-    "service_end_time, payment_status, customer_id, provider_id, has_review, version, created_at, updated_at) "
+    "INSERT INTO orders (title, description, service_type, status, price, location, address, "
+    "service_start_time, "
+    "service_end_time, payment_status, customer_id, provider_id, has_review, version, created_at, "
+    "updated_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, 0, ?, ?)";
 // The one conditional write every state change goes through.
 constexpr std::string_view kUpdate =
     "UPDATE orders SET title = ?, description = ?, service_type = ?, status = ?, price = ?, location = ?, "
-    "address = ?, service_start_time = ?, service_end_time = ?, payment_status = ?, provider_id = ?, has_review = ?, "
+    "address = ?, service_start_time = ?, service_end_time = ?, payment_status = ?, provider_id = ?, "
+    "has_review = ?, "
     "reject_reason = ?, version = version + 1, updated_at = ? "
     "WHERE id = ? AND status = ? AND version = ?";
 constexpr std::string_view kDelete = "DELETE FROM orders WHERE id = ? AND version = ?";
@@ -88,8 +92,9 @@ std::optional<Order> LockOrder(sql::Connection& connection, std::int64_t id) {
 bool WriteChange(sql::Connection& connection, const Order& before, Order& after) {
   after.updated_at = NowSeconds();
   auto params = ContentParams(after);
-  params.insert(params.end(), {Opt(after.provider_id), std::int64_t{after.has_review ? 1 : 0}, Opt(after.reject_reason),
-                               after.updated_at, before.id, Text(domain::Name(before.status)), before.version});
+  params.insert(params.end(),
+                {Opt(after.provider_id), std::int64_t{after.has_review ? 1 : 0}, Opt(after.reject_reason),
+                 after.updated_at, before.id, Text(domain::Name(before.status)), before.version});
   auto result = connection.Execute(kUpdate, params);
   if (result.affected_rows != 1) return false;
   after.version = before.version + 1;
@@ -176,7 +181,8 @@ ListResult OrderStore::List(const ListQuery& query) {
     params.emplace_back(pattern);
     params.emplace_back(pattern);
   }
-  std::string order_by = query.newest_updated_first ? " ORDER BY updated_at DESC, id DESC" : " ORDER BY created_at DESC, id DESC";
+  std::string order_by = query.newest_updated_first ? " ORDER BY updated_at DESC, id DESC"
+                                                    : " ORDER BY created_at DESC, id DESC";
 
   auto connection = pool_.Acquire();
   ListResult result;
@@ -186,8 +192,9 @@ ListResult OrderStore::List(const ListQuery& query) {
     auto page_params = params;
     page_params.emplace_back(query.limit);
     page_params.emplace_back(query.offset);
-    auto rows = connection->Query("SELECT " + std::string(kColumns) + " FROM orders" + where + order_by + " LIMIT ? OFFSET ?",
-                                  page_params);
+    auto rows = connection->Query(
+        "SELECT " + std::string(kColumns) + " FROM orders" + where + order_by + " LIMIT ? OFFSET ?",
+        page_params);
     result.items.reserve(rows.size());
     for (const auto& row : rows) result.items.push_back(FromRow(row));
   }
@@ -207,7 +214,8 @@ std::optional<Order> OrderStore::Change(std::int64_t id, const std::function<Ord
   return after;
 }
 
-std::optional<Order> OrderStore::Delete(std::int64_t id, const std::function<bus::Event(const Order&)>& event) {
+std::optional<Order> OrderStore::Delete(std::int64_t id,
+                                        const std::function<bus::Event(const Order&)>& event) {
   auto connection = pool_.Acquire();
   sql::Transaction tx(connection);
   auto before = LockOrder(connection.get(), id);
@@ -220,7 +228,8 @@ std::optional<Order> OrderStore::Delete(std::int64_t id, const std::function<bus
 }
 
 bool OrderStore::ApplyEvent(const bus::Event& event, std::int64_t order_id,
-                            const std::function<std::optional<Order>(const Order&)>& decide, const EventsFor& events) {
+                            const std::function<std::optional<Order>(const Order&)>& decide,
+                            const EventsFor& events) {
   auto connection = pool_.Acquire();
   sql::Transaction tx(connection);
   auto marked = connection->Execute(kMarkProcessed, {event.event_id, event.routing_key, NowSeconds()});

@@ -48,7 +48,8 @@ class ConcurrentChange : public std::runtime_error {
 std::string LikeContains(std::string_view keyword);
 
 // Events to write with a change, given the order before and after it.
-using EventsFor = std::function<std::vector<bus::Event>(const domain::Order& before, const domain::Order& after)>;
+using EventsFor =
+    std::function<std::vector<bus::Event>(const domain::Order& before, const domain::Order& after)>;
 
 class OrderStore {
  public:
@@ -62,10 +63,12 @@ class OrderStore {
   // Locks the order and calls `decide` with it; `decide` returns the changed order or throws (the API's
   // answer to a refusal), which rolls everything back. nullopt when the order does not exist; throws
   // ConcurrentChange when the row changed meanwhile.
-  std::optional<domain::Order> Change(std::int64_t id, const std::function<domain::Order(const domain::Order&)>& decide,
+  std::optional<domain::Order> Change(std::int64_t id,
+                                      const std::function<domain::Order(const domain::Order&)>& decide,
                                       const EventsFor& events);
   // Deletes the order with its event; nullopt when it did not exist; ConcurrentChange as for Change.
-  std::optional<domain::Order> Delete(std::int64_t id, const std::function<bus::Event(const domain::Order&)>& event);
+  std::optional<domain::Order> Delete(std::int64_t id,
+                                      const std::function<bus::Event(const domain::Order&)>& event);
 
   // For consumers: applies `decide` once per event id (recorded in processed_events in the same
   // transaction). `decide` returns nullopt to change nothing. Returns false when the event was seen before;

@@ -49,13 +49,6 @@ std::optional<std::string> ReadReason(JsonReader& reader, Presence presence) {
   return reason;
 }
 
-// app.blocking().Run(f) for an `f` returning an Outcome, which Asio's co_spawn cannot hand back itself (it
-// needs a default-constructible result).
-template <class F>
-asio::awaitable<std::invoke_result_t<F>> RunBlocking(http::App& app, F f) {
-  co_return *co_await app.blocking().Run([&] { return std::optional(f()); });
-}
-
 // What a store's lost race means to the client (not expected: the store locks the rows it changes).
 ApiError ChangedConcurrently(const store::ConcurrentChange& change) {
   if (change.row() == store::ConcurrentChange::Row::kRefund) {
@@ -162,7 +155,7 @@ asio::awaitable<http::Response> PaymentApi::Pay(Context& context) {
   auto render = [](const Payment& p) {
     return domain::StoredAnswer{p.order_id, 200, http::Ok(PaidJson(p), kPaidMessage).body()};
   };
-  auto paid = co_await RunBlocking(app_, [&] {
+  auto paid = co_await app_.blocking().Run([&] {
     return payments_.Pay(*payment, key, render, bus::Traced(context.request_id, events::PaymentCompleted));
   });
   if (!paid) throw ToApiError(paid.refusal());
@@ -184,7 +177,7 @@ asio::awaitable<http::Response> PaymentApi::RequestRefund(Context& context) {
   reader.Finish();
   const auto& user = context.User();
   const auto caller = user.user_id;
-  auto requested = co_await RunBlocking(app_, [&] {
+  auto requested = co_await app_.blocking().Run([&] {
     return payments_.RequestRefund(*order_id, caller, *reason,
                                    bus::Traced(context.request_id, events::RefundRequested));
   });
@@ -255,7 +248,7 @@ asio::awaitable<http::Response> PaymentApi::DecideRefund(Context& context) {
   auto refund_id = context.IntParam("refund_id");
   auto admin = context.User().user_id;
   bool approve = *approved;
-  auto decided = co_await RunBlocking(app_, [&] {
+  auto decided = co_await app_.blocking().Run([&] {
     try {
       return payments_.DecideRefund(refund_id, admin, approve, reason,
                                     bus::Traced(context.request_id, events::RefundProcessed));

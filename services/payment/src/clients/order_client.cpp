@@ -15,8 +15,7 @@ namespace {
 
 ApiError OrderServiceUnavailable(const std::string& why) {
   return ApiError::Unavailable(
-      "Order service unavailable (" + why + "); nothing was charged, try again shortly",
-      "order_unavailable");
+      "Order service unavailable (" + why + "); nothing was charged, try again shortly", "order_unavailable");
 }
 
 std::optional<std::int64_t> PositiveInt(const nlohmann::json& object, const char* key) {

@@ -83,8 +83,8 @@ class PaymentStore {
   // An admin's decision on a refund (domain::DecideRefund) with, on approval, the payment marked refunded
   // and a refund ledger row; the event either way. kRefundNotFound when the refund does not exist;
   // ConcurrentChange when the refund or payment changed under the lock (not expected: both are locked).
-  Outcome<domain::Refund, domain::PaymentRefusal> DecideRefund(std::int64_t refund_id,
-                                                               std::int64_t admin_id, bool approved,
+  Outcome<domain::Refund, domain::PaymentRefusal> DecideRefund(std::int64_t refund_id, std::int64_t admin_id,
+                                                               bool approved,
                                                                std::optional<std::string> reason,
                                                                const RefundEvent& event);
 

@@ -5,8 +5,7 @@ namespace mp::review::api {
 ApiError ToApiError(domain::ReviewRefusal refusal) {
   using domain::ReviewRefusal;
   switch (refusal) {
-    case ReviewRefusal::kNotYourOrder:
-      return ApiError::Forbidden("Permission denied");
+    case ReviewRefusal::kNotYourOrder: return ApiError::Forbidden("Permission denied");
     case ReviewRefusal::kAlreadyReviewed:
       return ApiError::Conflict("Order already reviewed", "order_already_reviewed");
     case ReviewRefusal::kNotCompleted:
@@ -24,10 +23,8 @@ ApiError ToApiError(domain::ReviewRefusal refusal) {
 ApiError ToApiError(clients::OrderLookupFailure failure) {
   using clients::OrderLookupFailure;
   switch (failure) {
-    case OrderLookupFailure::kNotFound:
-      return ApiError::NotFound("Order not found", "order_not_found");
-    case OrderLookupFailure::kNotYours:
-      return ApiError::Forbidden("Permission denied");
+    case OrderLookupFailure::kNotFound: return ApiError::NotFound("Order not found", "order_not_found");
+    case OrderLookupFailure::kNotYours: return ApiError::Forbidden("Permission denied");
     case OrderLookupFailure::kTokenRejected:
       return ApiError::Unauthorized("Token rejected by the order service", "token_rejected");
     case OrderLookupFailure::kTimedOut:

@@ -20,14 +20,10 @@ namespace {
 // The order service route a caller of this role reads an order through.
 std::optional<clients::OrderView> ViewOf(int role) {
   switch (role) {
-    case identity::kCustomer:
-      return clients::OrderView::kCustomer;
-    case identity::kProvider:
-      return clients::OrderView::kProvider;
-    case identity::kAdmin:
-      return clients::OrderView::kAdmin;
-    default:
-      return std::nullopt;
+    case identity::kCustomer: return clients::OrderView::kCustomer;
+    case identity::kProvider: return clients::OrderView::kProvider;
+    case identity::kAdmin: return clients::OrderView::kAdmin;
+    default: return std::nullopt;
   }
 }
 

@@ -13,12 +13,9 @@ using Field = boost::beast::http::field;
 std::string OrderPath(OrderView view, std::int64_t order_id) {
   const std::string id = std::to_string(order_id);
   switch (view) {
-    case OrderView::kCustomer:
-      return "/api/v1/customer/orders/my/" + id;
-    case OrderView::kProvider:
-      return "/api/v1/provider/orders/my/" + id;
-    case OrderView::kAdmin:
-      return "/api/v1/admin/orders/" + id;
+    case OrderView::kCustomer: return "/api/v1/customer/orders/my/" + id;
+    case OrderView::kProvider: return "/api/v1/provider/orders/my/" + id;
+    case OrderView::kAdmin: return "/api/v1/admin/orders/" + id;
   }
   return {};
 }

@@ -79,8 +79,7 @@ CustomerChanges ReadCustomerFields(JsonReader& reader) {
   CustomerChanges changes;
   changes.location = reader.Enum("location", Presence::kOptional, domain::kLocations);
   changes.address = reader.String("address", Presence::kOptional, 0, domain::kAddressMax);
-  changes.budget_preference =
-      reader.Money("budget_preference", Presence::kOptional, 0, domain::kBudgetMax);
+  changes.budget_preference = reader.Money("budget_preference", Presence::kOptional, 0, domain::kBudgetMax);
   return changes;
 }
 

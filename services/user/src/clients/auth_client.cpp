@@ -20,28 +20,17 @@ constexpr std::string_view kAdminUsers = "/api/v1/admin/users";
 
 std::optional<Kind> ClientErrorKind(unsigned status) {
   switch (status) {
-    case 400:
-      return Kind::kBadRequest;
-    case 401:
-      return Kind::kUnauthorized;
-    case 403:
-      return Kind::kForbidden;
-    case 404:
-      return Kind::kNotFound;
-    case 405:
-      return Kind::kMethodNotAllowed;
-    case 409:
-      return Kind::kConflict;
-    case 413:
-      return Kind::kPayloadTooLarge;
-    case 415:
-      return Kind::kUnsupportedMediaType;
-    case 422:
-      return Kind::kValidation;
-    case 429:
-      return Kind::kRateLimited;
-    default:
-      return std::nullopt;
+    case 400: return Kind::kBadRequest;
+    case 401: return Kind::kUnauthorized;
+    case 403: return Kind::kForbidden;
+    case 404: return Kind::kNotFound;
+    case 405: return Kind::kMethodNotAllowed;
+    case 409: return Kind::kConflict;
+    case 413: return Kind::kPayloadTooLarge;
+    case 415: return Kind::kUnsupportedMediaType;
+    case 422: return Kind::kValidation;
+    case 429: return Kind::kRateLimited;
+    default: return std::nullopt;
   }
 }
 

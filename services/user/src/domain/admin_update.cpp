@@ -47,9 +47,11 @@ std::vector<FieldProblem> ProfileFieldProblems(const AdminUserUpdate& update, st
   return problems;
 }
 
-Outcome<ProfileType, AdminUpdateRefusal> ProfileToChange(const AdminUserUpdate& update, std::int64_t role_id) {
+Outcome<ProfileType, AdminUpdateRefusal> ProfileToChange(const AdminUserUpdate& update,
+                                                         std::int64_t role_id) {
   auto type = ProfileTypeForRole(role_id);
-  if (!type || !ProfileFieldProblems(update, role_id).empty()) return AdminUpdateRefusal::kFieldsOfAnotherRole;
+  if (!type || !ProfileFieldProblems(update, role_id).empty())
+    return AdminUpdateRefusal::kFieldsOfAnotherRole;
   return *type;
 }
 

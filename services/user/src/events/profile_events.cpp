@@ -186,18 +186,14 @@ void EventHandler::Rating(const bus::Event& event) {
   auto result = store_.ApplyRating(provider_id, rating, total_reviews, profile,
                                    ProviderCreated(profile, event.routing_key));
   switch (result) {
-    case store::RatingResult::kApplied:
-      ++ratings_applied_;
-      break;
+    case store::RatingResult::kApplied: ++ratings_applied_; break;
     case store::RatingResult::kCreated:
       ++ratings_applied_;
       ++profiles_created_;
       notify_();
       break;
     case store::RatingResult::kStale:
-    case store::RatingResult::kUserDeleted:
-      ++events_without_effect_;
-      break;
+    case store::RatingResult::kUserDeleted: ++events_without_effect_; break;
   }
   static constexpr const char* kNames[] = {"applied", "stale: ignored", "applied to a new profile",
                                            "provider deleted: ignored"};
@@ -208,7 +204,8 @@ void EventHandler::Rating(const bus::Event& event) {
 }
 
 void EventHandler::AddGauges(http::Metrics& metrics) const {
-  metrics.AddGauge("profiles_created_from_events_total", "Profiles created by user.registered/updated or ratings.",
+  metrics.AddGauge("profiles_created_from_events_total",
+                   "Profiles created by user.registered/updated or ratings.",
                    [this] { return double(profiles_created()); });
   metrics.AddGauge("profiles_deleted_from_events_total", "Profiles removed by user.deleted.",
                    [this] { return double(profiles_deleted()); });

@@ -241,12 +241,9 @@ RatingResult ProfileStore::ApplyRating(std::int64_t provider_id, double rating, 
     options.projection = Document{{"_id", 1}};
     if (collection.FindOne(ById(provider_id), options)) return RatingResult::kStale;
     switch (CreateProvider(if_missing, {created})) {
-      case CreateResult::kCreated:
-        return RatingResult::kCreated;
-      case CreateResult::kUserDeleted:
-        return RatingResult::kUserDeleted;
-      case CreateResult::kExists:
-        break;
+      case CreateResult::kCreated: return RatingResult::kCreated;
+      case CreateResult::kUserDeleted: return RatingResult::kUserDeleted;
+      case CreateResult::kExists: break;
     }
   }
   return RatingResult::kStale;
