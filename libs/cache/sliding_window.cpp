@@ -7,10 +7,10 @@ namespace mp::cache {
 
 Decision DecideSlidingWindow(std::int64_t previous, std::int64_t current, std::int64_t elapsed_ms,
                              std::int64_t window_ms, int limit) {
-  const double window = static_cast<double>(window_ms);
-  const double elapsed = static_cast<double>(elapsed_ms);
-  const double prev = static_cast<double>(previous);
-  const double cur = static_cast<double>(current);
+  const auto window = static_cast<double>(window_ms);
+  const auto elapsed = static_cast<double>(elapsed_ms);
+  const auto prev = static_cast<double>(previous);
+  const auto cur = static_cast<double>(current);
   const double estimate = prev * (window - elapsed) / window + cur;
   if (estimate + 1 > limit) {
     double retry_ms = 0;
@@ -29,7 +29,8 @@ Decision DecideSlidingWindow(std::int64_t previous, std::int64_t current, std::i
 
 int RetryAfterSeconds(double retry_ms, std::int64_t window_ms) {
   const double seconds = std::ceil(retry_ms / 1000.0);
-  const double window_seconds = static_cast<double>(window_ms / 1000);
+  const std::int64_t whole_window_seconds = window_ms / 1000;  // windows are whole seconds (RateLimiter)
+  const auto window_seconds = static_cast<double>(whole_window_seconds);
   return static_cast<int>(std::clamp(seconds, 1.0, std::max(1.0, window_seconds)));
 }
 

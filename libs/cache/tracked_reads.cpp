@@ -156,7 +156,7 @@ asio::awaitable<void> TrackedReads::Watch() {
   std::vector<std::string> tracking = {
       "CLIENT", "TRACKING", "ON", "REDIRECT", std::to_string(id.front().integer), "BCAST"};
   for (const auto& prefix : prefixes_) {
-    tracking.push_back("PREFIX");
+    tracking.emplace_back("PREFIX");
     tracking.push_back(prefix);
   }
   std::vector<std::vector<std::string>> setup = {std::move(tracking), {"SUBSCRIBE", std::string(kChannel)}};

@@ -14,8 +14,9 @@
 #include "libs/mongo/error.hpp"
 #include "libs/mongo/options.hpp"
 
-struct _mongoc_client_pool_t;
-struct _mongoc_client_t;
+// libmongoc's own names, declared so that its header stays out of ours.
+struct _mongoc_client_pool_t;  // NOLINT(bugprone-reserved-identifier)
+struct _mongoc_client_t;       // NOLINT(bugprone-reserved-identifier)
 
 // A small, blocking wrapper over libmongoc: one thread-safe client pool per process, a client popped and
 // pushed back per operation, and the handful of operations services need. Every call may block up to the

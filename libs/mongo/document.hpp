@@ -12,7 +12,7 @@
 
 #include "libs/core/time.hpp"
 
-struct _bson_t;  // libbson's bson_t, kept out of this header
+struct _bson_t;  // NOLINT(bugprone-reserved-identifier): libbson's bson_t, kept out of this header
 
 // BSON documents built from typed C++ values. Filters, updates and sorts are written in code with keys
 // chosen by the programmer and values of C++ types, so a client's JSON never becomes an operator

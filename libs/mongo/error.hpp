@@ -7,7 +7,7 @@
 
 #include "libs/core/error.hpp"
 
-struct _bson_error_t;
+struct _bson_error_t;  // NOLINT(bugprone-reserved-identifier): libbson's bson_error_t
 
 namespace mp::mongo {
 

@@ -59,8 +59,8 @@ void Context::Consume(bus::QueueSpec queue, bus::Consumer::Handler handler, std:
 class Runner {
  public:
   static int Serve(const Spec& spec, Store* store, config::Env& env, http::AppOptions app_options,
-                   cache::RedisOptions redis_options, bus::AmqpOptions amqp, std::string jwt_secret,
-                   const Wiring& wire) {
+                   const cache::RedisOptions& redis_options, const bus::AmqpOptions& amqp,
+                   const std::string& jwt_secret, const Wiring& wire) {
     if (store != nullptr) store->Open();
     if (spec.events) {
       try {
@@ -148,8 +148,7 @@ int Main(const Spec& spec, Store* store, int argc, char** argv, const Wiring& wi
       if (store != nullptr) store->Open();
       return extra.run();
     }
-    return Runner::Serve(spec, store, env, std::move(app_options), std::move(redis_options), std::move(amqp),
-                         std::move(jwt_secret), wire);
+    return Runner::Serve(spec, store, env, std::move(app_options), redis_options, amqp, jwt_secret, wire);
   } catch (const config::ConfigError& error) {
     std::cerr << "mp-" << spec.name << ": " << error.what() << "\n";
     return 2;

@@ -50,7 +50,7 @@ class ResultGuard {
 
 }  // namespace
 
-Connection::Connection(const Options& options) : options_(options) { Connect(); }
+Connection::Connection(Options options) : options_(std::move(options)) { Connect(); }
 
 Connection::~Connection() { Disconnect(); }
 

@@ -30,7 +30,7 @@ struct ExecResult {
 // per connection by its SQL text.
 class Connection {
  public:
-  explicit Connection(const Options& options);  // connects now; throws Error
+  explicit Connection(Options options);  // connects now; throws Error
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

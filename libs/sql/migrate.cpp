@@ -44,6 +44,7 @@ std::string MigrationChecksum(std::string_view sql) {
 
 void Migrate(Pool& pool, const std::vector<Migration>& migrations) {
   std::vector<const Migration*> ordered;
+  ordered.reserve(migrations.size());
   for (const auto& migration : migrations) ordered.push_back(&migration);
   std::sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) { return a->version < b->version; });
   for (std::size_t i = 1; i < ordered.size(); ++i) {

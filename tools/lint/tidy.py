@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -88,7 +89,8 @@ def main():
         if opts.files and rel not in opts.files:
             continue
         units.append({"directory": entry["directory"], "file": path, "arguments": rewrite(entry["command"])})
-    lint_dir = os.path.join(ROOT, "var", "lint")
+    # One compile database per run: two runs at once must not read each other's.
+    lint_dir = os.path.join(ROOT, "var", "lint", str(os.getpid()))
     os.makedirs(lint_dir, exist_ok=True)
     with open(os.path.join(lint_dir, "compile_commands.json"), "w") as f:
         json.dump(units, f)
@@ -131,6 +133,7 @@ def main():
         with open(RECORD, "w") as f:
             f.write("# Translation units clang-tidy found clean: path and key (tools/lint/tidy.py --update).\n")
             f.write("".join(k + "\n" for k in sorted(kept)))
+    shutil.rmtree(lint_dir, ignore_errors=True)
     print(f"clang-tidy: {len(failed)} of {len(todo)} checked units with findings", flush=True)
     return 1 if failed else 0
 

@@ -128,6 +128,7 @@ TEST_F(OutboxTest, StopFlushesEverythingAlreadyCommitted) {
   OutboxRelay relay(*pool_, amqp_, options);
   relay.Start();
   std::vector<std::string> ids;
+  ids.reserve(5);
   for (int i = 0; i < 5; ++i) ids.push_back(EnqueueCommitted(Key("flush"), {{"n", i}}).event_id);
   relay.Stop(seconds(10));
   for (const auto& id : ids) EXPECT_EQ(Published(id), true) << id;

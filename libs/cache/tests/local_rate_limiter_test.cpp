@@ -128,6 +128,7 @@ TEST(LocalRateLimiter, ConcurrentHitsNeverExceedTheLimit) {
   LocalRateLimiter limiter(1000, 4);
   std::atomic<int> allowed{0};
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 500; ++i) {

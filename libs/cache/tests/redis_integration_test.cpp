@@ -1,11 +1,11 @@
 // Against a real redis-server: MP_REDIS_HOST (default 127.0.0.1), MP_REDIS_PORT (required),
 // MP_REDIS_PASSWORD. The restart test starts a redis-server of its own (skipped if none is installed).
 #include <netinet/in.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <atomic>
 #include <chrono>
@@ -42,7 +42,7 @@ template <class T>
 T RunSync(asio::io_context& io, asio::awaitable<T> task) {
   std::optional<T> result;
   std::exception_ptr error;
-  asio::co_spawn(io, std::move(task), [&](std::exception_ptr e, T value) {
+  asio::co_spawn(io, std::move(task), [&](const std::exception_ptr& e, T value) {
     error = e;
     if (!e) result = std::move(value);
   });
@@ -175,7 +175,7 @@ TEST_F(RedisTest, TwoIoThreadsRunAThousandConcurrentCommands) {
   const std::string counter = prefix_ + "counter";
   for (int i = 0; i < kCommands; ++i) {
     asio::co_spawn(io_, IncrementAndRoundTrip(redis, counter, i),
-                   [&](std::exception_ptr e) { ++(e ? failed : done); });
+                   [&](const std::exception_ptr& e) { ++(e ? failed : done); });
   }
   std::thread second([this] { io_.run(); });
   io_.run();
@@ -194,9 +194,10 @@ TEST_F(RedisTest, APoolOfOneServesConcurrentCommandsInTurn) {
   Redis redis(io_, options);
   int done = 0;
   for (int i = 0; i < 50; ++i) {
-    asio::co_spawn(io_, redis.Command({"INCR", prefix_ + "one"}), [&](std::exception_ptr e, Reply) {
-      if (!e) ++done;
-    });
+    asio::co_spawn(io_, redis.Command({"INCR", prefix_ + "one"}),
+                   [&](const std::exception_ptr& e, const Reply&) {
+                     if (!e) ++done;
+                   });
   }
   io_.run();
   EXPECT_EQ(done, 50);
@@ -290,12 +291,13 @@ int AllowedOfABurst(asio::io_context& io, RateLimiter& limiter, const std::strin
   std::atomic<int> allowed{0};
   std::atomic<int> failed{0};
   for (int i = 0; i < 200; ++i) {
-    asio::co_spawn(io, limiter.Hit(key, 50, std::chrono::seconds(60)), [&](std::exception_ptr e, Decision d) {
-      if (e)
-        ++failed;
-      else if (d.allowed)
-        ++allowed;
-    });
+    asio::co_spawn(io, limiter.Hit(key, 50, std::chrono::seconds(60)),
+                   [&](const std::exception_ptr& e, Decision d) {
+                     if (e)
+                       ++failed;
+                     else if (d.allowed)
+                       ++allowed;
+                   });
   }
   io.restart();
   std::thread second([&io] { io.run(); });
@@ -541,6 +543,7 @@ class OwnRedisServer {
     std::vector<std::string> args = {"redis-server", "--port", port_,   "--bind", "127.0.0.1", "--save",   "",
                                      "--appendonly", "no",     "--dir", "/tmp",   "--logfile", "/dev/null"};
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (auto& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
     return posix_spawnp(&pid_, "redis-server", nullptr, nullptr, argv.data(), environ) == 0;
@@ -584,7 +587,8 @@ TEST(RedisFailure, RecoversAfterRedisRestarts) {
   // Leave several idle connections in the pool.
   int done = 0;
   for (int i = 0; i < 6; ++i) {
-    asio::co_spawn(io, redis.Command({"INCR", "restart"}), [&](std::exception_ptr e, Reply) { done += !e; });
+    asio::co_spawn(io, redis.Command({"INCR", "restart"}),
+                   [&](const std::exception_ptr& e, const Reply&) { done += !e; });
   }
   io.restart();
   io.run();
@@ -609,7 +613,7 @@ TEST(RedisFailure, RecoversAfterRedisRestarts) {
 
   // A quick restart while connections sit idle: stale ones are noticed before use, no error at all.
   for (int i = 0; i < 4; ++i) {
-    asio::co_spawn(io, redis.Command({"INCR", "restart"}), [](std::exception_ptr, Reply) {});
+    asio::co_spawn(io, redis.Command({"INCR", "restart"}), [](const std::exception_ptr&, const Reply&) {});
   }
   io.restart();
   io.run();

@@ -27,7 +27,7 @@ class AuthenticatorTest : public ::testing::Test {
   }
 
   // Runs a guard on a request with the given Authorization header; returns the HTTP status or 200.
-  int Check(const http::Guard& guard, std::string header) {
+  int Check(const http::Guard& guard, const std::string& header) {
     http::Request request{http::Verb::get, "/x", 11};
     if (!header.empty()) request.set(boost::beast::http::field::authorization, header);
     http::Context context(request, "");
@@ -89,7 +89,7 @@ cache::Reply IntegerReply(std::int64_t value) {
 }
 
 int Revocation(const Authenticator& authenticator, const http::Principal& principal,
-               std::vector<cache::Reply> replies) {
+               const std::vector<cache::Reply>& replies) {
   try {
     authenticator.CheckRevocation(principal, replies);
     return 200;

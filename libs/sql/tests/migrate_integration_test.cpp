@@ -66,6 +66,7 @@ TEST_F(MigrateTest, AppliesInVersionOrderOnceAndIsIdempotent) {
 
 TEST_F(MigrateTest, ReplicasStartingTogetherApplyEachStepOnce) {
   std::vector<std::thread> replicas;
+  replicas.reserve(4);
   std::atomic<int> failures{0};
   for (int i = 0; i < 4; ++i) {
     replicas.emplace_back([&] {

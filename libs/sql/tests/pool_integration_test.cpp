@@ -121,6 +121,7 @@ TEST(Pool, ConcurrentConditionalUpdatesAreAllCounted) {
       "CREATE TABLE sqltest_counter (id BIGINT PRIMARY KEY, v BIGINT NOT NULL) ENGINE=InnoDB;"
       "INSERT INTO sqltest_counter (id, v) VALUES (1, 0), (2, 0)");
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   std::atomic<int> failures{0};
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {

@@ -12,6 +12,7 @@ RegistrationFields Fields(std::string username, std::string email, std::string p
 
 std::vector<std::string> FieldsOf(const std::vector<FieldProblem>& problems) {
   std::vector<std::string> fields;
+  fields.reserve(problems.size());
   for (const auto& problem : problems) fields.push_back(problem.field);
   return fields;
 }

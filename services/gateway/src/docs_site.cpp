@@ -38,7 +38,7 @@ constexpr std::string_view kSwaggerPage = R"html(<!doctype html>
 
 }  // namespace
 
-DocsSite::DocsSite(std::filesystem::path openapi_file, std::filesystem::path swagger_dir) {
+DocsSite::DocsSite(const std::filesystem::path& openapi_file, const std::filesystem::path& swagger_dir) {
   openapi_ = ReadFile(openapi_file);
   if (openapi_.empty())
     log::Warn("OpenAPI file not found; /openapi.yaml will answer 404", {{"path", openapi_file.string()}});

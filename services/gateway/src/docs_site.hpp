@@ -13,7 +13,7 @@ namespace mp::gateway {
 class DocsSite {
  public:
   // Missing files are logged and their routes answer 404 with a hint, so a gateway without docs still runs.
-  DocsSite(std::filesystem::path openapi_file, std::filesystem::path swagger_dir);
+  DocsSite(const std::filesystem::path& openapi_file, const std::filesystem::path& swagger_dir);
   void Register(http::Router& router) const;
 
  private:

@@ -114,7 +114,7 @@ class ForwardTest : public ::testing::Test {
     return "Bearer " + jwt_.Issue(claims);
   }
 
-  http::Response Call(Verb method, std::string target, const std::string& authorization = {},
+  http::Response Call(Verb method, const std::string& target, const std::string& authorization = {},
                       const std::string& body = {}, const std::string& idempotency_key = {}) {
     http::Request request{method, target, 11};
     if (!authorization.empty()) request.set(boost::beast::http::field::authorization, authorization);

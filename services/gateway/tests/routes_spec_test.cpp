@@ -31,7 +31,7 @@ std::set<std::string> SpecOperations() {
       std::string verb = line.substr(4, line.size() - 5);
       if (verb != "get" && verb != "post" && verb != "put" && verb != "delete" && verb != "patch") continue;
       for (auto& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      operations.insert(verb + " " + path);
+      operations.insert(verb.append(" ").append(path));
     }
   }
   return operations;

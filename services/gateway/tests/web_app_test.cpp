@@ -31,7 +31,7 @@ class WebAppTest : public ::testing::Test {
 
   void Write(const std::string& name, const std::string& body) { std::ofstream(dist_ / name) << body; }
 
-  std::optional<http::Response> Get(const WebApp& web, std::string target,
+  std::optional<http::Response> Get(const WebApp& web, const std::string& target,
                                     http::Verb verb = http::Verb::get) {
     http::Request request{verb, target, 11};
     http::Context context(request, "127.0.0.1");

@@ -55,6 +55,7 @@ class NotificationConsumerTest : public ::testing::Test {
   ~NotificationConsumerTest() override {
     replicas_.clear();  // stops the consumers
     std::vector<std::string> keys;
+    keys.reserve(orders_.size());
     for (auto order : orders_) keys.push_back(store::OrderKey(order));
     for (auto user : users_) {
       for (Inbox inbox : {Inbox::kCustomer, Inbox::kProvider}) {
@@ -116,6 +117,7 @@ class NotificationConsumerTest : public ::testing::Test {
 
   void Publish(const std::vector<bus::Event>& events) {
     std::vector<bus::OutgoingMessage> messages;
+    messages.reserve(events.size());
     for (const auto& event : events) {
       messages.push_back(bus::OutgoingMessage{.exchange = event.exchange,
                                               .routing_key = event.routing_key,
@@ -160,7 +162,7 @@ class NotificationConsumerTest : public ::testing::Test {
 TEST_F(NotificationConsumerTest, EveryEventTypeBecomesItsNoticesExactlyOnce) {
   auto& replica = StartReplica();
   const std::int64_t c = test::RandomId(), p = test::RandomId() + 1, o = test::RandomId();
-  auto ids = [&](Json extra) {
+  auto ids = [&](const Json& extra) {
     Json fields = {{"order_id", o}, {"customer_id", c}};
     if (extra.is_object()) fields.update(extra);  // ids({}) passes null
     return fields;

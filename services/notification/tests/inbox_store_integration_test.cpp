@@ -52,6 +52,7 @@ TEST_F(InboxStoreTest, StoresEachEventOncePerInboxAndRecipient) {
 TEST_F(InboxStoreTest, ConcurrentDeliveriesOfOneEventStoreOneEntry) {
   std::atomic<int> stored{0};
   std::vector<std::thread> replicas;
+  replicas.reserve(6);
   for (int i = 0; i < 6; ++i) {
     replicas.emplace_back([&] {
       if (Add(Inbox::kCustomer, customer_, 8, "event-concurrent")) ++stored;

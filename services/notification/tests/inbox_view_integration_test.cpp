@@ -58,6 +58,7 @@ class InboxViewTest : public ::testing::Test {
   void ReadAll() { io_.Run(cache_.ReadAll(Inbox::kCustomer, user_)); }
   std::vector<std::int64_t> Orders(const domain::InboxPage& page) {
     std::vector<std::int64_t> orders;
+    orders.reserve(page.items.size());
     for (const auto& item : page.items) orders.push_back(item.order_id.value_or(0) - 1000);
     return orders;
   }

@@ -103,6 +103,7 @@ TEST(OrderEvents, PayloadsCarryTheReferenceFields) {
        {"event_id", "event_type", "occurred_at", "order_id", "customer_id", "title", "price", "location"}) {
     EXPECT_TRUE(created.body.contains(key)) << key;
   }
+  EXPECT_EQ(created.body["price"], "200.00");  // money between services is exact text
 
   auto approved = before;
   approved.status = Status::kPending;

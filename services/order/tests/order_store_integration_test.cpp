@@ -97,6 +97,7 @@ std::pair<int, std::vector<std::string>> RaceOf(int n, F attempt) {
   std::mutex mutex;
   std::vector<std::string> refusals;
   std::vector<std::thread> threads;
+  threads.reserve(n);
   for (int i = 0; i < n; ++i) {
     threads.emplace_back([&, i] {
       while (!go.load()) std::this_thread::yield();

@@ -194,7 +194,7 @@ class Client {
 
   Reply Call(std::uint16_t port, Verb method, const std::string& target, const std::string& token,
              std::optional<std::string> body = std::nullopt,
-             std::vector<std::pair<std::string, std::string>> headers = {}) {
+             const std::vector<std::pair<std::string, std::string>>& headers = {}) {
     http::Request request{method, target, 11};
     if (!token.empty()) request.set(boost::beast::http::field::authorization, "Bearer " + token);
     if (body) {
@@ -241,9 +241,9 @@ class PaymentApiTest : public ::testing::Test {
   PaymentApiTest() : service_(*options_, orders_.upstream()) {}
 
   Reply Pay(std::int64_t order_id, const std::string& token,
-            std::vector<std::pair<std::string, std::string>> headers = {}) {
+            const std::vector<std::pair<std::string, std::string>>& headers = {}) {
     return client_.Call(service_.port(), Verb::post, "/api/v1/customer/payments/pay", token,
-                        Json{{"order_id", order_id}}.dump(), std::move(headers));
+                        Json{{"order_id", order_id}}.dump(), headers);
   }
   Reply Post(const std::string& target, const std::string& token, const std::string& body) {
     return client_.Call(service_.port(), Verb::post, target, token, body);
@@ -252,7 +252,7 @@ class PaymentApiTest : public ::testing::Test {
     return client_.Call(service_.port(), Verb::get, target, token);
   }
 
-  std::int64_t Rows(const std::string& sql, std::vector<sql::Value> params = {}) {
+  std::int64_t Rows(const std::string& sql, const std::vector<sql::Value>& params = {}) {
     auto connection = service_.pool().Acquire();
     return connection->Query(sql, params).front().Int(0);
   }
@@ -677,6 +677,7 @@ TEST_F(PaymentApiTest, ConcurrentPaysThroughHttpChargeOnce) {
   std::mutex mutex;
   std::map<unsigned, int> statuses;
   std::vector<std::thread> threads;
+  threads.reserve(20);
   for (int i = 0; i < 20; ++i) {
     threads.emplace_back([&] {
       Client client;

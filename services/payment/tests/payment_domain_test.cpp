@@ -65,7 +65,7 @@ TEST(DecidePayment, OnlyCompletedAndUnpaidIsPayable) {
       order.status = status;
       order.payment_status = payment_status;
       auto refusal = RefusalOf(DecidePayment(order, kCustomer));
-      SCOPED_TRACE(status + " / " + payment_status);
+      SCOPED_TRACE(std::string(status).append(" / ").append(payment_status));
       if (payment_status != "unpaid") {
         EXPECT_EQ(refusal, PaymentRefusal::kAlreadyPaid);  // also for a paid order that was reviewed since
       } else if (status != "completed") {

@@ -57,7 +57,7 @@ class PaymentStoreTest : public ::testing::Test {
   }
 
   // The store's outcomes; a refusal is thrown as the API answers it, so races count its codes.
-  store::PayResult Pay(const Payment& draft, std::optional<std::string> key = std::nullopt) {
+  store::PayResult Pay(const Payment& draft, const std::optional<std::string>& key = std::nullopt) {
     auto paid = payments_.Pay(draft, key, Render, events::PaymentCompleted);
     if (!paid) throw api::ToApiError(paid.refusal());
     return *std::move(paid);
@@ -86,7 +86,7 @@ class PaymentStoreTest : public ::testing::Test {
     return *std::move(decided);
   }
 
-  static std::int64_t Count(const std::string& sql, std::vector<sql::Value> params) {
+  static std::int64_t Count(const std::string& sql, const std::vector<sql::Value>& params) {
     auto connection = pool_->Acquire();
     return connection->Query(sql, params).front().Int(0);
   }
@@ -309,6 +309,7 @@ TEST_F(PaymentStoreTest, ConcurrentRefundRequestsOpenOne) {
 TEST_F(PaymentStoreTest, ConcurrentRefundRequestsForDifferentOrdersAllSucceed) {
   // They once deadlocked on the gap lock of the open-refund lookup (503 store_busy).
   std::vector<Payment> payments;
+  payments.reserve(12);
   for (int i = 0; i < 12; ++i) payments.push_back(Paid(900 + i));
   auto [wins, refusals] = test::RaceOf(12, [&](int i) { Request(payments[static_cast<std::size_t>(i)]); });
   EXPECT_EQ(wins, 12);
@@ -372,6 +373,7 @@ TEST_F(PaymentStoreTest, RefundsOnlyForTheCallersPaidOrders) {
 TEST_F(PaymentStoreTest, ListsPageNewestFirstWithTotals) {
   const std::int64_t customer = 60;
   std::vector<Payment> paid;
+  paid.reserve(5);
   for (int i = 0; i < 5; ++i) paid.push_back(Paid(customer, 1000 + i));  // ids break ties within a second
   Paid(61);                                                              // someone else's
   Refund rejected = Request(paid[3]);

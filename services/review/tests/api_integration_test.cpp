@@ -325,6 +325,7 @@ TEST_F(ReviewApiTest, ConcurrentReviewsOfOneOrderHaveExactlyOneWinner) {
   orders_.Completed(order, customer_, provider_);
   std::vector<unsigned> statuses(10);
   std::vector<std::thread> threads;
+  threads.reserve(10);
   for (int i = 0; i < 10; ++i) {
     threads.emplace_back([&, i] {
       Client client;

@@ -115,6 +115,7 @@ class RatingsConsumerTest : public ::testing::Test {
       exact.stars_sum += stars;
     }
     std::vector<std::thread> threads;
+    threads.reserve(all.size());
     std::atomic<int> failures{0};
     for (const auto& review : all) {
       threads.emplace_back([&, review] {
@@ -159,7 +160,7 @@ class RatingsConsumerTest : public ::testing::Test {
       auto body = Json::parse(m.body);
       EXPECT_EQ(m.content_type, "application/json");
       EXPECT_EQ(m.delivery_mode, 2);
-      EXPECT_EQ(m.message_id, body["event_id"]);
+      EXPECT_EQ(m.message_id, body["event_id"].get<std::string>());
       if (m.routing_key == "rating.updated") ratings.push_back(body);
       if (m.routing_key == "review.created") {
         EXPECT_TRUE(created_ids.insert(body["event_id"]).second) << "review.created published twice";

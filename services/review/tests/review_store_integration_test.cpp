@@ -57,6 +57,7 @@ TEST_F(ReviewStoreTest, ConcurrentReviewsOfOneOrderHaveExactlyOneWinner) {
   std::atomic<int> added{0};
   std::atomic<int> refused{0};
   std::vector<std::thread> threads;
+  threads.reserve(20);
   for (int i = 0; i < 20; ++i) {
     threads.emplace_back([&, i] {
       if (Add(test::MakeReview(order, customer_, provider_, 1 + i % 5))) {
@@ -214,6 +215,7 @@ TEST_F(ReviewStoreTest, ConcurrentReviewsAndRecomputesEndWithTheExactRating) {
   std::atomic<int> written{0};
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
+  threads.reserve(kReviews);
   for (int i = 0; i < kReviews; ++i) {
     threads.emplace_back([&, i] {
       try {

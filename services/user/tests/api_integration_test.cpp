@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <ranges>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -61,10 +62,10 @@ class FakeAuth {
       auto role = http::ReadIntQuery(c, "role_id", 0, 3);
       Json items = Json::array();
       std::int64_t total = 0;
-      for (auto it = users_.rbegin(); it != users_.rend(); ++it) {
-        if (role && *role != 0 && it->second.role_id != *role) continue;
+      for (const auto& [id, user] : std::views::reverse(users_)) {
+        if (role && *role != 0 && user.role_id != *role) continue;
         if (total >= page.offset && total < page.offset + page.limit) {
-          auto item = Data(it->first, it->second);
+          auto item = Data(id, user);
           item["has_profile"] = false;
           items.push_back(item);
         }

@@ -60,6 +60,7 @@ class UserConsumerTest : public ::testing::Test {
 
   void Publish(const std::vector<bus::Event>& events) {
     std::vector<bus::OutgoingMessage> messages;
+    messages.reserve(events.size());
     for (const auto& event : events) {
       messages.push_back(bus::OutgoingMessage{.exchange = event.exchange,
                                               .routing_key = event.routing_key,

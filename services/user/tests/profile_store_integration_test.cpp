@@ -214,6 +214,7 @@ TEST_F(ProfileStoreTest, SearchFiltersSortsAndPages) {
 
   auto ids = [](const SearchResult& r) {
     std::vector<std::int64_t> v;
+    v.reserve(r.items.size());
     for (const auto& p : r.items) v.push_back(p.user_id);
     return v;
   };

@@ -103,7 +103,7 @@ std::optional<domain::InboxEvent> ReadInboxEvent(std::string_view type, const Js
     const std::string status = p.Text("status");
     if (status == "completed") return domain::RefundCompleted{order, customer, p.OptionalId("provider_id")};
     if (status == "rejected") return domain::RefundRejected{order, customer, p.Text("reason")};
-    p.Fail("field status must be \"completed\" or \"rejected\"");
+    p.Fail(R"(field status must be "completed" or "rejected")");
   }
   // review.created
   const std::int64_t provider = p.Id("provider_id");

@@ -307,7 +307,7 @@ asio::awaitable<bool> InboxCache::CommitRebuild(Inbox inbox, std::int64_t user_i
     command.push_back(n.id);
     command.push_back(std::to_string(time::ToUnixMillis(n.created_at)));
     command.push_back(ViewEntry(n));
-    command.push_back(n.is_read ? "1" : "0");
+    command.emplace_back(n.is_read ? "1" : "0");
   }
   auto reply = co_await Query(std::move(command));
   co_return reply && reply->type == cache::Reply::Type::kInteger && reply->integer == 1;
@@ -357,7 +357,7 @@ asio::awaitable<void> InboxCache::ReadAll(Inbox inbox, std::int64_t user_id) {
   auto view = ViewKey(inbox, user_id);
   Commands commands;
   commands.push_back(ScriptCall(kSettleScript, view));
-  commands.back().push_back("read-all");
+  commands.back().emplace_back("read-all");
   std::vector<std::string> views{std::move(view)};
   co_await Run(std::move(commands), std::move(views));
 }
@@ -371,7 +371,7 @@ asio::awaitable<void> InboxCache::Removed(std::vector<Notification> removed) {
   for (const auto& [view, ids] : ids_by_view) {
     for (std::size_t i = 0; i < ids.size(); i += 500) {
       auto command = ScriptCall(kSettleScript, view);
-      command.push_back("remove");
+      command.emplace_back("remove");
       command.insert(command.end(), ids.begin() + static_cast<std::ptrdiff_t>(i),
                      ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + 500)));
       commands.push_back(std::move(command));

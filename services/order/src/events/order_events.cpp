@@ -34,7 +34,7 @@ std::int64_t OrderIdOf(const bus::Event& event) {
 bus::Event Created(const Order& order) {
   return Make("order.created", order,
               {{"title", order.title},
-               {"price", money::ToDouble(order.price)},
+               {"price", money::Format(order.price)},  // exact: a decimal string, never a JSON double
                {"location", order.location},
                {"service_type", order.service_type}});
 }
