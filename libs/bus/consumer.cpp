@@ -9,7 +9,6 @@
 #include "libs/bus/topology.hpp"
 #include "libs/core/log.hpp"
 #include "libs/core/time.hpp"
-#include "libs/sql/error.hpp"
 
 namespace mp::bus {
 namespace {
@@ -232,9 +231,6 @@ void Consumer::Handle(AmqpConnection& connection, const amqp_envelope_t_& envelo
   } catch (const RetryLater& e) {
     failure = e.what();
     transient = true;
-  } catch (const sql::Error& e) {
-    failure = e.what();
-    transient = e.unavailable() || e.retryable();
   } catch (const std::exception& e) {
     failure = e.what();
   } catch (...) {

@@ -30,7 +30,7 @@ struct QueueSpec {
 };
 
 // Thrown by a handler that cannot run right now (its own store is down). The message is requeued after a
-// pause and the attempt is not counted. A sql::Error that is unavailable() or retryable() counts the same.
+// pause and the attempt is not counted. (The order service turns a MySQL outage or deadlock into this.)
 class RetryLater : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

@@ -3,7 +3,7 @@
 #include <iostream>
 #include <stdexcept>
 
-#include "libs/bus/outbox.hpp"
+#include "libs/bus/sql_outbox.hpp"
 #include "libs/sql/error.hpp"
 
 namespace mp::service {

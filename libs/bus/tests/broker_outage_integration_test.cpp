@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "libs/bus/consumer.hpp"
-#include "libs/bus/outbox.hpp"
+#include "libs/bus/sql_outbox.hpp"
 #include "libs/bus/tests/bus_test_support.hpp"
 #include "libs/bus/topology.hpp"
 #include "libs/sql/pool.hpp"
@@ -79,7 +79,7 @@ TEST(BrokerOutage, OutboxDeliversEveryEventExactlyOnceAfterBrokerOutage) {
     return deliveries.size();
   };
 
-  OutboxRelay relay(pool, amqp);
+  OutboxRelay relay(std::make_unique<SqlOutbox>(pool), amqp);
   relay.Start();
   auto enqueue = [&] {
     auto connection = pool.Acquire();

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "libs/bus/outbox.hpp"
+#include "libs/bus/sql_outbox.hpp"
 #include "libs/bus/tests/bus_test_support.hpp"
 #include "libs/bus/topology.hpp"
 #include "libs/core/time.hpp"
@@ -63,7 +63,7 @@ class OutboxTest : public ::testing::Test {
 TEST_F(OutboxTest, CommittedEventArrivesExactlyOnceWithAllProperties) {
   test::TestQueue queue(amqp_, Key("queue"));
   queue.Declare("order_events", Key("#"));
-  OutboxRelay relay(*pool_, amqp_);
+  OutboxRelay relay(std::make_unique<SqlOutbox>(*pool_), amqp_);
   relay.Start();
 
   Event event = EnqueueCommitted(Key("created"), {{"order_id", 42}, {"title", "Fix the sink 🚰"}});
@@ -94,7 +94,7 @@ TEST_F(OutboxTest, CommittedEventArrivesExactlyOnceWithAllProperties) {
 TEST_F(OutboxTest, RolledBackEventNeverArrives) {
   test::TestQueue queue(amqp_, Key("queue"));
   queue.Declare("order_events", Key("#"));
-  OutboxRelay relay(*pool_, amqp_);
+  OutboxRelay relay(std::make_unique<SqlOutbox>(*pool_), amqp_);
   relay.Start();
 
   std::string lost_id;
@@ -125,7 +125,7 @@ TEST_F(OutboxTest, StopFlushesEverythingAlreadyCommitted) {
   queue.Declare("order_events", Key("#"));
   RelayOptions options;
   options.poll_interval = milliseconds(60000);  // only Stop() can make it publish
-  OutboxRelay relay(*pool_, amqp_, options);
+  OutboxRelay relay(std::make_unique<SqlOutbox>(*pool_), amqp_, options);
   relay.Start();
   std::vector<std::string> ids;
   ids.reserve(5);
@@ -137,7 +137,7 @@ TEST_F(OutboxTest, StopFlushesEverythingAlreadyCommitted) {
 }
 
 TEST_F(OutboxTest, EventForANewExchangeWaitsInTheOutboxUntilAQueueIsBound) {
-  OutboxRelay relay(*pool_, amqp_);
+  OutboxRelay relay(std::make_unique<SqlOutbox>(*pool_), amqp_);
   relay.Start();
   const std::string exchange = Key("events");  // declared by the relay on first use
   Event event = EnqueueCommitted(Key("nobody.listens"), nullptr, exchange);
@@ -172,7 +172,7 @@ TEST_F(OutboxTest, EventNobodySubscribesToIsDroppedAfterItsLastAttempt) {
   // As if it had already been returned by the broker in all attempts but the last.
   pool_->Acquire()->Execute("UPDATE outbox SET attempts = ? WHERE event_id = ?",
                             {kMaxUnroutableAttempts - 1, event.event_id});
-  OutboxRelay relay(*pool_, amqp_);
+  OutboxRelay relay(std::make_unique<SqlOutbox>(*pool_), amqp_);
   relay.Start();
   relay.Notify();
   ASSERT_TRUE(test::WaitUntil([&] { return Published(event.event_id) == true; }, seconds(10)));
@@ -187,7 +187,7 @@ TEST_F(OutboxTest, CommitsSucceedWhileTheBrokerIsUnreachableAndGaugesShowTheBack
   nowhere.timeout = milliseconds(500);
   std::vector<std::string> ids;
   {
-    OutboxRelay relay(*pool_, nowhere);
+    OutboxRelay relay(std::make_unique<SqlOutbox>(*pool_), nowhere);
     relay.Start();
     for (int i = 0; i < 3; ++i) {
       ids.push_back(EnqueueCommitted(Key("waiting"), {{"n", i}}).event_id);
@@ -200,7 +200,7 @@ TEST_F(OutboxTest, CommitsSucceedWhileTheBrokerIsUnreachableAndGaugesShowTheBack
   }
   for (const auto& id : ids) EXPECT_EQ(Published(id), false);
 
-  OutboxRelay relay(*pool_, amqp_);
+  OutboxRelay relay(std::make_unique<SqlOutbox>(*pool_), amqp_);
   relay.Start();
   ASSERT_TRUE(
       test::WaitUntil([&] { return relay.published_total() >= 3 && relay.backlog() == 0; }, seconds(10)));

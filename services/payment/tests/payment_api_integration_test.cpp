@@ -12,7 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
 
-#include "libs/bus/outbox.hpp"
+#include "libs/bus/sql_outbox.hpp"
 #include "libs/http/app.hpp"
 #include "libs/http/client.hpp"
 #include "libs/http/envelope.hpp"
@@ -145,7 +145,7 @@ class PaymentService {
         jwt_(kSecret),
         app_(TestAppOptions("payment")),
         authn_(jwt_, nullptr),
-        relay_(pool_, bus::AmqpOptions{}),
+        relay_(std::make_unique<bus::SqlOutbox>(pool_), bus::AmqpOptions{}),
         client_(app_.io().get_executor(), ClientOptions()),
         orders_(client_, std::move(order)),
         api_(app_, store_, orders_, authn_, relay_) {

@@ -2,7 +2,7 @@
 // service's answer; plus the schema's outbox being the library's.
 #include <gtest/gtest.h>
 
-#include "libs/bus/outbox.hpp"
+#include "libs/bus/sql_outbox.hpp"
 #include "services/payment/src/api/payment_api.hpp"
 #include "services/payment/src/api/refusals.hpp"
 #include "services/payment/src/clients/order_client.hpp"

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "libs/bus/amqp_connection.hpp"
-#include "libs/bus/outbox.hpp"
+#include "libs/bus/sql_outbox.hpp"
 #include "libs/bus/tests/bus_test_support.hpp"
 #include "libs/sql/migrate.hpp"
 #include "libs/sql/pool.hpp"
@@ -471,7 +471,7 @@ TEST(PaymentRelayTest, CommittedEventsReachRabbitMqExactlyOnce) {
     ASSERT_FALSE(again);
     EXPECT_EQ(again.refusal(), domain::PaymentRefusal::kAlreadyPaid);
 
-    bus::OutboxRelay relay(pool, amqp);
+    bus::OutboxRelay relay(std::make_unique<bus::SqlOutbox>(pool), amqp);
     relay.Start();
     relay.Notify();
     std::vector<bus::test::ReceivedMessage> received;

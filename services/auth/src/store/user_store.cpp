@@ -3,7 +3,7 @@
 #include <chrono>
 #include <cstdint>
 
-#include "libs/bus/outbox.hpp"
+#include "libs/bus/sql_outbox.hpp"
 #include "libs/identity/identity.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/sql/error.hpp"

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "libs/core/log.hpp"
+#include "libs/sql/error.hpp"
 
 namespace mp::order::events {
 namespace {
@@ -101,7 +102,14 @@ void HandleIncoming(store::OrderStore& store, const bus::Event& event) {
     return;  // not ours (the queue is bound to these three keys only)
   }
   auto order_id = OrderIdOf(event);
-  bool applied = store.ApplyEvent(event, order_id, decide, bus::Traced(bus::RequestIdOf(event), ForChange));
+  bool applied = false;
+  try {
+    applied = store.ApplyEvent(event, order_id, decide, bus::Traced(bus::RequestIdOf(event), ForChange));
+  } catch (const sql::Error& error) {
+    // MySQL away or a deadlock: the event is requeued, not counted as a failure.
+    if (error.unavailable() || error.retryable()) throw bus::RetryLater(error.what());
+    throw;
+  }
   log::Info(applied ? "event applied" : "event already applied",
             {{"event_id", event.event_id}, {"routing_key", event.routing_key}, {"order_id", order_id}});
 }

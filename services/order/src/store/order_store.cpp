@@ -1,6 +1,6 @@
 #include "services/order/src/store/order_store.hpp"
 
-#include "libs/bus/outbox.hpp"
+#include "libs/bus/sql_outbox.hpp"
 #include "libs/sql/transaction.hpp"
 
 namespace mp::order::store {

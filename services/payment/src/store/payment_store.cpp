@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "libs/bus/outbox.hpp"
+#include "libs/bus/sql_outbox.hpp"
 #include "libs/security/crypto.hpp"
 #include "libs/sql/error.hpp"
 #include "libs/sql/transaction.hpp"
