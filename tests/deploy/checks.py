@@ -15,6 +15,7 @@ its own; the exit code is 1 when there is one.
 """
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -34,6 +35,8 @@ FLUSH_SECONDS = 5
 MARGIN_SECONDS = 5
 HPA = {"gateway": (2, 10), "order": (2, 6)}
 LOCAL_STORES = ("mysql", "mongodb", "rabbitmq", "redis")
+# Variables whose values are secret: from a Secret (k8s) or from .env (compose), never written in a manifest.
+SECRET_VARIABLE = re.compile(r"PASSWORD|SECRET|_KEY$|_URI$")
 
 
 def problem(text: str) -> None:
@@ -71,6 +74,9 @@ class Service:
         db = re.search(r"`([a-z_]+_db)`", title)
         self.database = db.group(1) if db else None
         self.variables = readme_variables(readme)
+        # The token signer (service::Spec::signs_tokens): the only one given MP_JWT_PRIVATE_KEY.
+        main_cpp = ROOT / "services" / name / "src/main.cpp"
+        self.signs_tokens = main_cpp.exists() and bool(re.search(r"\.signs_tokens\s*=\s*true", main_cpp.read_text()))
 
     @property
     def amqp(self) -> bool:
@@ -81,7 +87,9 @@ class Service:
         return any(v.startswith("MP_REDIS_") for v in self.variables)
 
     def required_env(self) -> set[str]:
-        need = {"MP_HTTP_HOST", "MP_HTTP_PORT", "MP_JWT_SECRET"}
+        need = {"MP_HTTP_HOST", "MP_HTTP_PORT", "MP_JWT_PUBLIC_KEYS"}
+        if self.signs_tokens:
+            need.add("MP_JWT_PRIVATE_KEY")
         if self.redis:
             need |= {"MP_REDIS_HOST", "MP_REDIS_PORT", "MP_REDIS_PASSWORD"}
         if self.amqp:
@@ -146,6 +154,8 @@ def check_env(where: str, svc: Service, env: dict[str, object], known: set[str],
         problem(f"{where}: {svc.name} lacks {name}")
     for name in sorted(env.keys() - known):
         problem(f"{where}: {svc.name} sets {name}, which no code reads (typo?)")
+    if "MP_JWT_PRIVATE_KEY" in env and not svc.signs_tokens:
+        problem(f"{where}: {svc.name} gets MP_JWT_PRIVATE_KEY, which only the token signer may hold")
     literal = {k: v for k, v in env.items() if v is not None}
     if "MP_HTTP_PORT" in literal and str(literal["MP_HTTP_PORT"]) != str(svc.port):
         problem(f"{where}: {svc.name} MP_HTTP_PORT={literal['MP_HTTP_PORT']}, its README says {svc.port}")
@@ -156,7 +166,7 @@ def check_env(where: str, svc: Service, env: dict[str, object], known: set[str],
             problem(f"{where}: {svc.name} {key}={literal[key]}, its README says {svc.database}")
     if not literal_secrets_ok:
         for name, value in literal.items():
-            if re.search(r"PASSWORD|SECRET|_URI$", name) and value:
+            if SECRET_VARIABLE.search(name) and value:
                 problem(f"{where}: {svc.name} {name} is a literal value, not a secretKeyRef")
 
 
@@ -178,6 +188,7 @@ def check_k8s(overlay: str, rendered: Path) -> int:
     secrets = by_kind.get("Secret", {})
     deployments = by_kind.get("Deployment", {})
     hpas = {h["spec"]["scaleTargetRef"]["name"]: h for h in by_kind.get("HorizontalPodAutoscaler", {}).values()}
+    token_env: dict[str, dict[str, object]] = {}
 
     for name, svc in services.items():
         dep = deployments.get(name)
@@ -255,6 +266,8 @@ def check_k8s(overlay: str, rendered: Path) -> int:
                         f"{DRAIN_SECONDS} + flush {FLUSH_SECONDS} + margin {MARGIN_SECONDS}")
         env = pod_env(c, configmaps, where)
         check_env(where, svc, env, known, literal_secrets_ok=False)
+        token_env[name] = env | {item["name"]: (ref["name"], ref["key"]) for item in c.get("env", [])
+                                 if (ref := item.get("valueFrom", {}).get("secretKeyRef"))}
 
         service = by_kind.get("Service", {}).get(name)
         if service is None:
@@ -308,6 +321,21 @@ def check_k8s(overlay: str, rendered: Path) -> int:
         if overlay == "production" and not ingress["spec"].get("tls"):
             problem("Ingress/gateway: no TLS in production")
 
+    def resolve(value: object) -> object:
+        if isinstance(value, tuple) and value[0] in secrets:
+            data = secrets[value[0]].get("data") or {}
+            return base64.b64decode(data[value[1]]).decode() if value[1] in data else None
+        return value
+
+    check_tokens("k8s", services, token_env, resolve)
+    for name, env in token_env.items():
+        ref = env.get("MP_JWT_PRIVATE_KEY")
+        if not services[name].signs_tokens or not isinstance(ref, tuple):
+            continue
+        for d in docs:
+            if (d["kind"], d["metadata"]["name"]) != ("Deployment", name) and ref in {(n, k) for n, k, _ in secret_refs([d])}:
+                problem(f"{d['kind']}/{d['metadata']['name']}: refers to Secret {ref[0]} key {ref[1]}, "
+                        f"the token signing key of {name} alone")
     check_references(overlay, docs, configmaps, secrets)
     if overlay == "local":
         for store in LOCAL_STORES:
@@ -320,12 +348,53 @@ def check_k8s(overlay: str, rendered: Path) -> int:
                 problem(f"Service/{store} is missing")
         for secret in secrets.values():
             for key, value in (secret.get("data") or {}).items():
-                if "password" in key or key in ("secret", "uri"):
-                    import base64
+                if "password" in key or "private" in key or key in ("secret", "uri"):
                     text = base64.b64decode(value).decode()
                     if "local-only" not in text:
                         problem(f"Secret/{secret['metadata']['name']}: {key} is not an obvious local placeholder")
     return finish(f"k8s overlay {overlay}")
+
+
+def check_tokens(where: str, services: dict[str, Service], envs: dict[str, dict[str, object]], resolve=lambda v: v) -> None:
+    """One token configuration for the whole platform: the same public keys, issuer, audience and attestation
+    key (or none) on every process, and the signer's private key the pair of a listed public key (where the
+    values are known: compose, the local overlay). A value is a literal or a (Secret, key) reference."""
+    for var in ("MP_JWT_PUBLIC_KEYS", "MP_JWT_ISSUER", "MP_JWT_AUDIENCE", "MP_ATTESTATION_KEY"):
+        groups: dict[object, list[str]] = {}
+        for name, env in envs.items():
+            groups.setdefault(env.get(var), []).append(name)
+        if len(groups) > 1:
+            problem(f"{where}: {var} is not the same on every service: "
+                    + " | ".join(", ".join(names) for names in groups.values()))
+    for name, env in envs.items():
+        if not services[name].signs_tokens:
+            continue
+        private, public = resolve(env.get("MP_JWT_PRIVATE_KEY")), resolve(env.get("MP_JWT_PUBLIC_KEYS"))
+        if not isinstance(private, str) or not isinstance(public, str):
+            continue
+        derived = ed25519_public_key(private)
+        if derived is None:
+            problem(f"{where}: {name} MP_JWT_PRIVATE_KEY is not a base64url Ed25519 key (43 characters)")
+        elif derived and derived not in [k.strip() for k in public.split(",")]:
+            problem(f"{where}: the public key of {name}'s MP_JWT_PRIVATE_KEY ({derived}) is not in MP_JWT_PUBLIC_KEYS")
+
+
+def ed25519_public_key(seed: str) -> str | None:
+    """The base64url public key of a base64url Ed25519 seed; None if it is not one, "" without openssl."""
+    try:
+        raw = base64.urlsafe_b64decode(seed + "=" * (-len(seed) % 4))
+    except ValueError:
+        return None
+    if len(raw) != 32:
+        return None
+    pkcs8 = bytes.fromhex("302e020100300506032b657004220420") + raw  # RFC 8410 PrivateKeyInfo prefix
+    try:
+        der = subprocess.run(["openssl", "pkey", "-inform", "DER", "-pubout", "-outform", "DER"], input=pkcs8,
+                             capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        print("  note: openssl could not derive the token public key; key pair not compared")
+        return ""
+    return base64.urlsafe_b64encode(der[-32:]).decode().rstrip("=")
 
 
 def pod_env(container: dict, configmaps: dict, where: str) -> dict[str, object]:
@@ -415,7 +484,7 @@ def documented_secrets() -> set[tuple[str, str]]:
         if len(cells) < 4 or not cells[1].startswith("`"):
             continue
         name = cells[1].strip("`")
-        for key in re.findall(r"`([a-z]+)`", cells[2]):
+        for key in re.findall(r"`([a-z][a-z-]*)`", cells[2]):
             found.add((name, key))
     return found
 
@@ -428,6 +497,7 @@ def check_compose(rendered: Path) -> int:
     services = {n: Service(n) for n in service_names()}
     known = known_variables(list(services.values()))
     svc_conf = config["services"]
+    token_env: dict[str, dict[str, object]] = {}
     for store, image in (("mysql", "mysql:8"), ("mongodb", "mongo:7"), ("rabbitmq", "rabbitmq:3"), ("redis", "redis:7")):
         conf = svc_conf.get(store)
         if conf is None:
@@ -478,10 +548,12 @@ def check_compose(rendered: Path) -> int:
             problem(f"{where}: root filesystem is not read-only")
         env = dict(conf.get("environment", {}))
         check_env(where, svc, env, known, literal_secrets_ok=True)
+        token_env[name] = env
         src_env = source["services"][name].get("environment", {})
         for key, value in src_env.items():
-            if re.search(r"PASSWORD|SECRET|_URI$", key) and "${" not in str(value):
+            if SECRET_VARIABLE.search(key) and "${" not in str(value):
                 problem(f"{where}: {key} is written in the compose file, not taken from .env")
+    check_tokens("compose", services, token_env)
     gw_ports = [str(p.get("target", p)) if isinstance(p, dict) else str(p) for p in svc_conf.get("gateway", {}).get("ports", [])]
     if not any(re.fullmatch(r"(.*:)?8080(/tcp)?", p) for p in gw_ports):
         problem("compose gateway: port 8080 is not published")
