@@ -33,8 +33,9 @@ std::string_view BearerToken(std::string_view header) {
   return token;
 }
 
-Authenticator::Authenticator(const security::JwtCodec& codec, cache::Redis* redis)
-    : codec_(codec), redis_(redis) {}
+Authenticator::Authenticator(const security::TokenVerifier& verifier, cache::Redis* redis,
+                             const security::MacKey* attestation)
+    : verifier_(verifier), redis_(redis), attestation_(attestation) {}
 
 std::vector<std::vector<std::string>> Authenticator::RevocationCommands(
     const http::Principal& principal) const {
@@ -87,12 +88,14 @@ std::string AttestedMessage(std::string_view jti, std::string_view millis) {
 }  // namespace
 
 std::string Authenticator::Attest(const http::Principal& principal, std::int64_t now_ms) const {
+  if (attestation_ == nullptr) return {};
   std::string millis = std::to_string(now_ms);
-  return millis + "." + codec_.Mac(AttestedMessage(principal.jti, millis));
+  return millis + "." + attestation_->Mac(AttestedMessage(principal.jti, millis));
 }
 
 bool Authenticator::Attested(const http::Request& request, const http::Principal& principal,
                              std::int64_t now_ms) const {
+  if (attestation_ == nullptr) return false;
   auto header = request[kAttestationHeader];
   std::string_view value(header.data(), header.size());
   auto dot = value.find('.');
@@ -106,7 +109,7 @@ bool Authenticator::Attested(const http::Request& request, const http::Principal
   }
   if (at > now_ms + kAttestationMaxAgeMs || now_ms - at > kAttestationMaxAgeMs) return false;
   return security::ConstantTimeEquals(value.substr(dot + 1),
-                                      codec_.Mac(AttestedMessage(principal.jti, millis)));
+                                      attestation_->Mac(AttestedMessage(principal.jti, millis)));
 }
 
 http::Principal Authenticator::Verify(const http::Request& request) const {
@@ -115,7 +118,7 @@ http::Principal Authenticator::Verify(const http::Request& request) const {
   std::string_view token = BearerToken(std::string_view(header.data(), header.size()));
   if (token.empty())
     throw ApiError::Unauthorized("Authorization header must be 'Bearer <token>'", "invalid_token");
-  auto result = codec_.Verify(token, time::ToUnixSeconds(time::Now()));
+  auto result = verifier_.Verify(token, time::ToUnixSeconds(time::Now()));
   if (!result.ok()) {
     bool expired = result.error.find("expired") != std::string::npos;
     throw ApiError::Unauthorized("Invalid token: " + result.error,

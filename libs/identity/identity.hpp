@@ -12,9 +12,11 @@
 #include "libs/http/context.hpp"
 #include "libs/http/router.hpp"
 #include "libs/security/jwt.hpp"
+#include "libs/security/mac.hpp"
 
 // Who is calling: bearer-token verification shared by the gateway and every service. Tokens are checked
-// locally (HS256, exp, claims) and against the revocation state auth keeps in Redis:
+// locally (EdDSA signature by auth's key, iss, aud, exp, claims) and against the revocation state auth keeps
+// in Redis:
 //   auth:tv:{user_id}  the user's current token version; a token with an older `ver` is dead
 //                      (role change, deletion);
 //   auth:jti:{jti}     present while a logged-out access token would otherwise still be valid.
@@ -38,7 +40,9 @@ class Authenticator {
  public:
   // `redis` may be null (no revocation check). When Redis is down the token is accepted on its signature
   // and expiry alone (logged): availability over a revocation window of at most one access-token lifetime.
-  Authenticator(const security::JwtCodec& codec, cache::Redis* redis);
+  // `attestation` may be null: no attestations are made or trusted (every service looks revocation up).
+  Authenticator(const security::TokenVerifier& verifier, cache::Redis* redis,
+                const security::MacKey* attestation = nullptr);
 
   // Verifies the Authorization header; throws ApiError 401 with the reason.
   boost::asio::awaitable<http::Principal> Authenticate(const http::Request& request) const;
@@ -53,10 +57,12 @@ class Authenticator {
   void CheckRevocation(const http::Principal& principal, const std::vector<cache::Reply>& replies) const;
 
   // The gateway's word that it has just checked revocation for this token, sent along the forwarded
-  // request as `X-Revocation-Checked: <unix ms>.<MAC of jti and time>` (the MAC uses the JWT secret every
-  // service already holds). Authenticate skips its own Redis lookup for a request that carries a valid one
-  // at most kAttestationMaxAge old, so a request through the gateway costs one revocation lookup, not two.
-  // Forged, stale or other-token attestations are ignored (the lookup happens as usual).
+  // request as `X-Revocation-Checked: <unix ms>.<MAC of jti and time>` (HMAC with MP_ATTESTATION_KEY, a
+  // secret of the platform's processes; it can only skip a revocation lookup, never make a token).
+  // Authenticate skips its own Redis lookup for a request that carries a valid one at most kAttestationMaxAge
+  // old, so a request through the gateway costs one revocation lookup, not two. Forged, stale or other-token
+  // attestations are ignored (the lookup happens as usual). Without a key, Attest returns an empty string
+  // (send no header) and Attested is false.
   std::string Attest(const http::Principal& principal, std::int64_t now_ms) const;
   bool Attested(const http::Request& request, const http::Principal& principal, std::int64_t now_ms) const;
 
@@ -68,8 +74,9 @@ class Authenticator {
   // True if Redis answered (and the token is not revoked); false if the lookup was skipped.
   boost::asio::awaitable<bool> CheckRevoked(const http::Principal& principal) const;
 
-  const security::JwtCodec& codec_;
+  const security::TokenVerifier& verifier_;
   cache::Redis* redis_;
+  const security::MacKey* attestation_;
 };
 
 // The bearer token of an Authorization header value, or empty.

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <functional>
 #include <limits>
+#include <mutex>
 #include <stdexcept>
+#include <unordered_map>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -18,20 +21,22 @@ namespace {
 
 using nlohmann::json;
 
-// base64url of {"alg":"HS256","typ":"JWT"}: every token we issue carries exactly this header, so the
-// common case is recognised by a string compare instead of a JSON parse.
-constexpr std::string_view kHeader = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
-constexpr std::size_t kBlockSize = 64;  // SHA-256 block size, the HMAC key pad length
 constexpr std::size_t kMaxJtiSize = 64;
+constexpr std::size_t kKeySize = 32;        // Ed25519 seed and public key
+constexpr std::size_t kSignatureSize = 64;  // Ed25519 signature
 
 VerifyResult Fail(std::string reason) { return {std::nullopt, std::move(reason)}; }
 
 // The claims as found in the payload, before their types and values are checked.
 struct RawClaims {
-  JsonScalar sub, role, iat, exp, jti, ver;
+  JsonScalar iss, aud, sub, role, iat, exp, jti, ver;
 
   void Set(std::string_view key, const JsonScalar& value) {
-    if (key == "sub")
+    if (key == "iss")
+      iss = value;
+    else if (key == "aud")
+      aud = value;
+    else if (key == "sub")
       sub = value;
     else if (key == "role")
       role = value;
@@ -108,82 +113,203 @@ bool IsTokenId(std::string_view jti) {
   return true;
 }
 
-bool DigestUpdate(EVP_MD_CTX* ctx, const void* data, std::size_t size) {
-  return EVP_DigestUpdate(ctx, data, size) == 1;
+struct FreeContext {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+using ContextHandle = std::unique_ptr<EVP_MD_CTX, FreeContext>;
+
+std::string RawKey(std::string_view encoded, const char* what) {
+  auto raw = Base64UrlDecode(encoded);
+  if (!raw || raw->size() != kKeySize) {
+    throw std::invalid_argument(std::string(what) + " must be 32 bytes of base64url (an Ed25519 key)");
+  }
+  return std::move(*raw);
+}
+
+const unsigned char* Bytes(std::string_view text) {
+  return reinterpret_cast<const unsigned char*>(text.data());
+}
+
+KeyHandle PublicKeyHandle(std::string_view public_key) {
+  const std::string raw = RawKey(public_key, "an Ed25519 public key");
+  KeyHandle key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, Bytes(raw), raw.size()));
+  if (!key) throw std::invalid_argument("not an Ed25519 public key");
+  return key;
+}
+
+std::string RawPublicKey(EVP_PKEY* key) {
+  std::array<unsigned char, kKeySize> raw{};
+  std::size_t length = raw.size();
+  if (EVP_PKEY_get_raw_public_key(key, raw.data(), &length) != 1 || length != kKeySize) {
+    throw std::runtime_error("EVP_PKEY_get_raw_public_key failed");
+  }
+  return Base64UrlEncode({reinterpret_cast<const char*>(raw.data()), length});
+}
+
+// The header TokenSigner writes: fixed member order, so a verifier recognises its own by a string compare.
+std::string HeaderFor(const std::string& kid) {
+  return Base64UrlEncode(R"({"alg":"EdDSA","typ":"JWT","kid":")" + kid + R"("})");
 }
 
 }  // namespace
 
-void JwtCodec::FreeDigestContext::operator()(evp_md_ctx_st* ctx) const { EVP_MD_CTX_free(ctx); }
+void FreeKey::operator()(evp_pkey_st* key) const { EVP_PKEY_free(key); }
 
-JwtCodec::JwtCodec(std::string_view secret) : inner_(EVP_MD_CTX_new()), outer_(EVP_MD_CTX_new()) {
-  if (secret.empty()) throw std::invalid_argument("JWT secret must not be empty");
-  if (!inner_ || !outer_) throw std::runtime_error("EVP_MD_CTX_new failed");
-  // RFC 2104: a key longer than the block is replaced by its digest, a shorter one is zero-padded.
-  std::array<unsigned char, kBlockSize> key{};
-  if (secret.size() > kBlockSize) {
-    unsigned int length = 0;
-    if (EVP_Digest(secret.data(), secret.size(), key.data(), &length, EVP_sha256(), nullptr) != 1) {
-      throw std::runtime_error("SHA-256 failed");
-    }
-  } else {
-    std::copy(secret.begin(), secret.end(), key.begin());
+KeyPair GenerateKeyPair() {
+  KeyHandle key(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
+  if (!key) throw std::runtime_error("Ed25519 key generation failed");
+  std::array<unsigned char, kKeySize> seed{};
+  std::size_t length = seed.size();
+  if (EVP_PKEY_get_raw_private_key(key.get(), seed.data(), &length) != 1 || length != kKeySize) {
+    throw std::runtime_error("EVP_PKEY_get_raw_private_key failed");
   }
-  std::array<unsigned char, kBlockSize> ipad{};
-  std::array<unsigned char, kBlockSize> opad{};
-  for (std::size_t i = 0; i < kBlockSize; ++i) {
-    ipad[i] = key[i] ^ 0x36;
-    opad[i] = key[i] ^ 0x5c;
-  }
-  const bool ok = EVP_DigestInit_ex(inner_.get(), EVP_sha256(), nullptr) == 1 &&
-                  DigestUpdate(inner_.get(), ipad.data(), ipad.size()) &&
-                  EVP_DigestInit_ex(outer_.get(), EVP_sha256(), nullptr) == 1 &&
-                  DigestUpdate(outer_.get(), opad.data(), opad.size());
-  OPENSSL_cleanse(key.data(), key.size());
-  OPENSSL_cleanse(ipad.data(), ipad.size());
-  OPENSSL_cleanse(opad.data(), opad.size());
-  if (!ok) throw std::runtime_error("HMAC-SHA256 key setup failed");
+  KeyPair pair{Base64UrlEncode({reinterpret_cast<const char*>(seed.data()), length}),
+               RawPublicKey(key.get())};
+  OPENSSL_cleanse(seed.data(), seed.size());
+  return pair;
 }
 
-std::string JwtCodec::Sign(std::string_view signing_input) const {
-  std::unique_ptr<evp_md_ctx_st, FreeDigestContext> ctx(EVP_MD_CTX_new());
+std::string KeyId(std::string_view public_key) {
+  RawKey(public_key, "an Ed25519 public key");
+  const std::string members = R"({"crv":"Ed25519","kty":"OKP","x":")" + std::string(public_key) + R"("})";
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
-  const bool ok = ctx && EVP_MD_CTX_copy_ex(ctx.get(), inner_.get()) == 1 &&
-                  DigestUpdate(ctx.get(), signing_input.data(), signing_input.size()) &&
-                  EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) == 1 &&
-                  EVP_MD_CTX_copy_ex(ctx.get(), outer_.get()) == 1 &&
-                  DigestUpdate(ctx.get(), digest.data(), length) &&
-                  EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) == 1;
-  if (!ok) throw std::runtime_error("HMAC-SHA256 failed");
+  if (EVP_Digest(members.data(), members.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("SHA-256 failed");
+  }
   return Base64UrlEncode({reinterpret_cast<const char*>(digest.data()), length});
 }
 
-std::string JwtCodec::Mac(std::string_view message) const {
-  if (message.find(':') == std::string_view::npos)
-    throw std::invalid_argument("a MAC'd message must contain ':'");
-  return Sign(message);
+std::vector<std::string> SplitKeys(std::string_view list) {
+  std::vector<std::string> keys;
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) keys.emplace_back(item);
+  }
+  return keys;
 }
 
-std::string JwtCodec::Issue(const Claims& claims) const {
+TokenSigner::TokenSigner(std::string_view private_key, TokenScope scope) : scope_(std::move(scope)) {
+  std::string seed = RawKey(private_key, "the Ed25519 private key");
+  key_.reset(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, Bytes(seed), seed.size()));
+  OPENSSL_cleanse(seed.data(), seed.size());
+  if (!key_) throw std::invalid_argument("not an Ed25519 private key");
+  public_key_ = RawPublicKey(key_.get());
+  kid_ = KeyId(public_key_);
+  header_ = HeaderFor(kid_);
+  // The payload is written without a JSON library: issuer and audience are ours and must need no escaping.
+  for (const auto* text : {&scope_.issuer, &scope_.audience}) {
+    if (text->empty() || text->find_first_of("\"\\") != std::string::npos ||
+        std::any_of(text->begin(), text->end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+      throw std::invalid_argument("token issuer and audience must be non-empty plain text");
+    }
+  }
+}
+
+std::string TokenSigner::Issue(const Claims& claims) const {
   if (claims.user_id <= 0) throw std::invalid_argument("JWT sub must be a positive user id");
   const std::string jti = claims.jti.empty() ? RandomToken(16) : claims.jti;
   // Restricting jti to URL-safe characters lets the payload be written without a JSON library.
   if (!IsTokenId(jti)) throw std::invalid_argument("JWT jti must be 1-64 characters of [A-Za-z0-9_-]");
-  std::string payload = R"({"sub":")" + std::to_string(claims.user_id) + R"(","role":)" +
-                        std::to_string(claims.role) + ",\"iat\":" + std::to_string(claims.issued_at) +
-                        ",\"exp\":" + std::to_string(claims.expires_at) + R"(,"jti":")" + jti +
-                        R"(","ver":)" + std::to_string(claims.token_version) + "}";
-  std::string token(kHeader);
+  const std::string payload = R"({"iss":")" + scope_.issuer + R"(","aud":")" + scope_.audience +
+                              R"(","sub":")" + std::to_string(claims.user_id) + R"(","role":)" +
+                              std::to_string(claims.role) + ",\"iat\":" + std::to_string(claims.issued_at) +
+                              ",\"exp\":" + std::to_string(claims.expires_at) + R"(,"jti":")" + jti +
+                              R"(","ver":)" + std::to_string(claims.token_version) + "}";
+  std::string token = header_;
   token += '.';
   token += Base64UrlEncode(payload);
-  const std::string signature = Sign(token);
+
+  ContextHandle ctx(EVP_MD_CTX_new());
+  std::array<unsigned char, kSignatureSize> signature{};
+  std::size_t length = signature.size();
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key_.get()) != 1 ||
+      EVP_DigestSign(ctx.get(), signature.data(), &length, Bytes(token), token.size()) != 1) {
+    throw std::runtime_error("Ed25519 signing failed");
+  }
   token += '.';
-  token += signature;
+  token += Base64UrlEncode({reinterpret_cast<const char*>(signature.data()), length});
   return token;
 }
 
-VerifyResult JwtCodec::Verify(std::string_view token, std::int64_t now_unix) const {
+// Verified tokens by their exact text, in shards so threads rarely meet on one lock. A full shard is
+// emptied (no LRU bookkeeping on the hot path); a token expires from it when `exp` passes, checked on hit.
+class TokenVerifier::Cache {
+ public:
+  explicit Cache(std::size_t capacity) : shard_capacity_(std::max<std::size_t>(capacity / kShards, 1)) {}
+
+  std::optional<Claims> Find(std::string_view token) {
+    Shard& shard = ShardOf(token);
+    const std::lock_guard lock(shard.mutex);
+    const auto found = shard.entries.find(token);
+    if (found == shard.entries.end()) return std::nullopt;
+    return found->second;
+  }
+
+  void Add(std::string_view token, const Claims& claims) {
+    Shard& shard = ShardOf(token);
+    const std::lock_guard lock(shard.mutex);
+    if (shard.entries.size() >= shard_capacity_) shard.entries.clear();
+    shard.entries.emplace(std::string(token), claims);
+  }
+
+ private:
+  static constexpr std::size_t kShards = 16;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  struct Shard {
+    std::mutex mutex;
+    std::unordered_map<std::string, Claims, Hash, std::equal_to<>> entries;
+  };
+  Shard& ShardOf(std::string_view token) {
+    // A signature character: as random as anything in the token (the last one carries only 2 bits).
+    return shards_[static_cast<unsigned char>(token[token.size() - 2]) % kShards];
+  }
+
+  std::size_t shard_capacity_;
+  std::array<Shard, kShards> shards_;
+};
+
+TokenVerifier::TokenVerifier(const std::vector<std::string>& public_keys, TokenScope scope,
+                             std::size_t cache_capacity)
+    : scope_(std::move(scope)),
+      cache_(cache_capacity > 0 ? std::make_unique<Cache>(cache_capacity) : nullptr) {
+  if (public_keys.empty()) throw std::invalid_argument("at least one token public key is needed");
+  for (const auto& public_key : public_keys) {
+    Key key{PublicKeyHandle(public_key), public_key, KeyId(public_key), {}};
+    key.header = HeaderFor(key.kid);
+    keys_.push_back(std::move(key));
+  }
+}
+
+TokenVerifier::~TokenVerifier() = default;
+
+bool TokenVerifier::Knows(std::string_view public_key) const {
+  return std::any_of(keys_.begin(), keys_.end(),
+                     [&](const Key& key) { return key.public_key == public_key; });
+}
+
+std::string TokenVerifier::Jwks() const {
+  json keys = json::array();
+  for (const auto& key : keys_) {
+    keys.push_back({{"kty", "OKP"},
+                    {"crv", "Ed25519"},
+                    {"x", key.public_key},
+                    {"kid", key.kid},
+                    {"use", "sig"},
+                    {"alg", "EdDSA"}});
+  }
+  return json{{"keys", keys}}.dump();
+}
+
+VerifyResult TokenVerifier::Verify(std::string_view token, std::int64_t now_unix) const {
   if (token.empty() || token.size() > kMaxTokenSize) return Fail("malformed token");
   const auto dot1 = token.find('.');
   const auto dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
@@ -192,28 +318,65 @@ VerifyResult JwtCodec::Verify(std::string_view token, std::int64_t now_unix) con
   }
   const std::string_view header = token.substr(0, dot1);
   const std::string_view payload_text = token.substr(dot1 + 1, dot2 - dot1 - 1);
-  const std::string_view signature = token.substr(dot2 + 1);
+  const std::string_view signature_text = token.substr(dot2 + 1);
   if (header.empty() || payload_text.empty()) return Fail("malformed token");
 
-  // The header decides nothing but must say HS256: the algorithm is pinned, never taken from the token.
-  if (header != kHeader) {
+  // This exact text was verified before: only time can have changed its answer.
+  if (auto known = cache_ ? cache_->Find(token) : std::nullopt) {
+    if (now_unix >= known->expires_at) return Fail("token expired");
+    return {std::move(known), {}};
+  }
+
+  // The header decides only which of our keys to try; the algorithm is pinned, never taken from the token.
+  const Key* key = nullptr;
+  for (const auto& candidate : keys_) {
+    if (header == candidate.header) key = &candidate;
+  }
+  if (key == nullptr) {
     const auto text = Base64UrlDecode(header);
     const json fields = text ? json::parse(*text, nullptr, /*allow_exceptions=*/false) : json();
     if (!fields.is_object()) return Fail("malformed token");
     const auto alg = fields.find("alg");
-    if (alg == fields.end() || !alg->is_string() || alg->get_ref<const std::string&>() != "HS256") {
+    if (alg == fields.end() || !alg->is_string() || alg->get_ref<const std::string&>() != "EdDSA") {
       return Fail("algorithm not allowed");
     }
     // RFC 7515 §4.1.11: extensions we do not understand must make the token invalid.
     if (fields.contains("crit")) return Fail("unsupported header: crit");
+    const auto kid = fields.find("kid");
+    for (const auto& candidate : keys_) {
+      if (kid != fields.end() && kid->is_string() && kid->get_ref<const std::string&>() == candidate.kid) {
+        key = &candidate;
+      }
+    }
+    if (key == nullptr) return Fail("unknown signing key");
   }
 
-  if (!ConstantTimeEquals(Sign(token.substr(0, dot2)), signature)) return Fail("bad signature");
+  // Strict base64url: a non-canonical encoding of a valid signature is refused too.
+  const auto signature = Base64UrlDecode(signature_text);
+  if (!signature || signature->size() != kSignatureSize) return Fail("bad signature");
+  const std::string_view signing_input = token.substr(0, dot2);
+  ContextHandle ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key->handle.get()) != 1) {
+    throw std::runtime_error("EVP_DigestVerifyInit failed");
+  }
+  if (EVP_DigestVerify(ctx.get(), Bytes(*signature), signature->size(), Bytes(signing_input),
+                       signing_input.size()) != 1) {
+    return Fail("bad signature");
+  }
 
   const auto payload = Base64UrlDecode(payload_text);
   RawClaims raw;
   json storage;
   if (!payload || !ReadClaims(*payload, raw, storage)) return Fail("malformed token");
+
+  if (raw.iss.kind == JsonScalar::Kind::kAbsent) return Fail("missing claim: iss");
+  if (raw.iss.kind != JsonScalar::Kind::kString || raw.iss.text != scope_.issuer) {
+    return Fail("invalid claim: iss");
+  }
+  if (raw.aud.kind == JsonScalar::Kind::kAbsent) return Fail("missing claim: aud");
+  if (raw.aud.kind != JsonScalar::Kind::kString || raw.aud.text != scope_.audience) {
+    return Fail("invalid claim: aud");
+  }
 
   Claims claims;
   if (raw.sub.kind == JsonScalar::Kind::kAbsent) return Fail("missing claim: sub");
@@ -235,9 +398,10 @@ VerifyResult JwtCodec::Verify(std::string_view token, std::int64_t now_unix) con
   if (raw.jti.kind != JsonScalar::Kind::kString || raw.jti.text.empty()) return Fail("invalid claim: jti");
   claims.jti = raw.jti.text;
 
-  // libjwt and many others skip this; we own it. "On or after exp" is expired (RFC 7519 §4.1.4).
+  // "On or after exp" is expired (RFC 7519 §4.1.4).
   if (now_unix >= claims.expires_at) return Fail("token expired");
   if (claims.issued_at > now_unix + kClockSkewSeconds) return Fail("token not yet valid");
+  if (cache_) cache_->Add(token, claims);
   return {std::move(claims), {}};
 }
 

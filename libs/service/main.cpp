@@ -12,16 +12,29 @@
 #include "libs/core/log.hpp"
 #include "libs/identity/identity.hpp"
 #include "libs/security/jwt.hpp"
-#include "libs/security/local_secret.hpp"
+#include "libs/security/mac.hpp"
 #include "libs/service/wiring.hpp"
 
 namespace mp::service {
 
 namespace asio = boost::asio;
 
-Context::Context(http::App& app, config::Env& env, cache::Redis& redis, security::JwtCodec& jwt,
+Context::Context(http::App& app, config::Env& env, cache::Redis& redis,
+                 const security::TokenVerifier& verifier, const security::TokenSigner* signer,
                  identity::Authenticator& authn, bus::OutboxRelay* relay, bus::AmqpOptions amqp)
-    : app_(app), env_(env), redis_(redis), jwt_(jwt), authn_(authn), relay_(relay), amqp_(std::move(amqp)) {}
+    : app_(app),
+      env_(env),
+      redis_(redis),
+      verifier_(verifier),
+      signer_(signer),
+      authn_(authn),
+      relay_(relay),
+      amqp_(std::move(amqp)) {}
+
+const security::TokenSigner& Context::signer() {
+  if (signer_ == nullptr) throw std::logic_error("this service does not sign tokens (Spec::signs_tokens)");
+  return *signer_;
+}
 
 Context::~Context() {
   consumer_.reset();
@@ -54,13 +67,69 @@ void Context::Consume(bus::QueueSpec queue, bus::Consumer::Handler handler, std:
   prepare_ = std::move(prepare);
 }
 
+namespace {
+
+struct TokenSettings {
+  std::string public_keys;
+  std::string private_key;  // empty unless the service signs tokens
+  security::TokenScope scope;
+  std::string attestation_key;
+};
+
+TokenSettings ReadTokenSettings(config::Env& env, bool signs_tokens) {
+  TokenSettings settings;
+  settings.public_keys = env.RequiredString("MP_JWT_PUBLIC_KEYS");
+  if (signs_tokens) settings.private_key = env.RequiredString("MP_JWT_PRIVATE_KEY");
+  settings.scope.issuer = env.String("MP_JWT_ISSUER", settings.scope.issuer);
+  settings.scope.audience = env.String("MP_JWT_AUDIENCE", settings.scope.audience);
+  settings.attestation_key = env.String("MP_ATTESTATION_KEY", "");
+  if (!settings.attestation_key.empty() && settings.attestation_key.size() < 32) {
+    env.Problem("MP_ATTESTATION_KEY must be at least 32 characters (or unset)");
+  }
+  return settings;
+}
+
+struct Tokens {
+  std::unique_ptr<security::TokenVerifier> verifier;
+  std::unique_ptr<security::TokenSigner> signer;
+  std::unique_ptr<security::MacKey> attestation;
+};
+
+// Keys are checked at start-up: a bad one is a configuration error (exit 2), never a late 401 storm.
+Tokens MakeTokens(const TokenSettings& settings) {
+  Tokens tokens;
+  try {
+    tokens.verifier =
+        std::make_unique<security::TokenVerifier>(security::SplitKeys(settings.public_keys), settings.scope);
+  } catch (const std::invalid_argument& error) {
+    throw config::ConfigError(std::string("MP_JWT_PUBLIC_KEYS: ") + error.what());
+  }
+  if (!settings.private_key.empty()) {
+    try {
+      tokens.signer = std::make_unique<security::TokenSigner>(settings.private_key, settings.scope);
+    } catch (const std::invalid_argument& error) {
+      throw config::ConfigError(std::string("MP_JWT_PRIVATE_KEY: ") + error.what());
+    }
+    if (!tokens.verifier->Knows(tokens.signer->public_key())) {
+      throw config::ConfigError("MP_JWT_PRIVATE_KEY's public key (" + tokens.signer->public_key() +
+                                ") is not in MP_JWT_PUBLIC_KEYS: nobody would accept its tokens");
+    }
+  }
+  if (!settings.attestation_key.empty()) {
+    tokens.attestation = std::make_unique<security::MacKey>(settings.attestation_key);
+  }
+  return tokens;
+}
+
+}  // namespace
+
 // Serving: builds the infrastructure in order, lets the service wire itself, starts, and stops in the
 // reverse order.
 class Runner {
  public:
   static int Serve(const Spec& spec, Store* store, config::Env& env, http::AppOptions app_options,
                    const cache::RedisOptions& redis_options, const bus::AmqpOptions& amqp,
-                   const std::string& jwt_secret, const Wiring& wire) {
+                   const Tokens& tokens, const Wiring& wire) {
     if (store != nullptr) store->Open();
     if (spec.events) {
       try {
@@ -73,13 +142,12 @@ class Runner {
 
     http::App app(std::move(app_options));
     cache::Redis redis(app.io(), redis_options);
-    security::JwtCodec jwt(jwt_secret);
-    identity::Authenticator authn(jwt, &redis);
+    identity::Authenticator authn(*tokens.verifier, &redis, tokens.attestation.get());
     std::unique_ptr<bus::OutboxRelay> relay;
     if (spec.events && store != nullptr) {
       relay = std::make_unique<bus::OutboxRelay>(store->Outbox(), amqp, store->RelayOptions());
     }
-    Context context(app, env, redis, jwt, authn, relay.get(), amqp);
+    Context context(app, env, redis, *tokens.verifier, tokens.signer.get(), authn, relay.get(), amqp);
 
     AddRedisGauge(app.metrics(), redis);
     if (store != nullptr) store->Wire(app);
@@ -134,7 +202,6 @@ int Main(const Spec& spec, Store* store, int argc, char** argv, const Wiring& wi
     auto app_options = http::AppOptions::FromEnv(env, spec.name, spec.port);
     auto redis_options = cache::FromEnv(env);
     auto amqp = bus::FromEnv(env);
-    std::string jwt_secret = env.Secret("MP_JWT_SECRET", security::kLocalJwtSecret);
     if (store != nullptr) store->ReadSettings(env);
     env.Validate();
 
@@ -148,7 +215,12 @@ int Main(const Spec& spec, Store* store, int argc, char** argv, const Wiring& wi
       if (store != nullptr) store->Open();
       return extra.run();
     }
-    return Runner::Serve(spec, store, env, std::move(app_options), redis_options, amqp, jwt_secret, wire);
+    // Only serving needs the token keys: `migrate` and the like run without them (a migration Job never
+    // sees auth's private key).
+    const auto token_settings = ReadTokenSettings(env, spec.signs_tokens);
+    env.Validate();
+    const Tokens tokens = MakeTokens(token_settings);
+    return Runner::Serve(spec, store, env, std::move(app_options), redis_options, amqp, tokens, wire);
   } catch (const config::ConfigError& error) {
     std::cerr << "mp-" << spec.name << ": " << error.what() << "\n";
     return 2;

@@ -26,13 +26,19 @@ namespace mp::identity {
 class Authenticator;
 }
 namespace mp::security {
-class JwtCodec;
-}
+class TokenSigner;
+class TokenVerifier;
+}  // namespace mp::security
 
 // The skeleton of every service binary: `main()` names the service and its store, and wires its stores,
 // routes and event handlers in one function; service::Main owns the rest — the command line, reading and
 // checking the settings, the HTTP app, Redis, token checks, the outbox relay, the event consumer, the
 // gauges, /ready, and the start and shutdown order:
+//
+// Tokens: MP_JWT_PUBLIC_KEYS (required everywhere: the Ed25519 public keys tokens are verified with, comma
+// separated), MP_JWT_PRIVATE_KEY (required where Spec::signs_tokens, and its public half must be listed),
+// MP_JWT_ISSUER / MP_JWT_AUDIENCE (checked in every token), MP_ATTESTATION_KEY (optional, 32+ characters:
+// lets the gateway vouch that it checked revocation, see libs/identity).
 //
 //   start:    settings checked (exit 2 on a bad one) -> store opened (migrations) -> topology declared
 //             -> app, Redis, authenticator, relay -> wire(context) -> relay started -> consumer started
@@ -62,10 +68,11 @@ class Store {
 };
 
 struct Spec {
-  std::string name;        // "order": logs, metrics, MP_* defaults
-  std::uint16_t port = 0;  // default MP_HTTP_PORT
-  std::string about;       // one line for --help
-  bool events = true;      // declares the topology and runs an outbox relay (needs a store)
+  std::string name;           // "order": logs, metrics, MP_* defaults
+  std::uint16_t port = 0;     // default MP_HTTP_PORT
+  std::string about;          // one line for --help
+  bool events = true;         // declares the topology and runs an outbox relay (needs a store)
+  bool signs_tokens = false;  // holds the token private key (MP_JWT_PRIVATE_KEY): the auth service only
   // Further commands besides serve and the store's maintenance command; each runs after the store is
   // opened and returns the exit code.
   struct Command {
@@ -85,8 +92,9 @@ struct Upstream {
 // ownership of what it builds.
 class Context {
  public:
-  Context(http::App& app, config::Env& env, cache::Redis& redis, security::JwtCodec& jwt,
-          identity::Authenticator& authn, bus::OutboxRelay* relay, bus::AmqpOptions amqp);
+  Context(http::App& app, config::Env& env, cache::Redis& redis, const security::TokenVerifier& verifier,
+          const security::TokenSigner* signer, identity::Authenticator& authn, bus::OutboxRelay* relay,
+          bus::AmqpOptions amqp);
   ~Context();
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;
@@ -95,7 +103,9 @@ class Context {
   // The service's own settings; every problem is reported together before anything starts.
   config::Env& env() { return env_; }
   cache::Redis& redis() { return redis_; }
-  security::JwtCodec& jwt() { return jwt_; }
+  const security::TokenVerifier& verifier() { return verifier_; }
+  // The token signer (Spec::signs_tokens; throws std::logic_error otherwise).
+  const security::TokenSigner& signer();
   identity::Authenticator& authn() { return authn_; }
   // The outbox relay (Spec::events): call Notify() after committing a change that wrote events.
   bus::OutboxRelay& relay();
@@ -132,7 +142,8 @@ class Context {
   http::App& app_;
   config::Env& env_;
   cache::Redis& redis_;
-  security::JwtCodec& jwt_;
+  const security::TokenVerifier& verifier_;
+  const security::TokenSigner* signer_;
   identity::Authenticator& authn_;
   bus::OutboxRelay* relay_;
   bus::AmqpOptions amqp_;

@@ -6,6 +6,29 @@ V=""      # var/<inst>, set by use_instance
 
 secret() { openssl rand -hex 24; }
 
+# token_keys: a fresh Ed25519 key pair for access tokens, as the two settings lines (RFC 8037's raw keys in
+# base64url: the last 32 bytes of the PKCS#8 and SubjectPublicKeyInfo DER encodings).
+b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+token_keys() {
+  local der
+  der=$(mktemp)
+  openssl genpkey -algorithm ed25519 -outform DER -out "$der" 2>/dev/null
+  echo "MP_JWT_PRIVATE_KEY=$(tail -c 32 "$der" | b64url)"
+  echo "MP_JWT_PUBLIC_KEYS=$(openssl pkey -inform DER -in "$der" -pubout -outform DER | tail -c 32 | b64url)"
+  rm -f "$der"
+}
+
+# ensure_token_keys FILE: add the access-token keys and the attestation key to an infra.env written before
+# tokens were signed by auth alone (the old shared MP_JWT_SECRET is left unused).
+ensure_token_keys() {
+  local file=$1 old_umask
+  grep -q '^MP_JWT_PUBLIC_KEYS=' "$file" && return 0
+  old_umask=$(umask)
+  umask 077
+  { token_keys; echo "MP_ATTESTATION_KEY=$(secret)"; } >>"$file"
+  umask "$old_umask"
+}
+
 # write_infra_env FILE INSTANCE: generate the instance's config with fresh secrets.
 write_infra_env() {
   local file=$1 inst=$2 p old_umask
@@ -42,7 +65,8 @@ MP_DB_PASSWORD_AUTH=$(secret)
 MP_DB_PASSWORD_ORDER=$(secret)
 MP_DB_PASSWORD_PAYMENT=$(secret)
 MP_DB_PASSWORD_TEST=$(secret)
-MP_JWT_SECRET=$(secret)
+$(token_keys)
+MP_ATTESTATION_KEY=$(secret)
 MP_GATEWAY_PORT=$gw
 MP_AUTH_PORT=$auth
 MP_USER_PORT=$user
@@ -65,6 +89,7 @@ use_instance() {
   if [ ! -f "$V/infra.env" ]; then
     write_infra_env "$V/infra.env" "$INST"
   fi
+  ensure_token_keys "$V/infra.env"
   # shellcheck disable=SC1091
   source "$V/infra.env"
 }

@@ -4,10 +4,10 @@
 DEB_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-system-dev libmariadb-dev libmongoc-dev libbson-dev librabbitmq-dev
-  libhiredis-dev libjwt-dev libsodium-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
+  libhiredis-dev libsodium-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libcli11-dev wrk
   mariadb-server mariadb-client redis-server redis-tools rabbitmq-server
-  curl ca-certificates openssl iproute2 python3 python3-pytest python3-requests
+  curl ca-certificates openssl iproute2 python3 python3-pytest python3-requests python3-cryptography
   chromium docker-compose python3-venv clang-format-16 clang-tidy-16
 )
 

@@ -107,7 +107,8 @@ MP_ENV=local
 MP_LOG_LEVEL=$level
 MP_HTTP_HOST=127.0.0.1
 MP_HTTP_PORT=$port
-MP_JWT_SECRET=$MP_JWT_SECRET
+MP_JWT_PUBLIC_KEYS=$MP_JWT_PUBLIC_KEYS
+MP_ATTESTATION_KEY=$MP_ATTESTATION_KEY
 MP_REDIS_HOST=127.0.0.1
 MP_REDIS_PORT=$MP_REDIS_PORT
 MP_REDIS_PASSWORD=$MP_REDIS_PASSWORD
@@ -137,6 +138,8 @@ EOF
         echo "MP_MYSQL_TLS=verify-identity"
         echo "MP_MYSQL_TLS_CA=$V/tls/ca.pem"
       fi
+      # Only auth holds the private key: no other process can make a token anyone accepts.
+      if [ "$name" = auth ]; then echo "MP_JWT_PRIVATE_KEY=$MP_JWT_PRIVATE_KEY"; fi
       # The e2e test of lost revocation markers waits for one restore round (default 30 s).
       if [ "$name" = auth ] && [ "$INST" = test ]; then echo "MP_REVOCATION_RESTORE_INTERVAL_S=2"; fi
       ;;

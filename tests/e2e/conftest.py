@@ -11,10 +11,15 @@ import uuid
 
 import pytest
 import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 GATEWAY = os.environ.get("MP_GATEWAY_URL", "http://127.0.0.1:18080")
 MARKETPLACE = os.environ.get("MP_MARKETPLACE", "./marketplace")
-JWT_SECRET = os.environ.get("MP_JWT_SECRET", "")
+# Auth's token signing key (only auth and these tests hold it) and the claims every verifier checks.
+JWT_PRIVATE_KEY = os.environ.get("MP_JWT_PRIVATE_KEY", "")
+JWT_ISSUER = os.environ.get("MP_JWT_ISSUER", "marketplace-auth")
+JWT_AUDIENCE = os.environ.get("MP_JWT_AUDIENCE", "marketplace-api")
 
 
 def api(path):
@@ -88,11 +93,34 @@ def b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def make_jwt(claims, secret=None, header=None):
+def b64url_decode(text):
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def new_signing_key():
+    """A fresh Ed25519 private key in the settings' form (base64url of the 32-byte seed): not auth's."""
+    from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
+    key = Ed25519PrivateKey.generate()
+    return b64url(key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption()))
+
+
+def make_jwt(claims, private_key=None, header=None):
+    """An EdDSA token signed with auth's key (MP_JWT_PRIVATE_KEY) unless another is given; `iss` and `aud`
+    are ours unless `claims` says otherwise. The header names the key's RFC 7638 thumbprint."""
+    key = Ed25519PrivateKey.from_private_bytes(b64url_decode(private_key or JWT_PRIVATE_KEY))
+    public = b64url(key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+    kid = b64url(hashlib.sha256(('{"crv":"Ed25519","kty":"OKP","x":"%s"}' % public).encode()).digest())
+    header = header or {"alg": "EdDSA", "typ": "JWT", "kid": kid}
+    claims = {"iss": JWT_ISSUER, "aud": JWT_AUDIENCE, **claims}
+    signing_input = b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(claims).encode())
+    return signing_input + "." + b64url(key.sign(signing_input.encode()))
+
+
+def make_hmac_jwt(claims, secret, header=None):
+    """An HS256 token: what an attacker makes with a shared secret, or with our public key as one."""
     header = header or {"alg": "HS256", "typ": "JWT"}
     signing_input = b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(claims).encode())
-    key = (secret if secret is not None else JWT_SECRET).encode()
-    signature = hmac.new(key, signing_input.encode(), hashlib.sha256).digest()
+    signature = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
     return signing_input + "." + b64url(signature)
 
 

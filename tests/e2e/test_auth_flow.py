@@ -5,7 +5,8 @@ import uuid
 
 import requests
 
-from conftest import (GATEWAY, Client, api, assert_error, login, make_jwt, new_account, register, unique)
+from conftest import (GATEWAY, Client, api, assert_error, b64url_decode, login, make_hmac_jwt, make_jwt, new_account,
+                      new_signing_key, register, unique)
 
 
 def test_register_login_me_refresh_logout(client):
@@ -120,11 +121,13 @@ def test_bad_tokens_are_401(client):
     header, payload, signature = good.split(".")
     now = int(time.time())
     claims = {"sub": str(account["id"]), "role": 1, "iat": now, "exp": now + 600, "jti": uuid.uuid4().hex, "ver": 0}
-    forged = make_jwt(claims, secret="not-the-secret-at-all-0123456789")
+    forged = make_jwt(claims, private_key=new_signing_key())
     expired = make_jwt({**claims, "iat": now - 7200, "exp": now - 3600})
     alg_none = make_jwt(claims, header={"alg": "none", "typ": "JWT"}).rsplit(".", 1)[0] + "."
     tampered = header + "." + payload[:-2] + ("AA" if not payload.endswith("AA") else "BB") + "." + signature
-    for token in [forged, expired, alg_none, tampered, "garbage", "a.b.c", ""]:
+    public_key = requests.get(api("/auth/jwks"), timeout=10).json()["keys"][0]["x"]
+    confused = make_hmac_jwt(claims, b64url_decode(public_key))
+    for token in [forged, expired, alg_none, tampered, confused, "garbage", "a.b.c", ""]:
         r = client.get("/auth/me", token=token, headers={} if token else {"Authorization": "Bearer "})
         assert_error(r, 401)
         assert r.headers.get("WWW-Authenticate") == "Bearer"
@@ -132,6 +135,35 @@ def test_bad_tokens_are_401(client):
     assert_error(client.get("/auth/me", headers={"Authorization": "Basic dXNlcjpwYXNz"}), 401)
     body = assert_error(client.get("/auth/me", token=expired), 401, "token_expired")
     assert "expired" in body["error"]
+
+
+def test_only_auths_key_makes_tokens_anyone_accepts(client):
+    """A token signed by any key but auth's (a compromised service's own, say), or by auth's key for another
+    issuer or audience, is refused by the gateway and by every service called directly."""
+    account = register(client)
+    now = int(time.time())
+    claims = {"sub": str(account["id"]), "role": 3, "iat": now, "exp": now + 600, "jti": uuid.uuid4().hex, "ver": 0}
+    assert client.get("/auth/me", token=make_jwt({**claims, "role": 1})).status_code == 200  # the control
+    stranger = make_jwt(claims, private_key=new_signing_key())
+    wrong_issuer = make_jwt({**claims, "iss": "someone-else"})
+    wrong_audience = make_jwt({**claims, "aud": "another-api"})
+    guarded = [("GATEWAY", "/api/v1/admin/orders"), ("AUTH", "/api/v1/auth/me"), ("USER", "/api/v1/admin/users"),
+               ("ORDER", "/api/v1/admin/orders"), ("PAYMENT", "/api/v1/admin/refunds"),
+               ("REVIEW", "/api/v1/reviews/provider/me/rating"), ("NOTIFICATION", "/api/v1/customer/inbox")]
+    for token, reason in [(stranger, "unknown signing key"), (wrong_issuer, "iss"), (wrong_audience, "aud")]:
+        for service, path in guarded:
+            base = GATEWAY if service == "GATEWAY" else os.environ["MP_%s_URL" % service]
+            r = requests.get(base + path, headers={"Authorization": "Bearer " + token}, timeout=10)
+            body = assert_error(r, 401, "invalid_token")
+            assert reason in body["error"], (service, path, body)
+
+
+def test_jwks_lists_the_public_key_tokens_are_signed_with():
+    r = requests.get(api("/auth/jwks"), timeout=10)
+    assert r.status_code == 200
+    keys = r.json()["keys"]
+    assert keys and all(k["kty"] == "OKP" and k["crv"] == "Ed25519" and k["alg"] == "EdDSA" for k in keys)
+    assert all("d" not in k for k in keys)  # public halves only
 
 
 def test_verify_token(client):

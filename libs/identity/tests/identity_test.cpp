@@ -9,6 +9,7 @@
 
 #include "libs/core/error.hpp"
 #include "libs/core/time.hpp"
+#include "libs/security/testing/tokens.hpp"
 
 namespace mp::identity {
 namespace {
@@ -23,7 +24,7 @@ class AuthenticatorTest : public ::testing::Test {
     claims.role = role;
     claims.issued_at = time::ToUnixSeconds(time::Now());
     claims.expires_at = claims.issued_at + expires_in;
-    return codec_.Issue(claims);
+    return security::testing::Signer().Issue(claims);
   }
 
   // Runs a guard on a request with the given Authorization header; returns the HTTP status or 200.
@@ -44,8 +45,8 @@ class AuthenticatorTest : public ::testing::Test {
     }
   }
 
-  security::JwtCodec codec_{"unit-test-secret-unit-test-secret-0123"};
-  Authenticator authenticator_{codec_, nullptr};
+  security::MacKey attestation_{"unit-test-attestation-key-0123456789"};
+  Authenticator authenticator_{security::testing::Verifier(), nullptr, &attestation_};
 };
 
 TEST_F(AuthenticatorTest, AcceptsAValidTokenOfTheRightRole) {
@@ -65,13 +66,22 @@ TEST_F(AuthenticatorTest, MissingMalformedForgedOrExpiredIs401) {
   EXPECT_EQ(Check(guard, "Bearer "), 401);
   EXPECT_EQ(Check(guard, "Bearer garbage"), 401);
   EXPECT_EQ(Check(guard, "Bearer " + Token(kCustomer, -120)), 401);
-  security::JwtCodec other("another-secret-another-secret-0123456");
+  // Signed by a key that is not auth's: another service's, say.
+  const security::TokenSigner other(security::GenerateKeyPair().private_key, security::TokenScope{});
   security::Claims claims;
   claims.user_id = 1;
   claims.role = kAdmin;
   claims.issued_at = time::ToUnixSeconds(time::Now());
   claims.expires_at = claims.issued_at + 600;
   EXPECT_EQ(Check(guard, "Bearer " + other.Issue(claims)), 401);
+  // Auth's key, but for another audience or from another issuer.
+  const auto& keys = security::testing::Keys();
+  const security::TokenSigner elsewhere(keys.private_key,
+                                        {.issuer = "marketplace-auth", .audience = "other-api"});
+  EXPECT_EQ(Check(guard, "Bearer " + elsewhere.Issue(claims)), 401);
+  const security::TokenSigner impostor(keys.private_key,
+                                       {.issuer = "someone-else", .audience = "marketplace-api"});
+  EXPECT_EQ(Check(guard, "Bearer " + impostor.Issue(claims)), 401);
 }
 
 cache::Reply StringReply(std::string text) {
@@ -139,9 +149,13 @@ TEST_F(AuthenticatorTest, AnAttestationCountsOnlyForItsTokenForTwoSecondsAndWith
   http::Principal other = principal;
   other.jti = "jti-2";
   EXPECT_FALSE(attested(authenticator_.Attest(other, now), now));  // another token's
-  security::JwtCodec stranger("another-secret-another-secret-0123456");
-  Authenticator foreign(stranger, nullptr);
+  security::MacKey stranger("another-attestation-key-0123456789ab");
+  Authenticator foreign(security::testing::Verifier(), nullptr, &stranger);
   EXPECT_FALSE(attested(foreign.Attest(principal, now), now));  // another key
+  Authenticator keyless(security::testing::Verifier(), nullptr);
+  EXPECT_EQ(keyless.Attest(principal, now), "");  // without a key: nothing to send
+  request.set(kAttestationHeader, good);
+  EXPECT_FALSE(keyless.Attested(request, principal, now));  // ... and nothing trusted
   std::string tampered = good;
   tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
   EXPECT_FALSE(attested(tampered, now));

@@ -23,14 +23,15 @@ int main(int argc, char** argv) {
   service::Spec spec{.name = "auth",
                      .port = 8000,
                      .about = "mp-auth: accounts, passwords and tokens of Service Marketplace",
+                     .signs_tokens = true,
                      .commands = {{create_admin, [&] {
                                      return auth::api::CreateAdmin(db.pool(), username, email, password);
                                    }}}};
   return service::Main(spec, &db, argc, argv, [&db](service::Context& ctx) {
     auth::api::CreateBootstrapAdmin(db.pool(), ctx.env());
     auto& users = ctx.Make<auth::store::UserStore>(db.pool());
-    auto& api = ctx.Make<auth::api::AuthApi>(ctx.app(), users, ctx.jwt(), ctx.authn(), ctx.redis(),
-                                             ctx.relay(), auth::api::Limits{});
+    auto& api = ctx.Make<auth::api::AuthApi>(ctx.app(), users, ctx.signer(), ctx.verifier(), ctx.authn(),
+                                             ctx.redis(), ctx.relay(), auth::api::Limits{});
     api.Register();
     auth::api::StartRevocationUpkeep(ctx.app(), api, users, ctx.env());
   });

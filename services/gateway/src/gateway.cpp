@@ -315,7 +315,8 @@ asio::awaitable<http::Response> Gateway::Forward(http::Context& context, const P
   out.set("X-Request-ID", context.request_id);
   // The service can skip its own revocation lookup (libs/identity, Attested); never passed on from clients.
   if (context.principal && context.principal->revocation_checked) {
-    out.set(identity::kAttestationHeader, authn_.Attest(*context.principal, time::ToUnixMillis(time::Now())));
+    auto attestation = authn_.Attest(*context.principal, time::ToUnixMillis(time::Now()));
+    if (!attestation.empty()) out.set(identity::kAttestationHeader, attestation);
   }
   out.set(kForwardedFor,
           ClientAddress(context.remote_ip(), Header(in, kForwardedFor), options_.trusted_proxies));

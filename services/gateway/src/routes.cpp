@@ -18,6 +18,7 @@ const std::vector<PublicRoute>& PublicRoutes() {
       {Verb::post,    "/api/v1/auth/refresh",              "auth", kPublic, kStrict},
       {Verb::post,    "/api/v1/auth/logout",               "auth", kUser,   kDefault, true},
       {Verb::post,    "/api/v1/auth/verify-token",         "auth", kPublic, kDefault},
+      {Verb::get,     "/api/v1/auth/jwks",                 "auth", kPublic, kDefault},
       // Profiles (user service).
       {Verb::get,     "/api/v1/customer/profile",          "user", kCustomer, kDefault},
       {Verb::put,     "/api/v1/customer/profile",          "user", kCustomer, kDefault},

@@ -21,6 +21,7 @@
 #include "libs/http/envelope.hpp"
 #include "libs/identity/identity.hpp"
 #include "libs/security/jwt.hpp"
+#include "libs/security/testing/tokens.hpp"
 #include "services/gateway/src/gateway.hpp"
 
 namespace mp::gateway {
@@ -48,7 +49,7 @@ std::uint16_t ClosedPort() {
 
 class ForwardTest : public ::testing::Test {
  public:
-  ForwardTest() : backend_(QuietApp("backend")), jwt_("gateway-forward-test-secret"), authn_(jwt_, nullptr) {
+  ForwardTest() : backend_(QuietApp("backend")), authn_(security::testing::Verifier(), nullptr) {
     // The fake backend answers every route it is asked for with what it received.
     auto echo = [this](http::Context& c) -> asio::awaitable<http::Response> {
       ++backend_calls_;
@@ -111,7 +112,7 @@ class ForwardTest : public ::testing::Test {
     claims.role = role;
     claims.issued_at = std::time(nullptr);
     claims.expires_at = claims.issued_at + 600;
-    return "Bearer " + jwt_.Issue(claims);
+    return "Bearer " + security::testing::Signer().Issue(claims);
   }
 
   http::Response Call(Verb method, const std::string& target, const std::string& authorization = {},
@@ -140,7 +141,6 @@ class ForwardTest : public ::testing::Test {
   http::App backend_;
   std::uint16_t backend_port_ = 0;
   std::atomic<int> backend_calls_{0};
-  security::JwtCodec jwt_;
   identity::Authenticator authn_;
   std::unique_ptr<http::App> gateway_app_;
   std::unique_ptr<cache::Redis> redis_;

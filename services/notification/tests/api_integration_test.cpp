@@ -16,6 +16,7 @@
 #include "libs/http/envelope.hpp"
 #include "libs/identity/identity.hpp"
 #include "libs/security/jwt.hpp"
+#include "libs/security/testing/tokens.hpp"
 #include "services/notification/src/api/inbox_api.hpp"
 #include "services/notification/tests/notification_test_support.hpp"
 
@@ -26,8 +27,6 @@ namespace asio = boost::asio;
 using domain::Inbox;
 using http::Verb;
 using Json = nlohmann::json;
-
-constexpr std::string_view kSecret = "notification-api-test-secret-0123456789";
 
 http::AppOptions TestAppOptions(std::string name) {
   http::AppOptions options;
@@ -88,10 +87,9 @@ class NotificationService {
   NotificationService(mongo::Options mongo, cache::RedisOptions redis, http::Upstream auth)
       : database_(std::move(mongo)),
         store_(database_),
-        jwt_(kSecret),
         app_(TestAppOptions("notification")),
         redis_(app_.io(), std::move(redis)),
-        authn_(jwt_, nullptr),
+        authn_(security::testing::Verifier(), nullptr),
         client_(app_.io().get_executor(), ClientOptions()),
         auth_(client_, std::move(auth)),
         cache_(&redis_, app_.io().get_executor()),
@@ -116,7 +114,6 @@ class NotificationService {
  private:
   mongo::Database database_;
   store::InboxStore store_;
-  security::JwtCodec jwt_;
   http::App app_;
   cache::Redis redis_;
   identity::Authenticator authn_;
@@ -161,15 +158,7 @@ class Client {
   http::HttpClient http_;
 };
 
-std::string Token(std::int64_t user_id, int role) {
-  static const security::JwtCodec codec(kSecret);
-  security::Claims claims;
-  claims.user_id = user_id;
-  claims.role = role;
-  claims.issued_at = time::ToUnixSeconds(time::Now());
-  claims.expires_at = claims.issued_at + 600;
-  return codec.Issue(claims);
-}
+using security::testing::Token;
 
 class NotificationApiTest : public ::testing::Test {
  public:

@@ -18,6 +18,7 @@
 #include "libs/http/envelope.hpp"
 #include "libs/identity/identity.hpp"
 #include "libs/security/jwt.hpp"
+#include "libs/security/testing/tokens.hpp"
 #include "libs/sql/error.hpp"
 #include "libs/sql/migrate.hpp"
 #include "libs/sql/pool.hpp"
@@ -32,7 +33,6 @@ namespace asio = boost::asio;
 using http::Verb;
 using Json = nlohmann::json;
 
-constexpr std::string_view kSecret = "payment-api-test-secret-0123456789abcdef";
 constexpr const char* kDatabase = "mp_test_payment_api";
 
 http::AppOptions TestAppOptions(std::string name) {
@@ -142,9 +142,8 @@ class PaymentService {
   PaymentService(sql::Options db, http::Upstream order)
       : pool_(std::move(db)),
         store_(pool_),
-        jwt_(kSecret),
         app_(TestAppOptions("payment")),
-        authn_(jwt_, nullptr),
+        authn_(security::testing::Verifier(), nullptr),
         relay_(std::make_unique<bus::SqlOutbox>(pool_), bus::AmqpOptions{}),
         client_(app_.io().get_executor(), ClientOptions()),
         orders_(client_, std::move(order)),
@@ -168,7 +167,6 @@ class PaymentService {
  private:
   sql::Pool pool_;
   store::PaymentStore store_;
-  security::JwtCodec jwt_;
   http::App app_;
   identity::Authenticator authn_;
   bus::OutboxRelay relay_;
@@ -216,15 +214,7 @@ class Client {
   http::HttpClient http_;
 };
 
-std::string Token(std::int64_t user_id, int role) {
-  static const security::JwtCodec codec(kSecret);
-  security::Claims claims;
-  claims.user_id = user_id;
-  claims.role = role;
-  claims.issued_at = time::ToUnixSeconds(time::Now());
-  claims.expires_at = claims.issued_at + 600;
-  return codec.Issue(claims);
-}
+using security::testing::Token;
 
 class PaymentApiTest : public ::testing::Test {
  protected:

@@ -23,6 +23,7 @@
 #include "libs/mongo/error.hpp"
 #include "libs/mongo/outbox.hpp"
 #include "libs/security/jwt.hpp"
+#include "libs/security/testing/tokens.hpp"
 #include "services/review/src/api/review_api.hpp"
 #include "services/review/src/events/review_events.hpp"
 #include "services/review/tests/review_test_support.hpp"
@@ -33,8 +34,6 @@ namespace {
 namespace asio = boost::asio;
 using http::Verb;
 using Json = nlohmann::json;
-
-constexpr std::string_view kSecret = "review-api-test-secret-0123456789abcdef";
 
 http::AppOptions TestAppOptions(std::string name) {
   http::AppOptions options;
@@ -138,9 +137,8 @@ class ReviewService {
   ReviewService(mongo::Options mongo, http::Upstream order)
       : database_(std::move(mongo)),
         store_(database_),
-        jwt_(kSecret),
         app_(TestAppOptions("review")),
-        authn_(jwt_, nullptr),
+        authn_(security::testing::Verifier(), nullptr),
         client_(app_.io().get_executor(), ClientOptions()),
         orders_(client_, std::move(order)),
         relay_(std::make_unique<mongo::EmbeddedOutbox>(database_, store::OutboxCollections()),
@@ -166,7 +164,6 @@ class ReviewService {
  private:
   mongo::Database database_;
   store::ReviewStore store_;
-  security::JwtCodec jwt_;
   http::App app_;
   identity::Authenticator authn_;
   http::HttpClient client_;
@@ -217,15 +214,7 @@ class Client {
   http::HttpClient http_;
 };
 
-std::string Token(std::int64_t user_id, int role) {
-  static const security::JwtCodec codec(kSecret);
-  security::Claims claims;
-  claims.user_id = user_id;
-  claims.role = role;
-  claims.issued_at = time::ToUnixSeconds(time::Now());
-  claims.expires_at = claims.issued_at + 600;
-  return codec.Issue(claims);
-}
+using security::testing::Token;
 
 class ReviewApiTest : public ::testing::Test {
  public:

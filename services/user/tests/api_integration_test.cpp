@@ -21,6 +21,7 @@
 #include "libs/identity/identity.hpp"
 #include "libs/mongo/error.hpp"
 #include "libs/security/jwt.hpp"
+#include "libs/security/testing/tokens.hpp"
 #include "services/user/src/api/user_api.hpp"
 #include "services/user/tests/user_test_support.hpp"
 
@@ -31,8 +32,6 @@ namespace asio = boost::asio;
 using http::Verb;
 using Json = nlohmann::json;
 using Field = boost::beast::http::field;
-
-constexpr std::string_view kSecret = "user-api-test-secret-0123456789abcdef";
 
 http::AppOptions TestAppOptions(std::string name) {
   http::AppOptions options;
@@ -192,9 +191,8 @@ class UserService {
   UserService(mongo::Options mongo, http::Upstream auth)
       : database_(std::move(mongo)),
         store_(database_),
-        jwt_(kSecret),
         app_(TestAppOptions("user")),
-        authn_(jwt_, nullptr),
+        authn_(security::testing::Verifier(), nullptr),
         client_(app_.io().get_executor(), ClientOptions()),
         users_(client_, std::move(auth)),
         api_(app_, store_, users_, authn_, [this] { ++notified_; }) {
@@ -219,7 +217,6 @@ class UserService {
  private:
   mongo::Database database_;
   store::ProfileStore store_;
-  security::JwtCodec jwt_;
   http::App app_;
   identity::Authenticator authn_;
   http::HttpClient client_;
@@ -270,15 +267,7 @@ class Client {
   http::HttpClient http_;
 };
 
-std::string Token(std::int64_t user_id, int role) {
-  static const security::JwtCodec codec(kSecret);
-  security::Claims claims;
-  claims.user_id = user_id;
-  claims.role = role;
-  claims.issued_at = time::ToUnixSeconds(time::Now());
-  claims.expires_at = claims.issued_at + 600;
-  return codec.Issue(claims);
-}
+using security::testing::Token;
 
 std::map<std::string, std::string> Details(const Answer& answer) {
   std::map<std::string, std::string> details;

@@ -47,12 +47,13 @@ nlohmann::json AdminUserJson(const domain::User& user) {
           {"created_at", time::FormatIso(user.created_at)}};
 }
 
-AuthApi::AuthApi(http::App& app, store::UserStore& users, const security::JwtCodec& jwt,
-                 const identity::Authenticator& authn, cache::Redis& redis, bus::OutboxRelay& relay,
-                 Limits limits)
+AuthApi::AuthApi(http::App& app, store::UserStore& users, const security::TokenSigner& signer,
+                 const security::TokenVerifier& verifier, const identity::Authenticator& authn,
+                 cache::Redis& redis, bus::OutboxRelay& relay, Limits limits)
     : app_(app),
       users_(users),
-      jwt_(jwt),
+      signer_(signer),
+      verifier_(verifier),
       authn_(authn),
       redis_(redis),
       login_limiter_(redis),
@@ -71,6 +72,7 @@ void AuthApi::Register() {
   r.Add(Verb::post,    "/api/v1/auth/refresh",               [this](Context& c) { return Refresh(c); });
   r.Add(Verb::post,    "/api/v1/auth/logout",         {user},  [this](Context& c) { return Logout(c); });
   r.Add(Verb::post,    "/api/v1/auth/verify-token",          [this](Context& c) { return VerifyToken(c); });
+  r.Add(Verb::get,     "/api/v1/auth/jwks",                  [this](Context& c) { return Jwks(c); });
   r.Add(Verb::get,     "/api/v1/admin/users",         {admin}, [this](Context& c) { return ListUsers(c); });
   r.Add(Verb::get,     "/api/v1/admin/users/{user_id:int}", {admin}, [this](Context& c) { return GetUser(c); });
   r.Add(Verb::put,     "/api/v1/admin/users/{user_id:int}", {admin}, [this](Context& c) { return UpdateUser(c); });
@@ -119,7 +121,7 @@ nlohmann::json AuthApi::TokenBody(const domain::User& user, std::string refresh_
   claims.issued_at = time::ToUnixSeconds(time::Now());
   claims.expires_at = claims.issued_at + domain::kAccessTokenSeconds;
   claims.token_version = user.token_version;
-  return {{"access_token", jwt_.Issue(claims)},
+  return {{"access_token", signer_.Issue(claims)},
           {"token_type", "bearer"},
           {"expires_in", domain::kAccessTokenSeconds},
           {"refresh_token", std::move(refresh_token)}};
@@ -258,11 +260,19 @@ asio::awaitable<http::Response> AuthApi::Logout(Context& context) {
   co_return http::Ok({{"message", "Logged out"}}, "Logout successful");
 }
 
+// The public keys access tokens are verified with, as a JWK Set (RFC 7517): for verifiers outside the
+// platform. Our own processes are configured with MP_JWT_PUBLIC_KEYS instead (no start-up dependency).
+asio::awaitable<http::Response> AuthApi::Jwks(Context& /*context*/) {
+  auto response = http::Json(http::Status::ok, nlohmann::json::parse(verifier_.Jwks()));
+  response.set(boost::beast::http::field::cache_control, "public, max-age=300");
+  co_return response;
+}
+
 asio::awaitable<http::Response> AuthApi::VerifyToken(Context& context) {
   JsonReader reader(context.Body());
   auto token = reader.String("token", Presence::kRequired, 1, security::kMaxTokenSize);
   reader.Finish();
-  auto result = jwt_.Verify(*token, time::ToUnixSeconds(time::Now()));
+  auto result = verifier_.Verify(*token, time::ToUnixSeconds(time::Now()));
   if (!result.ok()) co_return http::Ok({{"valid", false}, {"reason", result.error}});
   const auto& claims = *result.claims;
   http::Principal principal;

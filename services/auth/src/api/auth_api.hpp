@@ -20,8 +20,9 @@ struct Limits {
 
 class AuthApi {
  public:
-  AuthApi(http::App& app, store::UserStore& users, const security::JwtCodec& jwt,
-          const identity::Authenticator& authn, cache::Redis& redis, bus::OutboxRelay& relay, Limits limits);
+  AuthApi(http::App& app, store::UserStore& users, const security::TokenSigner& signer,
+          const security::TokenVerifier& verifier, const identity::Authenticator& authn, cache::Redis& redis,
+          bus::OutboxRelay& relay, Limits limits);
 
   // Adds every route to the app's router (the route table below is the service's public surface).
   void Register();
@@ -42,6 +43,7 @@ class AuthApi {
   Awaitable Refresh(http::Context& context);
   Awaitable Logout(http::Context& context);
   Awaitable VerifyToken(http::Context& context);
+  Awaitable Jwks(http::Context& context);
   Awaitable ListUsers(http::Context& context);
   Awaitable GetUser(http::Context& context);
   Awaitable UpdateUser(http::Context& context);
@@ -57,7 +59,8 @@ class AuthApi {
 
   http::App& app_;
   store::UserStore& users_;
-  const security::JwtCodec& jwt_;
+  const security::TokenSigner& signer_;
+  const security::TokenVerifier& verifier_;
   const identity::Authenticator& authn_;
   cache::Redis& redis_;
   cache::RateLimiter login_limiter_;
