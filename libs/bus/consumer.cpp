@@ -1,6 +1,7 @@
 #include "libs/bus/consumer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <optional>
 
 #include <amqp.h>
@@ -22,6 +23,18 @@ constexpr std::string_view kAttemptsHeader = "x-attempts";
 // A retry is re-published straight to the queue; these keep where the event was first published.
 constexpr std::string_view kOriginalExchangeHeader = "x-original-exchange";
 constexpr std::string_view kOriginalRoutingKeyHeader = "x-original-routing-key";
+// A NotYet event waits in `<queue>.wait.<step>s` for its step (the n-th wait takes the n-th step, then the
+// last one over and over): quick for the usual reordering of a few milliseconds, gentle when it lasts.
+// Per-queue TTLs, one queue each, so every message of a wait queue expires in arrival order; the step is in
+// the queue's name, so changing a step declares a new queue instead of clashing with the old arguments.
+constexpr std::array<std::chrono::seconds, 3> kWaitSteps = {std::chrono::seconds(1), std::chrono::seconds(10),
+                                                            std::chrono::seconds(60)};
+constexpr std::string_view kWaitsHeader = "x-waits";                 // how often it waited already
+constexpr std::string_view kWaitingSinceHeader = "x-waiting-since";  // its first NotYet, Unix milliseconds
+
+std::string WaitQueue(const std::string& queue, std::chrono::seconds step) {
+  return queue + ".wait." + std::to_string(step.count()) + "s";
+}
 
 const amqp_field_value_t* FindHeader(const amqp_basic_properties_t& props, std::string_view name) {
   if ((props._flags & AMQP_BASIC_HEADERS_FLAG) == 0) return nullptr;
@@ -63,6 +76,14 @@ amqp_table_entry_t StringEntry(std::string_view key, std::string_view value) {
   return entry;
 }
 
+amqp_table_entry_t IntEntry(std::string_view key, std::int64_t value) {
+  amqp_table_entry_t entry{};
+  entry.key = Bytes(key);
+  entry.value.kind = AMQP_FIELD_KIND_I64;
+  entry.value.value.i64 = value;
+  return entry;
+}
+
 void CheckStatus(AmqpConnection& connection, int status, std::string_view what) {
   if (status == AMQP_STATUS_OK) return;
   connection.MarkBroken();
@@ -70,6 +91,13 @@ void CheckStatus(AmqpConnection& connection, int status, std::string_view what) 
 }
 
 }  // namespace
+
+std::vector<std::string> WaitQueues(const std::string& queue) {
+  std::vector<std::string> names;
+  names.reserve(kWaitSteps.size());
+  for (auto step : kWaitSteps) names.push_back(WaitQueue(queue, step));
+  return names;
+}
 
 Consumer::Consumer(AmqpOptions options, QueueSpec spec, Handler handler)
     : options_(std::move(options)),
@@ -144,12 +172,19 @@ void Consumer::ConsumeUntilStopped(const std::function<void()>& on_ready) {
 
   amqp_table_entry_t arguments[3] = {StringEntry("x-dead-letter-exchange", kDeadLetterExchange),
                                      StringEntry("x-dead-letter-routing-key", spec_.queue),
-                                     {}};
-  arguments[2].key = amqp_cstring_bytes("x-message-ttl");
-  arguments[2].value.kind = AMQP_FIELD_KIND_I64;
-  arguments[2].value.value.i64 = kMessageTtlMs;
+                                     IntEntry("x-message-ttl", kMessageTtlMs)};
   amqp_queue_declare(state, kChannel, Bytes(spec_.queue), 0, /*durable=*/1, 0, 0, amqp_table_t{3, arguments});
   connection.Check("declaring queue " + spec_.queue);
+  // The wait queues expire their messages into the default exchange, which routes them back by queue name.
+  for (auto step : kWaitSteps) {
+    const std::string wait_queue = WaitQueue(spec_.queue, step);
+    amqp_table_entry_t wait_arguments[3] = {
+        StringEntry("x-dead-letter-exchange", ""), StringEntry("x-dead-letter-routing-key", spec_.queue),
+        IntEntry("x-message-ttl", std::chrono::milliseconds(step).count())};
+    amqp_queue_declare(state, kChannel, Bytes(wait_queue), 0, /*durable=*/1, 0, 0,
+                       amqp_table_t{3, wait_arguments});
+    connection.Check("declaring queue " + wait_queue);
+  }
   for (const auto& [exchange, routing_key] : spec_.bindings) {
     amqp_queue_bind(state, kChannel, Bytes(spec_.queue), Bytes(exchange), Bytes(routing_key),
                     amqp_empty_table);
@@ -223,6 +258,7 @@ void Consumer::Handle(AmqpConnection& connection, const amqp_envelope_t_& envelo
   std::string failure;
   bool transient = false;
   bool poison = false;
+  bool not_yet = false;
   try {
     handler_(*event);
   } catch (const Poison& e) {
@@ -231,6 +267,9 @@ void Consumer::Handle(AmqpConnection& connection, const amqp_envelope_t_& envelo
   } catch (const RetryLater& e) {
     failure = e.what();
     transient = true;
+  } catch (const NotYet& e) {
+    failure = e.what();
+    not_yet = true;
   } catch (const std::exception& e) {
     failure = e.what();
   } catch (...) {
@@ -266,8 +305,46 @@ void Consumer::Handle(AmqpConnection& connection, const amqp_envelope_t_& envelo
     return;
   }
 
+  // What a copy keeps of the message's history: where it was first published, its failed attempts, its
+  // waits.
+  const std::int64_t attempts = IntHeader(props, kAttemptsHeader);
+  const std::int64_t waits = IntHeader(props, kWaitsHeader);
+  const std::int64_t waiting_since = IntHeader(props, kWaitingSinceHeader);
+  nlohmann::json headers = {{std::string(kOriginalExchangeHeader), exchange},
+                            {std::string(kOriginalRoutingKeyHeader), routing_key}};
+  if (attempts > 0) headers[std::string(kAttemptsHeader)] = attempts;
+  if (waits > 0) headers[std::string(kWaitsHeader)] = waits;
+  if (waiting_since > 0) headers[std::string(kWaitingSinceHeader)] = waiting_since;
+
+  if (not_yet) {
+    const std::int64_t now_ms = time::ToUnixMillis(time::Now());
+    const std::int64_t since = waiting_since > 0 ? waiting_since : now_ms;
+    nlohmann::json fields = {{"queue", spec_.queue},
+                             {"event_id", event->event_id},
+                             {"routing_key", routing_key},
+                             {"request_id", RequestIdOf(*event)},
+                             {"waits", waits},
+                             {"waited_s", (now_ms - since) / 1000},
+                             {"reason", failure}};
+    if (now_ms - since >= std::chrono::milliseconds(spec_.max_wait).count()) {
+      log::Error("event never became applicable; dead-lettered", fields);
+      CheckStatus(connection, amqp_basic_reject(state, kChannel, tag, /*requeue=*/0), "basic.reject");
+      ++dead_lettered_total_;
+      ++not_applicable_total_;
+      return;
+    }
+    const auto step = kWaitSteps[std::min<std::size_t>(waits, kWaitSteps.size() - 1)];
+    fields["wait_s"] = step.count();
+    log::Info("event not applicable yet; waiting", fields);
+    headers[std::string(kWaitsHeader)] = waits + 1;
+    headers[std::string(kWaitingSinceHeader)] = since;
+    Requeue(connection, envelope, *event, WaitQueue(spec_.queue, step), std::move(headers));
+    ++waits_total_;
+    return;
+  }
+
   ++failed_total_;
-  const std::int64_t attempt = IntHeader(props, kAttemptsHeader) + 1;
+  const std::int64_t attempt = attempts + 1;
   nlohmann::json fields = {{"queue", spec_.queue},       {"event_id", event->event_id},
                            {"routing_key", routing_key}, {"request_id", RequestIdOf(*event)},
                            {"attempt", attempt},         {"error", failure}};
@@ -278,20 +355,26 @@ void Consumer::Handle(AmqpConnection& connection, const amqp_envelope_t_& envelo
     return;
   }
   log::Warn("event handler failed; will retry", fields);
-  OutgoingMessage retry{.exchange = "",  // the default exchange routes by queue name
-                        .routing_key = spec_.queue,
-                        .message_id = event->event_id,
-                        .type = routing_key,
-                        .body = std::string(body),
-                        .headers = {{std::string(kAttemptsHeader), attempt},
-                                    {std::string(kOriginalExchangeHeader), exchange},
-                                    {std::string(kOriginalRoutingKeyHeader), routing_key}}};
+  headers[std::string(kAttemptsHeader)] = attempt;
+  Requeue(connection, envelope, *event, spec_.queue, std::move(headers));
+}
+
+void Consumer::Requeue(AmqpConnection& connection, const amqp_envelope_t_& envelope, const Event& event,
+                       const std::string& queue, nlohmann::json headers) {
+  OutgoingMessage copy{.exchange = "",  // the default exchange routes by queue name
+                       .routing_key = queue,
+                       .message_id = event.event_id,
+                       .type = event.routing_key,
+                       .body = std::string(View(envelope.message.body)),
+                       .headers = std::move(headers)};
   // Ack the original only once the copy is safely queued; otherwise reconnecting redelivers the original.
-  if (retry_publisher_.Publish({retry}).at(0) != PublishOutcome::kConfirmed) {
+  if (retry_publisher_.Publish({copy}).at(0) != PublishOutcome::kConfirmed) {
     connection.MarkBroken();
-    throw AmqpError("could not re-publish event " + event->event_id + " for retry");
+    throw AmqpError("could not re-publish event " + event.event_id + " to " + queue);
   }
-  CheckStatus(connection, amqp_basic_ack(state, kChannel, tag, 0), "basic.ack");
+  CheckStatus(connection,
+              amqp_basic_ack(connection.get(), AmqpConnection::kChannel, envelope.delivery_tag, 0),
+              "basic.ack");
 }
 
 }  // namespace mp::bus

@@ -29,6 +29,7 @@ class ConsumerTest : public ::testing::Test {
   void TearDown() override {
     test::TestQueue(amqp_, spec_.queue).Delete();
     test::TestQueue(amqp_, spec_.queue + ".dead").Delete();
+    for (const auto& wait_queue : WaitQueues(spec_.queue)) test::TestQueue(amqp_, wait_queue).Delete();
   }
 
   Event Publish(const std::string& what) {
@@ -116,6 +117,61 @@ TEST_F(ConsumerTest, RetryLaterRequeuesWithoutSpendingAttempts) {
   EXPECT_EQ(calls.load(), 3);
   EXPECT_EQ(consumer.dead_lettered_total(), 0u);
   EXPECT_EQ(test::TestQueue(amqp_, spec_.queue + ".dead").MessageCount(), 0u);
+}
+
+TEST_F(ConsumerTest, NotYetComesBackAfterItsWaitWithoutSpendingAttempts) {
+  spec_.max_attempts = 2;
+  std::atomic<int> calls{0};
+  std::vector<std::chrono::steady_clock::time_point> at;
+  Consumer consumer(amqp_, spec_, [&](const Event&) {
+    {
+      std::lock_guard lock(mutex_);
+      at.push_back(std::chrono::steady_clock::now());
+    }
+    ++calls;
+    if (calls == 1) throw std::runtime_error("a failure first");  // attempts and waits count apart
+    if (calls == 2) throw NotYet("the state it needs is not there yet");
+  });
+  consumer.Start();
+  ASSERT_TRUE(test::WaitUntil([&] { return consumer.connected(); }, seconds(10)));
+  Event sent = Publish("early");
+  ASSERT_TRUE(test::WaitUntil([&] { return consumer.handled_total() == 1; }, seconds(15)));
+  consumer.Stop();
+  EXPECT_EQ(calls.load(), 3);
+  EXPECT_EQ(consumer.failed_total(), 1u);
+  EXPECT_EQ(consumer.waits_total(), 1u);
+  EXPECT_EQ(consumer.dead_lettered_total(), 0u);
+  std::lock_guard lock(mutex_);
+  ASSERT_EQ(at.size(), 3u);
+  EXPECT_GE(at[2] - at[1], std::chrono::milliseconds(900));  // it waited its first step (1 s), no hot loop
+  EXPECT_EQ(test::TestQueue(amqp_, spec_.queue + ".dead").MessageCount(), 0u);
+  for (const auto& wait_queue : WaitQueues(spec_.queue)) {
+    EXPECT_EQ(test::TestQueue(amqp_, wait_queue).MessageCount(), 0u) << wait_queue;
+  }
+}
+
+TEST_F(ConsumerTest, NotYetAfterTheLongestWaitIsDeadLetteredAsNotApplicable) {
+  spec_.max_wait = seconds(1);
+  std::atomic<int> calls{0};
+  Consumer consumer(amqp_, spec_, [&](const Event&) {
+    ++calls;
+    throw NotYet("never");
+  });
+  consumer.Start();
+  ASSERT_TRUE(test::WaitUntil([&] { return consumer.connected(); }, seconds(10)));
+  Event sent = Publish("never");
+  test::TestQueue dead(amqp_, spec_.queue + ".dead");
+  std::optional<test::ReceivedMessage> dead_letter;
+  ASSERT_TRUE(test::WaitUntil([&] { return (dead_letter = dead.Get()).has_value(); }, seconds(15)));
+  consumer.Stop();
+  EXPECT_EQ(dead_letter->message_id, sent.event_id);
+  EXPECT_EQ(dead_letter->headers.value("x-waits", 0), 1);
+  EXPECT_EQ(dead_letter->headers.value("x-original-routing-key", ""), sent.routing_key);
+  EXPECT_EQ(calls.load(), 2);  // first NotYet waited 1 s; the second was past max_wait
+  EXPECT_EQ(consumer.waits_total(), 1u);
+  EXPECT_EQ(consumer.not_applicable_total(), 1u);
+  EXPECT_EQ(consumer.dead_lettered_total(), 1u);
+  EXPECT_EQ(consumer.failed_total(), 0u);
 }
 
 TEST_F(ConsumerTest, MalformedMessageIsDeadLetteredWithoutCallingTheHandler) {

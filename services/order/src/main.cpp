@@ -20,5 +20,6 @@ int main(int argc, char** argv) {
       order::events::HandleIncoming(orders, event);
       relay.Notify();  // the change it made may have events of its own
     });
+    order::events::StartProcessedEventsPurge(ctx.app(), orders);
   });
 }

@@ -2,6 +2,8 @@
 // every decision and each of its refusals, who may see an order, the consumer's changes and field checks.
 #include <map>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -194,29 +196,91 @@ TEST(Viewing, TheCustomerSeesOwnOrdersTheProviderAcceptedOnesAndPendingOnesAsAva
   }
 }
 
+// The order a fact leaves: `order` itself when the fact changes nothing. Fails the test on a refusal.
+Order After(const Order& order, const EventOutcome& outcome) {
+  EXPECT_TRUE(outcome) << "refused";
+  return outcome && *outcome ? **outcome : order;
+}
+
+bool SameFacts(const Order& a, const Order& b) {
+  return a.status == b.status && a.payment_status == b.payment_status && a.has_review == b.has_review;
+}
+
 TEST(Events, APaymentRefundAndReviewChangeTheOrderOnce) {
   auto order = InStatus(kCompleted, kProvider);
   auto paid = RecordPayment(order);
-  ASSERT_TRUE(paid);
-  EXPECT_EQ(paid->payment_status, PaymentStatus::kPaid);
-  EXPECT_FALSE(RecordPayment(*paid));
-  EXPECT_FALSE(RecordRefund(order));  // nothing paid, nothing to refund
-  auto refunded = RecordRefund(*paid);
-  ASSERT_TRUE(refunded);
-  EXPECT_EQ(refunded->payment_status, PaymentStatus::kRefunded);
-  EXPECT_FALSE(RecordRefund(*refunded));
-  EXPECT_FALSE(RecordPayment(*refunded));
+  ASSERT_TRUE(paid && *paid);
+  EXPECT_EQ((*paid)->payment_status, PaymentStatus::kPaid);
+  EXPECT_FALSE(*RecordPayment(**paid));  // already recorded: nothing to change
+  auto refunded = RecordRefund(**paid);
+  ASSERT_TRUE(refunded && *refunded);
+  EXPECT_EQ((*refunded)->payment_status, PaymentStatus::kRefunded);
+  EXPECT_FALSE(*RecordRefund(**refunded));
 
   auto reviewed = RecordReview(order);
-  ASSERT_TRUE(reviewed);
-  EXPECT_EQ(reviewed->status, kReviewed);
-  EXPECT_TRUE(reviewed->has_review);
-  EXPECT_FALSE(RecordReview(*reviewed));
-  // A review of an order that is not completed only marks it.
+  ASSERT_TRUE(reviewed && *reviewed);
+  EXPECT_EQ((*reviewed)->status, kReviewed);
+  EXPECT_TRUE((*reviewed)->has_review);
+  EXPECT_FALSE(*RecordReview(**reviewed));
+  // A cancelled order never completes: a review of it is only marked.
   auto cancelled = RecordReview(InStatus(kCancelled));
-  ASSERT_TRUE(cancelled);
-  EXPECT_EQ(cancelled->status, kCancelled);
-  EXPECT_TRUE(cancelled->has_review);
+  ASSERT_TRUE(cancelled && *cancelled);
+  EXPECT_EQ((*cancelled)->status, kCancelled);
+  EXPECT_TRUE((*cancelled)->has_review);
+}
+
+TEST(Events, ARefundBeforeItsPaymentIsRecordedAndThePaymentThenChangesNothing) {
+  auto order = InStatus(kCompleted, kProvider);
+  auto refunded = RecordRefund(order);  // a completed refund implies the completed payment
+  ASSERT_TRUE(refunded && *refunded);
+  EXPECT_EQ((*refunded)->payment_status, PaymentStatus::kRefunded);
+  auto late_payment = RecordPayment(**refunded);
+  ASSERT_TRUE(late_payment);
+  EXPECT_FALSE(*late_payment);
+}
+
+TEST(Events, AReviewBeforeTheOrderIsCompletedIsNotApplicableYet) {
+  for (auto status : {kPendingReview, kPending, kAccepted, kInProgress}) {
+    auto review = RecordReview(InStatus(status, kProvider));
+    ASSERT_FALSE(review) << Name(status);
+    EXPECT_EQ(review.refusal(), EventRefusal::kNotCompletedYet);
+  }
+  // Once completed it applies as if it had come then.
+  auto order = InStatus(kInProgress, kProvider);
+  auto completed = CompleteOrder(order, kProvider);
+  ASSERT_TRUE(completed);
+  EXPECT_EQ(After(*completed, RecordReview(*completed)).status, kReviewed);
+}
+
+// Every pair of the facts the consumer records, applied in both orders to an order in any status and payment
+// state where both apply, ends in the same order.
+TEST(Events, EveryPairOfFactsEndsTheSameInBothOrders) {
+  using Fact = EventOutcome (*)(const Order&);
+  auto apply = [](Fact fact, const Order& order) { return After(order, fact(order)); };
+  const std::vector<std::pair<const char*, Fact>> facts = {
+      {"payment", RecordPayment}, {"refund", RecordRefund}, {"review", RecordReview}};
+  int compared = 0;
+  for (auto status : kAllStatuses) {
+    for (auto payment : {PaymentStatus::kUnpaid, PaymentStatus::kPaid, PaymentStatus::kRefunded}) {
+      for (bool has_review : {false, true}) {
+        auto order = InStatus(status, kProvider);
+        order.payment_status = payment;
+        order.has_review = has_review;
+        for (const auto& [a_name, a] : facts) {
+          for (const auto& [b_name, b] : facts) {
+            if (a == b || !a(order) || !b(order)) continue;  // a refused fact waits; see the test above
+            auto ab = apply(b, apply(a, order));
+            auto ba = apply(a, apply(b, order));
+            EXPECT_TRUE(SameFacts(ab, ba)) << a_name << " and " << b_name << " on " << Name(status);
+            // Each is idempotent too: a second copy of a fact changes nothing.
+            EXPECT_TRUE(SameFacts(apply(a, ab), ab));
+            ++compared;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, 0);
 }
 
 TEST(EditOrder, ReplacesTheGivenFieldsAndMovesTheStatusOnlyAlongAnAdminRow) {

@@ -1,7 +1,12 @@
 // The order store and consumer against a real MariaDB and RabbitMQ (./marketplace test provides both):
 // concurrent state changes have exactly one winner, and incoming events apply exactly once.
+#include <algorithm>
 #include <atomic>
+#include <memory>
+#include <ostream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -299,6 +304,202 @@ TEST_F(OrderStoreTest, IncomingEventsApplyExactlyOnce) {
   consumer.Stop();
   bus::test::TestQueue(amqp, spec.queue).Delete();
   bus::test::TestQueue(amqp, spec.queue + ".dead").Delete();
+  for (const auto& wait_queue : bus::WaitQueues(spec.queue)) bus::test::TestQueue(amqp, wait_queue).Delete();
+}
+
+// The order service's queue on exchanges of a test of its own (so the platform's order service never sees
+// these events), consumed into the test's database; events are sent one at a time and awaited.
+class IncomingEvents {
+ public:
+  explicit IncomingEvents(store::OrderStore& orders)
+      : amqp_(bus::test::TestAmqpOptions()), suffix_(bus::test::UniqueSuffix()), publisher_(amqp_) {
+    payments_ = "test_payment_events." + suffix_;
+    reviews_ = "test_review_events." + suffix_;
+    spec_ = events::IncomingQueue();
+    spec_.queue = "order.events.test." + suffix_;
+    spec_.bindings = {
+        {payments_, "payment.completed"}, {payments_, "refund.processed"}, {reviews_, "review.created"}};
+    consumer_ = std::make_unique<bus::Consumer>(
+        amqp_, spec_, [&orders](const bus::Event& e) { events::HandleIncoming(orders, e); });
+    consumer_->Start();
+    EXPECT_TRUE(bus::test::WaitUntil([&] { return consumer_->connected(); }, std::chrono::seconds(10)));
+  }
+  ~IncomingEvents() {
+    consumer_->Stop();
+    for (const auto& queue : bus::WaitQueues(spec_.queue)) bus::test::TestQueue(amqp_, queue).Delete();
+    bus::test::TestQueue(amqp_, spec_.queue).Delete();
+    bus::test::TestQueue(amqp_, spec_.queue + ".dead").Delete();
+  }
+  IncomingEvents(const IncomingEvents&) = delete;
+  IncomingEvents& operator=(const IncomingEvents&) = delete;
+
+  // What the payment and review services publish about `order`.
+  bus::Event Make(std::string_view routing_key, const Order& order) {
+    std::string exchange = routing_key == "review.created" ? reviews_ : payments_;
+    nlohmann::json fields = {{"order_id", order.id},
+                             {"customer_id", order.customer_id},
+                             {"provider_id", order.provider_id.value_or(0)}};
+    if (routing_key == "refund.processed") fields["status"] = "completed";
+    if (routing_key == "review.created") fields["stars"] = 4;
+    return bus::MakeEvent(exchange, std::string(routing_key), std::move(fields));
+  }
+
+  void Send(const bus::Event& event) {
+    auto outcomes = publisher_.Publish({bus::OutgoingMessage{
+        event.exchange, event.routing_key, event.event_id, event.routing_key, event.body.dump()}});
+    ASSERT_EQ(outcomes.at(0), bus::PublishOutcome::kConfirmed);
+  }
+
+  // Sends the event and waits until the consumer acknowledged it.
+  void Deliver(const bus::Event& event) {
+    auto handled = consumer_->handled_total();
+    Send(event);
+    ASSERT_TRUE(
+        bus::test::WaitUntil([&] { return consumer_->handled_total() > handled; }, std::chrono::seconds(10)))
+        << event.routing_key;
+  }
+
+  bus::Consumer& consumer() { return *consumer_; }
+
+ private:
+  bus::AmqpOptions amqp_;
+  std::string suffix_;
+  std::string payments_, reviews_;
+  bus::QueueSpec spec_;
+  bus::ConfirmPublisher publisher_;
+  std::unique_ptr<bus::Consumer> consumer_;
+};
+
+// What the events leave: the order's state and the events it emitted.
+struct FinalState {
+  Status status;
+  domain::PaymentStatus payment_status;
+  bool has_review;
+  std::int64_t status_changed_events;
+  bool operator==(const FinalState&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& out, const FinalState& s) {
+  return out << domain::Name(s.status) << "/" << domain::Name(s.payment_status)
+             << (s.has_review ? "/reviewed" : "") << " after " << s.status_changed_events
+             << " order.status_changed";
+}
+
+class OrderEventsInAnyOrderTest : public OrderStoreTest {
+ protected:
+  Order Started(std::int64_t customer_id) {
+    auto order = Step(Publish(customer_id), domain::ApproveOrder);
+    order = Step(order, [](const Order& o) { return domain::AcceptOrder(o, 3100); });
+    return Step(order, [](const Order& o) { return domain::StartOrder(o, 3100); });
+  }
+  Order Complete(const Order& order) {
+    return Step(order, [](const Order& o) { return domain::CompleteOrder(o, 3100); });
+  }
+  FinalState StateOf(std::int64_t order_id) {
+    auto order = orders_.Find(order_id);
+    EXPECT_TRUE(order);
+    return {order->status, order->payment_status, order->has_review,
+            OutboxCount(order_id, "order.status_changed")};
+  }
+  bool Processed(const bus::Event& event) {
+    auto connection = pool_->Acquire();
+    return !connection->Query("SELECT 1 FROM processed_events WHERE event_id = ?", {event.event_id}).empty();
+  }
+};
+
+// Every pair (and every order of all three) of the events the order service consumes about one completed
+// order, delivered in each order: the same order state and the same events emitted, whatever came first.
+TEST_F(OrderEventsInAnyOrderTest, EachPairOfIncomingEventsEndsTheSameInBothOrders) {
+  IncomingEvents incoming(orders_);
+  const std::vector<std::vector<std::string_view>> sequences = {
+      {"payment.completed", "refund.processed"},
+      {"refund.processed", "payment.completed"},
+      {"payment.completed", "review.created"},
+      {"review.created", "payment.completed"},
+      {"refund.processed", "review.created"},
+      {"review.created", "refund.processed"},
+      {"payment.completed", "refund.processed", "review.created"},
+      {"payment.completed", "review.created", "refund.processed"},
+      {"refund.processed", "payment.completed", "review.created"},
+      {"refund.processed", "review.created", "payment.completed"},
+      {"review.created", "payment.completed", "refund.processed"},
+      {"review.created", "refund.processed", "payment.completed"},
+  };
+  using domain::PaymentStatus;
+  // The state each set of events must leave (in_progress and completed were emitted before any of them).
+  auto expected = [](const std::vector<std::string_view>& events) {
+    auto has = [&](std::string_view key) { return std::ranges::find(events, key) != events.end(); };
+    bool reviewed = has("review.created");
+    return FinalState{reviewed ? Status::kReviewed : Status::kCompleted,
+                      has("refund.processed") ? PaymentStatus::kRefunded : PaymentStatus::kPaid, reviewed,
+                      reviewed ? 3 : 2};
+  };
+  for (const auto& sequence : sequences) {
+    auto order = Complete(Started(106));
+    for (auto routing_key : sequence) {
+      auto event = incoming.Make(routing_key, order);
+      incoming.Deliver(event);
+      incoming.Deliver(event);  // and a redelivered copy, which changes nothing
+    }
+    std::string order_of_arrival;
+    for (auto key : sequence) order_of_arrival += std::string(key) + " ";
+    EXPECT_EQ(StateOf(order.id), expected(sequence)) << order_of_arrival;
+  }
+  EXPECT_EQ(incoming.consumer().waits_total(), 0u);  // none of these has to wait for a completed order
+  EXPECT_EQ(incoming.consumer().dead_lettered_total(), 0u);
+}
+
+// The order's own completion and the review (and payment) of it, both ways round: a review that arrives
+// before the completion is visible waits (recorded nowhere) and applies once it is; the same end either way.
+TEST_F(OrderEventsInAnyOrderTest, AReviewBeforeTheCompletionWaitsAndEndsAsIfItCameAfter) {
+  IncomingEvents incoming(orders_);
+  auto in_order = Complete(Started(107));
+  incoming.Deliver(incoming.Make("payment.completed", in_order));
+  incoming.Deliver(incoming.Make("review.created", in_order));
+
+  auto early = Started(107);
+  auto review = incoming.Make("review.created", early);
+  incoming.Send(review);
+  ASSERT_TRUE(
+      bus::test::WaitUntil([&] { return incoming.consumer().waits_total() >= 1; }, std::chrono::seconds(10)));
+  EXPECT_FALSE(Processed(review));  // not taken as processed: it will come again
+  EXPECT_FALSE(orders_.Find(early.id)->has_review);
+  incoming.Deliver(incoming.Make("payment.completed", early));
+  auto handled = incoming.consumer().handled_total();
+  Complete(early);
+  ASSERT_TRUE(bus::test::WaitUntil([&] { return incoming.consumer().handled_total() > handled; },
+                                   std::chrono::seconds(90)));
+  EXPECT_TRUE(Processed(review));
+  EXPECT_EQ(StateOf(early.id), StateOf(in_order.id));
+  EXPECT_EQ(StateOf(early.id), (FinalState{Status::kReviewed, domain::PaymentStatus::kPaid, true, 3}));
+  EXPECT_EQ(incoming.consumer().dead_lettered_total(), 0u);
+}
+
+// processed_events keeps an event id for store::kProcessedEventsKept, then the purge forgets it.
+TEST_F(OrderStoreTest, ProcessedEventsAreForgottenAfterTheirWindow) {
+  auto order = Publish(108);
+  auto old_event = bus::MakeEvent("payment_events", "payment.completed", {{"order_id", order.id}});
+  auto recent_event = bus::MakeEvent("payment_events", "refund.processed", {{"order_id", order.id}});
+  for (const auto* event : {&old_event, &recent_event}) {
+    EXPECT_EQ(orders_.ApplyEvent(*event, order.id, domain::RecordPayment, events::ForChange),
+              store::ApplyResult::kApplied);
+  }
+  {
+    auto connection = pool_->Acquire();
+    connection->Execute(
+        "UPDATE processed_events SET processed_at = ? WHERE event_id = ?",
+        {time::Now() - store::kProcessedEventsKept - std::chrono::hours(1), old_event.event_id});
+  }
+  EXPECT_GE(orders_.PurgeProcessedEvents(time::Now() - store::kProcessedEventsKept), 1);
+  auto connection = pool_->Acquire();
+  auto left = [&](const bus::Event& e) {
+    return connection->Query("SELECT 1 FROM processed_events WHERE event_id = ?", {e.event_id}).size();
+  };
+  EXPECT_EQ(left(old_event), 0u);
+  EXPECT_EQ(left(recent_event), 1u);
+  // The window outlasts every way an event can come again: 24 h in a queue plus its waits, and a replay from
+  // an outbox that keeps published rows for 7 days.
+  EXPECT_GT(store::kProcessedEventsKept, std::chrono::hours(24 * 8) + std::chrono::minutes(15));
 }
 
 }  // namespace

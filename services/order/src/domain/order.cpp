@@ -164,26 +164,30 @@ std::optional<OrderRefusal> ProviderMayConsider(const Order& order) {
   return std::nullopt;
 }
 
-std::optional<Order> RecordPayment(const Order& order) {
-  if (order.payment_status != PaymentStatus::kUnpaid) return std::nullopt;
+EventOutcome RecordPayment(const Order& order) {
+  if (order.payment_status != PaymentStatus::kUnpaid) return std::optional<Order>();
   Order after = order;
   after.payment_status = PaymentStatus::kPaid;
-  return after;
+  return std::optional(after);
 }
 
-std::optional<Order> RecordRefund(const Order& order) {
-  if (order.payment_status != PaymentStatus::kPaid) return std::nullopt;
+EventOutcome RecordRefund(const Order& order) {
+  if (order.payment_status == PaymentStatus::kRefunded) return std::optional<Order>();
   Order after = order;
   after.payment_status = PaymentStatus::kRefunded;
-  return after;
+  return std::optional(after);
 }
 
-std::optional<Order> RecordReview(const Order& order) {
+EventOutcome RecordReview(const Order& order) {
+  auto next = Next(order.status, Action::kReview, Actor::kSystem);
+  if (!next && order.status != Status::kReviewed && order.status != Status::kCancelled) {
+    return EventRefusal::kNotCompletedYet;
+  }
   Order after = order;
   after.has_review = true;
-  if (auto next = Next(order.status, Action::kReview, Actor::kSystem)) after.status = *next;
-  if (after.has_review == order.has_review && after.status == order.status) return std::nullopt;
-  return after;
+  if (next) after.status = *next;
+  if (after.has_review == order.has_review && after.status == order.status) return std::optional<Order>();
+  return std::optional(after);
 }
 
 Order PublishOrder(std::int64_t customer_id, const OrderFields& fields) {

@@ -133,11 +133,26 @@ std::optional<OrderRefusal> CustomerMaySee(const Order& order, std::int64_t cust
 std::optional<OrderRefusal> ProviderMaySee(const Order& order, std::int64_t provider_id);
 std::optional<OrderRefusal> ProviderMayConsider(const Order& order);
 
-// What the other services tell us, applied by the events consumer: nullopt when it changes nothing (already
-// applied, or not applicable in the order's state).
-std::optional<Order> RecordPayment(const Order& order);  // payment.completed: unpaid -> paid
-std::optional<Order> RecordRefund(const Order& order);   // refund.processed (completed): paid -> refunded
-std::optional<Order> RecordReview(const Order& order);   // review.created: has_review; completed -> reviewed
+// ---- What the other services tell us (the events consumer) ------------------------------------------------
+// Events arrive in any order (a redelivery, two replicas of a producer), so each is a fact recorded so that
+// any order of arrival ends in the same order state (docs/adr/0011-events-in-any-order.md). A fact that
+// presupposes a state the order has not reached yet is refused as not yet applicable: the consumer records
+// nothing and tries it again later.
+enum class EventRefusal {
+  kNotCompletedYet,  // a review of an order whose completion we have not seen (it can only follow it)
+};
+// The order after the fact, nullopt when it changes nothing (already recorded, or implied by a later fact),
+// or why it cannot be recorded yet.
+using EventOutcome = Outcome<std::optional<Order>, EventRefusal>;
+
+// payment.completed: unpaid -> paid; a refunded order stays refunded (the refund came first).
+EventOutcome RecordPayment(const Order& order);
+// refund.processed (completed): unpaid | paid -> refunded. A completed refund implies the completed payment,
+// so it is recorded even before payment.completed, and that one then changes nothing.
+EventOutcome RecordRefund(const Order& order);
+// review.created: has_review, and completed -> reviewed. A review is only ever written for a completed order,
+// so an order before completion refuses it as kNotCompletedYet; a cancelled one (final) is only marked.
+EventOutcome RecordReview(const Order& order);
 
 // ---- Validation of what clients send
 // ------------------------------------------------------------------------

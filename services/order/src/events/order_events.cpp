@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "libs/core/log.hpp"
+#include "libs/service/wiring.hpp"
 #include "libs/sql/error.hpp"
 
 namespace mp::order::events {
@@ -89,7 +90,7 @@ bus::QueueSpec IncomingQueue() {
 }
 
 void HandleIncoming(store::OrderStore& store, const bus::Event& event) {
-  std::function<std::optional<Order>(const Order&)> decide;
+  std::function<domain::EventOutcome(const Order&)> decide;
   if (event.routing_key == "payment.completed") {
     decide = domain::RecordPayment;
   } else if (event.routing_key == "refund.processed") {
@@ -102,16 +103,30 @@ void HandleIncoming(store::OrderStore& store, const bus::Event& event) {
     return;  // not ours (the queue is bound to these three keys only)
   }
   auto order_id = OrderIdOf(event);
-  bool applied = false;
+  store::ApplyResult result{};
   try {
-    applied = store.ApplyEvent(event, order_id, decide, bus::Traced(bus::RequestIdOf(event), ForChange));
+    result = store.ApplyEvent(event, order_id, decide, bus::Traced(bus::RequestIdOf(event), ForChange));
   } catch (const sql::Error& error) {
     // MySQL away or a deadlock: the event is requeued, not counted as a failure.
     if (error.unavailable() || error.retryable()) throw bus::RetryLater(error.what());
     throw;
   }
-  log::Info(applied ? "event applied" : "event already applied",
+  if (result == store::ApplyResult::kNotYet) {
+    throw bus::NotYet(event.routing_key + " before order " + std::to_string(order_id) + " was completed");
+  }
+  log::Info(result == store::ApplyResult::kApplied ? "event applied" : "event already applied",
             {{"event_id", event.event_id}, {"routing_key", event.routing_key}, {"order_id", order_id}});
+}
+
+void StartProcessedEventsPurge(http::App& app, store::OrderStore& store) {
+  service::RunEvery(app, "purge of processed events", std::chrono::hours(1),
+                    [&app, &store]() -> boost::asio::awaitable<void> {
+                      auto removed = co_await app.blocking().Run([&] {
+                        return store.PurgeProcessedEvents(time::Now() - store::kProcessedEventsKept);
+                      });
+                      if (removed > 0)
+                        log::Info("forgot processed events past their window", {{"removed", removed}});
+                    });
 }
 
 }  // namespace mp::order::events

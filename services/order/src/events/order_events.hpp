@@ -4,6 +4,7 @@
 
 #include "libs/bus/consumer.hpp"
 #include "libs/bus/event.hpp"
+#include "libs/http/app.hpp"
 #include "services/order/src/domain/order.hpp"
 #include "services/order/src/store/order_store.hpp"
 
@@ -23,10 +24,16 @@ std::vector<bus::Event> ForChange(const domain::Order& before, const domain::Ord
 std::vector<bus::Event> ForAdminEdit(const domain::Order& before, const domain::Order& after);
 
 // The queue the order service consumes: payment.completed -> payment_status paid, refund.processed
-// (completed) -> refunded, review.created -> status reviewed and has_review.
+// (completed) -> refunded, review.created -> status reviewed and has_review. Each applies in any order of
+// arrival (domain::RecordPayment/RecordRefund/RecordReview).
 bus::QueueSpec IncomingQueue();
 // Applies one incoming event, once per event_id. Throws bus::Poison for a payload without a usable order_id
-// (dead-lettered at once).
+// (dead-lettered at once), bus::NotYet for a review of an order not completed yet (nothing recorded: it comes
+// back later), bus::RetryLater when MySQL is away.
 void HandleIncoming(store::OrderStore& store, const bus::Event& event);
+
+// Forgets processed event ids older than store::kProcessedEventsKept, at start and then every hour, for the
+// life of the app.
+void StartProcessedEventsPurge(http::App& app, store::OrderStore& store);
 
 }  // namespace mp::order::events

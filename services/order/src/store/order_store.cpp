@@ -30,6 +30,9 @@ constexpr std::string_view kUpdate =
 constexpr std::string_view kDelete = "DELETE FROM orders WHERE id = ? AND version = ?";
 constexpr std::string_view kMarkProcessed =
     "INSERT IGNORE INTO processed_events (event_id, routing_key, processed_at) VALUES (?, ?, ?)";
+// Batches keep each purge transaction short (processed_events_at serves the range).
+constexpr std::string_view kPurgeProcessed = "DELETE FROM processed_events WHERE processed_at < ? LIMIT ?";
+constexpr std::int64_t kPurgeBatch = 5000;
 
 sql::Value Opt(const std::optional<std::string>& v) { return v ? sql::Value(*v) : sql::Value(nullptr); }
 sql::Value Opt(const std::optional<std::int64_t>& v) { return v ? sql::Value(*v) : sql::Value(nullptr); }
@@ -227,21 +230,34 @@ std::optional<Order> OrderStore::Delete(std::int64_t id,
   return before;
 }
 
-bool OrderStore::ApplyEvent(const bus::Event& event, std::int64_t order_id,
-                            const std::function<std::optional<Order>(const Order&)>& decide,
-                            const EventsFor& events) {
+ApplyResult OrderStore::ApplyEvent(const bus::Event& event, std::int64_t order_id,
+                                   const std::function<domain::EventOutcome(const Order&)>& decide,
+                                   const EventsFor& events) {
   auto connection = pool_.Acquire();
   sql::Transaction tx(connection);
   auto marked = connection->Execute(kMarkProcessed, {event.event_id, event.routing_key, NowSeconds()});
-  if (marked.affected_rows == 0) return false;  // seen before: the transaction rolls back, nothing changes
+  // Seen before, or (below) not applicable yet: the transaction rolls back, nothing changes.
+  if (marked.affected_rows == 0) return ApplyResult::kAlreadyApplied;
   if (auto before = LockOrder(connection.get(), order_id)) {
-    if (auto after = decide(*before)) {
+    auto decided = decide(*before);
+    if (!decided) return ApplyResult::kNotYet;
+    if (auto& after = *decided) {
       if (!WriteChange(connection.get(), *before, *after)) throw ConcurrentChange(order_id);
       for (const auto& e : events(*before, *after)) bus::Enqueue(connection, e);
     }
   }
   tx.Commit();
-  return true;
+  return ApplyResult::kApplied;
+}
+
+std::int64_t OrderStore::PurgeProcessedEvents(time::TimePoint before) {
+  auto connection = pool_.Acquire();
+  std::int64_t removed = 0;
+  for (;;) {
+    auto result = connection->Execute(kPurgeProcessed, {before, kPurgeBatch});
+    removed += static_cast<std::int64_t>(result.affected_rows);
+    if (static_cast<std::int64_t>(result.affected_rows) < kPurgeBatch) return removed;
+  }
 }
 
 }  // namespace mp::order::store

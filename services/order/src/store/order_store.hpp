@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -51,6 +52,19 @@ std::string LikeContains(std::string_view keyword);
 using EventsFor =
     std::function<std::vector<bus::Event>(const domain::Order& before, const domain::Order& after)>;
 
+// What ApplyEvent did with an incoming event.
+enum class ApplyResult {
+  kApplied,         // recorded as processed (its change, if any, committed with it)
+  kAlreadyApplied,  // its event id was recorded before: nothing changed
+  kNotYet,          // the order is not in a state the event can apply to yet: nothing recorded
+};
+
+// How long processed_events remembers an event id: longer than any event can come again. A copy waits in a
+// consumer queue at most 24 h (x-message-ttl) plus its waits (15 min), and an operator may publish again what
+// a SQL outbox still holds, up to 7 days after it was written (outbox retention): 8 days and 15 minutes at
+// most after its first processing, so 14 days leaves almost a week of margin.
+inline constexpr std::chrono::hours kProcessedEventsKept{24 * 14};
+
 class OrderStore {
  public:
   explicit OrderStore(sql::Pool& pool) : pool_(pool) {}
@@ -71,11 +85,17 @@ class OrderStore {
                                       const std::function<bus::Event(const domain::Order&)>& event);
 
   // For consumers: applies `decide` once per event id (recorded in processed_events in the same
-  // transaction). `decide` returns nullopt to change nothing. Returns false when the event was seen before;
-  // throws ConcurrentChange (nothing recorded, so the event is retried) when the row changed meanwhile.
-  bool ApplyEvent(const bus::Event& event, std::int64_t order_id,
-                  const std::function<std::optional<domain::Order>(const domain::Order&)>& decide,
-                  const EventsFor& events);
+  // transaction). `decide` returns nullopt to change nothing, or a refusal: then nothing is recorded either,
+  // so the event can come again (kNotYet). Throws ConcurrentChange (nothing recorded, so the event is
+  // retried) when the row changed meanwhile. An order that does not exist (deleted) takes the event as
+  // applied, changing nothing.
+  ApplyResult ApplyEvent(const bus::Event& event, std::int64_t order_id,
+                         const std::function<domain::EventOutcome(const domain::Order&)>& decide,
+                         const EventsFor& events);
+
+  // Forgets processed event ids recorded before `before` (in batches; returns how many). The consumer calls
+  // it on a schedule with kProcessedEventsKept.
+  std::int64_t PurgeProcessedEvents(time::TimePoint before);
 
  private:
   sql::Pool& pool_;
