@@ -54,6 +54,12 @@ void AddConsumerGauges(http::Metrics& metrics, const bus::Consumer& consumer) {
                    [&consumer] { return double(consumer.failed_total()); });
   metrics.AddGauge("consumer_dead_lettered_total", "Events sent to the dead-letter queue.",
                    [&consumer] { return double(consumer.dead_lettered_total()); });
+  metrics.AddGauge("consumer_waits_total{queue=\"" + consumer.queue() + "\"}",
+                   "Events that arrived before the state they need and were sent to wait (NotYet).",
+                   [&consumer] { return double(consumer.waits_total()); });
+  metrics.AddGauge("consumer_not_applicable_total{queue=\"" + consumer.queue() + "\"}",
+                   "Events dead-lettered because they were still not applicable after the longest wait.",
+                   [&consumer] { return double(consumer.not_applicable_total()); });
   metrics.AddGauge("consumer_lag_seconds{queue=\"" + consumer.queue() + "\"}",
                    "How late the last acknowledged event was handled (ack time - occurred_at).",
                    [&consumer] { return consumer.lag_seconds(); });

@@ -40,7 +40,7 @@ UpstreamSettings ReadUpstream(config::Env& env, const std::string& name, std::st
 // outbox_backlog, outbox_oldest_age_seconds, outbox_published_total.
 void AddOutboxGauges(http::Metrics& metrics, const bus::OutboxRelay& relay);
 // consumer_connected, consumer_handled_total, consumer_failed_total, consumer_dead_lettered_total,
-// consumer_lag_seconds{queue=...}.
+// consumer_lag_seconds, consumer_waits_total and consumer_not_applicable_total (the last three {queue=...}).
 void AddConsumerGauges(http::Metrics& metrics, const bus::Consumer& consumer);
 // redis_connections.
 void AddRedisGauge(http::Metrics& metrics, const cache::Redis& redis);
