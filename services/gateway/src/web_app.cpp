@@ -76,7 +76,8 @@ http::Response WebApp::Send(const File& file) const {
 std::optional<http::Response> WebApp::Serve(const http::Context& context, const http::Router& router) const {
   if (files_.empty() || context.request().method() != http::Verb::get) return std::nullopt;
   const std::string_view path = context.path();
-  if (path.starts_with("/api/")) return std::nullopt;
+  // The API's and the services' internal paths get the API's own 404 (JSON), never the app's page.
+  if (path.starts_with("/api/") || path.starts_with("/internal/") || path == "/internal") return std::nullopt;
   if (path == "/") return Send(files_.find("/index.html")->second);
   if (auto it = files_.find(path); it != files_.end()) return Send(it->second);
   // A path of the app (history mode): index.html, unless the gateway has a route for it (/docs, /health...).

@@ -67,6 +67,8 @@ TEST_F(WebAppTest, AppPathsGetIndexButApiGatewayRoutesAndMissingAssetsDoNot) {
   ASSERT_TRUE(deep) << "history-mode URL";
   EXPECT_EQ(deep->body(), "<!doctype html><title>app</title>");
   EXPECT_FALSE(Get(web, "/api/v1/nothing")) << "the API's own 404";
+  EXPECT_FALSE(Get(web, "/internal/v1/orders/1")) << "internal paths are not the app's";
+  EXPECT_FALSE(Get(web, "/internal")) << "internal paths are not the app's";
   EXPECT_FALSE(Get(web, "/docs")) << "a gateway route";
   EXPECT_FALSE(Get(web, "/assets/missing-123.js")) << "a stale asset is a 404, not HTML";
   EXPECT_FALSE(Get(web, "/", http::Verb::post));
