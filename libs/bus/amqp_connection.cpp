@@ -96,4 +96,21 @@ void AmqpConnection::DeclareExchange(std::string_view name) {
   Check(fmt::format("declaring exchange {}", name));
 }
 
+bool AmqpConnection::QueueExists(std::string_view name) {
+  amqp_queue_declare(state_, kChannel, Bytes(name), /*passive=*/1, 0, 0, 0, amqp_empty_table);
+  amqp_rpc_reply_t reply = amqp_get_rpc_reply(state_);
+  if (reply.reply_type == AMQP_RESPONSE_NORMAL) return true;
+  if (reply.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION && reply.reply.id == AMQP_CHANNEL_CLOSE_METHOD &&
+      static_cast<amqp_channel_close_t*>(reply.reply.decoded)->reply_code == AMQP_NOT_FOUND) {
+    amqp_channel_close_ok_t close_ok{};
+    if (amqp_send_method(state_, kChannel, AMQP_CHANNEL_CLOSE_OK_METHOD, &close_ok) == AMQP_STATUS_OK) {
+      amqp_channel_open(state_, kChannel);
+      Check("channel.open");
+      return false;
+    }
+  }
+  broken_ = true;
+  throw AmqpError(fmt::format("checking queue {}: {}", name, DescribeReply(reply)));
+}
+
 }  // namespace mp::bus

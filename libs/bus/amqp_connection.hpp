@@ -28,6 +28,9 @@ class AmqpConnection {
   bool broken() const { return broken_; }
 
   void DeclareExchange(std::string_view name);
+  // Whether the queue exists (a passive queue.declare, which checks no arguments). The broker answers a
+  // missing queue by closing the channel; it is opened again.
+  bool QueueExists(std::string_view name);
 
  private:
   amqp_connection_state_t state_;

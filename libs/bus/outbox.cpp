@@ -14,7 +14,56 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr std::chrono::seconds kGaugeInterval{1};
 constexpr std::chrono::minutes kPurgeInterval{10};
 
+// 2 s, 4 s, ... up to 5 min before the next attempt of an event the broker refused.
+std::chrono::seconds RefusalDelay(std::int64_t refusals) {
+  return std::chrono::seconds(
+      std::min<std::int64_t>(300, std::int64_t{1} << std::clamp<std::int64_t>(refusals + 1, 1, 9)));
+}
+
+nlohmann::json Describe(const OutgoingMessage& message) {
+  return {
+      {"event_id", message.message_id}, {"exchange", message.exchange}, {"routing_key", message.routing_key}};
+}
+
 }  // namespace
+
+std::string_view Name(DropReason reason) {
+  switch (reason) {
+    case DropReason::kNoSubscriber: return "no_subscriber";
+    case DropReason::kBrokerRefused: return "broker_refused";
+  }
+  return "unknown";
+}
+
+Settlement OutboxBatch::Settle(const OutgoingMessage& message, PublishOutcome outcome,
+                               std::int64_t refusals) {
+  using Kind = Settlement::Kind;
+  switch (outcome) {
+    case PublishOutcome::kConfirmed: ++published; return {.kind = Kind::kPublished};
+    case PublishOutcome::kReturned:
+      // A normal outcome: every subscriber's queue is declared before anything is published.
+      ++dropped[static_cast<std::size_t>(DropReason::kNoSubscriber)];
+      log::Debug("event has no subscriber; dropped", Describe(message));
+      return {.kind = Kind::kDropped, .reason = DropReason::kNoSubscriber};
+    case PublishOutcome::kNacked: {
+      nlohmann::json fields = Describe(message);
+      fields["refusals"] = refusals + 1;
+      if (refusals + 1 >= kMaxRefusals) {
+        ++dropped[static_cast<std::size_t>(DropReason::kBrokerRefused)];
+        log::Error("event dropped: the broker refused it in all its attempts", fields);
+        return {.kind = Kind::kDropped, .reason = DropReason::kBrokerRefused};
+      }
+      ++refused;
+      const std::chrono::seconds delay = RefusalDelay(refusals);
+      fields["retry_in_s"] = delay.count();
+      log::Warn("the broker refused an event; it is tried again later", fields);
+      return {.kind = Kind::kRetryLater, .retry_in = delay};
+    }
+    case PublishOutcome::kUnconfirmed: break;
+  }
+  broker_failed = true;
+  return {.kind = Kind::kKeep};
+}
 
 OutboxRelay::OutboxRelay(std::unique_ptr<OutboxSource> source, AmqpOptions amqp, RelayOptions options)
     : source_(std::move(source)), publisher_(std::move(amqp)), options_(options) {}
@@ -68,6 +117,8 @@ void OutboxRelay::Run() {
     try {
       result = source_->PublishBatch(publisher_, options_.batch_size);
       published_total_ += result.published;
+      for (std::size_t i = 0; i < result.dropped.size(); ++i) dropped_total_[i] += result.dropped[i];
+      refused_total_ += result.refused;
       if (result.broker_failed) error = "the broker did not confirm every message";
     } catch (const std::exception& e) {
       error = e.what();

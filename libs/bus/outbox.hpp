@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -16,12 +17,34 @@
 
 namespace mp::bus {
 
-// An event the broker returns (no queue bound for its routing key) is tried again after 2 s, 4 s, ... 5 min,
-// because at a first start the consumers may not have declared their queues yet. Queues are durable, so
-// once declared they catch events even while their consumer is down: an event still unroutable after this
-// many attempts (about 13 minutes) has no subscriber at all, and is dropped with a warning instead of
-// being retried for ever (profile.* events have no consumer yet, for example).
-inline constexpr std::int64_t kMaxUnroutableAttempts = 10;
+// Why an outbox event was given up; its name is stored with it (SqlOutbox's drop_reason) and labels
+// outbox_dropped_total. ADR 0010.
+enum class DropReason {
+  kNoSubscriber,   // the broker returned it: no queue is bound for its routing key (DeclareTopology)
+  kBrokerRefused,  // the broker refused it (basic.nack) kMaxRefusals times
+};
+inline constexpr std::array<DropReason, 2> kDropReasons = {DropReason::kNoSubscriber,
+                                                           DropReason::kBrokerRefused};
+std::string_view Name(DropReason reason);  // "no_subscriber", "broker_refused"
+
+// An event the broker refuses (nack) is tried again after 2 s, 4 s, ... 5 min, without holding up the others;
+// refused this many times (about 13 minutes) it is dropped and logged as an error. An event the broker does
+// not confirm at all (connection lost, no answer in time) is an outage, not a refusal: it stays and the relay
+// backs off, however long that lasts.
+inline constexpr std::int64_t kMaxRefusals = 10;
+
+// What becomes of an outbox event after one publish attempt.
+struct Settlement {
+  enum class Kind {
+    kPublished,   // confirmed: mark it published
+    kDropped,     // given up for `reason`: mark it dropped
+    kRetryLater,  // refused: try again in `retry_in`, counting the refusal
+    kKeep,        // unconfirmed: leave it as it is
+  };
+  Kind kind = Kind::kKeep;
+  DropReason reason = DropReason::kNoSubscriber;
+  std::chrono::seconds retry_in{0};
+};
 
 struct RelayOptions {
   std::size_t batch_size = 100;
@@ -36,9 +59,15 @@ struct RelayOptions {
 };
 
 struct OutboxBatch {
-  std::size_t taken = 0;        // events read from the store (a full batch means: more may wait)
-  std::uint64_t published = 0;  // confirmed by the broker and marked published
-  bool broker_failed = false;   // some were nacked or unconfirmed: back off before the next try
+  std::size_t taken = 0;                   // events read from the store (a full batch means: more may wait)
+  std::uint64_t published = 0;             // confirmed by the broker and marked published
+  std::array<std::uint64_t, 2> dropped{};  // given up, by DropReason
+  std::uint64_t refused = 0;               // refused by the broker, to be tried again later
+  bool broker_failed = false;              // some were unconfirmed: back off before the next try
+
+  // Decides what becomes of `message` after `outcome`, when the broker had refused it `refusals` times
+  // before; logs refusals and drops, and counts the outcome in this batch.
+  Settlement Settle(const OutgoingMessage& message, PublishOutcome outcome, std::int64_t refusals);
 };
 
 struct OutboxGauges {
@@ -51,11 +80,12 @@ struct OutboxGauges {
 class OutboxSource {
  public:
   virtual ~OutboxSource() = default;
-  // Takes up to `limit` unpublished events, publishes them with `publisher` and marks the confirmed ones
-  // published. Throws when the store or the broker is unreachable; the events then stay where they are.
+  // Takes up to `limit` pending events, publishes them with `publisher` and records each one's
+  // OutboxBatch::Settle. Throws when the store or the broker is unreachable; the events then stay as they
+  // are.
   virtual OutboxBatch PublishBatch(ConfirmPublisher& publisher, std::size_t limit) = 0;
   virtual OutboxGauges Measure() = 0;
-  // Deletes published events older than `retention` (stores that keep them).
+  // Deletes published and dropped events older than `retention` (stores that keep them).
   virtual void Purge(std::chrono::hours retention) { (void)retention; }
 };
 
@@ -78,9 +108,14 @@ class OutboxRelay {
   void Notify();
 
   // Gauges for /metrics, refreshed by the relay at most once per second.
-  std::int64_t backlog() const { return backlog_.load(); }  // unpublished rows
+  std::int64_t backlog() const { return backlog_.load(); }  // pending events
   double oldest_age_seconds() const { return oldest_age_seconds_.load(); }
+  // Running counts of this relay's outcomes.
   std::uint64_t published_total() const { return published_total_.load(); }
+  std::uint64_t dropped_total(DropReason reason) const {
+    return dropped_total_[static_cast<std::size_t>(reason)].load();
+  }
+  std::uint64_t refused_total() const { return refused_total_.load(); }
 
  private:
   void Run();
@@ -103,6 +138,8 @@ class OutboxRelay {
   std::atomic<std::int64_t> backlog_{0};
   std::atomic<double> oldest_age_seconds_{0};
   std::atomic<std::uint64_t> published_total_{0};
+  std::array<std::atomic<std::uint64_t>, 2> dropped_total_{};
+  std::atomic<std::uint64_t> refused_total_{0};
 };
 
 }  // namespace mp::bus

@@ -57,8 +57,8 @@ void ConfirmPublisher::Connect() {
   connection_.reset();
   auto connection = std::make_unique<AmqpConnection>(options_, 0);
   declared_exchanges_.clear();
-  for (std::string_view exchange : kEventExchanges) connection->DeclareExchange(exchange);
-  connection->DeclareExchange(kDeadLetterExchange);
+  // Every subscriber's queue exists before the first publish, so a returned message has no subscriber.
+  DeclareTopology(*connection);
   amqp_confirm_select(connection->get(), AmqpConnection::kChannel);
   connection->Check("confirm.select");
   connection_ = std::move(connection);

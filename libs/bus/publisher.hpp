@@ -27,13 +27,14 @@ struct OutgoingMessage {
 enum class PublishOutcome {
   kConfirmed,    // the broker has it (persisted, routed to at least one queue)
   kNacked,       // the broker refused it
-  kReturned,     // no queue is bound for its routing key
+  kReturned,     // no queue is bound for its routing key: nobody subscribes to it
   kUnconfirmed,  // connection lost or no answer in time: it may or may not have arrived
 };
 
 // Publishes persistent JSON messages (delivery_mode 2, application/json, message_id) as mandatory, with
 // publisher confirms, on a connection of its own that is opened on first use and again after any failure.
-// Not thread-safe.
+// Each new connection declares the whole topology first (DeclareTopology), so a message the broker returns
+// has no subscriber. Not thread-safe.
 class ConfirmPublisher {
  public:
   explicit ConfirmPublisher(AmqpOptions options);

@@ -4,7 +4,6 @@
 #include <string>
 #include <vector>
 
-#include "libs/core/log.hpp"
 #include "libs/sql/error.hpp"
 #include "libs/sql/transaction.hpp"
 
@@ -18,25 +17,25 @@ constexpr std::string_view kInsert =
 constexpr std::string_view kReadCommitted = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED";
 constexpr std::string_view kSelectBatch =
     "SELECT id, event_id, exchange_name, routing_key, body, attempts FROM outbox "
-    "WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= NOW(3)) "
+    "WHERE published_at IS NULL AND dropped_at IS NULL "
+    "AND (next_attempt_at IS NULL OR next_attempt_at <= NOW(3)) "
     "ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
 constexpr std::string_view kMarkPublished =
     "UPDATE outbox SET published_at = NOW(3), attempts = attempts + 1 WHERE id = ?";
-constexpr std::string_view kMarkFailed = "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?";
-constexpr std::string_view kMarkUnroutable =
+constexpr std::string_view kMarkDropped =
+    "UPDATE outbox SET dropped_at = NOW(3), drop_reason = ?, attempts = attempts + 1 WHERE id = ?";
+constexpr std::string_view kMarkRefused =
     "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? SECOND) "
     "WHERE id = ?";
-constexpr std::string_view kBacklog = "SELECT COUNT(*), MIN(id) FROM outbox WHERE published_at IS NULL";
+constexpr std::string_view kBacklog =
+    "SELECT COUNT(*), MIN(id) FROM outbox WHERE published_at IS NULL AND dropped_at IS NULL";
 constexpr std::string_view kAge =
     "SELECT TIMESTAMPDIFF(MICROSECOND, created_at, NOW(3)) FROM outbox WHERE id = ?";
-constexpr std::string_view kPurge =
+constexpr std::string_view kPurgePublished =
     "DELETE FROM outbox WHERE published_at < DATE_SUB(NOW(3), INTERVAL ? HOUR) ORDER BY published_at LIMIT "
     "1000";
-
-// 2 s, 4 s, ... up to 5 min between attempts of a row no queue wants yet.
-std::int64_t UnroutableDelaySeconds(std::int64_t attempts) {
-  return std::min<std::int64_t>(300, std::int64_t{1} << std::clamp<std::int64_t>(attempts + 1, 1, 9));
-}
+constexpr std::string_view kPurgeDropped =
+    "DELETE FROM outbox WHERE dropped_at < DATE_SUB(NOW(3), INTERVAL ? HOUR) ORDER BY dropped_at LIMIT 1000";
 
 }  // namespace
 
@@ -68,34 +67,16 @@ OutboxBatch SqlOutbox::PublishBatch(ConfirmPublisher& publisher, std::size_t lim
   std::vector<PublishOutcome> outcomes = publisher.Publish(messages);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const std::int64_t id = rows[i].Int(0);
-    switch (outcomes[i]) {
-      case PublishOutcome::kConfirmed:
-        connection->Execute(kMarkPublished, {id});
-        ++result.published;
+    const Settlement settled = result.Settle(messages[i], outcomes[i], rows[i].Int(5));
+    switch (settled.kind) {
+      case Settlement::Kind::kPublished: connection->Execute(kMarkPublished, {id}); break;
+      case Settlement::Kind::kDropped:
+        connection->Execute(kMarkDropped, {std::string(Name(settled.reason)), id});
         break;
-      case PublishOutcome::kReturned: {
-        if (rows[i].Int(5) + 1 >= kMaxUnroutableAttempts) {
-          log::Warn("event dropped: no queue has been bound for it in all its attempts",
-                    {{"event_id", messages[i].message_id},
-                     {"exchange", messages[i].exchange},
-                     {"routing_key", messages[i].routing_key}});
-          connection->Execute(kMarkPublished, {id});
-          break;
-        }
-        std::int64_t delay = UnroutableDelaySeconds(rows[i].Int(5));
-        log::Warn("event not routed to any queue; kept in the outbox and retried",
-                  {{"event_id", messages[i].message_id},
-                   {"exchange", messages[i].exchange},
-                   {"routing_key", messages[i].routing_key},
-                   {"retry_in_s", delay}});
-        connection->Execute(kMarkUnroutable, {delay, id});
+      case Settlement::Kind::kRetryLater:
+        connection->Execute(kMarkRefused, {static_cast<std::int64_t>(settled.retry_in.count()), id});
         break;
-      }
-      case PublishOutcome::kNacked:
-      case PublishOutcome::kUnconfirmed:
-        connection->Execute(kMarkFailed, {id});
-        result.broker_failed = true;
-        break;
+      case Settlement::Kind::kKeep: break;
     }
   }
   tx.Commit();
@@ -115,7 +96,21 @@ OutboxGauges SqlOutbox::Measure() {
 }
 
 void SqlOutbox::Purge(std::chrono::hours retention) {
-  pool_.Acquire()->Execute(kPurge, {static_cast<std::int64_t>(retention.count())});
+  auto connection = pool_.Acquire();
+  connection->Execute(kPurgePublished, {static_cast<std::int64_t>(retention.count())});
+  connection->Execute(kPurgeDropped, {static_cast<std::int64_t>(retention.count())});
+}
+
+std::vector<std::string> MissingOutboxMigrations(const std::vector<sql::Migration>& migrations) {
+  std::vector<std::string> missing;
+  for (const sql::Migration& shared : OutboxMigrations()) {
+    if (std::none_of(migrations.begin(), migrations.end(), [&](const sql::Migration& m) {
+          return m.version == shared.version && m.sql == shared.sql;
+        })) {
+      missing.push_back(shared.name);
+    }
+  }
+  return missing;
 }
 
 }  // namespace mp::bus

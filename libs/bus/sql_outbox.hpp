@@ -2,34 +2,26 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "libs/bus/event.hpp"
 #include "libs/bus/outbox.hpp"
 #include "libs/sql/connection.hpp"
+#include "libs/sql/migrate.hpp"
 #include "libs/sql/pool.hpp"
 
 // The transactional outbox of the MySQL services (library mp_bus_sql, so that libs/bus itself and the
 // MongoDB services do not link the MariaDB client).
 namespace mp::bus {
 
-// The outbox table; put it in the service's own V001 migration. Valid on MariaDB 10.11 and MySQL 8.
-// next_attempt_at delays a row the broker could not route (no queue bound yet), so that it does not hold
-// up the rows behind it.
-inline constexpr std::string_view kOutboxTableSql = R"sql(CREATE TABLE IF NOT EXISTS outbox (
-  id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
-  event_id CHAR(36) NOT NULL,
-  exchange_name VARCHAR(64) NOT NULL,
-  routing_key VARCHAR(128) NOT NULL,
-  body LONGTEXT NOT NULL,
-  created_at DATETIME(3) NOT NULL,
-  published_at DATETIME(3) NULL,
-  attempts INT NOT NULL DEFAULT 0,
-  next_attempt_at DATETIME(3) NULL,
-  UNIQUE KEY outbox_event_id (event_id),
-  KEY outbox_unpublished (published_at, id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-)sql";
+// The outbox table's migrations (libs/bus/migrations, versions 1000 and up), the one copy of its schema:
+// every MySQL service embeds them into its own migrations (mp_sql_migrations(... ${MP_OUTBOX_MIGRATIONS})).
+// Valid on MariaDB 10.11 and MySQL 8.
+const std::vector<sql::Migration>& OutboxMigrations();
+// The names of the OutboxMigrations() missing from `migrations` (same version and SQL); empty when none is.
+std::vector<std::string> MissingOutboxMigrations(const std::vector<sql::Migration>& migrations);
 
 // Writes the event into the outbox. Call it inside the transaction that makes the state change, so that
 // both commit or neither does; then call OutboxRelay::Notify() after the commit.
@@ -38,10 +30,10 @@ inline void Enqueue(sql::PooledConnection& connection, const Event& event) {
   Enqueue(connection.get(), event);
 }
 
-// The `outbox` table of kOutboxTableSql: takes a batch with SELECT ... FOR UPDATE SKIP LOCKED (so
-// replicas never publish the same row at once) and marks only confirmed rows published, in the same
-// transaction. A row no queue is bound for yet is retried later (2 s, 4 s, ... 5 min) without holding up
-// the rows behind it.
+// The `outbox` table of OutboxMigrations(): takes a batch of pending rows with SELECT ... FOR UPDATE SKIP
+// LOCKED (so replicas never publish the same row at once) and records each one's end in the same
+// transaction: published (confirmed), dropped with its reason (no_subscriber at once, broker_refused after
+// kMaxRefusals), or, when refused, tried again later without holding up the rows behind it.
 class SqlOutbox : public OutboxSource {
  public:
   explicit SqlOutbox(sql::Pool& pool) : pool_(pool) {}

@@ -103,13 +103,18 @@ std::string Metrics::Render() const {
     }
     out += fmt::format("{} {}\n", name, counter->value.load());
   }
+  last_base.clear();
   for (const auto& gauge : gauges_) {
     std::string base = BaseName(gauge.name);
     // A value read from its owner whose name ends in _total is a running count (Prometheus convention):
-    // typed counter, so rate() and the dashboards treat it as one.
-    const char* type = base.ends_with("_total") ? "counter" : "gauge";
-    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", base, gauge.help, base, type, gauge.name,
-                       gauge.read());
+    // typed counter, so rate() and the dashboards treat it as one. The series of one family (added one
+    // after the other, e.g. outbox_dropped_total{reason=...}) share one HELP and TYPE: a second is an error.
+    if (base != last_base) {
+      const char* type = base.ends_with("_total") ? "counter" : "gauge";
+      out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", base, gauge.help, base, type);
+      last_base = base;
+    }
+    out += fmt::format("{} {}\n", gauge.name, gauge.read());
   }
   return out;
 }

@@ -5,22 +5,15 @@
 #include <limits>
 #include <utility>
 
-#include "libs/core/log.hpp"
-
 namespace mp::mongo {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
 constexpr const char* kPendingKey = "outbox.event_id";
-constexpr std::size_t kMaxRememberedUnroutable = 10'000;
+constexpr std::size_t kMaxRememberedRefused = 10'000;
 
 Document PendingFilter() { return Document{{kPendingKey, Document{{"$exists", true}}}}; }
-
-// 2 s, 4 s, ... up to 5 min between attempts of an entry no queue wants yet (as the SQL outbox).
-std::chrono::seconds UnroutableDelay(int attempts) {
-  return std::chrono::seconds(std::min(300, 1 << std::clamp(attempts + 1, 1, 9)));
-}
 
 // The entry exactly as OutboxEntry wrote it, rebuilt from its JSON view. `$pull` removes it by whole-value
 // equality: FerretDB v1.24 ignores a `$pull` condition on a field of the entry (MongoDB accepts both).
@@ -70,7 +63,7 @@ bus::OutboxBatch EmbeddedOutbox::PublishBatch(bus::ConfirmPublisher& publisher, 
   const auto now = SteadyClock::now();
   for (const std::string& name : collections_) {
     // Entries waiting for a later attempt are skipped, and the next page read, so that many of them (events
-    // no queue wants yet) never hold back the others.
+    // the broker refused) never hold back the others.
     FindOptions options;
     options.projection = Document{{kOutboxField, 1}};
     while (messages.size() < limit) {
@@ -83,8 +76,7 @@ bus::OutboxBatch EmbeddedOutbox::PublishBatch(bus::ConfirmPublisher& publisher, 
           if (!entry.is_object()) continue;
           std::string event_id = entry.value("event_id", std::string());
           if (event_id.empty()) continue;
-          if (auto later = unroutable_until_.find(event_id);
-              later != unroutable_until_.end() && later->second.until > now) {
+          if (auto later = refused_.find(event_id); later != refused_.end() && later->second.until > now) {
             continue;
           }
           std::string routing_key = entry.value("routing_key", std::string());
@@ -108,52 +100,39 @@ bus::OutboxBatch EmbeddedOutbox::PublishBatch(bus::ConfirmPublisher& publisher, 
   std::vector<bus::PublishOutcome> outcomes = publisher.Publish(messages);
   for (std::size_t i = 0; i < messages.size(); ++i) {
     const std::string& event_id = taken[i].event_id;
-    switch (outcomes[i]) {
-      case bus::PublishOutcome::kConfirmed:
+    auto refused = refused_.find(event_id);
+    const bus::Settlement settled =
+        result.Settle(messages[i], outcomes[i], refused == refused_.end() ? 0 : refused->second.refusals);
+    switch (settled.kind) {
+      case bus::Settlement::Kind::kPublished:
+      case bus::Settlement::Kind::kDropped:
+        // Either way the entry leaves its document; how it ended is in the log and the metrics.
         database_.collection(taken[i].collection)
             .UpdateOne(Document{{kPendingKey, event_id}},
                        Document{{"$pull", Document{{kOutboxField, taken[i].entry}}}});
-        unroutable_until_.erase(event_id);
-        ++result.published;
+        if (refused != refused_.end()) refused_.erase(refused);
         break;
-      case bus::PublishOutcome::kReturned: {
-        if (unroutable_until_.size() >= kMaxRememberedUnroutable) ForgetExpired(now);
-        Unroutable& state = unroutable_until_[event_id];
-        if (state.attempts + 1 >= bus::kMaxUnroutableAttempts) {
-          log::Warn("event dropped: no queue has been bound for it in all its attempts",
-                    {{"event_id", event_id},
-                     {"exchange", messages[i].exchange},
-                     {"routing_key", messages[i].routing_key}});
-          database_.collection(taken[i].collection)
-              .UpdateOne(Document{{kPendingKey, event_id}},
-                         Document{{"$pull", Document{{kOutboxField, taken[i].entry}}}});
-          unroutable_until_.erase(event_id);
-          break;
-        }
-        std::chrono::seconds delay = UnroutableDelay(state.attempts++);
-        state.until = now + delay;
-        log::Warn("event not routed to any queue; kept in the outbox and retried",
-                  {{"event_id", event_id},
-                   {"exchange", messages[i].exchange},
-                   {"routing_key", messages[i].routing_key},
-                   {"retry_in_s", delay.count()}});
+      case bus::Settlement::Kind::kRetryLater: {
+        if (refused_.size() >= kMaxRememberedRefused) ForgetExpired(now);
+        Refused& state = refused_[event_id];
+        ++state.refusals;
+        state.until = now + settled.retry_in;
         break;
       }
-      case bus::PublishOutcome::kNacked:
-      case bus::PublishOutcome::kUnconfirmed: result.broker_failed = true; break;
+      case bus::Settlement::Kind::kKeep: break;
     }
   }
   return result;
 }
 
 // Entries whose wait is over are tried at the next poll anyway; forgetting them only restarts their count.
-// If every remembered entry still waits (a flood of unroutable events), the first half goes.
+// If every remembered entry still waits (a flood of refused events), the first half goes.
 void EmbeddedOutbox::ForgetExpired(SteadyClock::time_point now) {
-  std::erase_if(unroutable_until_, [now](const auto& item) { return item.second.until <= now; });
-  if (unroutable_until_.size() < kMaxRememberedUnroutable) return;
-  auto middle = unroutable_until_.begin();
-  std::advance(middle, unroutable_until_.size() / 2);
-  unroutable_until_.erase(unroutable_until_.begin(), middle);
+  std::erase_if(refused_, [now](const auto& item) { return item.second.until <= now; });
+  if (refused_.size() < kMaxRememberedRefused) return;
+  auto middle = refused_.begin();
+  std::advance(middle, refused_.size() / 2);
+  refused_.erase(refused_.begin(), middle);
 }
 
 bus::OutboxGauges EmbeddedOutbox::Measure() {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -14,10 +15,11 @@
 // to one document is atomic on every MongoDB-protocol server): a state change and its events are ONE write
 // to ONE document, the events appended to that document's `outbox` array. EmbeddedOutbox finds documents
 // with an `outbox.event_id` (sparse index `outbox_pending`, see EnsureIndexes), publishes the entries with
-// confirms and removes each confirmed one with
-// `$pull` of the whole entry (FerretDB v1.24 ignores `$pull` conditions on an entry's fields). Delivery is at
-// least once (a crash between the confirm and the `$pull`, or two replicas' relays seeing the same entry,
-// publishes it again), so consumers deduplicate by event_id.
+// confirms and removes each finished one — published, or dropped (no subscriber; refused kMaxRefusals times)
+// — with `$pull` of the whole entry (FerretDB v1.24 ignores `$pull` conditions on an entry's fields); the
+// relay's metrics count how each ended (ADR 0010). Delivery is at least once (a crash between the confirm and
+// the `$pull`, or two replicas' relays seeing the same entry, publishes it again), so consumers deduplicate
+// by event_id.
 //
 //   bus::Event event = bus::MakeEvent("user_events", "profile.updated", {{"user_id", id}, ...});
 //   profiles.UpdateOne(Document{{"user_id", id}},
@@ -60,14 +62,14 @@ class EmbeddedOutbox : public bus::OutboxSource {
  private:
   Database& database_;
   std::vector<std::string> collections_;
-  // event_id → when to try again an entry no queue was bound for (kept in memory: after a restart such an
-  // entry is simply tried at once).
-  struct Unroutable {
+  // event_id → how often the broker refused an entry and when to try it again (kept in memory: after a
+  // restart such an entry is simply tried at once, its count started afresh).
+  struct Refused {
     std::chrono::steady_clock::time_point until;
-    int attempts = 0;
+    std::int64_t refusals = 0;
   };
-  std::map<std::string, Unroutable> unroutable_until_;
-  void ForgetExpired(std::chrono::steady_clock::time_point now);  // bounds unroutable_until_
+  std::map<std::string, Refused> refused_;
+  void ForgetExpired(std::chrono::steady_clock::time_point now);  // bounds refused_
 };
 
 }  // namespace mp::mongo

@@ -43,6 +43,14 @@ void AddOutboxGauges(http::Metrics& metrics, const bus::OutboxRelay& relay) {
                    [&relay] { return relay.oldest_age_seconds(); });
   metrics.AddGauge("outbox_published_total", "Events confirmed by RabbitMQ.",
                    [&relay] { return double(relay.published_total()); });
+  for (bus::DropReason reason : bus::kDropReasons) {
+    metrics.AddGauge("outbox_dropped_total{reason=\"" + std::string(bus::Name(reason)) + "\"}",
+                     "Events given up: no_subscriber (no queue is bound for them), broker_refused (nacked "
+                     "every time).",
+                     [&relay, reason] { return double(relay.dropped_total(reason)); });
+  }
+  metrics.AddGauge("outbox_refused_total", "Publishes RabbitMQ refused (nack); each is tried again later.",
+                   [&relay] { return double(relay.refused_total()); });
 }
 
 void AddConsumerGauges(http::Metrics& metrics, const bus::Consumer& consumer) {

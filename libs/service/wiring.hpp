@@ -37,7 +37,8 @@ struct UpstreamSettings {
 UpstreamSettings ReadUpstream(config::Env& env, const std::string& name, std::string_view default_url,
                               int timeout_ms);
 
-// outbox_backlog, outbox_oldest_age_seconds, outbox_published_total.
+// outbox_backlog, outbox_oldest_age_seconds, outbox_published_total, outbox_dropped_total{reason=...},
+// outbox_refused_total.
 void AddOutboxGauges(http::Metrics& metrics, const bus::OutboxRelay& relay);
 // consumer_connected, consumer_handled_total, consumer_failed_total, consumer_dead_lettered_total,
 // consumer_lag_seconds, consumer_waits_total and consumer_not_applicable_total (the last three {queue=...}).

@@ -56,8 +56,25 @@ class TestQueue {
 
   // Declares the queue (durable, no arguments) and binds it.
   void Declare(const std::string& exchange, const std::string& routing_key) {
+    Declare(exchange, routing_key, amqp_empty_table);
+  }
+
+  // Declares a queue that holds nothing and refuses what it is given (x-max-length 0, x-overflow
+  // reject-publish): the broker answers a publish routed only there with basic.nack.
+  void DeclareRefusing(const std::string& exchange, const std::string& routing_key) {
+    amqp_table_entry_t arguments[2] = {};
+    arguments[0].key = amqp_cstring_bytes("x-max-length");
+    arguments[0].value.kind = AMQP_FIELD_KIND_I64;
+    arguments[0].value.value.i64 = 0;
+    arguments[1].key = amqp_cstring_bytes("x-overflow");
+    arguments[1].value.kind = AMQP_FIELD_KIND_UTF8;
+    arguments[1].value.value.bytes = amqp_cstring_bytes("reject-publish");
+    Declare(exchange, routing_key, amqp_table_t{2, arguments});
+  }
+
+  void Declare(const std::string& exchange, const std::string& routing_key, amqp_table_t arguments) {
     AmqpConnection connection(options_, 0);
-    amqp_queue_declare(connection.get(), 1, Bytes(name_), 0, 1, 0, 0, amqp_empty_table);
+    amqp_queue_declare(connection.get(), 1, Bytes(name_), 0, 1, 0, 0, arguments);
     connection.Check("queue.declare");
     amqp_queue_bind(connection.get(), 1, Bytes(name_), Bytes(exchange), Bytes(routing_key), amqp_empty_table);
     connection.Check("queue.bind");

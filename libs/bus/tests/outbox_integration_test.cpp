@@ -10,6 +10,7 @@
 #include "libs/bus/tests/bus_test_support.hpp"
 #include "libs/bus/topology.hpp"
 #include "libs/core/time.hpp"
+#include "libs/sql/migrate.hpp"
 #include "libs/sql/pool.hpp"
 #include "libs/sql/tests/test_database.hpp"
 #include "libs/sql/transaction.hpp"
@@ -24,7 +25,7 @@ class OutboxTest : public ::testing::Test {
  protected:
   void SetUp() override {
     pool_ = std::make_unique<sql::Pool>(sql::test::TestDatabaseOptions());
-    pool_->Acquire()->ExecuteScript(kOutboxTableSql);
+    sql::Migrate(*pool_, OutboxMigrations());
     amqp_ = test::TestAmqpOptions();
     DeclareTopology(amqp_);
     suffix_ = test::UniqueSuffix();
@@ -45,6 +46,19 @@ class OutboxTest : public ::testing::Test {
     Enqueue(connection, event);
     tx.Commit();
     return event;
+  }
+
+  // How the row ended: "published", "dropped:<reason>", "pending"; nullopt when it does not exist.
+  std::optional<std::string> State(const std::string& event_id) {
+    auto rows = pool_->Acquire()->Query(
+        "SELECT published_at IS NOT NULL, drop_reason FROM outbox WHERE event_id = ?", {event_id});
+    if (rows.empty()) return std::nullopt;
+    if (rows[0].Int(0) == 1) return "published";
+    if (auto reason = rows[0].OptString(1)) return "dropped:" + *reason;
+    return "pending";
+  }
+  std::int64_t Attempts(const std::string& event_id) {
+    return pool_->Acquire()->Query("SELECT attempts FROM outbox WHERE event_id = ?", {event_id}).at(0).Int(0);
   }
 
   // nullopt when the row does not exist.
@@ -136,47 +150,99 @@ TEST_F(OutboxTest, StopFlushesEverythingAlreadyCommitted) {
   queue.Delete();
 }
 
-TEST_F(OutboxTest, EventForANewExchangeWaitsInTheOutboxUntilAQueueIsBound) {
+// Every subscriber's queue is declared before anything is published (DeclareTopology), so an event the
+// broker returns has no subscriber: a normal, finished publish, not a failure to retry.
+TEST_F(OutboxTest, EventNobodySubscribesToIsDroppedAtOnceAndOneWithASubscriberIsPublished) {
+  test::TestQueue queue(amqp_, Key("queue"));
+  queue.Declare("order_events", Key("wanted"));
   OutboxRelay relay(std::make_unique<SqlOutbox>(*pool_), amqp_);
   relay.Start();
-  const std::string exchange = Key("events");  // declared by the relay on first use
-  Event event = EnqueueCommitted(Key("nobody.listens"), nullptr, exchange);
+  Event nobody = EnqueueCommitted(Key("nobody.listens"));
+  Event wanted = EnqueueCommitted(Key("wanted"));
   relay.Notify();
-  ASSERT_TRUE(test::WaitUntil(
-      [&] {
-        return pool_->Acquire()
-                   ->Query(
-                       "SELECT attempts FROM outbox WHERE event_id = ? AND published_at IS NULL "
-                       "AND next_attempt_at IS NOT NULL",
-                       {event.event_id})
-                   .size() == 1;
-      },
-      seconds(10)));
 
-  test::TestQueue queue(amqp_, Key("late.queue"));
-  queue.Declare(exchange, Key("#"));
-  std::optional<test::ReceivedMessage> received;
-  ASSERT_TRUE(test::WaitUntil([&] { return (received = queue.Get()).has_value(); }, seconds(15)));
-  EXPECT_EQ(received->message_id, event.event_id);
-  EXPECT_EQ(received->exchange, exchange);
-  ASSERT_TRUE(test::WaitUntil([&] { return Published(event.event_id) == true; }, seconds(10)));
+  ASSERT_TRUE(test::WaitUntil([&] { return State(nobody.event_id) != "pending"; }, seconds(5)));
+  EXPECT_EQ(State(nobody.event_id), "dropped:no_subscriber");
+  EXPECT_EQ(Attempts(nobody.event_id), 1);  // not retried
+  ASSERT_TRUE(test::WaitUntil([&] { return State(wanted.event_id) == "published"; }, seconds(5)));
+  auto received = queue.Get();
+  ASSERT_TRUE(received);
+  EXPECT_EQ(received->message_id, wanted.event_id);
+  ASSERT_TRUE(test::WaitUntil([&] { return relay.backlog() == 0; }, seconds(5)));
   relay.Stop();
+  EXPECT_EQ(relay.published_total(), 1u);
+  EXPECT_EQ(relay.dropped_total(DropReason::kNoSubscriber), 1u);
+  EXPECT_EQ(relay.dropped_total(DropReason::kBrokerRefused), 0u);
+  EXPECT_EQ(relay.refused_total(), 0u);
   queue.Delete();
-  AmqpConnection connection(amqp_, 0);
-  amqp_exchange_delete(connection.get(), 1, Bytes(exchange), 0);
-  connection.Check("exchange.delete");
 }
 
-TEST_F(OutboxTest, EventNobodySubscribesToIsDroppedAfterItsLastAttempt) {
-  Event event = EnqueueCommitted(Key("nobody.ever.listens"));
-  // As if it had already been returned by the broker in all attempts but the last.
-  pool_->Acquire()->Execute("UPDATE outbox SET attempts = ? WHERE event_id = ?",
-                            {kMaxUnroutableAttempts - 1, event.event_id});
+TEST_F(OutboxTest, TheTopologyDeclaresEverySubscribersQueueSoEarlyEventsWaitThere) {
+  for (const Subscription& subscription : kSubscriptions) {
+    EXPECT_NO_THROW(test::TestQueue(amqp_, std::string(subscription.queue)).MessageCount())
+        << subscription.queue;
+  }
+  // A queue declared as the topology does catches an event published before any consumer ran, and its
+  // dead-letter queue exists; declaring it again when it exists (even with other arguments, as a broker of
+  // an older version may hold it) changes nothing and is not refused.
+  const std::string name = Key("subscriber");
+  test::TestQueue queue(amqp_, name);
+  test::TestQueue dead(amqp_, name + ".dead");
+  {
+    AmqpConnection connection(amqp_, 0);
+    DeclareSubscriberQueue(connection, name);
+    DeclareSubscriberQueue(connection, name);
+    amqp_queue_bind(connection.get(), AmqpConnection::kChannel, Bytes(name), Bytes("order_events"),
+                    Bytes(Key("early")), amqp_empty_table);
+    connection.Check("queue.bind");
+  }
   OutboxRelay relay(std::make_unique<SqlOutbox>(*pool_), amqp_);
   relay.Start();
+  Event early = EnqueueCommitted(Key("early"));
   relay.Notify();
-  ASSERT_TRUE(test::WaitUntil([&] { return Published(event.event_id) == true; }, seconds(10)));
+  ASSERT_TRUE(test::WaitUntil([&] { return State(early.event_id) == "published"; }, seconds(5)));
   relay.Stop();
+  EXPECT_EQ(queue.MessageCount(), 1u);
+  EXPECT_EQ(dead.MessageCount(), 0u);
+  queue.Delete();
+  dead.Delete();
+
+  test::TestQueue older(amqp_, Key("older"));
+  older.Declare("order_events", Key("older"));  // no arguments at all
+  AmqpConnection connection(amqp_, 0);
+  EXPECT_NO_THROW(DeclareSubscriberQueue(connection, Key("older")));
+  older.Delete();
+}
+
+TEST_F(OutboxTest, EventTheBrokerRefusesIsTriedAgainLaterThenDroppedAfterTheCap) {
+  test::TestQueue queue(amqp_, Key("refusing"));
+  queue.DeclareRefusing("order_events", Key("refused"));
+  OutboxRelay relay(std::make_unique<SqlOutbox>(*pool_), amqp_);
+  relay.Start();
+  Event refused = EnqueueCommitted(Key("refused"));
+  relay.Notify();
+
+  // Refused once: kept, to be tried again after a delay, without failing the relay.
+  ASSERT_TRUE(test::WaitUntil([&] { return relay.refused_total() == 1; }, seconds(5)));
+  EXPECT_EQ(State(refused.event_id), "pending");
+  EXPECT_EQ(Attempts(refused.event_id), 1);
+  EXPECT_EQ(pool_->Acquire()
+                ->Query("SELECT next_attempt_at > NOW(3) FROM outbox WHERE event_id = ?", {refused.event_id})
+                .at(0)
+                .Int(0),
+            1);
+
+  // As if it had been refused in all its attempts but the last, and its delay were over.
+  pool_->Acquire()->Execute("UPDATE outbox SET attempts = ?, next_attempt_at = NULL WHERE event_id = ?",
+                            {kMaxRefusals - 1, refused.event_id});
+  relay.Notify();
+  ASSERT_TRUE(test::WaitUntil([&] { return State(refused.event_id) != "pending"; }, seconds(5)));
+  EXPECT_EQ(State(refused.event_id), "dropped:broker_refused");
+  relay.Stop();
+  EXPECT_EQ(relay.refused_total(), 1u);
+  EXPECT_EQ(relay.dropped_total(DropReason::kBrokerRefused), 1u);
+  EXPECT_EQ(relay.published_total(), 0u);
+  queue.Delete();
 }
 
 TEST_F(OutboxTest, CommitsSucceedWhileTheBrokerIsUnreachableAndGaugesShowTheBacklog) {

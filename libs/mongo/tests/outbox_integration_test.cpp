@@ -120,28 +120,61 @@ TEST_F(EmbeddedOutboxTest, GaugesCountPendingEntriesAndTheirAge) {
   EXPECT_LT(gauges.oldest_age_seconds, 60.0);
 }
 
-TEST_F(EmbeddedOutboxTest, EntriesNoQueueWantsDoNotHoldBackTheOthers) {
+TEST_F(EmbeddedOutboxTest, EntriesNobodySubscribesToLeaveAtOnceAndAreCountedAsDropped) {
   bus::test::TestQueue queue(amqp_, Key("queue"));
   queue.Declare("user_events", Key("wanted"));
   auto profiles = db_.collection("profiles");
-  for (int id = 1; id <= 6; ++id) {  // returned by the broker: no queue is bound for them
+  for (int id = 1; id <= 3; ++id) {  // returned by the broker: no queue is bound for them
     profiles.InsertOne(Document{{"_id", id}, {kOutboxField, OutboxEntries({NewEvent("nobody", nullptr)})}});
+  }
+  bus::Event wanted = NewEvent("wanted", {{"n", 4}});
+  profiles.InsertOne(Document{{"_id", 4}, {kOutboxField, OutboxEntries({wanted})}});
+
+  bus::OutboxRelay relay(std::make_unique<EmbeddedOutbox>(db_, std::vector<std::string>{"profiles"}), amqp_);
+  relay.Start();
+  relay.Notify();
+  ASSERT_TRUE(bus::test::WaitUntil([&] { return Pending("profiles") == 0; }, seconds(5)));
+  relay.Stop();
+  EXPECT_EQ(relay.published_total(), 1u);
+  EXPECT_EQ(relay.dropped_total(bus::DropReason::kNoSubscriber), 3u);
+  EXPECT_EQ(relay.refused_total(), 0u);
+  auto message = queue.Get();
+  ASSERT_TRUE(message);
+  EXPECT_EQ(message->message_id, wanted.event_id);
+  queue.Delete();
+}
+
+TEST_F(EmbeddedOutboxTest, EntriesTheBrokerRefusesWaitWithoutHoldingBackTheOthers) {
+  bus::test::TestQueue refusing(amqp_, Key("refusing"));
+  refusing.DeclareRefusing("user_events", Key("refused"));
+  bus::test::TestQueue queue(amqp_, Key("queue"));
+  queue.Declare("user_events", Key("wanted"));
+  auto profiles = db_.collection("profiles");
+  for (int id = 1; id <= 6; ++id) {  // nacked by the broker
+    profiles.InsertOne(Document{{"_id", id}, {kOutboxField, OutboxEntries({NewEvent("refused", nullptr)})}});
   }
   bus::Event wanted = NewEvent("wanted", {{"n", 7}});
   profiles.InsertOne(Document{{"_id", 7}, {kOutboxField, OutboxEntries({wanted})}});
 
   EmbeddedOutbox outbox(db_, {"profiles"});
   bus::ConfirmPublisher publisher(amqp_);
-  // Batches of 3: the first two are returned and wait 2 s before their next attempt; the third poll reads
+  // Batches of 3: the first two are refused and wait 2 s before their next attempt; the third poll reads
   // past them instead of finding only entries that wait.
-  std::size_t published = 0;
-  for (int poll = 0; poll < 3; ++poll) published += outbox.PublishBatch(publisher, 3).published;
-  EXPECT_EQ(published, 1u);
+  bus::OutboxBatch total;
+  for (int poll = 0; poll < 3; ++poll) {
+    bus::OutboxBatch batch = outbox.PublishBatch(publisher, 3);
+    total.published += batch.published;
+    total.refused += batch.refused;
+    EXPECT_FALSE(batch.broker_failed);
+  }
+  EXPECT_EQ(total.published, 1u);
+  EXPECT_EQ(total.refused, 6u);
   auto message = queue.Get();
   ASSERT_TRUE(message);
   EXPECT_EQ(message->message_id, wanted.event_id);
-  EXPECT_EQ(Pending("profiles"), 6);  // the returned ones stay for their next attempt
+  EXPECT_EQ(Pending("profiles"), 6);  // the refused ones stay for their next attempt
   queue.Delete();
+  refusing.Delete();
 }
 
 TEST_F(EmbeddedOutboxTest, UnreachableBrokerKeepsTheEvents) {

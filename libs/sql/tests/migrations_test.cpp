@@ -12,22 +12,26 @@ const std::vector<Migration>& EmbeddedMigrations();
 namespace mp::sql {
 namespace {
 
-TEST(EmbeddedMigrations, FileNamesGiveVersionAndNameInNumericOrder) {
+// tests/migrations and tests/shared_migrations (V005) together, as a service embeds the shared outbox ones.
+TEST(EmbeddedMigrations, FileNamesOfEveryDirectoryGiveVersionAndNameInNumericOrder) {
   const auto& migrations = test::EmbeddedMigrations();
-  ASSERT_EQ(migrations.size(), 3u);
+  ASSERT_EQ(migrations.size(), 4u);
   EXPECT_EQ(migrations[0].version, 1);
   EXPECT_EQ(migrations[0].name, "create_widgets");
   EXPECT_EQ(migrations[1].version, 2);
   EXPECT_EQ(migrations[1].name, "add_widget_index");
-  EXPECT_EQ(migrations[2].version, 10);
-  EXPECT_EQ(migrations[2].name, "tricky_text");
+  EXPECT_EQ(migrations[2].version, 5);
+  EXPECT_EQ(migrations[2].name, "add_widget_note");
+  EXPECT_EQ(migrations[3].version, 10);
+  EXPECT_EQ(migrations[3].name, "tricky_text");
 }
 
 TEST(EmbeddedMigrations, SqlTextIsEmbeddedByteForByte) {
   const auto& migrations = test::EmbeddedMigrations();
-  ASSERT_EQ(migrations.size(), 3u);
+  ASSERT_EQ(migrations.size(), 4u);
   EXPECT_EQ(migrations[1].sql, "CREATE INDEX widgets_by_name ON widgets (name);\n");
-  EXPECT_EQ(migrations[2].sql,
+  EXPECT_EQ(migrations[2].sql, "ALTER TABLE widgets ADD COLUMN note VARCHAR(64) NULL;\n");
+  EXPECT_EQ(migrations[3].sql,
             "-- Text a naive embedder would break: )\" and )sql\" and \\\\n and ${NOT_A_VARIABLE}; [[x]]\n"
             "INSERT INTO widgets (name) VALUES ('semi;colon'), ('emoji \xF0\x9F\x9A\x80');\n");
 }

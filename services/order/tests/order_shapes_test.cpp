@@ -1,16 +1,23 @@
 // What other programs read from us and how we speak SQL: the OrderDetail JSON, the refusals' answers, the
-// event payloads, the LIKE pattern.
+// event payloads, the LIKE pattern, the schema including the library's outbox migrations.
 #include <gtest/gtest.h>
+
+#include "libs/bus/sql_outbox.hpp"
 
 #include "services/order/src/api/order_api.hpp"
 #include "services/order/src/api/refusals.hpp"
 #include "services/order/src/domain/order.hpp"
 #include "services/order/src/events/order_events.hpp"
+#include "services/order/src/store/migrations.hpp"
 
 namespace mp::order {
 namespace {
 
 using domain::Status;
+
+TEST(Schema, MigrationsIncludeEverySharedOutboxMigration) {
+  EXPECT_EQ(bus::MissingOutboxMigrations(store::Migrations()), std::vector<std::string>{});
+}
 
 TEST(OrderStore, LikeWildcardsAreEscaped) {
   EXPECT_EQ(store::LikeContains("50%_off!"), "%50!%!_off!!%");
