@@ -27,6 +27,8 @@ export function useLoader<T>(load: () => Promise<T>, options: { immediate?: bool
   return { data, loading, error, reload };
 }
 
+export type Loader<T> = ReturnType<typeof useLoader<T>>;
+
 /** A loader of one page of a limit/offset list; `go(offset)` loads another page (`go(0)` after a filter change). */
 export function usePagedLoader<T>(load: (page: Required<PageQuery>) => Promise<Page<T>>, limit: number) {
   const offset = ref(0);
