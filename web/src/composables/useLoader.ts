@@ -1,6 +1,6 @@
 // Loads something for a page and keeps its loading and error state; a newer load wins over an older one.
 
-import { type Ref, computed, ref, shallowRef } from 'vue';
+import { type Ref, type WatchSource, computed, ref, shallowRef, watch } from 'vue';
 import type { Page, PageQuery } from '../api';
 
 export function useLoader<T>(load: () => Promise<T>, options: { immediate?: boolean } = {}) {
@@ -29,8 +29,15 @@ export function useLoader<T>(load: () => Promise<T>, options: { immediate?: bool
 
 export type Loader<T> = ReturnType<typeof useLoader<T>>;
 
-/** A loader of one page of a limit/offset list; `go(offset)` loads another page (`go(0)` after a filter change). */
-export function usePagedLoader<T>(load: (page: Required<PageQuery>) => Promise<Page<T>>, limit: number) {
+/**
+ * A loader of one page of a limit/offset list; `go(offset)` loads another page. A change of `filter` (what the
+ * list is narrowed by) starts again at the first page.
+ */
+export function usePagedLoader<T>(
+  load: (page: Required<PageQuery>) => Promise<Page<T>>,
+  limit: number,
+  filter?: WatchSource,
+) {
   const offset = ref(0);
   const loader = useLoader(() => load({ limit, offset: offset.value }));
 
@@ -38,6 +45,8 @@ export function usePagedLoader<T>(load: (page: Required<PageQuery>) => Promise<P
     offset.value = next;
     void loader.reload();
   }
+
+  if (filter) watch(filter, () => go(0));
 
   return { ...loader, limit, offset, go };
 }
