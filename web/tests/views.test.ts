@@ -12,6 +12,7 @@ import PublishOrderView from '../src/views/customer/PublishOrderView.vue';
 import AvailableOrdersView from '../src/views/provider/AvailableOrdersView.vue';
 import AdminDashboardView from '../src/views/admin/AdminDashboardView.vue';
 import AdminRefundsView from '../src/views/admin/AdminRefundsView.vue';
+import CustomerProfileView from '../src/views/customer/CustomerProfileView.vue';
 import { fail, fakeJwt, ok, sampleOrder, stubFetch } from './helpers';
 
 const Stub = { render: () => h('p', { id: 'stub' }, 'stub') };
@@ -25,6 +26,7 @@ async function mount(component: Component, path: string) {
       { path: '/register', component: Stub },
       { path: '/customer/orders/new', component: PublishOrderView },
       { path: '/customer/orders', component: Stub },
+      { path: '/customer/profile', component: CustomerProfileView },
       { path: '/customer/orders/:id', name: 'customer-order', component: Stub },
       { path: '/provider/available', component: AvailableOrdersView },
       { path: '/provider/available/:id', component: Stub },
@@ -303,5 +305,41 @@ describe('route guard', () => {
     expect(guard(route({ guestOnly: true }), customer)).toBe('/customer/orders');
     expect(guard(route({ guestOnly: true }), visitor)).toBe(true);
     expect(guard(route({}, '/', 'home'), customer)).toBe('/customer/orders');
+  });
+});
+
+describe('customer profile view', () => {
+  beforeEach(() => tokenStore.write({ accessToken: fakeJwt({ role: 1 }), refreshToken: 'r' }));
+
+  const profile = {
+    user_id: 3,
+    location: 'SOUTH',
+    address: '1 Main St',
+    budget_preference: 80,
+    created_at: null,
+    updated_at: null,
+  };
+
+  it('fills the form from the loaded profile and saves the edited one', async () => {
+    const { calls } = stubFetch((request) =>
+      request.method === 'PUT' ? ok({ ...profile, budget_preference: 95 }) : ok(profile),
+    );
+    const { host } = await mount(CustomerProfileView, '/customer/profile');
+    expect((host.querySelector('#profile-address') as HTMLInputElement).value).toBe('1 Main St');
+    type(host, '#profile-budget', '95');
+    await submit(host, '[data-testid="customer-profile-form"]');
+    const put = calls.find((call) => call.method === 'PUT');
+    expect(put?.body).toMatchObject({ location: 'SOUTH', address: '1 Main St', budget_preference: 95 });
+    expect(text(host, '[data-testid="profile-saved"]')).toBe('Profile saved.');
+  });
+
+  it('shows a problem under its field and sends nothing', async () => {
+    const { calls } = stubFetch(() => ok(profile));
+    const { host } = await mount(CustomerProfileView, '/customer/profile');
+    type(host, '#profile-budget', 'lots');
+    await submit(host, '[data-testid="customer-profile-form"]');
+    expect(text(host, '#profile-budget-error')).not.toBeNull();
+    expect(calls.filter((call) => call.method === 'PUT')).toHaveLength(0);
+    expect(host.querySelector('[data-testid="profile-saved"]')).toBeNull();
   });
 });
