@@ -14,6 +14,22 @@ amqp_bytes_t Bytes(std::string_view text) {
 
 std::string_view View(amqp_bytes_t bytes) { return {static_cast<const char*>(bytes.bytes), bytes.len}; }
 
+amqp_table_entry_t StringEntry(std::string_view key, std::string_view value) {
+  amqp_table_entry_t entry{};
+  entry.key = Bytes(key);
+  entry.value.kind = AMQP_FIELD_KIND_UTF8;
+  entry.value.value.bytes = Bytes(value);
+  return entry;
+}
+
+amqp_table_entry_t IntEntry(std::string_view key, std::int64_t value) {
+  amqp_table_entry_t entry{};
+  entry.key = Bytes(key);
+  entry.value.kind = AMQP_FIELD_KIND_I64;
+  entry.value.value.i64 = value;
+  return entry;
+}
+
 std::string DescribeReply(const amqp_rpc_reply_t& reply) {
   switch (reply.reply_type) {
     case AMQP_RESPONSE_NORMAL: return "ok";

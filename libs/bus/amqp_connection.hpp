@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -42,5 +43,8 @@ std::string DescribeReply(const amqp_rpc_reply_t& reply);
 std::string DescribeMethod(const amqp_method_t& method);
 amqp_bytes_t Bytes(std::string_view text);
 std::string_view View(amqp_bytes_t bytes);
+// Entries of an AMQP arguments or headers table; they point into `key` and `value`.
+amqp_table_entry_t StringEntry(std::string_view key, std::string_view value);
+amqp_table_entry_t IntEntry(std::string_view key, std::int64_t value);
 
 }  // namespace mp::bus

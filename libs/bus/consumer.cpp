@@ -17,7 +17,6 @@ namespace {
 constexpr int kHeartbeatSeconds = 30;
 constexpr std::chrono::milliseconds kMinBackoff{100};
 constexpr std::chrono::milliseconds kMaxBackoff{5000};
-constexpr std::int64_t kMessageTtlMs = 24 * 60 * 60 * 1000;
 constexpr timeval kPollInterval{0, 200 * 1000};  // how often Stop() is noticed
 constexpr std::string_view kAttemptsHeader = "x-attempts";
 // A retry is re-published straight to the queue; these keep where the event was first published.
@@ -66,22 +65,6 @@ std::optional<std::string> StringHeader(const amqp_basic_properties_t& props, st
     return std::nullopt;
   }
   return std::string(View(value->value.bytes));
-}
-
-amqp_table_entry_t StringEntry(std::string_view key, std::string_view value) {
-  amqp_table_entry_t entry{};
-  entry.key = Bytes(key);
-  entry.value.kind = AMQP_FIELD_KIND_UTF8;
-  entry.value.value.bytes = Bytes(value);
-  return entry;
-}
-
-amqp_table_entry_t IntEntry(std::string_view key, std::int64_t value) {
-  amqp_table_entry_t entry{};
-  entry.key = Bytes(key);
-  entry.value.kind = AMQP_FIELD_KIND_I64;
-  entry.value.value.i64 = value;
-  return entry;
 }
 
 void CheckStatus(AmqpConnection& connection, int status, std::string_view what) {
@@ -160,21 +143,10 @@ void Consumer::ConsumeUntilStopped(const std::function<void()>& on_ready) {
   AmqpConnection connection(options_, kHeartbeatSeconds);
   amqp_connection_state_t state = connection.get();
   constexpr amqp_channel_t kChannel = AmqpConnection::kChannel;
-  const std::string dead_queue = spec_.queue + ".dead";
 
   connection.DeclareExchange(kDeadLetterExchange);
   for (const auto& binding : spec_.bindings) connection.DeclareExchange(binding.first);
-  amqp_queue_declare(state, kChannel, Bytes(dead_queue), 0, /*durable=*/1, 0, 0, amqp_empty_table);
-  connection.Check("declaring queue " + dead_queue);
-  amqp_queue_bind(state, kChannel, Bytes(dead_queue), Bytes(kDeadLetterExchange), Bytes(spec_.queue),
-                  amqp_empty_table);
-  connection.Check("binding queue " + dead_queue);
-
-  amqp_table_entry_t arguments[3] = {StringEntry("x-dead-letter-exchange", kDeadLetterExchange),
-                                     StringEntry("x-dead-letter-routing-key", spec_.queue),
-                                     IntEntry("x-message-ttl", kMessageTtlMs)};
-  amqp_queue_declare(state, kChannel, Bytes(spec_.queue), 0, /*durable=*/1, 0, 0, amqp_table_t{3, arguments});
-  connection.Check("declaring queue " + spec_.queue);
+  DeclareSubscriberQueue(connection, spec_.queue);
   // The wait queues expire their messages into the default exchange, which routes them back by queue name.
   for (auto step : kWaitSteps) {
     const std::string wait_queue = WaitQueue(spec_.queue, step);

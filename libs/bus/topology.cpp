@@ -7,17 +7,14 @@
 #include "libs/bus/amqp_connection.hpp"
 
 namespace mp::bus {
-namespace {
 
-amqp_table_entry_t StringEntry(std::string_view key, std::string_view value) {
-  amqp_table_entry_t entry{};
-  entry.key = Bytes(key);
-  entry.value.kind = AMQP_FIELD_KIND_UTF8;
-  entry.value.value.bytes = Bytes(value);
-  return entry;
+std::vector<std::pair<std::string, std::string>> SubscriptionsOf(std::string_view queue) {
+  std::vector<std::pair<std::string, std::string>> bindings;
+  for (const Subscription& subscription : kSubscriptions) {
+    if (subscription.queue == queue) bindings.emplace_back(subscription.exchange, subscription.routing_key);
+  }
+  return bindings;
 }
-
-}  // namespace
 
 void DeclareSubscriberQueue(AmqpConnection& connection, std::string_view queue) {
   if (connection.QueueExists(queue)) return;
@@ -32,10 +29,7 @@ void DeclareSubscriberQueue(AmqpConnection& connection, std::string_view queue) 
 
   amqp_table_entry_t arguments[3] = {StringEntry("x-dead-letter-exchange", kDeadLetterExchange),
                                      StringEntry("x-dead-letter-routing-key", queue),
-                                     {}};
-  arguments[2].key = amqp_cstring_bytes("x-message-ttl");
-  arguments[2].value.kind = AMQP_FIELD_KIND_I64;
-  arguments[2].value.value.i64 = kQueueMessageTtl.count();
+                                     IntEntry("x-message-ttl", kQueueMessageTtl.count())};
   amqp_queue_declare(state, kChannel, Bytes(queue), 0, /*durable=*/1, 0, 0, amqp_table_t{3, arguments});
   connection.Check("declaring queue " + std::string(queue));
 }

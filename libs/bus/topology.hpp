@@ -2,7 +2,10 @@
 
 #include <array>
 #include <chrono>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "libs/bus/options.hpp"
 
@@ -28,7 +31,8 @@ struct Subscription {
 // Every subscription of the marketplace, as each service's consumer binds it (its QueueSpec). Declared with
 // the exchanges by DeclareTopology — at every service's start and on every connection of a publisher, before
 // it publishes — so an event the broker cannot route really has no subscriber, even at a first start before
-// the consumers ran (ADR 0010). A new subscription goes here as well as into its service's QueueSpec.
+// the consumers ran (ADR 0010). A new subscription goes here as well as into its service's QueueSpec; each
+// service's unit test compares the two (SubscriptionsOf).
 inline constexpr std::array<Subscription, 12> kSubscriptions = {{
     {"notification.events", "order_events", "order.*"},
     {"notification.events", "payment_events", "payment.*"},
@@ -43,6 +47,9 @@ inline constexpr std::array<Subscription, 12> kSubscriptions = {{
     {"user.events", "auth_events", "user.deleted"},
     {"user.events", "review_events", "rating.updated"},
 }};
+
+// The (exchange, routing key) bindings kSubscriptions lists for `queue`, in order: what its QueueSpec binds.
+std::vector<std::pair<std::string, std::string>> SubscriptionsOf(std::string_view queue);
 
 // Declares a subscriber's durable queue as the consumer does (x-message-ttl kQueueMessageTtl, dead-lettered
 // through kDeadLetterExchange into `<queue>.dead`, which it declares and binds too) unless the queue exists:

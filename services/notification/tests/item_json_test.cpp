@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "libs/bus/topology.hpp"
 #include "libs/core/error.hpp"
 #include "services/notification/src/api/inbox_api.hpp"
 #include "services/notification/src/api/refusals.hpp"
@@ -102,6 +103,7 @@ TEST(NotificationQueueTest, BindsEveryEventFamilyToOneDurableQueue) {
                                                                {"payment_events", "refund.*"},
                                                                {"review_events", "review.*"}};
   EXPECT_EQ(spec.bindings, expected);
+  EXPECT_EQ(spec.bindings, bus::SubscriptionsOf(spec.queue)) << "the topology declares what the queue binds";
   EXPECT_GT(spec.max_attempts, 1);
   EXPECT_LE(spec.max_attempts, 10);
 }

@@ -4,6 +4,7 @@
 
 #include "libs/bus/sql_outbox.hpp"
 
+#include "libs/bus/topology.hpp"
 #include "services/order/src/api/order_api.hpp"
 #include "services/order/src/api/refusals.hpp"
 #include "services/order/src/domain/order.hpp"
@@ -164,6 +165,11 @@ TEST(OrderEvents, PayloadsCarryTheReferenceFields) {
 
   auto deleted = events::Deleted(accepted);
   EXPECT_EQ(deleted.routing_key, "order.deleted");
+}
+
+TEST(OrderEvents, TheIncomingQueueBindsWhatTheTopologyDeclares) {
+  const auto spec = events::IncomingQueue();
+  EXPECT_EQ(spec.bindings, bus::SubscriptionsOf(spec.queue));
 }
 
 TEST(OrderEvents, AnIncomingEventWithoutOrderIdIsRefused) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "libs/bus/topology.hpp"
 #include "libs/core/error.hpp"
 #include "services/review/src/api/refusals.hpp"
 #include "services/review/src/api/review_json.hpp"
@@ -228,6 +229,7 @@ TEST(ReviewEvents, TheRatingsQueueListensToReviewCreatedOnly) {
   EXPECT_EQ(spec.queue, "review.ratings");
   ASSERT_EQ(spec.bindings.size(), 1u);
   EXPECT_EQ(spec.bindings[0], (std::pair<std::string, std::string>{"review_events", "review.created"}));
+  EXPECT_EQ(spec.bindings, bus::SubscriptionsOf(spec.queue)) << "the topology declares what the queue binds";
   EXPECT_EQ(spec.max_attempts, 5);
 }
 

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "libs/bus/topology.hpp"
 #include "libs/core/error.hpp"
 #include "services/user/src/events/profile_events.hpp"
 
@@ -234,6 +235,7 @@ TEST(ProfileEvents, TheQueueTakesRegistrationsDeletionsAndRatings) {
   EXPECT_TRUE(bindings.contains({"auth_events", "user.updated"}));
   EXPECT_TRUE(bindings.contains({"auth_events", "user.deleted"}));
   EXPECT_TRUE(bindings.contains({"review_events", "rating.updated"}));
+  EXPECT_EQ(spec.bindings, bus::SubscriptionsOf(spec.queue)) << "the topology declares what the queue binds";
 }
 
 }  // namespace
