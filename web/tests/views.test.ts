@@ -6,7 +6,7 @@ import { type RouteMeta, createMemoryHistory, createRouter } from 'vue-router';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tokenStore } from '../src/api/tokens';
 import { setLocale } from '../src/i18n';
-import { guard } from '../src/router';
+import { guard, navLinks } from '../src/router';
 import LoginView from '../src/views/LoginView.vue';
 import PublishOrderView from '../src/views/customer/PublishOrderView.vue';
 import AvailableOrdersView from '../src/views/provider/AvailableOrdersView.vue';
@@ -280,6 +280,35 @@ describe('admin dashboard view', () => {
     expect(text(host, '[data-testid="queue-review"] .queue-link__count')).toBe('2');
     expect(text(host, '[data-testid="queue-refunds"] .queue-link__count')).toBe('3');
     expect(host.querySelectorAll('[data-testid="recent-activity"] li')).toHaveLength(1);
+  });
+});
+
+describe('top bar links', () => {
+  it('lists each role’s pages in order, the inbox with its badge, and none for a visitor', () => {
+    const shown = (role: 1 | 2 | 3) =>
+      navLinks(role).map((link) => `${link.to} ${link.testid}${link.badge ? ' *' : ''}`);
+    expect(shown(1)).toEqual([
+      '/customer/orders nav-orders',
+      '/customer/orders/new nav-new-order',
+      '/customer/payments nav-payments',
+      '/customer/inbox nav-inbox *',
+      '/customer/profile nav-profile',
+    ]);
+    expect(shown(2)).toEqual([
+      '/provider/available nav-available',
+      '/provider/orders nav-jobs',
+      '/provider/inbox nav-inbox *',
+      '/provider/profile nav-profile',
+    ]);
+    expect(shown(3)).toEqual([
+      '/admin nav-dashboard',
+      '/admin/review nav-review',
+      '/admin/orders nav-admin-orders',
+      '/admin/users nav-users',
+      '/admin/refunds nav-refunds',
+      '/admin/notices nav-notices',
+    ]);
+    expect(navLinks(null)).toEqual([]);
   });
 });
 

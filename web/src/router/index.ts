@@ -8,18 +8,27 @@ import LoginView from '../views/LoginView.vue';
 import { t } from '../i18n';
 import type { MessageKey } from '../i18n';
 
+/** A page's link in the top bar; `badge` shows the inbox's unread count on it. */
+export interface NavLink {
+  label: MessageKey;
+  testid: string;
+  badge?: boolean;
+}
+
 declare module 'vue-router' {
   interface RouteMeta {
     role?: RoleId;
     guestOnly?: boolean;
     title?: MessageKey;
+    nav?: NavLink;
   }
 }
 
-const customer = (title: MessageKey) => ({ role: 1 as const, title });
-const provider = (title: MessageKey) => ({ role: 2 as const, title });
-const admin = (title: MessageKey) => ({ role: 3 as const, title });
+const customer = (title: MessageKey, nav?: NavLink) => ({ role: 1 as const, title, nav });
+const provider = (title: MessageKey, nav?: NavLink) => ({ role: 2 as const, title, nav });
+const admin = (title: MessageKey, nav?: NavLink) => ({ role: 3 as const, title, nav });
 
+// Within a role's area, the pages with a link come in the order of the top bar's links.
 export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', redirect: () => '/login' },
   { path: '/login', name: 'login', component: LoginView, meta: { guestOnly: true, title: 'login.title' } },
@@ -35,13 +44,13 @@ export const routes: RouteRecordRaw[] = [
     path: '/customer/orders',
     name: 'customer-orders',
     component: () => import('../views/customer/CustomerOrdersView.vue'),
-    meta: customer('customerOrders.title'),
+    meta: customer('customerOrders.title', { label: 'nav.myOrders', testid: 'nav-orders' }),
   },
   {
     path: '/customer/orders/new',
     name: 'customer-publish',
     component: () => import('../views/customer/PublishOrderView.vue'),
-    meta: customer('publish.title'),
+    meta: customer('publish.title', { label: 'nav.newOrder', testid: 'nav-new-order' }),
   },
   {
     path: '/customer/orders/:id(\\d+)',
@@ -54,19 +63,19 @@ export const routes: RouteRecordRaw[] = [
     path: '/customer/payments',
     name: 'customer-payments',
     component: () => import('../views/customer/CustomerPaymentsView.vue'),
-    meta: customer('payments.title'),
-  },
-  {
-    path: '/customer/profile',
-    name: 'customer-profile',
-    component: () => import('../views/customer/CustomerProfileView.vue'),
-    meta: customer('profile.title'),
+    meta: customer('payments.title', { label: 'nav.payments', testid: 'nav-payments' }),
   },
   {
     path: '/customer/inbox',
     name: 'customer-inbox',
     component: () => import('../views/shared/InboxView.vue'),
-    meta: customer('inbox.title'),
+    meta: customer('inbox.title', { label: 'nav.inbox', testid: 'nav-inbox', badge: true }),
+  },
+  {
+    path: '/customer/profile',
+    name: 'customer-profile',
+    component: () => import('../views/customer/CustomerProfileView.vue'),
+    meta: customer('profile.title', { label: 'nav.profile', testid: 'nav-profile' }),
   },
 
   { path: '/provider', redirect: '/provider/available' },
@@ -74,7 +83,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/provider/available',
     name: 'provider-available',
     component: () => import('../views/provider/AvailableOrdersView.vue'),
-    meta: provider('available.title'),
+    meta: provider('available.title', { label: 'nav.available', testid: 'nav-available' }),
   },
   {
     path: '/provider/available/:id(\\d+)',
@@ -87,7 +96,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/provider/orders',
     name: 'provider-orders',
     component: () => import('../views/provider/ProviderOrdersView.vue'),
-    meta: provider('providerOrders.title'),
+    meta: provider('providerOrders.title', { label: 'nav.myJobs', testid: 'nav-jobs' }),
   },
   {
     path: '/provider/orders/:id(\\d+)',
@@ -97,35 +106,35 @@ export const routes: RouteRecordRaw[] = [
     meta: provider('orderDetail.title'),
   },
   {
-    path: '/provider/profile',
-    name: 'provider-profile',
-    component: () => import('../views/provider/ProviderProfileView.vue'),
-    meta: provider('profile.title'),
-  },
-  {
     path: '/provider/inbox',
     name: 'provider-inbox',
     component: () => import('../views/shared/InboxView.vue'),
-    meta: provider('inbox.title'),
+    meta: provider('inbox.title', { label: 'nav.inbox', testid: 'nav-inbox', badge: true }),
+  },
+  {
+    path: '/provider/profile',
+    name: 'provider-profile',
+    component: () => import('../views/provider/ProviderProfileView.vue'),
+    meta: provider('profile.title', { label: 'nav.profile', testid: 'nav-profile' }),
   },
 
   {
     path: '/admin',
     name: 'admin-dashboard',
     component: () => import('../views/admin/AdminDashboardView.vue'),
-    meta: admin('dashboard.title'),
+    meta: admin('dashboard.title', { label: 'nav.dashboard', testid: 'nav-dashboard' }),
   },
   {
     path: '/admin/review',
     name: 'admin-review',
     component: () => import('../views/admin/AdminReviewQueueView.vue'),
-    meta: admin('reviewQueue.title'),
+    meta: admin('reviewQueue.title', { label: 'nav.reviewQueue', testid: 'nav-review' }),
   },
   {
     path: '/admin/orders',
     name: 'admin-orders',
     component: () => import('../views/admin/AdminOrdersView.vue'),
-    meta: admin('adminOrders.title'),
+    meta: admin('adminOrders.title', { label: 'nav.allOrders', testid: 'nav-admin-orders' }),
   },
   {
     path: '/admin/orders/:id(\\d+)',
@@ -138,7 +147,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/admin/users',
     name: 'admin-users',
     component: () => import('../views/admin/AdminUsersView.vue'),
-    meta: admin('users.title'),
+    meta: admin('users.title', { label: 'nav.users', testid: 'nav-users' }),
   },
   {
     path: '/admin/users/:id(\\d+)',
@@ -151,13 +160,13 @@ export const routes: RouteRecordRaw[] = [
     path: '/admin/refunds',
     name: 'admin-refunds',
     component: () => import('../views/admin/AdminRefundsView.vue'),
-    meta: admin('refunds.title'),
+    meta: admin('refunds.title', { label: 'nav.refunds', testid: 'nav-refunds' }),
   },
   {
     path: '/admin/notices',
     name: 'admin-notices',
     component: () => import('../views/admin/AdminNoticeView.vue'),
-    meta: admin('notice.title'),
+    meta: admin('notice.title', { label: 'nav.notices', testid: 'nav-notices' }),
   },
 
   {
@@ -167,6 +176,13 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'notFound.title' },
   },
 ];
+
+/** The top bar's links of a role's area. */
+export function navLinks(role: RoleId | null): (NavLink & { to: string })[] {
+  return routes.flatMap((route) =>
+    route.meta?.nav && route.meta.role === role ? [{ to: route.path, ...route.meta.nav }] : [],
+  );
+}
 
 /** Where a navigation may go, given who is signed in: true, or the path to go to instead. */
 export function guard(
