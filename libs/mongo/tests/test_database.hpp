@@ -30,10 +30,12 @@ inline Options TestDatabaseOptions(const std::string& prefix) {
   return options;
 }
 
-// A throwaway database `<prefix>_<random>` (TestDatabaseOptions) for one test or fixture, dropped at the end.
+// A throwaway database `<prefix>_<random>` (TestDatabaseOptions), or the one `options` name, for one test or
+// fixture, dropped at the end.
 class ScopedDatabase {
  public:
-  explicit ScopedDatabase(const std::string& prefix) : database_(TestDatabaseOptions(prefix)) {}
+  explicit ScopedDatabase(const std::string& prefix) : ScopedDatabase(TestDatabaseOptions(prefix)) {}
+  explicit ScopedDatabase(Options options) : database_(std::move(options)) {}
   ~ScopedDatabase() {
     try {
       database_.Drop();

@@ -1,5 +1,6 @@
 // The HTTP surface over loopback, wired as main() wires it, against real FerretDB/MongoDB and Redis; auth's
 // admin user lookup is a fake upstream (a small http::App) whose answers the test chooses.
+#include <chrono>
 #include <future>
 #include <map>
 #include <memory>
@@ -7,14 +8,11 @@
 #include <string>
 
 #include <gtest/gtest.h>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/use_future.hpp>
-#include <boost/beast/http/field.hpp>
 
-#include "libs/http/app.hpp"
-#include "libs/http/client.hpp"
 #include "libs/http/envelope.hpp"
+#include "libs/http/testing/service_client.hpp"
 #include "libs/identity/identity.hpp"
+#include "libs/mongo/tests/test_database.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/testing/tokens.hpp"
 #include "services/notification/src/api/inbox_api.hpp"
@@ -27,135 +25,66 @@ namespace asio = boost::asio;
 using domain::Inbox;
 using http::Verb;
 using Json = nlohmann::json;
-
-http::AppOptions TestAppOptions(std::string name) {
-  http::AppOptions options;
-  options.service = std::move(name);
-  options.server.port = 0;
-  options.server.io_threads = 2;
-  options.blocking_threads = 2;
-  options.access_log = false;
-  return options;
-}
+using http::testing::Reply;
 
 // auth's GET /api/v1/admin/users/{id}: answers from `roles` (404 when absent), remembers what it was sent.
-class FakeAuth {
+class FakeAuth : public http::testing::FakeUpstream {
  public:
-  FakeAuth() : app_(TestAppOptions("fake-auth")) {
+  FakeAuth() : FakeUpstream("auth") {
     app_.router().Add(
         Verb::get, "/api/v1/admin/users/{user_id:int}",
         [this](http::Context& c) -> asio::awaitable<http::Response> {
           auto id = c.IntParam("user_id");
+          Remember(c);
           std::lock_guard lock(mutex_);
-          last_authorization_ = std::string(c.request()[boost::beast::http::field::authorization]);
-          last_request_id_ = c.request_id;
           auto it = roles_.find(id);
           if (it == roles_.end()) throw ApiError::NotFound("User not found", "user_not_found");
           co_return http::Ok(
               {{"user_id", id}, {"username", "u"}, {"email", "u@example.com"}, {"role_id", it->second}});
         });
-    port_ = app_.Start();
+    Start();
   }
-  ~FakeAuth() { app_.Stop(); }
+  ~FakeAuth() { Stop(); }
 
-  http::Upstream upstream() const { return {"auth", "127.0.0.1", port_}; }
   void SetRole(std::int64_t user_id, int role) {
     std::lock_guard lock(mutex_);
     roles_[user_id] = role;
   }
-  std::string last_authorization() {
-    std::lock_guard lock(mutex_);
-    return last_authorization_;
-  }
-  std::string last_request_id() {
-    std::lock_guard lock(mutex_);
-    return last_request_id_;
-  }
 
  private:
-  http::App app_;
-  std::uint16_t port_ = 0;
   std::mutex mutex_;
   std::map<std::int64_t, int> roles_;
-  std::string last_authorization_;
-  std::string last_request_id_;
 };
 
 // The service as main() assembles it (without the consumer), listening on a free port.
-class NotificationService {
+class NotificationService : public http::testing::InProcessService {
  public:
   NotificationService(mongo::Options mongo, cache::RedisOptions redis, http::Upstream auth)
-      : database_(std::move(mongo)),
-        store_(database_),
-        app_(TestAppOptions("notification")),
+      : InProcessService("notification", 2, std::chrono::milliseconds(1000)),
+        database_(std::move(mongo)),
+        store_(database_.get()),
         redis_(app_.io(), std::move(redis)),
         authn_(security::testing::Verifier(), nullptr),
-        client_(app_.io().get_executor(), ClientOptions()),
         auth_(client_, std::move(auth)),
         cache_(&redis_, app_.io().get_executor()),
         api_(app_, store_, cache_, auth_, authn_) {
     api_.Register();
     app_.AddErrorTranslator(mongo::ToApiError);
-    port_ = app_.Start();
+    Start();
   }
-  ~NotificationService() { app_.Stop(); }
+  ~NotificationService() { Stop(); }
 
-  static http::ClientOptions ClientOptions() {
-    http::ClientOptions options;
-    options.connect_timeout = std::chrono::milliseconds(300);
-    options.request_timeout = std::chrono::milliseconds(1000);
-    return options;
-  }
-
-  std::uint16_t port() const { return port_; }
-  mongo::Database& database() { return database_; }
+  mongo::Database& database() { return database_.get(); }
   store::InboxStore& store() { return store_; }
 
  private:
-  mongo::Database database_;
+  mongo::test::ScopedDatabase database_;
   store::InboxStore store_;
-  http::App app_;
   cache::Redis redis_;
   identity::Authenticator authn_;
-  http::HttpClient client_;
   clients::AuthClient auth_;
   store::InboxCache cache_;
   InboxApi api_;
-  std::uint16_t port_ = 0;
-};
-
-struct Answer {
-  unsigned status = 0;
-  Json body;
-  http::Response raw;
-};
-
-// A client on a thread of its own.
-class Client {
- public:
-  Client() : http_(io_.io().get_executor(), http::ClientOptions{}) {}
-
-  Answer Call(std::uint16_t port, Verb method, const std::string& target, const std::string& token,
-              std::optional<Json> body = std::nullopt, const std::string& request_id = {}) {
-    http::Request request{method, target, 11};
-    if (!token.empty()) request.set(boost::beast::http::field::authorization, "Bearer " + token);
-    if (!request_id.empty()) request.set("X-Request-ID", request_id);
-    if (body) {
-      request.set(boost::beast::http::field::content_type, "application/json");
-      request.body() = body->dump();
-    }
-    http::Upstream upstream{"notification", "127.0.0.1", port};
-    auto response = io_.Run(http_.Send(upstream, std::move(request)));
-    Answer answer;
-    answer.status = response.result_int();
-    answer.body = Json::parse(response.body(), nullptr, false);
-    answer.raw = std::move(response);
-    return answer;
-  }
-
- private:
-  test::IoThread io_;
-  http::HttpClient http_;
 };
 
 using security::testing::Token;
@@ -167,23 +96,13 @@ class NotificationApiTest : public ::testing::Test {
                  auth_.upstream()) {
     service_.store().EnsureIndexes();
   }
-  ~NotificationApiTest() override {
-    try {
-      service_.database().Drop();
-    } catch (const std::exception&) {
-      // Best effort clean-up.
-    }
+  Reply Get(const std::string& target, const std::string& token) { return client_.Get(target, token); }
+  Reply Put(const std::string& target, const std::string& token) {
+    return client_.Call(Verb::put, target, token);
   }
-
-  Answer Get(const std::string& target, const std::string& token) {
-    return client_.Call(service_.port(), Verb::get, target, token);
-  }
-  Answer Put(const std::string& target, const std::string& token) {
-    return client_.Call(service_.port(), Verb::put, target, token);
-  }
-  Answer Post(const std::string& target, const std::string& token, Json body,
-              const std::string& request_id = {}) {
-    return client_.Call(service_.port(), Verb::post, target, token, std::move(body), request_id);
+  Reply Post(const std::string& target, const std::string& token, const Json& body,
+             const std::string& request_id = {}) {
+    return client_.Send(Verb::post, target, token, body, http::testing::RequestId(request_id));
   }
 
   domain::Notification Seed(Inbox inbox, std::int64_t user, std::int64_t order, time::TimePoint at) {
@@ -194,7 +113,7 @@ class NotificationApiTest : public ::testing::Test {
 
   FakeAuth auth_;
   NotificationService service_;
-  Client client_;
+  http::testing::ServiceClient client_{service_.port()};
   const std::int64_t customer_ = test::RandomId();
   const std::int64_t provider_ = test::RandomId() + 1;
   const std::int64_t admin_ = test::RandomId() + 2;
@@ -235,13 +154,12 @@ TEST_F(NotificationApiTest, ABurstOfReadsOfAColdInboxAllGetTheSameAnswer) {
   for (int i = 1; i <= 30; ++i) Seed(Inbox::kCustomer, customer_, i, base + std::chrono::seconds(i));
   const auto token = Token(customer_, identity::kCustomer);
   // One request builds the inbox's view; the others wait for it instead of scanning MongoDB as well.
-  std::vector<std::future<Answer>> answers;
+  std::vector<std::future<Reply>> answers;
   for (int i = 0; i < 12; ++i) {
     const char* target =
         i % 2 == 0 ? "/api/v1/customer/inbox?limit=5" : "/api/v1/customer/inbox/unread-count";
     answers.push_back(std::async(std::launch::async, [this, target, &token] {
-      Client client;
-      return client.Call(service_.port(), Verb::get, target, token);
+      return http::testing::ServiceClient(service_.port()).Get(target, token);
     }));
   }
   for (int i = 0; i < 12; ++i) {
@@ -276,8 +194,7 @@ TEST_F(NotificationApiTest, RolesAndBadInputAreClear4xx) {
   EXPECT_EQ(unknown.body["error"], "Notification not found");
   EXPECT_EQ(unknown.body["code"], "notification_not_found");
   EXPECT_EQ(Get("/api/v1/customer/inbox/read-all", token).status, 405u);
-  EXPECT_EQ(client_.Call(service_.port(), Verb::post, "/api/v1/customer/inbox/unread-count", token).status,
-            405u);
+  EXPECT_EQ(client_.Call(Verb::post, "/api/v1/customer/inbox/unread-count", token).status, 405u);
 }
 
 TEST_F(NotificationApiTest, MarkReadReadAllAndUnreadCountsStayConsistent) {
@@ -380,8 +297,7 @@ TEST_F(NotificationApiTest, AdminNoticeRefusesWrongTargetsAndBadMessages) {
   EXPECT_EQ(
       Post(to_customer + std::to_string(customer_), admin, {{"message", std::string(2000, 'x')}}).status,
       200u);
-  EXPECT_EQ(client_.Call(service_.port(), Verb::post, to_customer + std::to_string(customer_), admin).status,
-            400u);
+  EXPECT_EQ(client_.Call(Verb::post, to_customer + std::to_string(customer_), admin).status, 400u);
   EXPECT_EQ(Post(to_customer + "abc", admin, {{"message", "Hi"}}).status, 422u);
   EXPECT_EQ(Post(to_customer + std::to_string(customer_), Token(customer_, identity::kCustomer),
                  {{"message", "Hi"}})
@@ -394,9 +310,9 @@ TEST(NotificationApiOutageTest, AuthDownIsA503) {
   // Nothing listens on port 1.
   NotificationService service(mongo::test::TestDatabaseOptions("notification_api_test"),
                               test::TestRedisOptions(), http::Upstream{"auth", "127.0.0.1", 1});
-  Client client;
-  auto answer = client.Call(service.port(), Verb::post, "/api/v1/admin/notifications/customer/5",
-                            Token(1, identity::kAdmin), Json{{"message", "Hi"}});
+  auto answer = http::testing::ServiceClient(service.port())
+                    .Send(Verb::post, "/api/v1/admin/notifications/customer/5", Token(1, identity::kAdmin),
+                          {{"message", "Hi"}});
   EXPECT_EQ(answer.status, 503u);
   EXPECT_EQ(answer.body["code"], "auth_unavailable");
 }
@@ -404,12 +320,12 @@ TEST(NotificationApiOutageTest, AuthDownIsA503) {
 TEST(NotificationApiOutageTest, MongoDownIsA503) {
   FakeAuth auth;
   NotificationService service(test::UnreachableMongo(), test::TestRedisOptions(), auth.upstream());
-  Client client;
+  http::testing::ServiceClient client(service.port());
   auto token = Token(7, identity::kCustomer);
   for (auto [method, target] : {std::pair{Verb::get, "/api/v1/customer/inbox"},
                                 std::pair{Verb::get, "/api/v1/customer/inbox/unread-count"},
                                 std::pair{Verb::put, "/api/v1/customer/inbox/read-all"}}) {
-    auto answer = client.Call(service.port(), method, target, token);
+    auto answer = client.Call(method, target, token);
     EXPECT_EQ(answer.status, 503u) << target;
     EXPECT_EQ(answer.body["code"], "store_unavailable") << target;
   }
@@ -423,25 +339,17 @@ TEST(NotificationApiOutageTest, RedisDownNeverFailsARequest) {
                               auth.upstream());
   const std::int64_t customer = test::RandomId();
   auth.SetRole(customer, identity::kCustomer);
-  Client client;
+  http::testing::ServiceClient client(service.port());
   auto token = Token(customer, identity::kCustomer);
-  auto sent = client.Call(service.port(), Verb::post,
-                          "/api/v1/admin/notifications/customer/" + std::to_string(customer),
-                          Token(1, identity::kAdmin), Json{{"message", "Hi"}});
+  auto sent = client.Send(Verb::post, "/api/v1/admin/notifications/customer/" + std::to_string(customer),
+                          Token(1, identity::kAdmin), {{"message", "Hi"}});
   EXPECT_EQ(sent.status, 200u) << sent.body.dump();
-  auto list = client.Call(service.port(), Verb::get, "/api/v1/customer/inbox", token);
+  auto list = client.Get("/api/v1/customer/inbox", token);
   EXPECT_EQ(list.status, 200u);
   EXPECT_EQ(list.body["data"]["unread"], 1);
   auto id = list.body["data"]["items"][0]["id"].get<std::string>();
-  EXPECT_EQ(client.Call(service.port(), Verb::put, "/api/v1/customer/inbox/" + id + "/read", token).status,
-            200u);
-  EXPECT_EQ(client.Call(service.port(), Verb::get, "/api/v1/customer/inbox/unread-count", token)
-                .body["data"]["unread"],
-            0);
-  try {
-    service.database().Drop();
-  } catch (const std::exception&) {
-  }
+  EXPECT_EQ(client.Call(Verb::put, "/api/v1/customer/inbox/" + id + "/read", token).status, 200u);
+  EXPECT_EQ(client.Get("/api/v1/customer/inbox/unread-count", token).body["data"]["unread"], 0);
 }
 
 }  // namespace

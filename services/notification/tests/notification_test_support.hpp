@@ -9,15 +9,12 @@
 #include <thread>
 #include <utility>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <nlohmann/json.hpp>
 
 #include "libs/cache/redis.hpp"
 #include "libs/core/testing/polling.hpp"
 #include "libs/core/testing/required_env.hpp"
+#include "libs/http/testing/io_thread.hpp"
 #include "libs/mongo/database.hpp"
 #include "libs/mongo/tests/test_database.hpp"
 
@@ -45,29 +42,7 @@ inline std::int64_t RandomId() { return mp::testing::RandomId(); }
 
 using mp::testing::WaitUntil;  // polls every 20 ms, 15 s by default
 
-// An io_context on a thread of its own (for the Redis client outside an App). Finish() lets pending work
-// (fire-and-forget cache updates) complete, then joins.
-class IoThread {
- public:
-  IoThread() : guard_(io_.get_executor()), thread_([this] { io_.run(); }) {}
-  ~IoThread() { Finish(); }
-  boost::asio::io_context& io() { return io_; }
-  void Finish() {
-    guard_.reset();
-    if (thread_.joinable()) thread_.join();
-  }
-
-  // Runs a coroutine there and waits for its result.
-  template <class T>
-  T Run(boost::asio::awaitable<T> task) {
-    return boost::asio::co_spawn(io_, std::move(task), boost::asio::use_future).get();
-  }
-
- private:
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
-  std::thread thread_;
-};
+using http::testing::IoThread;
 
 // A database `notification_test_<random>` of its own, dropped at the end.
 class TestDatabase : public mongo::test::ScopedDatabase {

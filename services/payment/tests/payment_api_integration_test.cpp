@@ -10,12 +10,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/http/field.hpp>
 
 #include "libs/bus/sql_outbox.hpp"
-#include "libs/http/app.hpp"
-#include "libs/http/client.hpp"
 #include "libs/http/envelope.hpp"
+#include "libs/http/testing/service_client.hpp"
 #include "libs/identity/identity.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/testing/tokens.hpp"
@@ -32,22 +30,13 @@ namespace {
 namespace asio = boost::asio;
 using http::Verb;
 using Json = nlohmann::json;
+using http::testing::Reply;
 
 constexpr const char* kDatabase = "mp_test_payment_api";
 
-http::AppOptions TestAppOptions(std::string name) {
-  http::AppOptions options;
-  options.service = std::move(name);
-  options.server.port = 0;
-  options.server.io_threads = 2;
-  options.blocking_threads = 4;
-  options.access_log = false;
-  return options;
-}
-
 // The order service's GET /internal/v1/orders/{id}: answers what the test set for the id (404 when
 // nothing), remembers what it was sent.
-class FakeOrderService {
+class FakeOrderService : public http::testing::FakeUpstream {
  public:
   struct Answer {
     unsigned status = 200;
@@ -55,33 +44,30 @@ class FakeOrderService {
     std::chrono::milliseconds delay{0};
   };
 
-  FakeOrderService() : app_(TestAppOptions("fake-order")) {
-    app_.router().Add(
-        Verb::get, "/internal/v1/orders/{order_id:int}",
-        [this](http::Context& c) -> asio::awaitable<http::Response> {
-          auto id = c.IntParam("order_id");
-          Answer answer;
-          {
-            std::lock_guard lock(mutex_);
-            ++calls_;
-            last_authorization_ = std::string(c.request()[boost::beast::http::field::authorization]);
-            last_request_id_ = c.request_id;
-            auto it = answers_.find(id);
-            if (it == answers_.end()) throw ApiError::NotFound("Order not found", "order_not_found");
-            answer = it->second;
-          }
-          if (answer.delay.count() > 0) {
-            asio::steady_timer timer(co_await asio::this_coro::executor);
-            timer.expires_after(answer.delay);
-            co_await timer.async_wait(asio::use_awaitable);
-          }
-          co_return http::Text(static_cast<http::Status>(answer.status), answer.body, "application/json");
-        });
-    port_ = app_.Start();
+  FakeOrderService() : FakeUpstream("order") {
+    app_.router().Add(Verb::get, "/internal/v1/orders/{order_id:int}",
+                      [this](http::Context& c) -> asio::awaitable<http::Response> {
+                        auto id = c.IntParam("order_id");
+                        Remember(c);
+                        Answer answer;
+                        {
+                          std::lock_guard lock(mutex_);
+                          auto it = answers_.find(id);
+                          if (it == answers_.end())
+                            throw ApiError::NotFound("Order not found", "order_not_found");
+                          answer = it->second;
+                        }
+                        if (answer.delay.count() > 0) {
+                          asio::steady_timer timer(co_await asio::this_coro::executor);
+                          timer.expires_after(answer.delay);
+                          co_await timer.async_wait(asio::use_awaitable);
+                        }
+                        co_return http::Text(static_cast<http::Status>(answer.status), answer.body,
+                                             "application/json");
+                      });
+    Start();
   }
-  ~FakeOrderService() { app_.Stop(); }
-
-  http::Upstream upstream() const { return {"order", "127.0.0.1", port_}; }
+  ~FakeOrderService() { Stop(); }
 
   // The OrderDetail of an order in `status`/`payment_status` owned by `customer` (the internal route's: the
   // price an exact decimal string).
@@ -113,105 +99,38 @@ class FakeOrderService {
     std::lock_guard lock(mutex_);
     answers_[id] = std::move(answer);
   }
-  int calls() {
-    std::lock_guard lock(mutex_);
-    return calls_;
-  }
-  std::string last_authorization() {
-    std::lock_guard lock(mutex_);
-    return last_authorization_;
-  }
-  std::string last_request_id() {
-    std::lock_guard lock(mutex_);
-    return last_request_id_;
-  }
 
  private:
-  http::App app_;
-  std::uint16_t port_ = 0;
   std::mutex mutex_;
   std::map<std::int64_t, Answer> answers_;
-  int calls_ = 0;
-  std::string last_authorization_;
-  std::string last_request_id_;
 };
 
 // The service as main() assembles it (the relay is not started: events stay in the outbox).
-class PaymentService {
+class PaymentService : public http::testing::InProcessService {
  public:
   PaymentService(sql::Options db, http::Upstream order)
-      : pool_(std::move(db)),
+      : InProcessService("payment", 4, std::chrono::milliseconds(700)),
+        pool_(std::move(db)),
         store_(pool_),
-        app_(TestAppOptions("payment")),
         authn_(security::testing::Verifier(), nullptr),
         relay_(std::make_unique<bus::SqlOutbox>(pool_), bus::AmqpOptions{}),
-        client_(app_.io().get_executor(), ClientOptions()),
         orders_(client_, std::move(order)),
         api_(app_, store_, orders_, authn_, relay_) {
     api_.Register();
     app_.AddErrorTranslator(sql::ToApiError);
-    port_ = app_.Start();
+    Start();
   }
-  ~PaymentService() { app_.Stop(); }
+  ~PaymentService() { Stop(); }
 
-  static http::ClientOptions ClientOptions() {
-    http::ClientOptions options;
-    options.connect_timeout = std::chrono::milliseconds(300);
-    options.request_timeout = std::chrono::milliseconds(700);
-    return options;
-  }
-
-  std::uint16_t port() const { return port_; }
   sql::Pool& pool() { return pool_; }
 
  private:
   sql::Pool pool_;
   store::PaymentStore store_;
-  http::App app_;
   identity::Authenticator authn_;
   bus::OutboxRelay relay_;
-  http::HttpClient client_;
   clients::OrderClient orders_;
   PaymentApi api_;
-  std::uint16_t port_ = 0;
-};
-
-struct Reply {
-  unsigned status = 0;
-  Json body;
-  http::Response raw;
-  std::string code() const {
-    return body.is_object() && body.contains("code") ? body["code"].get<std::string>() : "";
-  }
-};
-
-// A client on a thread of its own.
-class Client {
- public:
-  Client() : http_(io_.io().get_executor(), http::ClientOptions{}) {}
-
-  Reply Call(std::uint16_t port, Verb method, const std::string& target, const std::string& token,
-             std::optional<std::string> body = std::nullopt,
-             const std::vector<std::pair<std::string, std::string>>& headers = {}) {
-    http::Request request{method, target, 11};
-    if (!token.empty()) request.set(boost::beast::http::field::authorization, "Bearer " + token);
-    if (body) {
-      request.set(boost::beast::http::field::content_type, "application/json");
-      request.body() = *body;
-    }
-    for (const auto& [name, value] : headers) request.set(name, value);
-    http::Upstream upstream{"payment", "127.0.0.1", port};
-    auto response = io_.Run(http_.Send(upstream, std::move(request)));
-    Reply reply;
-    reply.status = response.result_int();
-    reply.body = Json::parse(response.body(), nullptr, false);
-    reply.raw = std::move(response);
-    return reply;
-  }
-
- private:
-  test::IoThread io_;
-  http::HttpClient http_;
 };
 
 using security::testing::Token;
@@ -230,17 +149,14 @@ class PaymentApiTest : public ::testing::Test {
 
   PaymentApiTest() : service_(*options_, orders_.upstream()) {}
 
-  Reply Pay(std::int64_t order_id, const std::string& token,
-            const std::vector<std::pair<std::string, std::string>>& headers = {}) {
-    return client_.Call(service_.port(), Verb::post, "/api/v1/customer/payments/pay", token,
-                        Json{{"order_id", order_id}}.dump(), headers);
+  Reply Pay(std::int64_t order_id, const std::string& token, const http::testing::Headers& headers = {}) {
+    return client_.Send(Verb::post, "/api/v1/customer/payments/pay", token, {{"order_id", order_id}},
+                        headers);
   }
   Reply Post(const std::string& target, const std::string& token, const std::string& body) {
-    return client_.Call(service_.port(), Verb::post, target, token, body);
+    return client_.Call(Verb::post, target, token, body);
   }
-  Reply Get(const std::string& target, const std::string& token) {
-    return client_.Call(service_.port(), Verb::get, target, token);
-  }
+  Reply Get(const std::string& target, const std::string& token) { return client_.Get(target, token); }
 
   std::int64_t Rows(const std::string& sql, const std::vector<sql::Value>& params = {}) {
     auto connection = service_.pool().Acquire();
@@ -259,7 +175,7 @@ class PaymentApiTest : public ::testing::Test {
   static sql::Options* options_;
   FakeOrderService orders_;
   PaymentService service_;
-  Client client_;
+  http::testing::ServiceClient client_{service_.port()};
   const std::int64_t customer_ = NextId();
   const std::string customer_token_ = Token(customer_, identity::kCustomer);
   const std::string admin_token_ = Token(3, identity::kAdmin);
@@ -270,8 +186,7 @@ sql::Options* PaymentApiTest::options_ = nullptr;
 TEST_F(PaymentApiTest, PayChargesACompletedOrderOnceAsTheCustomer) {
   const auto order = NextId();
   orders_.SetOrder(order, customer_);
-  auto paid = client_.Call(service_.port(), Verb::post, "/api/v1/customer/payments/pay", customer_token_,
-                           Json{{"order_id", order}}.dump(), {{"X-Request-ID", "req-pay-0001"}});
+  auto paid = Pay(order, customer_token_, {{"X-Request-ID", "req-pay-0001"}});
   ASSERT_EQ(paid.status, 200u) << paid.body.dump();
   EXPECT_EQ(paid.body["success"], true);
   EXPECT_EQ(paid.body["message"], "Payment successful");
@@ -398,8 +313,8 @@ TEST_F(PaymentApiTest, TheOrderServicesAnswersMapToPreciseErrorsAndNothingIsWrit
 TEST_F(PaymentApiTest, OrderServiceDownIs503WithAClearMessage) {
   PaymentService cut_off(*options_, http::Upstream{"order", "127.0.0.1", 1});
   const auto order = NextId();
-  auto reply = client_.Call(cut_off.port(), Verb::post, "/api/v1/customer/payments/pay", customer_token_,
-                            Json{{"order_id", order}}.dump());
+  auto reply = http::testing::ServiceClient(cut_off.port())
+                   .Send(Verb::post, "/api/v1/customer/payments/pay", customer_token_, {{"order_id", order}});
   EXPECT_EQ(reply.status, 503u);
   EXPECT_EQ(reply.code(), "order_unavailable");
   EXPECT_NE(reply.body["error"].get<std::string>().find("Order service unavailable"), std::string::npos);
@@ -414,13 +329,14 @@ TEST_F(PaymentApiTest, DatabaseDownIs503NotA500) {
   PaymentService no_db(down, orders_.upstream());
   const auto order = NextId();
   orders_.SetOrder(order, customer_);
-  auto pay = client_.Call(no_db.port(), Verb::post, "/api/v1/customer/payments/pay", customer_token_,
-                          Json{{"order_id", order}}.dump());
+  http::testing::ServiceClient to_no_db(no_db.port());
+  auto pay =
+      to_no_db.Send(Verb::post, "/api/v1/customer/payments/pay", customer_token_, {{"order_id", order}});
   EXPECT_EQ(pay.status, 503u) << pay.body.dump();
   EXPECT_EQ(pay.code(), "store_unavailable");
-  auto list = client_.Call(no_db.port(), Verb::get, "/api/v1/customer/payments", customer_token_);
+  auto list = to_no_db.Get("/api/v1/customer/payments", customer_token_);
   EXPECT_EQ(list.status, 503u);
-  auto admin = client_.Call(no_db.port(), Verb::get, "/api/v1/admin/refunds", admin_token_);
+  auto admin = to_no_db.Get("/api/v1/admin/refunds", admin_token_);
   EXPECT_EQ(admin.status, 503u);
 }
 
@@ -500,7 +416,7 @@ TEST_F(PaymentApiTest, BadInputIsAPrecise4xx) {
     EXPECT_EQ(reply.status, 422u);
     EXPECT_EQ(reply.body["details"][0]["field"], "Idempotency-Key");
   }
-  EXPECT_EQ(client_.Call(service_.port(), Verb::get, pay, customer_token_).status, 405u);
+  EXPECT_EQ(Get(pay, customer_token_).status, 405u);
 
   const std::string refunds = "/api/v1/customer/refunds";
   for (const char* body :
@@ -670,9 +586,9 @@ TEST_F(PaymentApiTest, ConcurrentPaysThroughHttpChargeOnce) {
   threads.reserve(20);
   for (int i = 0; i < 20; ++i) {
     threads.emplace_back([&] {
-      Client client;
-      auto reply = client.Call(service_.port(), Verb::post, "/api/v1/customer/payments/pay", customer_token_,
-                               Json{{"order_id", order}}.dump());
+      http::testing::ServiceClient client(service_.port());
+      auto reply =
+          client.Send(Verb::post, "/api/v1/customer/payments/pay", customer_token_, {{"order_id", order}});
       std::lock_guard lock(mutex);
       ++statuses[reply.status];
     });

@@ -8,11 +8,6 @@
 #include <utility>
 #include <vector>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
-
 #include "libs/core/error.hpp"
 #include "libs/core/testing/polling.hpp"
 #include "libs/sql/connection.hpp"
@@ -78,27 +73,5 @@ std::pair<int, std::vector<std::string>> RaceOf(int n, F attempt) {
 }
 
 using mp::testing::WaitUntil;  // polls every 20 ms, 15 s by default
-
-// An io_context on a thread of its own, for an HTTP client outside an App.
-class IoThread {
- public:
-  IoThread() : guard_(io_.get_executor()), thread_([this] { io_.run(); }) {}
-  ~IoThread() {
-    guard_.reset();
-    if (thread_.joinable()) thread_.join();
-  }
-  boost::asio::io_context& io() { return io_; }
-
-  // Runs a coroutine there and waits for its result.
-  template <class T>
-  T Run(boost::asio::awaitable<T> task) {
-    return boost::asio::co_spawn(io_, std::move(task), boost::asio::use_future).get();
-  }
-
- private:
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
-  std::thread thread_;
-};
 
 }  // namespace mp::payment::test

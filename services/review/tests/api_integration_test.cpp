@@ -1,7 +1,8 @@
 // The HTTP surface over loopback, wired as main() wires it (without the relay thread and the consumer),
 // against real FerretDB/MongoDB; the order service is a fake upstream (a small http::App) whose answers
 // the test chooses.
-#include <atomic>
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -10,18 +11,14 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <boost/beast/http/field.hpp>
 
-#include "libs/http/app.hpp"
-#include "libs/http/client.hpp"
 #include "libs/http/envelope.hpp"
+#include "libs/http/testing/service_client.hpp"
 #include "libs/identity/identity.hpp"
 #include "libs/mongo/error.hpp"
 #include "libs/mongo/outbox.hpp"
+#include "libs/mongo/tests/test_database.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/testing/tokens.hpp"
 #include "services/review/src/api/review_api.hpp"
@@ -34,16 +31,7 @@ namespace {
 namespace asio = boost::asio;
 using http::Verb;
 using Json = nlohmann::json;
-
-http::AppOptions TestAppOptions(std::string name) {
-  http::AppOptions options;
-  options.service = std::move(name);
-  options.server.port = 0;
-  options.server.io_threads = 2;
-  options.blocking_threads = 4;
-  options.access_log = false;
-  return options;
-}
+using http::testing::Reply;
 
 // What the fake order service answers for one order: a status and, for 200, the OrderDetail.
 struct OrderAnswer {
@@ -53,21 +41,18 @@ struct OrderAnswer {
 
 // The order service's three order routes. Each answers from `answers` (404 when absent); `raw` replaces
 // the whole answer for an order (e.g. a 500 or a body that is not an order).
-class FakeOrderService {
+class FakeOrderService : public http::testing::FakeUpstream {
  public:
-  FakeOrderService() : app_(TestAppOptions("fake-order")) {
+  FakeOrderService() : FakeUpstream("order") {
     for (const char* pattern :
          {"/api/v1/customer/orders/my/{order_id:int}", "/api/v1/provider/orders/my/{order_id:int}",
           "/api/v1/admin/orders/{order_id:int}"}) {
       app_.router().Add(Verb::get, pattern, [this](http::Context& c) -> asio::awaitable<http::Response> {
         const auto id = c.IntParam("order_id");
+        Remember(c);
         OrderAnswer answer;
         {
           std::lock_guard lock(mutex_);
-          ++calls_;
-          last_path_ = std::string(c.path());
-          last_authorization_ = std::string(c.request()[boost::beast::http::field::authorization]);
-          last_request_id_ = c.request_id;
           auto it = answers_.find(id);
           if (it == answers_.end()) throw ApiError::NotFound("Order not found", "order_not_found");
           answer = it->second;
@@ -79,11 +64,9 @@ class FakeOrderService {
         throw ApiError::Internal();
       });
     }
-    port_ = app_.Start();
+    Start();
   }
-  ~FakeOrderService() { app_.Stop(); }
-
-  http::Upstream upstream() const { return {"order", "127.0.0.1", port_}; }
+  ~FakeOrderService() { Stop(); }
 
   // A completed, paid order of `customer` done by `provider`.
   void Completed(std::int64_t order_id, std::int64_t customer, std::int64_t provider,
@@ -103,115 +86,40 @@ class FakeOrderService {
     std::lock_guard lock(mutex_);
     answers_[order_id] = std::move(answer);
   }
-  int calls() {
-    std::lock_guard lock(mutex_);
-    return calls_;
-  }
-  std::string last_path() {
-    std::lock_guard lock(mutex_);
-    return last_path_;
-  }
-  std::string last_authorization() {
-    std::lock_guard lock(mutex_);
-    return last_authorization_;
-  }
-  std::string last_request_id() {
-    std::lock_guard lock(mutex_);
-    return last_request_id_;
-  }
 
  private:
-  http::App app_;
-  std::uint16_t port_ = 0;
   std::mutex mutex_;
   std::map<std::int64_t, OrderAnswer> answers_;
-  int calls_ = 0;
-  std::string last_path_;
-  std::string last_authorization_;
-  std::string last_request_id_;
 };
 
 // The service as main() assembles it (the relay is built but not started; nothing is published here).
-class ReviewService {
+class ReviewService : public http::testing::InProcessService {
  public:
   ReviewService(mongo::Options mongo, http::Upstream order)
-      : database_(std::move(mongo)),
-        store_(database_),
-        app_(TestAppOptions("review")),
+      : InProcessService("review", 4, std::chrono::milliseconds(1000)),
+        database_(std::move(mongo)),
+        store_(database_.get()),
         authn_(security::testing::Verifier(), nullptr),
-        client_(app_.io().get_executor(), ClientOptions()),
         orders_(client_, std::move(order)),
-        relay_(std::make_unique<mongo::EmbeddedOutbox>(database_, store::OutboxCollections()),
+        relay_(std::make_unique<mongo::EmbeddedOutbox>(database_.get(), store::OutboxCollections()),
                bus::AmqpOptions{}),
         api_(app_, store_, orders_, authn_, relay_) {
     api_.Register();
     app_.AddErrorTranslator(mongo::ToApiError);
-    port_ = app_.Start();
+    Start();
   }
-  ~ReviewService() { app_.Stop(); }
+  ~ReviewService() { Stop(); }
 
-  static http::ClientOptions ClientOptions() {
-    http::ClientOptions options;
-    options.connect_timeout = std::chrono::milliseconds(300);
-    options.request_timeout = std::chrono::milliseconds(1000);
-    return options;
-  }
-
-  std::uint16_t port() const { return port_; }
-  mongo::Database& database() { return database_; }
+  mongo::Database& database() { return database_.get(); }
   store::ReviewStore& store() { return store_; }
 
  private:
-  mongo::Database database_;
+  mongo::test::ScopedDatabase database_;
   store::ReviewStore store_;
-  http::App app_;
   identity::Authenticator authn_;
-  http::HttpClient client_;
   clients::OrderClient orders_;
   bus::OutboxRelay relay_;
   ReviewApi api_;
-  std::uint16_t port_ = 0;
-};
-
-struct Answer {
-  unsigned status = 0;
-  Json body;
-  http::Response raw;
-};
-
-// A client with an io_context on a thread of its own.
-class Client {
- public:
-  Client() : guard_(io_.get_executor()), thread_([this] { io_.run(); }), http_(io_.get_executor(), {}) {}
-  ~Client() {
-    guard_.reset();
-    thread_.join();
-  }
-
-  Answer Call(std::uint16_t port, Verb method, const std::string& target, const std::string& token,
-              std::optional<std::string> body = std::nullopt, const std::string& request_id = {},
-              const std::string& content_type = "application/json") {
-    http::Request request{method, target, 11};
-    if (!token.empty()) request.set(boost::beast::http::field::authorization, "Bearer " + token);
-    if (!request_id.empty()) request.set("X-Request-ID", request_id);
-    if (body) {
-      request.set(boost::beast::http::field::content_type, content_type);
-      request.body() = *body;
-    }
-    http::Upstream upstream{"review", "127.0.0.1", port};
-    auto response = asio::co_spawn(io_, http_.Send(upstream, std::move(request)), asio::use_future).get();
-    Answer answer;
-    answer.status = response.result_int();
-    answer.body = Json::parse(response.body(), nullptr, false);
-    answer.raw = std::move(response);
-    return answer;
-  }
-
- private:
-  asio::io_context io_;
-  asio::executor_work_guard<asio::io_context::executor_type> guard_;
-  std::thread thread_;
-  http::HttpClient http_;
 };
 
 using security::testing::Token;
@@ -221,19 +129,9 @@ class ReviewApiTest : public ::testing::Test {
   ReviewApiTest() : service_(mongo::test::TestDatabaseOptions("mp_test_review_api"), orders_.upstream()) {
     service_.store().EnsureIndexes();
   }
-  ~ReviewApiTest() override {
-    try {
-      service_.database().Drop();
-    } catch (const std::exception&) {
-      // Best effort clean-up.
-    }
-  }
-
-  Answer Get(const std::string& target, const std::string& token = {}) {
-    return client_.Call(service_.port(), Verb::get, target, token);
-  }
-  Answer Post(const Json& body, const std::string& token, const std::string& request_id = {}) {
-    return client_.Call(service_.port(), Verb::post, "/api/v1/reviews", token, body.dump(), request_id);
+  Reply Get(const std::string& target, const std::string& token = {}) { return client_.Get(target, token); }
+  Reply Post(const Json& body, const std::string& token, const std::string& request_id = {}) {
+    return client_.Send(Verb::post, "/api/v1/reviews", token, body, http::testing::RequestId(request_id));
   }
   std::int64_t StoredReviews() {
     return service_.database().collection(store::kReviews).Count(mongo::Document{});
@@ -247,7 +145,7 @@ class ReviewApiTest : public ::testing::Test {
 
   FakeOrderService orders_;
   ReviewService service_;
-  Client client_;
+  http::testing::ServiceClient client_{service_.port()};
   const std::int64_t customer_ = test::RandomId();
   const std::int64_t provider_ = test::RandomId() + 1;
   const std::int64_t admin_ = test::RandomId() + 2;
@@ -317,10 +215,10 @@ TEST_F(ReviewApiTest, ConcurrentReviewsOfOneOrderHaveExactlyOneWinner) {
   threads.reserve(10);
   for (int i = 0; i < 10; ++i) {
     threads.emplace_back([&, i] {
-      Client client;
+      http::testing::ServiceClient client(service_.port());
       statuses[i] = client
-                        .Call(service_.port(), Verb::post, "/api/v1/reviews", customer_token_,
-                              Json({{"order_id", order}, {"stars", 1 + i % 5}}).dump())
+                        .Send(Verb::post, "/api/v1/reviews", customer_token_,
+                              {{"order_id", order}, {"stars", 1 + i % 5}})
                         .status;
     });
   }
@@ -362,16 +260,16 @@ TEST_F(ReviewApiTest, BadBodiesAre4xxWithDetailsAndNeverReachTheOrderService) {
   auto several = Post({{"order_id", 0}, {"stars", 9}}, customer_token_);
   EXPECT_EQ(several.body["details"].size(), 2u);
 
-  auto port = service_.port();
-  EXPECT_EQ(client_.Call(port, Verb::post, "/api/v1/reviews", customer_token_, "{not json").status, 400u);
-  EXPECT_EQ(client_.Call(port, Verb::post, "/api/v1/reviews", customer_token_, "[1, 2]").status, 400u);
-  EXPECT_EQ(client_.Call(port, Verb::post, "/api/v1/reviews", customer_token_, "").status, 400u);
+  EXPECT_EQ(client_.Call(Verb::post, "/api/v1/reviews", customer_token_, "{not json").status, 400u);
+  EXPECT_EQ(client_.Call(Verb::post, "/api/v1/reviews", customer_token_, "[1, 2]").status, 400u);
+  EXPECT_EQ(client_.Call(Verb::post, "/api/v1/reviews", customer_token_, "").status, 400u);
   EXPECT_EQ(
-      client_.Call(port, Verb::post, "/api/v1/reviews", customer_token_, "stars=5", {}, "text/plain").status,
+      client_
+          .Call(Verb::post, "/api/v1/reviews", customer_token_, "stars=5", {{"Content-Type", "text/plain"}})
+          .status,
       415u);
-  EXPECT_EQ(
-      client_.Call(port, Verb::post, "/api/v1/reviews", customer_token_, std::string(70'000, ' ')).status,
-      413u);
+  EXPECT_EQ(client_.Call(Verb::post, "/api/v1/reviews", customer_token_, std::string(70'000, ' ')).status,
+            413u);
   EXPECT_EQ(orders_.calls(), 0);
   EXPECT_EQ(StoredReviews(), 0);
 }
@@ -388,7 +286,7 @@ TEST_F(ReviewApiTest, OnlyCustomersWriteReviews) {
   EXPECT_EQ(Post(body, Token(admin_, identity::kAdmin)).status, 403u);
   EXPECT_EQ(orders_.calls(), 0);
   EXPECT_EQ(StoredReviews(), 0);
-  EXPECT_EQ(client_.Call(service_.port(), Verb::get, "/api/v1/reviews", customer_token_).status, 405u);
+  EXPECT_EQ(client_.Get("/api/v1/reviews", customer_token_).status, 405u);
 }
 
 TEST_F(ReviewApiTest, TheOrderServicesAnswerDecidesBeforeAnyReviewIsLookedAt) {
@@ -456,16 +354,13 @@ TEST_F(ReviewApiTest, OrderServiceTroubleIsA503AndNothingIsWritten) {
   // Nothing listens on port 1.
   ReviewService down(mongo::test::TestDatabaseOptions("mp_test_review_api"),
                      http::Upstream{"order", "127.0.0.1", 1});
-  auto unreachable = client_.Call(down.port(), Verb::post, "/api/v1/reviews", customer_token_,
-                                  Json({{"order_id", 5}, {"stars", 5}}).dump());
+  auto unreachable =
+      http::testing::ServiceClient(down.port())
+          .Send(Verb::post, "/api/v1/reviews", customer_token_, {{"order_id", 5}, {"stars", 5}});
   EXPECT_EQ(unreachable.status, 503u);
   EXPECT_EQ(unreachable.body["code"], "order_unavailable");
   EXPECT_EQ(unreachable.body["message"], "Service unavailable");
   EXPECT_EQ(StoredReviews(), 0);
-  try {
-    down.database().Drop();
-  } catch (const std::exception&) {
-  }
 }
 
 TEST_F(ReviewApiTest, RatingsArePublicAndRounded) {
@@ -576,17 +471,17 @@ TEST_F(ReviewApiTest, AnOrdersReviewIsReadByItsPartiesOnly) {
 TEST(ReviewApiOutageTest, MongoDownIsA503) {
   FakeOrderService orders;
   ReviewService service(test::UnreachableMongo(), orders.upstream());
-  Client client;
+  http::testing::ServiceClient client(service.port());
   const auto customer = test::RandomId();
   const auto order = test::RandomId();
   orders.Completed(order, customer, customer + 1);
   for (const char* target : {"/api/v1/reviews/provider/5/rating", "/api/v1/reviews/provider/5"}) {
-    auto answer = client.Call(service.port(), Verb::get, target, "");
+    auto answer = client.Get(target);
     EXPECT_EQ(answer.status, 503u) << target;
     EXPECT_EQ(answer.body["code"], "store_unavailable") << target;
   }
-  auto post = client.Call(service.port(), Verb::post, "/api/v1/reviews", Token(customer, identity::kCustomer),
-                          Json({{"order_id", order}, {"stars", 5}}).dump());
+  auto post = client.Send(Verb::post, "/api/v1/reviews", Token(customer, identity::kCustomer),
+                          {{"order_id", order}, {"stars", 5}});
   EXPECT_EQ(post.status, 503u);
   EXPECT_EQ(post.body["code"], "store_unavailable");
 }

@@ -1,6 +1,7 @@
 // The HTTP surface over loopback, wired as main() wires it, against a real FerretDB/MongoDB; auth's admin
 // user routes are a fake upstream (a small http::App) whose users and answers the test chooses.
-#include <future>
+#include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -9,17 +10,12 @@
 #include <string>
 
 #include <gtest/gtest.h>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
-#include <boost/beast/http/field.hpp>
 
-#include "libs/http/app.hpp"
-#include "libs/http/client.hpp"
 #include "libs/http/envelope.hpp"
+#include "libs/http/testing/service_client.hpp"
 #include "libs/identity/identity.hpp"
 #include "libs/mongo/error.hpp"
+#include "libs/mongo/tests/test_database.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/testing/tokens.hpp"
 #include "services/user/src/api/user_api.hpp"
@@ -31,20 +27,10 @@ namespace {
 namespace asio = boost::asio;
 using http::Verb;
 using Json = nlohmann::json;
-using Field = boost::beast::http::field;
-
-http::AppOptions TestAppOptions(std::string name) {
-  http::AppOptions options;
-  options.service = std::move(name);
-  options.server.port = 0;
-  options.server.io_threads = 2;
-  options.blocking_threads = 2;
-  options.access_log = false;
-  return options;
-}
+using http::testing::Reply;
 
 // auth's /api/v1/admin/users routes over an in-memory user table; remembers what it was sent.
-class FakeAuth {
+class FakeAuth : public http::testing::FakeUpstream {
  public:
   struct User {
     std::string username;
@@ -52,7 +38,7 @@ class FakeAuth {
     int role_id = 1;
   };
 
-  FakeAuth() : app_(TestAppOptions("fake-auth")) {
+  FakeAuth() : FakeUpstream("auth") {
     auto& r = app_.router();
     r.Add(Verb::get, "/api/v1/admin/users", [this](http::Context& c) -> asio::awaitable<http::Response> {
       std::lock_guard lock(mutex_);
@@ -107,11 +93,10 @@ class FakeAuth {
             users_.erase(id);
             co_return http::Ok({{"user_id", id}, {"message", "User deleted successfully"}}, "User deleted");
           });
-    port_ = app_.Start();
+    Start();
   }
-  ~FakeAuth() { app_.Stop(); }
+  ~FakeAuth() { Stop(); }
 
-  http::Upstream upstream() const { return {"auth", "127.0.0.1", port_}; }
   void Add(std::int64_t id, User user) {
     std::lock_guard lock(mutex_);
     users_[id] = std::move(user);
@@ -133,25 +118,8 @@ class FakeAuth {
     std::lock_guard lock(mutex_);
     return last_put_body_;
   }
-  std::string last_authorization() {
-    std::lock_guard lock(mutex_);
-    return last_authorization_;
-  }
-  std::string last_request_id() {
-    std::lock_guard lock(mutex_);
-    return last_request_id_;
-  }
-  std::string last_target() {
-    std::lock_guard lock(mutex_);
-    return last_target_;
-  }
 
  private:
-  void Remember(http::Context& c) {
-    last_authorization_ = std::string(c.request()[Field::authorization]);
-    last_request_id_ = c.request_id;
-    last_target_ = std::string(c.request().target());
-  }
   std::pair<std::int64_t, User> Find(std::int64_t id) {
     auto it = users_.find(id);
     if (it == users_.end()) throw ApiError::NotFound("User not found", "user_not_found");
@@ -171,8 +139,6 @@ class FakeAuth {
     return data;
   }
 
-  http::App app_;
-  std::uint16_t port_ = 0;
   std::mutex mutex_;
   std::map<std::int64_t, User> users_;
   std::int64_t admin_id_ = 0;
@@ -180,96 +146,40 @@ class FakeAuth {
   int puts_ = 0;
   int deletes_ = 0;
   Json last_put_body_;
-  std::string last_authorization_;
-  std::string last_request_id_;
-  std::string last_target_;
 };
 
 // The service as main() assembles it (without consumer and relay), listening on a free port.
-class UserService {
+class UserService : public http::testing::InProcessService {
  public:
   UserService(mongo::Options mongo, http::Upstream auth)
-      : database_(std::move(mongo)),
-        store_(database_),
-        app_(TestAppOptions("user")),
+      : InProcessService("user", 2, std::chrono::milliseconds(1500)),
+        database_(std::move(mongo)),
+        store_(database_.get()),
         authn_(security::testing::Verifier(), nullptr),
-        client_(app_.io().get_executor(), ClientOptions()),
         users_(client_, std::move(auth)),
         api_(app_, store_, users_, authn_, [this] { ++notified_; }) {
     api_.Register();
     app_.AddErrorTranslator(mongo::ToApiError);
-    port_ = app_.Start();
+    Start();
   }
-  ~UserService() { app_.Stop(); }
+  ~UserService() { Stop(); }
 
-  static http::ClientOptions ClientOptions() {
-    http::ClientOptions options;
-    options.connect_timeout = std::chrono::milliseconds(300);
-    options.request_timeout = std::chrono::milliseconds(1500);
-    return options;
-  }
-
-  std::uint16_t port() const { return port_; }
-  mongo::Database& database() { return database_; }
+  mongo::Database& database() { return database_.get(); }
   store::ProfileStore& store() { return store_; }
   int notified() const { return notified_.load(); }
 
  private:
-  mongo::Database database_;
+  mongo::test::ScopedDatabase database_;
   store::ProfileStore store_;
-  http::App app_;
   identity::Authenticator authn_;
-  http::HttpClient client_;
   clients::AuthClient users_;
   std::atomic<int> notified_{0};
   UserApi api_;
-  std::uint16_t port_ = 0;
-};
-
-struct Answer {
-  unsigned status = 0;
-  Json body;
-  http::Response raw;
-};
-
-// A client with an io_context on a thread of its own.
-class Client {
- public:
-  Client() : guard_(io_.get_executor()), thread_([this] { io_.run(); }), http_(io_.get_executor(), {}) {}
-  ~Client() {
-    guard_.reset();
-    thread_.join();
-  }
-
-  Answer Call(std::uint16_t port, Verb method, const std::string& target, const std::string& token,
-              std::optional<Json> body = std::nullopt, const std::string& request_id = {}) {
-    http::Request request{method, target, 11};
-    if (!token.empty()) request.set(Field::authorization, "Bearer " + token);
-    if (!request_id.empty()) request.set("X-Request-ID", request_id);
-    if (body) {
-      request.set(Field::content_type, "application/json");
-      request.body() = body->dump();
-      request.prepare_payload();
-    }
-    http::Upstream upstream{"user", "127.0.0.1", port};
-    auto response = asio::co_spawn(io_, http_.Send(upstream, std::move(request)), asio::use_future).get();
-    Answer answer;
-    answer.status = response.result_int();
-    answer.body = Json::parse(response.body(), nullptr, false);
-    answer.raw = std::move(response);
-    return answer;
-  }
-
- private:
-  asio::io_context io_;
-  asio::executor_work_guard<asio::io_context::executor_type> guard_;
-  std::thread thread_;
-  http::HttpClient http_;
 };
 
 using security::testing::Token;
 
-std::map<std::string, std::string> Details(const Answer& answer) {
+std::map<std::string, std::string> Details(const Reply& answer) {
   std::map<std::string, std::string> details;
   for (const auto& d : answer.body.value("details", Json::array())) details[d["field"]] = d["problem"];
   return details;
@@ -284,22 +194,14 @@ class UserApiTest : public ::testing::Test {
     auth_.Add(admin_, {"root", "root@example.com", 3});
     auth_.SetAdmin(admin_);
   }
-  ~UserApiTest() override {
-    try {
-      service_.database().Drop();
-    } catch (const std::exception&) {
-      // Best effort clean-up.
-    }
+  Reply Get(const std::string& target, const std::string& token, const std::string& request_id = {}) {
+    return client_.Get(target, token, http::testing::RequestId(request_id));
   }
-
-  Answer Get(const std::string& target, const std::string& token, const std::string& request_id = {}) {
-    return client_.Call(service_.port(), Verb::get, target, token, std::nullopt, request_id);
+  Reply Send(Verb method, const std::string& target, const std::string& token, const Json& body) {
+    return client_.Send(method, target, token, body);
   }
-  Answer Send(Verb method, const std::string& target, const std::string& token, Json body) {
-    return client_.Call(service_.port(), method, target, token, std::move(body));
-  }
-  Answer Delete(const std::string& target, const std::string& token) {
-    return client_.Call(service_.port(), Verb::delete_, target, token);
+  Reply Delete(const std::string& target, const std::string& token) {
+    return client_.Call(Verb::delete_, target, token);
   }
 
   const std::int64_t customer_ = test::RandomId();
@@ -307,7 +209,7 @@ class UserApiTest : public ::testing::Test {
   const std::int64_t admin_ = customer_ + 2;
   FakeAuth auth_;
   UserService service_;
-  Client client_;
+  http::testing::ServiceClient client_{service_.port()};
   const std::string customer_token_ = Token(customer_, identity::kCustomer);
   const std::string provider_token_ = Token(provider_, identity::kProvider);
   const std::string admin_token_ = Token(admin_, identity::kAdmin);
@@ -362,9 +264,7 @@ TEST_F(UserApiTest, ProfileInputIsValidatedWith422AndDetails) {
   EXPECT_EQ(location.status, 422U);
   EXPECT_EQ(Details(location)["location"], "must be one of: NORTH, SOUTH, EAST, WEST, MID");
   // Not JSON, not an object: 400 / 415, never 500.
-  EXPECT_EQ(
-      client_.Call(service_.port(), Verb::put, "/api/v1/provider/profile", provider_token_, Json("x")).status,
-      400U);
+  EXPECT_EQ(Send(Verb::put, "/api/v1/provider/profile", provider_token_, Json("x")).status, 400U);
   // Nothing was written by the refused requests.
   auto profile = Get("/api/v1/provider/profile", provider_token_);
   EXPECT_EQ(profile.body["data"]["experience_years"], 0);
@@ -546,19 +446,19 @@ TEST_F(UserApiTest, AdminDeleteRemovesTheAccountThenTheProfiles) {
 TEST(UserApiDown, AuthUnreachableIs503AndMongoDownIs503) {
   http::Upstream nowhere{"auth", "127.0.0.1", 1};
   UserService no_auth(mongo::test::TestDatabaseOptions("mp_test_user_api_down"), nowhere);
-  Client client;
+  http::testing::ServiceClient to_no_auth(no_auth.port());
   const auto admin = Token(test::RandomId(), identity::kAdmin);
-  auto list = client.Call(no_auth.port(), Verb::get, "/api/v1/admin/users", admin);
+  auto list = to_no_auth.Get("/api/v1/admin/users", admin);
   EXPECT_EQ(list.status, 503U);
   EXPECT_EQ(list.body["code"], "auth_unavailable");
-  EXPECT_EQ(client.Call(no_auth.port(), Verb::delete_, "/api/v1/admin/users/5", admin).status, 503U);
+  EXPECT_EQ(to_no_auth.Call(Verb::delete_, "/api/v1/admin/users/5", admin).status, 503U);
 
   UserService no_mongo(test::UnreachableMongo(), nowhere);
-  auto profile = client.Call(no_mongo.port(), Verb::get, "/api/v1/customer/profile",
-                             Token(test::RandomId(), identity::kCustomer));
+  http::testing::ServiceClient to_no_mongo(no_mongo.port());
+  auto profile = to_no_mongo.Get("/api/v1/customer/profile", Token(test::RandomId(), identity::kCustomer));
   EXPECT_EQ(profile.status, 503U);
   EXPECT_EQ(profile.body["code"], "store_unavailable");
-  EXPECT_EQ(client.Call(no_mongo.port(), Verb::get, "/api/v1/providers/search", "").status, 503U);
+  EXPECT_EQ(to_no_mongo.Get("/api/v1/providers/search", "").status, 503U);
 }
 
 }  // namespace

@@ -1,0 +1,184 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/beast/http/field.hpp>
+#include <nlohmann/json.hpp>
+
+#include "libs/http/app.hpp"
+#include "libs/http/client.hpp"
+#include "libs/http/context.hpp"
+#include "libs/http/testing/io_thread.hpp"
+
+// For tests of a service's HTTP surface: the service and the fakes of its upstreams run in-process as
+// http::Apps on free ports of 127.0.0.1, and a ServiceClient calls the service as a client would.
+namespace mp::http::testing {
+
+// An App for a test: a free port, two I/O threads, `blocking_threads` for blocking work, no access log.
+inline AppOptions TestAppOptions(std::string service, std::size_t blocking_threads = 2) {
+  AppOptions options;
+  options.service = std::move(service);
+  options.server.port = 0;
+  options.server.io_threads = 2;
+  options.blocking_threads = blocking_threads;
+  options.access_log = false;
+  return options;
+}
+
+// What a service answered: the status, the body parsed as JSON (discarded when it is not JSON) and the whole
+// response (headers).
+struct Reply {
+  unsigned status = 0;
+  nlohmann::json body;
+  Response raw;
+
+  // The envelope's error code; "" when there is none.
+  std::string code() const {
+    return body.is_object() && body.contains("code") ? body["code"].get<std::string>() : "";
+  }
+};
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// Calls the service listening on 127.0.0.1:`port`, from an io_context on a thread of its own.
+class ServiceClient {
+ public:
+  explicit ServiceClient(std::uint16_t port) : port_(port), http_(io_.io().get_executor(), ClientOptions{}) {}
+
+  // `token` ("" for none) goes as a Bearer Authorization, `body` as application/json; `headers` come last
+  // (they may replace the content type).
+  Reply Call(Verb method, const std::string& target, const std::string& token = {},
+             std::optional<std::string> body = std::nullopt, const Headers& headers = {}) {
+    Request request{method, target, 11};
+    if (!token.empty()) request.set(boost::beast::http::field::authorization, "Bearer " + token);
+    if (body) {
+      request.set(boost::beast::http::field::content_type, "application/json");
+      request.body() = std::move(*body);
+    }
+    for (const auto& [name, value] : headers) request.set(name, value);
+    auto response = io_.Run(http_.Send(Upstream{"service", "127.0.0.1", port_}, std::move(request)));
+    Reply reply;
+    reply.status = response.result_int();
+    reply.body = nlohmann::json::parse(response.body(), nullptr, false);
+    reply.raw = std::move(response);
+    return reply;
+  }
+  Reply Get(const std::string& target, const std::string& token = {}, const Headers& headers = {}) {
+    return Call(Verb::get, target, token, std::nullopt, headers);
+  }
+  Reply Send(Verb method, const std::string& target, const std::string& token, const nlohmann::json& body,
+             const Headers& headers = {}) {
+    return Call(method, target, token, body.dump(), headers);
+  }
+
+ private:
+  std::uint16_t port_;
+  IoThread io_;
+  HttpClient http_;
+};
+
+// The headers of a request that carries `request_id` as X-Request-ID ("" for none).
+inline Headers RequestId(const std::string& request_id) {
+  if (request_id.empty()) return {};
+  return {{"X-Request-ID", request_id}};
+}
+
+// A service under test as its main() assembles it: a derived class builds its stores, clients and API on
+// app_ and client_ (the HttpClient it calls its upstreams with, with short timeouts so "upstream slow or
+// down" answers quickly), registers its routes and calls Start(). Its destructor calls Stop() before its own
+// members go.
+class InProcessService {
+ public:
+  InProcessService(const InProcessService&) = delete;
+  InProcessService& operator=(const InProcessService&) = delete;
+
+  std::uint16_t port() const { return port_; }
+
+ protected:
+  InProcessService(std::string name, std::size_t blocking_threads, std::chrono::milliseconds upstream_timeout)
+      : app_(TestAppOptions(std::move(name), blocking_threads)),
+        client_(app_.io().get_executor(), UpstreamOptions(upstream_timeout)) {}
+  ~InProcessService() { Stop(); }
+
+  void Start() { port_ = app_.Start(); }
+  void Stop() { app_.Stop(); }
+
+  App app_;
+  HttpClient client_;
+
+ private:
+  static ClientOptions UpstreamOptions(std::chrono::milliseconds request_timeout) {
+    ClientOptions options;
+    options.connect_timeout = std::chrono::milliseconds(300);
+    options.request_timeout = request_timeout;
+    return options;
+  }
+
+  std::uint16_t port_ = 0;
+};
+
+// A fake upstream: an App of its own on a free port. A derived class adds its routes to app_, calls Start(),
+// and calls Remember() in each handler so a test can check what the service under test sent; its destructor
+// calls Stop() before its own members go.
+class FakeUpstream {
+ public:
+  FakeUpstream(const FakeUpstream&) = delete;
+  FakeUpstream& operator=(const FakeUpstream&) = delete;
+
+  Upstream upstream() const { return {name_, "127.0.0.1", port_}; }
+  int calls() {
+    std::lock_guard lock(mutex_);
+    return calls_;
+  }
+  std::string last_authorization() {
+    std::lock_guard lock(mutex_);
+    return last_authorization_;
+  }
+  std::string last_request_id() {
+    std::lock_guard lock(mutex_);
+    return last_request_id_;
+  }
+  std::string last_path() {
+    std::lock_guard lock(mutex_);
+    return last_path_;
+  }
+  std::string last_target() {
+    std::lock_guard lock(mutex_);
+    return last_target_;
+  }
+
+ protected:
+  explicit FakeUpstream(std::string name) : name_(std::move(name)), app_(TestAppOptions("fake-" + name_)) {}
+  ~FakeUpstream() { Stop(); }
+
+  void Start() { port_ = app_.Start(); }
+  void Stop() { app_.Stop(); }
+  void Remember(const Context& c) {
+    std::lock_guard lock(mutex_);
+    ++calls_;
+    last_authorization_ = std::string(c.request()[boost::beast::http::field::authorization]);
+    last_request_id_ = c.request_id;
+    last_path_ = std::string(c.path());
+    last_target_ = std::string(c.request().target());
+  }
+
+  std::string name_;
+  App app_;
+
+ private:
+  std::uint16_t port_ = 0;
+  std::mutex mutex_;
+  int calls_ = 0;
+  std::string last_authorization_;
+  std::string last_request_id_;
+  std::string last_path_;
+  std::string last_target_;
+};
+
+}  // namespace mp::http::testing
