@@ -103,6 +103,16 @@ describe('useAction', () => {
     await running;
     expect(action.busy.value).toBe(false);
   });
+
+  it('names the item it runs for until it is done', async () => {
+    const action = useAction<number>();
+    const step = deferred<void>();
+    const running = action.runFor(7, () => step.promise);
+    expect(action.busyFor.value).toBe(7);
+    step.resolve();
+    expect(await running).toBe(true);
+    expect(action.busyFor.value).toBeNull();
+  });
 });
 
 const letters = (limit: number, offset: number, total = 25): Page<string> => ({
@@ -124,6 +134,21 @@ describe('usePagedLoader', () => {
     expect(list.offset.value).toBe(20);
     expect(load).toHaveBeenLastCalledWith({ limit: 10, offset: 20 });
     expect(list.data.value?.items).toEqual(['item 20', 'item 21', 'item 22', 'item 23', 'item 24']);
+  });
+
+  it('starts again at the first page when its filter changes', async () => {
+    const load = vi.fn(({ limit, offset }: { limit: number; offset: number }) =>
+      Promise.resolve(letters(limit, offset)),
+    );
+    const filter = ref('a');
+    const list = usePagedLoader(load, 10, filter);
+    await flush();
+    list.go(10);
+    await flush();
+    filter.value = 'b';
+    await flush();
+    expect(list.offset.value).toBe(0);
+    expect(load).toHaveBeenLastCalledWith({ limit: 10, offset: 0 });
   });
 });
 
