@@ -93,3 +93,19 @@ export const sampleOrder = {
   payment_status: 'unpaid',
   has_review: false,
 } as const;
+
+/**
+ * A lost accept race: accepting answers 409 (another provider was faster); the list of open orders has
+ * sampleOrder at first and nothing after. `lists()` counts the list loads.
+ */
+export function stubLostAcceptRace() {
+  let lists = 0;
+  const stub = stubFetch((request) => {
+    if (request.method === 'POST') return fail(409, 'order_already_accepted', 'The order has already been accepted!');
+    lists += 1;
+    return lists === 1
+      ? ok([sampleOrder], { headers: { 'X-Total-Count': '1' } })
+      : ok([], { headers: { 'X-Total-Count': '0' } });
+  });
+  return { ...stub, lists: () => lists };
+}

@@ -3,6 +3,11 @@ import { createApi } from '../src/api/client';
 import { ApiError, HttpClient, NETWORK_ERROR, SESSION_EXPIRED } from '../src/api/http';
 import { fail, jsonResponse, memoryTokenStore, ok, stubFetch } from './helpers';
 
+/** The refresh endpoint answers `refresh()`, every other call `other()`. */
+function stubRefresh(refresh: () => Response, other: () => Response) {
+  return stubFetch((request) => (request.url.pathname.endsWith('/auth/refresh') ? refresh() : other()));
+}
+
 function client(tokens = memoryTokenStore({ accessToken: 'access-1', refreshToken: 'refresh-1' })) {
   const onSessionExpired = vi.fn();
   const http = new HttpClient({ baseUrl: '/api/v1', tokens, onSessionExpired });
@@ -195,10 +200,9 @@ describe('refresh on 401', () => {
   });
 
   it('ends the session when the refresh token is refused, once for all waiting calls', async () => {
-    stubFetch((request) =>
-      request.url.pathname.endsWith('/auth/refresh')
-        ? fail(401, 'invalid_refresh_token', 'Invalid or expired refresh token')
-        : fail(401, 'token_expired', 'expired'),
+    stubRefresh(
+      () => fail(401, 'invalid_refresh_token', 'Invalid or expired refresh token'),
+      () => fail(401, 'token_expired', 'expired'),
     );
     const { api, tokens, onSessionExpired } = client();
     const results = await Promise.allSettled([api.auth.me(), api.inbox.unreadCount('customer')]);
@@ -211,10 +215,9 @@ describe('refresh on 401', () => {
   });
 
   it('ends the session when the retried call is refused again', async () => {
-    stubFetch((request) =>
-      request.url.pathname.endsWith('/auth/refresh')
-        ? ok({ access_token: 'access-2', token_type: 'bearer', refresh_token: 'refresh-2' })
-        : fail(401, 'token_revoked', 'revoked'),
+    stubRefresh(
+      () => ok({ access_token: 'access-2', token_type: 'bearer', refresh_token: 'refresh-2' }),
+      () => fail(401, 'token_revoked', 'revoked'),
     );
     const { api, tokens, onSessionExpired } = client();
     await expect(api.auth.me()).rejects.toMatchObject({ code: SESSION_EXPIRED });
@@ -223,10 +226,9 @@ describe('refresh on 401', () => {
   });
 
   it('keeps the session when the refresh fails for another reason (service down)', async () => {
-    stubFetch((request) =>
-      request.url.pathname.endsWith('/auth/refresh')
-        ? fail(503, 'auth_unavailable', 'Auth service unavailable')
-        : fail(401, 'token_expired', 'expired'),
+    stubRefresh(
+      () => fail(503, 'auth_unavailable', 'Auth service unavailable'),
+      () => fail(401, 'token_expired', 'expired'),
     );
     const { api, tokens, onSessionExpired } = client();
     await expect(api.auth.me()).rejects.toMatchObject({ status: 503 });

@@ -4,7 +4,7 @@ import { tokenStore } from '../src/api/tokens';
 import { toAvailableQuery, emptyFilters, useAvailableOrdersStore } from '../src/stores/availableOrders';
 import { useInboxStore } from '../src/stores/inbox';
 import { useSessionStore } from '../src/stores/session';
-import { fail, fakeJwt, ok, sampleOrder, stubFetch } from './helpers';
+import { fail, fakeJwt, ok, sampleOrder, stubFetch, stubLostAcceptRace } from './helpers';
 
 beforeEach(() => {
   tokenStore.clear();
@@ -208,18 +208,11 @@ describe('available orders store', () => {
 
   it('reports a lost race (409) as taken and refreshes the list', async () => {
     tokenStore.write({ accessToken: 'x', refreshToken: null });
-    let listCalls = 0;
-    stubFetch((request) => {
-      if (request.method === 'POST') return fail(409, 'order_already_accepted', 'The order has already been accepted!');
-      listCalls += 1;
-      return listCalls === 1
-        ? ok([sampleOrder], { headers: { 'X-Total-Count': '1' } })
-        : ok([], { headers: { 'X-Total-Count': '0' } });
-    });
+    const { lists } = stubLostAcceptRace();
     const store = useAvailableOrdersStore();
     await store.load();
     expect(await store.accept(7)).toEqual({ kind: 'taken', orderId: 7 });
-    expect(listCalls).toBe(2);
+    expect(lists()).toBe(2);
     expect(store.items).toHaveLength(0);
   });
 

@@ -13,7 +13,7 @@ import AvailableOrdersView from '../src/views/provider/AvailableOrdersView.vue';
 import AdminDashboardView from '../src/views/admin/AdminDashboardView.vue';
 import AdminRefundsView from '../src/views/admin/AdminRefundsView.vue';
 import CustomerProfileView from '../src/views/customer/CustomerProfileView.vue';
-import { fail, fakeJwt, ok, sampleOrder, stubFetch } from './helpers';
+import { fail, fakeJwt, ok, sampleOrder, stubFetch, stubLostAcceptRace } from './helpers';
 
 const Stub = { render: () => h('p', { id: 'stub' }, 'stub') };
 let unmount: (() => void) | null = null;
@@ -194,14 +194,7 @@ describe('available orders view', () => {
   beforeEach(() => tokenStore.write({ accessToken: fakeJwt({ role: 2 }), refreshToken: 'r' }));
 
   it('tells the provider who lost the race and refreshes the list', async () => {
-    let lists = 0;
-    stubFetch((request) => {
-      if (request.method === 'POST') return fail(409, 'order_already_accepted', 'The order has already been accepted!');
-      lists += 1;
-      return lists === 1
-        ? ok([sampleOrder], { headers: { 'X-Total-Count': '1' } })
-        : ok([], { headers: { 'X-Total-Count': '0' } });
-    });
+    const { lists } = stubLostAcceptRace();
     const { host } = await mount(AvailableOrdersView, '/provider/available');
     expect(host.querySelector('[data-testid="order-7"]')).not.toBeNull();
     (host.querySelector('[data-testid="accept-7"]') as HTMLButtonElement).click();
@@ -209,7 +202,7 @@ describe('available orders view', () => {
     expect(text(host, '[data-testid="accept-taken"]')).toBe(
       'Order #7 has already been accepted by another provider. The list was refreshed.',
     );
-    expect(lists).toBe(2);
+    expect(lists()).toBe(2);
     expect(host.querySelector('[data-testid="order-7"]')).toBeNull();
     expect(text(host, '[data-testid="empty"]')).toBe('No open orders match these filters.');
   });
