@@ -1,6 +1,5 @@
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -16,8 +15,9 @@
 #include "libs/http/context.hpp"
 #include "libs/http/testing/io_thread.hpp"
 
-// For tests of a service's HTTP surface: the service and the fakes of its upstreams run in-process as
-// http::Apps on free ports of 127.0.0.1, and a ServiceClient calls the service as a client would.
+// For tests of a service's HTTP surface: the service (libs/service/testing/in_process_service.hpp) and the
+// fakes of its upstreams run in-process as http::Apps on free ports of 127.0.0.1, and a ServiceClient calls
+// the service as a client would.
 namespace mp::http::testing {
 
 // An App for a test: a free port, two I/O threads, `blocking_threads` for blocking work, no access log.
@@ -89,69 +89,20 @@ inline Headers RequestId(const std::string& request_id) {
   return {{"X-Request-ID", request_id}};
 }
 
-// A service under test as its main() assembles it: a derived class builds its stores, clients and API on
-// app_ and client_ (the HttpClient it calls its upstreams with, with short timeouts so "upstream slow or
-// down" answers quickly), registers its routes and calls Start(). Its destructor calls Stop() before its own
-// members go.
-class InProcessService {
- public:
-  InProcessService(const InProcessService&) = delete;
-  InProcessService& operator=(const InProcessService&) = delete;
-
-  std::uint16_t port() const { return port_; }
-
- protected:
-  InProcessService(std::string name, std::size_t blocking_threads, std::chrono::milliseconds upstream_timeout)
-      : app_(TestAppOptions(std::move(name), blocking_threads)),
-        client_(app_.io().get_executor(), UpstreamOptions(upstream_timeout)) {}
-  ~InProcessService() { Stop(); }
-
-  void Start() { port_ = app_.Start(); }
-  void Stop() { app_.Stop(); }
-
-  App app_;
-  HttpClient client_;
-
- private:
-  static ClientOptions UpstreamOptions(std::chrono::milliseconds request_timeout) {
-    ClientOptions options;
-    options.connect_timeout = std::chrono::milliseconds(300);
-    options.request_timeout = request_timeout;
-    return options;
-  }
-
-  std::uint16_t port_ = 0;
-};
-
 // A fake upstream: an App of its own on a free port. A derived class adds its routes to app_, calls Start(),
-// and calls Remember() in each handler so a test can check what the service under test sent; its destructor
-// calls Stop() before its own members go.
+// and calls Remember() in each handler so a test can check what the service under test sent; it guards its
+// own state with mutex_ too, and its destructor calls Stop() before its own members go.
 class FakeUpstream {
  public:
   FakeUpstream(const FakeUpstream&) = delete;
   FakeUpstream& operator=(const FakeUpstream&) = delete;
 
   Upstream upstream() const { return {name_, "127.0.0.1", port_}; }
-  int calls() {
-    std::lock_guard lock(mutex_);
-    return calls_;
-  }
-  std::string last_authorization() {
-    std::lock_guard lock(mutex_);
-    return last_authorization_;
-  }
-  std::string last_request_id() {
-    std::lock_guard lock(mutex_);
-    return last_request_id_;
-  }
-  std::string last_path() {
-    std::lock_guard lock(mutex_);
-    return last_path_;
-  }
-  std::string last_target() {
-    std::lock_guard lock(mutex_);
-    return last_target_;
-  }
+  int calls() { return Read(seen_.calls); }
+  std::string last_authorization() { return Read(seen_.authorization); }
+  std::string last_request_id() { return Read(seen_.request_id); }
+  std::string last_path() { return Read(seen_.path); }
+  std::string last_target() { return Read(seen_.target); }
 
  protected:
   explicit FakeUpstream(std::string name) : name_(std::move(name)), app_(TestAppOptions("fake-" + name_)) {}
@@ -161,24 +112,34 @@ class FakeUpstream {
   void Stop() { app_.Stop(); }
   void Remember(const Context& c) {
     std::lock_guard lock(mutex_);
-    ++calls_;
-    last_authorization_ = std::string(c.request()[boost::beast::http::field::authorization]);
-    last_request_id_ = c.request_id;
-    last_path_ = std::string(c.path());
-    last_target_ = std::string(c.request().target());
+    ++seen_.calls;
+    seen_.authorization = std::string(c.request()[boost::beast::http::field::authorization]);
+    seen_.request_id = c.request_id;
+    seen_.path = std::string(c.path());
+    seen_.target = std::string(c.request().target());
+  }
+  // A copy of `field` (of this fake's state) taken under mutex_.
+  template <class T>
+  T Read(const T& field) {
+    std::lock_guard lock(mutex_);
+    return field;
   }
 
   std::string name_;
   App app_;
+  std::mutex mutex_;
 
  private:
+  struct Seen {
+    int calls = 0;
+    std::string authorization;
+    std::string request_id;
+    std::string path;
+    std::string target;
+  };
+
   std::uint16_t port_ = 0;
-  std::mutex mutex_;
-  int calls_ = 0;
-  std::string last_authorization_;
-  std::string last_request_id_;
-  std::string last_path_;
-  std::string last_target_;
+  Seen seen_;
 };
 
 }  // namespace mp::http::testing

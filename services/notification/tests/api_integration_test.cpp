@@ -12,9 +12,9 @@
 #include "libs/http/envelope.hpp"
 #include "libs/http/testing/service_client.hpp"
 #include "libs/identity/identity.hpp"
-#include "libs/mongo/tests/test_database.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/testing/tokens.hpp"
+#include "libs/service/testing/in_process_service.hpp"
 #include "services/notification/src/api/inbox_api.hpp"
 #include "services/notification/tests/notification_test_support.hpp"
 
@@ -52,36 +52,28 @@ class FakeAuth : public http::testing::FakeUpstream {
   }
 
  private:
-  std::mutex mutex_;
   std::map<std::int64_t, int> roles_;
 };
 
 // The service as main() assembles it (without the consumer), listening on a free port.
-class NotificationService : public http::testing::InProcessService {
+class NotificationService : public service::testing::MongoService {
  public:
   NotificationService(mongo::Options mongo, cache::RedisOptions redis, http::Upstream auth)
-      : InProcessService("notification", 2, std::chrono::milliseconds(1000)),
-        database_(std::move(mongo)),
+      : MongoService("notification", std::move(mongo), 2, std::chrono::milliseconds(1000)),
         store_(database_.get()),
         redis_(app_.io(), std::move(redis)),
-        authn_(security::testing::Verifier(), nullptr),
         auth_(client_, std::move(auth)),
         cache_(&redis_, app_.io().get_executor()),
         api_(app_, store_, cache_, auth_, authn_) {
-    api_.Register();
-    app_.AddErrorTranslator(mongo::ToApiError);
-    Start();
+    Serve(api_);
   }
   ~NotificationService() { Stop(); }
 
-  mongo::Database& database() { return database_.get(); }
   store::InboxStore& store() { return store_; }
 
  private:
-  mongo::test::ScopedDatabase database_;
   store::InboxStore store_;
   cache::Redis redis_;
-  identity::Authenticator authn_;
   clients::AuthClient auth_;
   store::InboxCache cache_;
   InboxApi api_;

@@ -17,6 +17,7 @@
 #include "libs/identity/identity.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/testing/tokens.hpp"
+#include "libs/service/testing/in_process_service.hpp"
 #include "libs/sql/error.hpp"
 #include "libs/sql/migrate.hpp"
 #include "libs/sql/pool.hpp"
@@ -101,24 +102,20 @@ class FakeOrderService : public http::testing::FakeUpstream {
   }
 
  private:
-  std::mutex mutex_;
   std::map<std::int64_t, Answer> answers_;
 };
 
 // The service as main() assembles it (the relay is not started: events stay in the outbox).
-class PaymentService : public http::testing::InProcessService {
+class PaymentService : public service::testing::InProcessService {
  public:
   PaymentService(sql::Options db, http::Upstream order)
       : InProcessService("payment", 4, std::chrono::milliseconds(700)),
         pool_(std::move(db)),
         store_(pool_),
-        authn_(security::testing::Verifier(), nullptr),
         relay_(std::make_unique<bus::SqlOutbox>(pool_), bus::AmqpOptions{}),
         orders_(client_, std::move(order)),
         api_(app_, store_, orders_, authn_, relay_) {
-    api_.Register();
-    app_.AddErrorTranslator(sql::ToApiError);
-    Start();
+    Serve(api_, sql::ToApiError);
   }
   ~PaymentService() { Stop(); }
 
@@ -127,7 +124,6 @@ class PaymentService : public http::testing::InProcessService {
  private:
   sql::Pool pool_;
   store::PaymentStore store_;
-  identity::Authenticator authn_;
   bus::OutboxRelay relay_;
   clients::OrderClient orders_;
   PaymentApi api_;

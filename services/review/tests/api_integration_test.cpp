@@ -16,11 +16,10 @@
 #include "libs/http/envelope.hpp"
 #include "libs/http/testing/service_client.hpp"
 #include "libs/identity/identity.hpp"
-#include "libs/mongo/error.hpp"
 #include "libs/mongo/outbox.hpp"
-#include "libs/mongo/tests/test_database.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/testing/tokens.hpp"
+#include "libs/service/testing/in_process_service.hpp"
 #include "services/review/src/api/review_api.hpp"
 #include "services/review/src/events/review_events.hpp"
 #include "services/review/tests/review_test_support.hpp"
@@ -88,35 +87,27 @@ class FakeOrderService : public http::testing::FakeUpstream {
   }
 
  private:
-  std::mutex mutex_;
   std::map<std::int64_t, OrderAnswer> answers_;
 };
 
 // The service as main() assembles it (the relay is built but not started; nothing is published here).
-class ReviewService : public http::testing::InProcessService {
+class ReviewService : public service::testing::MongoService {
  public:
   ReviewService(mongo::Options mongo, http::Upstream order)
-      : InProcessService("review", 4, std::chrono::milliseconds(1000)),
-        database_(std::move(mongo)),
+      : MongoService("review", std::move(mongo), 4, std::chrono::milliseconds(1000)),
         store_(database_.get()),
-        authn_(security::testing::Verifier(), nullptr),
         orders_(client_, std::move(order)),
         relay_(std::make_unique<mongo::EmbeddedOutbox>(database_.get(), store::OutboxCollections()),
                bus::AmqpOptions{}),
         api_(app_, store_, orders_, authn_, relay_) {
-    api_.Register();
-    app_.AddErrorTranslator(mongo::ToApiError);
-    Start();
+    Serve(api_);
   }
   ~ReviewService() { Stop(); }
 
-  mongo::Database& database() { return database_.get(); }
   store::ReviewStore& store() { return store_; }
 
  private:
-  mongo::test::ScopedDatabase database_;
   store::ReviewStore store_;
-  identity::Authenticator authn_;
   clients::OrderClient orders_;
   bus::OutboxRelay relay_;
   ReviewApi api_;

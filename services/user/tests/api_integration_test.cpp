@@ -14,10 +14,9 @@
 #include "libs/http/envelope.hpp"
 #include "libs/http/testing/service_client.hpp"
 #include "libs/identity/identity.hpp"
-#include "libs/mongo/error.hpp"
-#include "libs/mongo/tests/test_database.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/testing/tokens.hpp"
+#include "libs/service/testing/in_process_service.hpp"
 #include "services/user/src/api/user_api.hpp"
 #include "services/user/tests/user_test_support.hpp"
 
@@ -41,8 +40,8 @@ class FakeAuth : public http::testing::FakeUpstream {
   FakeAuth() : FakeUpstream("auth") {
     auto& r = app_.router();
     r.Add(Verb::get, "/api/v1/admin/users", [this](http::Context& c) -> asio::awaitable<http::Response> {
-      std::lock_guard lock(mutex_);
       Remember(c);
+      std::lock_guard lock(mutex_);
       auto page = http::ReadPage(c);
       auto role = http::ReadIntQuery(c, "role_id", 0, 3);
       Json items = Json::array();
@@ -62,14 +61,14 @@ class FakeAuth : public http::testing::FakeUpstream {
     });
     r.Add(Verb::get, "/api/v1/admin/users/{user_id:int}",
           [this](http::Context& c) -> asio::awaitable<http::Response> {
-            std::lock_guard lock(mutex_);
             Remember(c);
+            std::lock_guard lock(mutex_);
             co_return http::Ok(Detail(Find(c.IntParam("user_id"))));
           });
     r.Add(Verb::put, "/api/v1/admin/users/{user_id:int}",
           [this](http::Context& c) -> asio::awaitable<http::Response> {
-            std::lock_guard lock(mutex_);
             Remember(c);
+            std::lock_guard lock(mutex_);
             ++puts_;
             last_put_body_ = c.Body();
             if (refuse_put_) throw *refuse_put_;
@@ -83,8 +82,8 @@ class FakeAuth : public http::testing::FakeUpstream {
           });
     r.Add(Verb::delete_, "/api/v1/admin/users/{user_id:int}",
           [this](http::Context& c) -> asio::awaitable<http::Response> {
-            std::lock_guard lock(mutex_);
             Remember(c);
+            std::lock_guard lock(mutex_);
             ++deletes_;
             auto id = c.IntParam("user_id");
             if (id == admin_id_)
@@ -106,18 +105,9 @@ class FakeAuth : public http::testing::FakeUpstream {
     std::lock_guard lock(mutex_);
     refuse_put_ = std::move(error);
   }
-  int puts() {
-    std::lock_guard lock(mutex_);
-    return puts_;
-  }
-  int deletes() {
-    std::lock_guard lock(mutex_);
-    return deletes_;
-  }
-  Json last_put_body() {
-    std::lock_guard lock(mutex_);
-    return last_put_body_;
-  }
+  int puts() { return Read(puts_); }
+  int deletes() { return Read(deletes_); }
+  Json last_put_body() { return Read(last_put_body_); }
 
  private:
   std::pair<std::int64_t, User> Find(std::int64_t id) {
@@ -139,7 +129,6 @@ class FakeAuth : public http::testing::FakeUpstream {
     return data;
   }
 
-  std::mutex mutex_;
   std::map<std::int64_t, User> users_;
   std::int64_t admin_id_ = 0;
   std::optional<ApiError> refuse_put_;
@@ -149,29 +138,22 @@ class FakeAuth : public http::testing::FakeUpstream {
 };
 
 // The service as main() assembles it (without consumer and relay), listening on a free port.
-class UserService : public http::testing::InProcessService {
+class UserService : public service::testing::MongoService {
  public:
   UserService(mongo::Options mongo, http::Upstream auth)
-      : InProcessService("user", 2, std::chrono::milliseconds(1500)),
-        database_(std::move(mongo)),
+      : MongoService("user", std::move(mongo), 2, std::chrono::milliseconds(1500)),
         store_(database_.get()),
-        authn_(security::testing::Verifier(), nullptr),
         users_(client_, std::move(auth)),
         api_(app_, store_, users_, authn_, [this] { ++notified_; }) {
-    api_.Register();
-    app_.AddErrorTranslator(mongo::ToApiError);
-    Start();
+    Serve(api_);
   }
   ~UserService() { Stop(); }
 
-  mongo::Database& database() { return database_.get(); }
   store::ProfileStore& store() { return store_; }
   int notified() const { return notified_.load(); }
 
  private:
-  mongo::test::ScopedDatabase database_;
   store::ProfileStore store_;
-  identity::Authenticator authn_;
   clients::AuthClient users_;
   std::atomic<int> notified_{0};
   UserApi api_;
