@@ -15,6 +15,7 @@ import ProviderProfileFields from '../src/components/ProviderProfileFields.vue';
 import RefundList from '../src/components/RefundList.vue';
 import SubmitButton from '../src/components/SubmitButton.vue';
 import { useAction } from '../src/composables/useAction';
+import { useForm } from '../src/composables/useForm';
 import { storePage, usePagedLoader } from '../src/composables/useLoader';
 import { useOrderExtras } from '../src/composables/useOrderExtras';
 import { setLocale } from '../src/i18n';
@@ -112,6 +113,32 @@ describe('useAction', () => {
     step.resolve();
     expect(await running).toBe(true);
     expect(action.busyFor.value).toBeNull();
+  });
+});
+
+describe('useForm', () => {
+  it('sends nothing while there are problems, and shows them under their fields', async () => {
+    const form = useForm(['name'] as const);
+    const send = vi.fn(() => Promise.resolve());
+    expect(await form.submit({ name: { key: 'validation.required' } }, send)).toBe(false);
+    expect(send).not.toHaveBeenCalled();
+    expect(form.errors.fieldError('name')).toBe('This field is required.');
+  });
+
+  it('shows a refusal of the server under its field and in the alert, then tells onError', async () => {
+    const form = useForm(['name'] as const);
+    const refusal = new ApiError({
+      status: 422,
+      code: 'validation_failed',
+      error: 'Invalid',
+      details: [{ field: 'name', problem: 'taken' }],
+    });
+    const onError = vi.fn();
+    expect(await form.submit({}, () => Promise.reject(refusal), onError)).toBe(false);
+    expect(form.errors.fieldError('name')).toBe('taken');
+    expect(form.errors.formError()).not.toBe('');
+    expect(onError).toHaveBeenCalledWith(refusal);
+    expect(form.busy.value).toBe(false);
   });
 });
 

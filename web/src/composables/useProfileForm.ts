@@ -4,8 +4,7 @@
 
 import { type Ref, ref, watch } from 'vue';
 import type { Problems } from '../validation';
-import { useAction } from './useAction';
-import { useFormErrors } from './useFormErrors';
+import { useForm } from './useForm';
 import { type Loader, useLoader } from './useLoader';
 
 export function useProfileForm<Profile, Form, Field extends string>(options: {
@@ -18,8 +17,7 @@ export function useProfileForm<Profile, Form, Field extends string>(options: {
 }) {
   const profile = useLoader(options.load);
   const form = ref(options.toForm()) as Ref<Form>;
-  const errors = useFormErrors(options.fields);
-  const { busy, run } = useAction();
+  const { errors, busy, submit } = useForm(options.fields);
   const saved = ref(false);
 
   watch(
@@ -31,11 +29,10 @@ export function useProfileForm<Profile, Form, Field extends string>(options: {
 
   async function save(): Promise<void> {
     saved.value = false;
-    if (errors.showProblems(options.validate(form.value))) return;
-    await run(async () => {
+    await submit(options.validate(form.value), async () => {
       profile.data.value = await options.save(form.value, profile.data.value);
       saved.value = true;
-    }, errors.showError);
+    });
   }
 
   return { profile, form, errors, busy, saved, save };
