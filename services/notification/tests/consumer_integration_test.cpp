@@ -1,8 +1,6 @@
 // The event consumer wired as the service wires it, against real RabbitMQ, FerretDB/MongoDB and Redis. Each
 // run uses exchanges, a queue and a database of its own, so runs never see each other's events (nor a
 // running notification service's).
-#include <amqp.h>
-
 #include <map>
 #include <memory>
 #include <set>
@@ -12,8 +10,8 @@
 #include <gtest/gtest.h>
 
 #include "libs/bus/consumer.hpp"
-#include "libs/bus/publisher.hpp"
 #include "libs/bus/tests/bus_test_support.hpp"
+#include "libs/service/testing/test_topology.hpp"
 #include "services/notification/src/events/event_handler.hpp"
 #include "services/notification/tests/notification_test_support.hpp"
 
@@ -40,15 +38,11 @@ struct Replica {
 
 class NotificationConsumerTest : public ::testing::Test {
  public:
-  NotificationConsumerTest()
-      : amqp_(bus::test::TestAmqpOptions()),
-        suffix_(bus::test::UniqueSuffix()),
-        redis_(io_.io(), test::TestRedisOptions()),
-        store_(db_.get()) {
-    names_.queue = "notification.test." + suffix_;
-    names_.order_exchange = "test_" + suffix_ + "_order_events";
-    names_.payment_exchange = "test_" + suffix_ + "_payment_events";
-    names_.review_exchange = "test_" + suffix_ + "_review_events";
+  NotificationConsumerTest() : redis_(io_.io(), test::TestRedisOptions()), store_(db_.get()) {
+    names_.queue = topology_.Queue("notification.test");
+    names_.order_exchange = topology_.Exchange("order");
+    names_.payment_exchange = topology_.Exchange("payment");
+    names_.review_exchange = topology_.Exchange("review");
     store_.EnsureIndexes();
   }
 
@@ -73,23 +67,12 @@ class NotificationConsumerTest : public ::testing::Test {
       }
     }
     io_.Finish();
-    bus::test::TestQueue(amqp_, names_.queue).Delete();
-    bus::test::TestQueue(amqp_, names_.queue + ".dead").Delete();
-    try {
-      bus::AmqpConnection connection(amqp_, 0);
-      for (const auto& exchange : {names_.order_exchange, names_.payment_exchange, names_.review_exchange}) {
-        amqp_exchange_delete(connection.get(), 1, bus::Bytes(exchange), 0);
-        connection.Check("exchange.delete");
-      }
-    } catch (const std::exception&) {
-      // Best effort clean-up.
-    }
   }
 
   Replica& StartReplica(std::uint16_t prefetch = 16) {
     auto spec = NotificationQueue(names_);
     spec.prefetch = prefetch;
-    replicas_.push_back(std::make_unique<Replica>(db_.get(), redis_, io_.io(), amqp_, spec));
+    replicas_.push_back(std::make_unique<Replica>(db_.get(), redis_, io_.io(), topology_.amqp(), spec));
     auto& replica = *replicas_.back();
     replica.consumer.Start();
     EXPECT_TRUE(test::WaitUntil([&] { return replica.consumer.connected(); }));
@@ -115,19 +98,7 @@ class NotificationConsumerTest : public ::testing::Test {
     return bus::MakeEvent(ExchangeFor(routing_key), routing_key, std::move(fields));
   }
 
-  void Publish(const std::vector<bus::Event>& events) {
-    std::vector<bus::OutgoingMessage> messages;
-    messages.reserve(events.size());
-    for (const auto& event : events) {
-      messages.push_back(bus::OutgoingMessage{.exchange = event.exchange,
-                                              .routing_key = event.routing_key,
-                                              .message_id = event.event_id,
-                                              .type = event.routing_key,
-                                              .body = event.body.dump()});
-    }
-    bus::ConfirmPublisher publisher(amqp_);
-    for (auto outcome : publisher.Publish(messages)) ASSERT_EQ(outcome, bus::PublishOutcome::kConfirmed);
-  }
+  void Publish(const std::vector<bus::Event>& events) { topology_.Publish(events); }
 
   std::uint64_t HandledTotal() {
     std::uint64_t total = 0;
@@ -147,8 +118,7 @@ class NotificationConsumerTest : public ::testing::Test {
     return n;
   }
 
-  bus::AmqpOptions amqp_;
-  std::string suffix_;
+  service::testing::TestTopology topology_;
   QueueNames names_;
   test::TestDatabase db_;
   test::IoThread io_;
@@ -279,7 +249,7 @@ TEST_F(NotificationConsumerTest, PoisonEventEndsInTheDeadLetterQueue) {
   Publish({poison, fine});
   ASSERT_TRUE(test::WaitUntil([&] { return replica.consumer.dead_lettered_total() == 1; }));
   ASSERT_TRUE(test::WaitUntil([&] { return replica.consumer.handled_total() == 1; }));
-  bus::test::TestQueue dead(amqp_, names_.queue + ".dead");
+  bus::test::TestQueue dead(topology_.amqp(), names_.queue + ".dead");
   ASSERT_TRUE(test::WaitUntil([&] { return dead.MessageCount() == 1; }));
   auto message = dead.Get();
   ASSERT_TRUE(message);

@@ -3,8 +3,6 @@
 // recomputes the provider's rating and stores it with rating.updated, which the relay publishes too. Each
 // run uses an exchange, queues and a database of its own, so runs never see each other's events (nor a
 // running review service's).
-#include <amqp.h>
-
 #include <map>
 #include <memory>
 #include <set>
@@ -16,9 +14,9 @@
 
 #include "libs/bus/consumer.hpp"
 #include "libs/bus/outbox.hpp"
-#include "libs/bus/publisher.hpp"
 #include "libs/bus/tests/bus_test_support.hpp"
 #include "libs/mongo/outbox.hpp"
+#include "libs/service/testing/test_topology.hpp"
 #include "services/review/src/events/review_events.hpp"
 #include "services/review/src/store/review_store.hpp"
 #include "services/review/tests/review_test_support.hpp"
@@ -45,30 +43,19 @@ struct Replica {
 class RatingsConsumerTest : public ::testing::Test {
  public:
   RatingsConsumerTest()
-      : amqp_(bus::test::TestAmqpOptions()),
-        suffix_(bus::test::UniqueSuffix()),
-        store_(db_.get()),
-        relay_(std::make_unique<mongo::EmbeddedOutbox>(db_.get(), store::OutboxCollections()), amqp_,
-               FastRelay()),
-        observer_(amqp_, "review.test." + suffix_ + ".observer") {
-    names_.queue = "review.ratings.test." + suffix_;
-    names_.review_exchange = "test_" + suffix_ + "_review_events";
+      : store_(db_.get()),
+        relay_(std::make_unique<mongo::EmbeddedOutbox>(db_.get(), store::OutboxCollections()),
+               topology_.amqp(), FastRelay()),
+        observer_(topology_.amqp(), "review.test." + topology_.suffix() + ".observer") {
+    names_.queue = topology_.Queue("review.ratings.test");
+    names_.review_exchange = topology_.Exchange("review");
     store_.EnsureIndexes();
   }
 
   ~RatingsConsumerTest() override {
     replicas_.clear();  // stops the consumers
     relay_.Stop();
-    bus::test::TestQueue(amqp_, names_.queue).Delete();
-    bus::test::TestQueue(amqp_, names_.queue + ".dead").Delete();
     observer_.Delete();
-    try {
-      bus::AmqpConnection connection(amqp_, 0);
-      amqp_exchange_delete(connection.get(), 1, bus::Bytes(names_.review_exchange), 0);
-      connection.Check("exchange.delete");
-    } catch (const std::exception&) {
-      // Best effort clean-up.
-    }
   }
 
   static bus::RelayOptions FastRelay() {
@@ -81,7 +68,7 @@ class RatingsConsumerTest : public ::testing::Test {
   // exchange, which the consumers declared) and the relay.
   void Start(int count) {
     for (int i = 0; i < count; ++i) {
-      replicas_.push_back(std::make_unique<Replica>(db_.get(), amqp_, names_, relay_));
+      replicas_.push_back(std::make_unique<Replica>(db_.get(), topology_.amqp(), names_, relay_));
       replicas_.back()->consumer.Start();
     }
     for (auto& replica : replicas_) {
@@ -172,8 +159,7 @@ class RatingsConsumerTest : public ::testing::Test {
     return ratings;
   }
 
-  bus::AmqpOptions amqp_;
-  std::string suffix_;
+  service::testing::TestTopology topology_;
   QueueNames names_;
   test::TestDatabase db_;
   store::ReviewStore store_;
@@ -244,16 +230,7 @@ TEST_F(RatingsConsumerTest, RedeliveredAndMalformedEventsAreHarmless) {
 
   // The same event again (a relay re-publish or a redelivery), twice, and one without a provider.
   auto broken = bus::MakeEvent(names_.review_exchange, "review.created", {{"order_id", 5}, {"stars", 5}});
-  std::vector<bus::OutgoingMessage> messages;
-  for (const auto* event : {&created, &created, &broken}) {
-    messages.push_back(bus::OutgoingMessage{.exchange = event->exchange,
-                                            .routing_key = event->routing_key,
-                                            .message_id = event->event_id,
-                                            .type = event->routing_key,
-                                            .body = event->body.dump()});
-  }
-  bus::ConfirmPublisher publisher(amqp_);
-  for (auto outcome : publisher.Publish(messages)) ASSERT_EQ(outcome, bus::PublishOutcome::kConfirmed);
+  topology_.Publish({created, created, broken});
 
   ASSERT_TRUE(test::WaitUntil([&] { return replica.consumer.dead_lettered_total() == 1; }));
   ASSERT_TRUE(test::WaitUntil([&] { return replica.consumer.handled_total() == 3; }));
@@ -263,7 +240,7 @@ TEST_F(RatingsConsumerTest, RedeliveredAndMalformedEventsAreHarmless) {
   EXPECT_EQ(db_.get().collection(store::kProviderRatings).Count(mongo::Document{{"provider_id", provider}}),
             1);
   EXPECT_TRUE(test::WaitUntil(
-      [&] { return bus::test::TestQueue(amqp_, names_.queue + ".dead").MessageCount() == 1; }));
+      [&] { return bus::test::TestQueue(topology_.amqp(), names_.queue + ".dead").MessageCount() == 1; }));
 }
 
 }  // namespace

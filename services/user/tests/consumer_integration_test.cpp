@@ -1,8 +1,6 @@
 // The event consumer wired as the service wires it, against real RabbitMQ and FerretDB/MongoDB. Each run
 // uses exchanges, a queue and a database of its own, so runs never see each other's events (nor a running
 // user service's).
-#include <amqp.h>
-
 #include <atomic>
 #include <memory>
 #include <string>
@@ -11,8 +9,8 @@
 #include <gtest/gtest.h>
 
 #include "libs/bus/consumer.hpp"
-#include "libs/bus/publisher.hpp"
 #include "libs/bus/tests/bus_test_support.hpp"
+#include "libs/service/testing/test_topology.hpp"
 #include "services/user/src/events/profile_events.hpp"
 #include "services/user/tests/user_test_support.hpp"
 
@@ -23,34 +21,15 @@ using Json = nlohmann::json;
 
 class UserConsumerTest : public ::testing::Test {
  public:
-  UserConsumerTest()
-      : amqp_(bus::test::TestAmqpOptions()),
-        suffix_(bus::test::UniqueSuffix()),
-        store_(db_.get()),
-        handler_(store_, [this] { ++notified_; }) {
-    names_.queue = "user.test." + suffix_;
-    names_.auth_exchange = "test_" + suffix_ + "_auth_events";
-    names_.review_exchange = "test_" + suffix_ + "_review_events";
+  UserConsumerTest() : store_(db_.get()), handler_(store_, [this] { ++notified_; }) {
+    names_.queue = topology_.Queue("user.test");
+    names_.auth_exchange = topology_.Exchange("auth");
+    names_.review_exchange = topology_.Exchange("review");
     store_.EnsureIndexes();
-    consumer_ = std::make_unique<bus::Consumer>(amqp_, IncomingQueue(names_),
+    consumer_ = std::make_unique<bus::Consumer>(topology_.amqp(), IncomingQueue(names_),
                                                 [this](const bus::Event& event) { handler_.Handle(event); });
     consumer_->Start();
     EXPECT_TRUE(test::WaitUntil([&] { return consumer_->connected(); }));
-  }
-
-  ~UserConsumerTest() override {
-    consumer_.reset();
-    bus::test::TestQueue(amqp_, names_.queue).Delete();
-    bus::test::TestQueue(amqp_, names_.queue + ".dead").Delete();
-    try {
-      bus::AmqpConnection connection(amqp_, 0);
-      for (const auto& exchange : {names_.auth_exchange, names_.review_exchange}) {
-        amqp_exchange_delete(connection.get(), 1, bus::Bytes(exchange), 0);
-        connection.Check("exchange.delete");
-      }
-    } catch (const std::exception&) {
-      // Best effort clean-up.
-    }
   }
 
   bus::Event Event(const std::string& routing_key, Json fields) {
@@ -58,24 +37,10 @@ class UserConsumerTest : public ::testing::Test {
     return bus::MakeEvent(exchange, routing_key, std::move(fields));
   }
 
-  void Publish(const std::vector<bus::Event>& events) {
-    std::vector<bus::OutgoingMessage> messages;
-    messages.reserve(events.size());
-    for (const auto& event : events) {
-      messages.push_back(bus::OutgoingMessage{.exchange = event.exchange,
-                                              .routing_key = event.routing_key,
-                                              .message_id = event.event_id,
-                                              .type = event.routing_key,
-                                              .body = event.body.dump()});
-    }
-    bus::ConfirmPublisher publisher(amqp_);
-    for (auto outcome : publisher.Publish(messages)) ASSERT_EQ(outcome, bus::PublishOutcome::kConfirmed);
-  }
-
   // Publishes and waits until the consumer has handled (or dead-lettered) `events.size()` more messages.
   void Deliver(const std::vector<bus::Event>& events) {
     auto before = consumer_->handled_total() + consumer_->dead_lettered_total();
-    Publish(events);
+    topology_.Publish(events);
     ASSERT_TRUE(test::WaitUntil([&] {
       return consumer_->handled_total() + consumer_->dead_lettered_total() >= before + events.size();
     }));
@@ -86,8 +51,7 @@ class UserConsumerTest : public ::testing::Test {
     return doc ? doc->value("outbox", Json::array()).size() : 0;
   }
 
-  bus::AmqpOptions amqp_;
-  std::string suffix_;
+  service::testing::TestTopology topology_;
   QueueNames names_;
   test::TestDatabase db_;
   store::ProfileStore store_;
@@ -179,7 +143,7 @@ TEST_F(UserConsumerTest, UnusablePayloadsGoToTheDeadLetterQueueAtOnce) {
            Event("user.registered", {{"user_id", "7"}, {"role_id", 1}}),
            Event("rating.updated", {{"provider_id", 5}, {"average_rating", 9.0}, {"total_reviews", 1}})});
   ASSERT_TRUE(test::WaitUntil([&] { return consumer_->dead_lettered_total() == 3; }));
-  bus::test::TestQueue dead(amqp_, names_.queue + ".dead");
+  bus::test::TestQueue dead(topology_.amqp(), names_.queue + ".dead");
   EXPECT_TRUE(test::WaitUntil([&] { return dead.MessageCount() == 3; }));
   EXPECT_EQ(consumer_->failed_total(), 3U);  // not retried
 }
