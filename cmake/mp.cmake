@@ -41,6 +41,37 @@ function(mp_test name)
   set_tests_properties(${name} PROPERTIES LABELS ${ARG_LABEL} TIMEOUT 300)
 endfunction()
 
+# mp_service(<name> STORE mysql|mongo DOMAIN <src>... SOURCES <src>... DOMAIN_TESTS <src>... UNIT_TESTS <src>...
+#            INTEGRATION_TESTS <src>...): one microservice, laid out as docs/architecture.md says —
+#   mp_<name>_domain        src/domain (mp_domain_library: libs/core only, checked);
+#   mp_<name>_lib           everything else on top of it and the libraries every service uses; a MySQL
+#                           service also gets its migrations/ and the shared outbox ones embedded;
+#   mp-<name>               src/main.cpp with the store adapter (mp_service_mysql or mp_service_mongo);
+#   <name>_domain_test      links the domain alone (label unit);
+#   <name>_unit_test        links the service library (label unit);
+#   <name>_integration_test needs the real stores and broker (label integration: ./marketplace test).
+function(mp_service name)
+  cmake_parse_arguments(ARG "" "STORE" "DOMAIN;SOURCES;DOMAIN_TESTS;UNIT_TESTS;INTEGRATION_TESTS" ${ARGN})
+  if(ARG_STORE STREQUAL "mysql")
+    set(store_libs mp_sql mp_bus_sql)
+  elseif(ARG_STORE STREQUAL "mongo")
+    set(store_libs mp_mongo)
+  else()
+    message(FATAL_ERROR "mp_service(${name}): STORE must be mysql or mongo")
+  endif()
+  mp_domain_library(mp_${name}_domain SOURCES ${ARG_DOMAIN})
+  mp_library(mp_${name}_lib SOURCES ${ARG_SOURCES}
+    DEPS mp_${name}_domain mp_http mp_identity ${store_libs} mp_bus mp_cache mp_security mp_service)
+  if(ARG_STORE STREQUAL "mysql")
+    mp_sql_migrations(mp_${name}_lib migrations mp::${name}::store::Migrations ${MP_OUTBOX_MIGRATIONS})
+  endif()
+  add_executable(mp-${name} src/main.cpp)
+  target_link_libraries(mp-${name} PRIVATE mp_${name}_lib mp_service_${ARG_STORE})
+  mp_test(${name}_domain_test LABEL unit SOURCES ${ARG_DOMAIN_TESTS} DEPS mp_${name}_domain)
+  mp_test(${name}_unit_test LABEL unit SOURCES ${ARG_UNIT_TESTS} DEPS mp_${name}_lib)
+  mp_test(${name}_integration_test LABEL integration SOURCES ${ARG_INTEGRATION_TESTS} DEPS mp_${name}_lib)
+endfunction()
+
 # mp_reuse_asio_pch(): every target below the top directory that links mp_asio, directly or through other
 # targets, reuses mp_asio's precompiled header instead of compiling its own copy (one PCH in the build
 # instead of one per target, each 15-25 s). Called once, after every add_subdirectory.
