@@ -13,12 +13,13 @@ import AvailableOrdersView from '../src/views/provider/AvailableOrdersView.vue';
 import AdminDashboardView from '../src/views/admin/AdminDashboardView.vue';
 import AdminRefundsView from '../src/views/admin/AdminRefundsView.vue';
 import CustomerProfileView from '../src/views/customer/CustomerProfileView.vue';
+import AdminUserDetailView from '../src/views/admin/AdminUserDetailView.vue';
 import { fail, fakeJwt, ok, sampleOrder, stubFetch, stubLostAcceptRace } from './helpers';
 
 const Stub = { render: () => h('p', { id: 'stub' }, 'stub') };
 let unmount: (() => void) | null = null;
 
-async function mount(component: Component, path: string) {
+async function mount(component: Component, path: string, props: Record<string, unknown> = {}) {
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [
@@ -36,6 +37,9 @@ async function mount(component: Component, path: string) {
       { path: '/admin/refunds', component: Stub },
       { path: '/admin/orders', component: Stub },
       { path: '/admin/orders/:id', component: Stub },
+      { path: '/admin/users', name: 'admin-users', component: Stub },
+      { path: '/admin/users/:id', component: Stub },
+      { path: '/admin/notices', component: Stub },
     ],
   });
   await router.push(path);
@@ -44,7 +48,7 @@ async function mount(component: Component, path: string) {
   document.body.appendChild(host);
   const pinia = createPinia();
   setActivePinia(pinia);
-  const app = createApp({ render: () => h(component) });
+  const app = createApp({ render: () => h(component, props) });
   app.use(pinia);
   app.use(router);
   app.mount(host);
@@ -363,5 +367,50 @@ describe('customer profile view', () => {
     expect(text(host, '#profile-budget-error')).not.toBeNull();
     expect(calls.filter((call) => call.method === 'PUT')).toHaveLength(0);
     expect(host.querySelector('[data-testid="profile-saved"]')).toBeNull();
+  });
+});
+
+describe('admin user detail view', () => {
+  beforeEach(() => tokenStore.write({ accessToken: fakeJwt({ role: 3 }), refreshToken: 'r' }));
+
+  const user = {
+    user_id: 5,
+    username: 'carol',
+    email: 'carol@example.com',
+    role_id: 1,
+    role_name: 'customer',
+    created_at: '2026-11-01T00:00:00Z',
+    profile: {
+      user_id: 5,
+      location: 'NORTH',
+      address: null,
+      budget_preference: 50,
+      created_at: null,
+      updated_at: null,
+    },
+  };
+
+  it('sends only the changed account fields, and nothing when nothing changed', async () => {
+    const { calls } = stubFetch((request) =>
+      request.method === 'PUT' ? ok({ ...user, email: 'c@example.com' }) : ok(user),
+    );
+    const { host } = await mount(AdminUserDetailView, '/admin/users/5', { id: 5 });
+    await submit(host, '[data-testid="user-account-form"]');
+    expect(text(host, '[data-testid="user-saved"]')).toBe('Nothing was changed.');
+    expect(calls.filter((call) => call.method === 'PUT')).toHaveLength(0);
+
+    type(host, '#user-email', 'c@example.com');
+    await submit(host, '[data-testid="user-account-form"]');
+    expect(calls.find((call) => call.method === 'PUT')?.body).toEqual({ email: 'c@example.com' });
+    expect(text(host, '[data-testid="user-saved"]')).toBe('User saved.');
+  });
+
+  it('shows a profile problem under its field and sends nothing', async () => {
+    const { calls } = stubFetch(() => ok(user));
+    const { host } = await mount(AdminUserDetailView, '/admin/users/5', { id: 5 });
+    type(host, '#user-budget', 'lots');
+    await submit(host, '[data-testid="user-profile-form"]');
+    expect(text(host, '#user-budget-error')).not.toBeNull();
+    expect(calls.filter((call) => call.method === 'PUT')).toHaveLength(0);
   });
 });
