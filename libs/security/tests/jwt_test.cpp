@@ -1,6 +1,7 @@
 #include "libs/security/jwt.hpp"
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -90,6 +91,17 @@ std::string ForgeHmac(const json& header, const json& payload, std::string_view 
 }
 
 std::string ErrorOf(const VerifyResult& result) { return result.ok() ? "ok" : result.error; }
+
+// What `codec` says of SamplePayload() with claim `name` set to `value`, or without it (nullopt).
+std::string ErrorWithClaim(const Codec& codec, const std::string& name, const std::optional<json>& value) {
+  json payload = SamplePayload();
+  if (value) {
+    payload[name] = *value;
+  } else {
+    payload.erase(name);
+  }
+  return ErrorOf(codec.Verify(ForgeEdDsa(payload), kNow));
+}
 
 TEST(Tokens, RoundTripKeepsEveryClaim) {
   const Codec codec;
@@ -345,63 +357,32 @@ TEST(Tokens, IssuedInTheFutureBeyondTheSkewIsRejected) {
 
 TEST(Tokens, SubMustBeAPositiveDecimalString) {
   const Codec codec;
-  auto with_sub = [&](const json& sub) {
-    json payload = SamplePayload();
-    payload["sub"] = sub;
-    return ErrorOf(codec.Verify(ForgeEdDsa(payload), kNow));
-  };
-  json missing = SamplePayload();
-  missing.erase("sub");
-  EXPECT_EQ(ErrorOf(codec.Verify(ForgeEdDsa(missing), kNow)), "missing claim: sub");
-  EXPECT_EQ(with_sub("abc"), "invalid claim: sub");
-  EXPECT_EQ(with_sub("-5"), "invalid claim: sub");
-  EXPECT_EQ(with_sub("+5"), "invalid claim: sub");
-  EXPECT_EQ(with_sub("0"), "invalid claim: sub");
-  EXPECT_EQ(with_sub("042"), "invalid claim: sub");
-  EXPECT_EQ(with_sub("42 "), "invalid claim: sub");
-  EXPECT_EQ(with_sub("4.2"), "invalid claim: sub");
-  EXPECT_EQ(with_sub(""), "invalid claim: sub");
-  EXPECT_EQ(with_sub("99999999999999999999"), "invalid claim: sub");
-  EXPECT_EQ(with_sub(42), "invalid claim: sub");
-  EXPECT_EQ(with_sub(nullptr), "invalid claim: sub");
-  EXPECT_EQ(with_sub("9223372036854775807"), "ok");
+  EXPECT_EQ(ErrorWithClaim(codec, "sub", std::nullopt), "missing claim: sub");
+  for (const json& sub : {json("abc"), json("-5"), json("+5"), json("0"), json("042"), json("42 "),
+                          json("4.2"), json(""), json("99999999999999999999"), json(42), json(nullptr)}) {
+    EXPECT_EQ(ErrorWithClaim(codec, "sub", sub), "invalid claim: sub") << sub.dump();
+  }
+  EXPECT_EQ(ErrorWithClaim(codec, "sub", "9223372036854775807"), "ok");
 }
 
 TEST(Tokens, RoleMustBeAnInteger) {
   const Codec codec;
-  auto with_role = [&](const json& role) {
-    json payload = SamplePayload();
-    payload["role"] = role;
-    return ErrorOf(codec.Verify(ForgeEdDsa(payload), kNow));
-  };
-  json missing = SamplePayload();
-  missing.erase("role");
-  EXPECT_EQ(ErrorOf(codec.Verify(ForgeEdDsa(missing), kNow)), "missing claim: role");
-  EXPECT_EQ(with_role("3"), "invalid claim: role");
-  EXPECT_EQ(with_role(3.0), "invalid claim: role");
-  EXPECT_EQ(with_role(true), "invalid claim: role");
-  EXPECT_EQ(with_role(4'294'967'296LL), "invalid claim: role");
-  EXPECT_EQ(with_role(3), "ok");
+  EXPECT_EQ(ErrorWithClaim(codec, "role", std::nullopt), "missing claim: role");
+  for (const json& role : {json("3"), json(3.0), json(true), json(4'294'967'296LL)}) {
+    EXPECT_EQ(ErrorWithClaim(codec, "role", role), "invalid claim: role") << role.dump();
+  }
+  EXPECT_EQ(ErrorWithClaim(codec, "role", 3), "ok");
 }
 
 TEST(Tokens, EveryOtherClaimIsRequiredAndTyped) {
   const Codec codec;
-  for (const char* name : {"iat", "exp", "jti", "ver"}) {
-    json payload = SamplePayload();
-    payload.erase(name);
-    EXPECT_EQ(ErrorOf(codec.Verify(ForgeEdDsa(payload), kNow)), std::string("missing claim: ") + name);
-    payload[name] = name == std::string_view("jti") ? json(5) : json("5");
-    EXPECT_EQ(ErrorOf(codec.Verify(ForgeEdDsa(payload), kNow)), std::string("invalid claim: ") + name);
+  for (const std::string name : {"iat", "exp", "jti", "ver"}) {
+    EXPECT_EQ(ErrorWithClaim(codec, name, std::nullopt), "missing claim: " + name);
+    EXPECT_EQ(ErrorWithClaim(codec, name, name == "jti" ? json(5) : json("5")), "invalid claim: " + name);
   }
-  json payload = SamplePayload();
-  payload["jti"] = "";
-  EXPECT_EQ(ErrorOf(codec.Verify(ForgeEdDsa(payload), kNow)), "invalid claim: jti");
-  payload = SamplePayload();
-  payload["exp"] = 18'446'744'073'709'551'615ULL;
-  EXPECT_EQ(ErrorOf(codec.Verify(ForgeEdDsa(payload), kNow)), "invalid claim: exp");
-  payload = SamplePayload();
-  payload["ver"] = -1;
-  EXPECT_EQ(ErrorOf(codec.Verify(ForgeEdDsa(payload), kNow)), "invalid claim: ver");
+  EXPECT_EQ(ErrorWithClaim(codec, "jti", ""), "invalid claim: jti");
+  EXPECT_EQ(ErrorWithClaim(codec, "exp", 18'446'744'073'709'551'615ULL), "invalid claim: exp");
+  EXPECT_EQ(ErrorWithClaim(codec, "ver", -1), "invalid claim: ver");
 }
 
 TEST(Tokens, GarbageIsMalformed) {
