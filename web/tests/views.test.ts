@@ -6,7 +6,7 @@ import { type RouteMeta, createMemoryHistory, createRouter } from 'vue-router';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tokenStore } from '../src/api/tokens';
 import { setLocale } from '../src/i18n';
-import { guard, navLinks } from '../src/router';
+import { guard, navLinks, routes } from '../src/router';
 import LoginView from '../src/views/LoginView.vue';
 import PublishOrderView from '../src/views/customer/PublishOrderView.vue';
 import AvailableOrdersView from '../src/views/provider/AvailableOrdersView.vue';
@@ -14,33 +14,17 @@ import AdminDashboardView from '../src/views/admin/AdminDashboardView.vue';
 import AdminRefundsView from '../src/views/admin/AdminRefundsView.vue';
 import CustomerProfileView from '../src/views/customer/CustomerProfileView.vue';
 import AdminUserDetailView from '../src/views/admin/AdminUserDetailView.vue';
-import { fail, fakeJwt, ok, sampleOrder, stubFetch, stubLostAcceptRace } from './helpers';
+import { type RecordedRequest, fail, fakeJwt, ok, sampleOrder, stubFetch, stubLostAcceptRace } from './helpers';
 
 const Stub = { render: () => h('p', { id: 'stub' }, 'stub') };
+// The app's paths and route names, each showing the stub: a test renders its view itself.
+const stubRoutes = routes.map(({ path, name }) => ({ path, name, component: Stub }));
 let unmount: (() => void) | null = null;
 
 async function mount(component: Component, path: string, props: Record<string, unknown> = {}) {
   const router = createRouter({
     history: createMemoryHistory(),
-    routes: [
-      { path: '/login', name: 'login', component: LoginView },
-      { path: '/register', component: Stub },
-      { path: '/customer/orders/new', component: PublishOrderView },
-      { path: '/customer/orders', component: Stub },
-      { path: '/customer/profile', component: CustomerProfileView },
-      { path: '/customer/orders/:id', name: 'customer-order', component: Stub },
-      { path: '/provider/available', component: AvailableOrdersView },
-      { path: '/provider/available/:id', component: Stub },
-      { path: '/provider/orders/:id', name: 'provider-order', component: Stub },
-      { path: '/admin', component: AdminDashboardView },
-      { path: '/admin/review', component: Stub },
-      { path: '/admin/refunds', component: Stub },
-      { path: '/admin/orders', component: Stub },
-      { path: '/admin/orders/:id', component: Stub },
-      { path: '/admin/users', name: 'admin-users', component: Stub },
-      { path: '/admin/users/:id', component: Stub },
-      { path: '/admin/notices', component: Stub },
-    ],
+    routes: stubRoutes,
   });
   await router.push(path);
   await router.isReady();
@@ -80,6 +64,14 @@ async function submit(host: HTMLElement, selector: string) {
 }
 
 const text = (host: HTMLElement, selector: string) => host.querySelector(selector)?.textContent?.trim() ?? null;
+
+/** Types `value` into the field `field` (a #id), submits `form`: the problem shows under the field, nothing is saved. */
+async function expectRefused(host: HTMLElement, calls: RecordedRequest[], field: string, value: string, form: string) {
+  type(host, field, value);
+  await submit(host, form);
+  expect(text(host, `${field}-error`)).not.toBeNull();
+  expect(calls.filter((call) => call.method === 'PUT')).toHaveLength(0);
+}
 
 beforeEach(() => {
   setLocale('en');
@@ -334,17 +326,17 @@ describe('route guard', () => {
   });
 });
 
+const profile = {
+  user_id: 3,
+  location: 'SOUTH',
+  address: '1 Main St',
+  budget_preference: 80,
+  created_at: null,
+  updated_at: null,
+};
+
 describe('customer profile view', () => {
   beforeEach(() => tokenStore.write({ accessToken: fakeJwt({ role: 1 }), refreshToken: 'r' }));
-
-  const profile = {
-    user_id: 3,
-    location: 'SOUTH',
-    address: '1 Main St',
-    budget_preference: 80,
-    created_at: null,
-    updated_at: null,
-  };
 
   it('fills the form from the loaded profile and saves the edited one', async () => {
     const { calls } = stubFetch((request) =>
@@ -362,10 +354,7 @@ describe('customer profile view', () => {
   it('shows a problem under its field and sends nothing', async () => {
     const { calls } = stubFetch(() => ok(profile));
     const { host } = await mount(CustomerProfileView, '/customer/profile');
-    type(host, '#profile-budget', 'lots');
-    await submit(host, '[data-testid="customer-profile-form"]');
-    expect(text(host, '#profile-budget-error')).not.toBeNull();
-    expect(calls.filter((call) => call.method === 'PUT')).toHaveLength(0);
+    await expectRefused(host, calls, '#profile-budget', 'lots', '[data-testid="customer-profile-form"]');
     expect(host.querySelector('[data-testid="profile-saved"]')).toBeNull();
   });
 });
@@ -380,14 +369,7 @@ describe('admin user detail view', () => {
     role_id: 1,
     role_name: 'customer',
     created_at: '2026-11-01T00:00:00Z',
-    profile: {
-      user_id: 5,
-      location: 'NORTH',
-      address: null,
-      budget_preference: 50,
-      created_at: null,
-      updated_at: null,
-    },
+    profile: { ...profile, user_id: 5 },
   };
 
   it('sends only the changed account fields, and nothing when nothing changed', async () => {
@@ -408,9 +390,6 @@ describe('admin user detail view', () => {
   it('shows a profile problem under its field and sends nothing', async () => {
     const { calls } = stubFetch(() => ok(user));
     const { host } = await mount(AdminUserDetailView, '/admin/users/5', { id: 5 });
-    type(host, '#user-budget', 'lots');
-    await submit(host, '[data-testid="user-profile-form"]');
-    expect(text(host, '#user-budget-error')).not.toBeNull();
-    expect(calls.filter((call) => call.method === 'PUT')).toHaveLength(0);
+    await expectRefused(host, calls, '#user-budget', 'lots', '[data-testid="user-profile-form"]');
   });
 });
