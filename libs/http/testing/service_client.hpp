@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -140,6 +141,30 @@ class FakeUpstream {
 
   std::uint16_t port_ = 0;
   Seen seen_;
+};
+
+// A FakeUpstream that answers per id (an order, a user) with what the test Set() for it.
+template <class Answer>
+class FakeUpstreamById : public FakeUpstream {
+ public:
+  void Set(std::int64_t id, Answer answer) {
+    std::lock_guard lock(mutex_);
+    answers_[id] = std::move(answer);
+  }
+
+ protected:
+  using FakeUpstream::FakeUpstream;
+
+  // What the test set for `id`; nullopt when nothing.
+  std::optional<Answer> AnswerFor(std::int64_t id) {
+    std::lock_guard lock(mutex_);
+    auto it = answers_.find(id);
+    if (it == answers_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  std::map<std::int64_t, Answer> answers_;
 };
 
 }  // namespace mp::http::testing

@@ -27,32 +27,26 @@ using http::Verb;
 using Json = nlohmann::json;
 using http::testing::Reply;
 
-// auth's GET /api/v1/admin/users/{id}: answers from `roles` (404 when absent), remembers what it was sent.
-class FakeAuth : public http::testing::FakeUpstream {
+// auth's GET /api/v1/admin/users/{id}: answers with the role set for the user (404 when none), remembers what
+// it was sent.
+class FakeAuth : public http::testing::FakeUpstreamById<int> {
  public:
-  FakeAuth() : FakeUpstream("auth") {
+  FakeAuth() : FakeUpstreamById("auth") {
     app_.router().Add(
         Verb::get, "/api/v1/admin/users/{user_id:int}",
         [this](http::Context& c) -> asio::awaitable<http::Response> {
           auto id = c.IntParam("user_id");
           Remember(c);
-          std::lock_guard lock(mutex_);
-          auto it = roles_.find(id);
-          if (it == roles_.end()) throw ApiError::NotFound("User not found", "user_not_found");
+          auto role = AnswerFor(id);
+          if (!role) throw ApiError::NotFound("User not found", "user_not_found");
           co_return http::Ok(
-              {{"user_id", id}, {"username", "u"}, {"email", "u@example.com"}, {"role_id", it->second}});
+              {{"user_id", id}, {"username", "u"}, {"email", "u@example.com"}, {"role_id", *role}});
         });
     Start();
   }
   ~FakeAuth() { Stop(); }
 
-  void SetRole(std::int64_t user_id, int role) {
-    std::lock_guard lock(mutex_);
-    roles_[user_id] = role;
-  }
-
- private:
-  std::map<std::int64_t, int> roles_;
+  void SetRole(std::int64_t user_id, int role) { Set(user_id, role); }
 };
 
 // The service as main() assembles it (without the consumer), listening on a free port.

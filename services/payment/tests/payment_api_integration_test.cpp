@@ -35,35 +35,30 @@ using http::testing::Reply;
 
 constexpr const char* kDatabase = "mp_test_payment_api";
 
+// What the fake order service answers for one order: a status and a body, after a delay.
+struct OrderAnswer {
+  unsigned status = 200;
+  std::string body;
+  std::chrono::milliseconds delay{0};
+};
+
 // The order service's GET /internal/v1/orders/{id}: answers what the test set for the id (404 when
 // nothing), remembers what it was sent.
-class FakeOrderService : public http::testing::FakeUpstream {
+class FakeOrderService : public http::testing::FakeUpstreamById<OrderAnswer> {
  public:
-  struct Answer {
-    unsigned status = 200;
-    std::string body;
-    std::chrono::milliseconds delay{0};
-  };
-
-  FakeOrderService() : FakeUpstream("order") {
+  FakeOrderService() : FakeUpstreamById("order") {
     app_.router().Add(Verb::get, "/internal/v1/orders/{order_id:int}",
                       [this](http::Context& c) -> asio::awaitable<http::Response> {
                         auto id = c.IntParam("order_id");
                         Remember(c);
-                        Answer answer;
-                        {
-                          std::lock_guard lock(mutex_);
-                          auto it = answers_.find(id);
-                          if (it == answers_.end())
-                            throw ApiError::NotFound("Order not found", "order_not_found");
-                          answer = it->second;
-                        }
-                        if (answer.delay.count() > 0) {
+                        auto answer = AnswerFor(id);
+                        if (!answer) throw ApiError::NotFound("Order not found", "order_not_found");
+                        if (answer->delay.count() > 0) {
                           asio::steady_timer timer(co_await asio::this_coro::executor);
-                          timer.expires_after(answer.delay);
+                          timer.expires_after(answer->delay);
                           co_await timer.async_wait(asio::use_awaitable);
                         }
-                        co_return http::Text(static_cast<http::Status>(answer.status), answer.body,
+                        co_return http::Text(static_cast<http::Status>(answer->status), answer->body,
                                              "application/json");
                       });
     Start();
@@ -96,13 +91,6 @@ class FakeOrderService : public http::testing::FakeUpstream {
     auto response = http::ErrorResponse(error);
     Set(id, {response.result_int(), response.body(), std::chrono::milliseconds(0)});
   }
-  void Set(std::int64_t id, Answer answer) {
-    std::lock_guard lock(mutex_);
-    answers_[id] = std::move(answer);
-  }
-
- private:
-  std::map<std::int64_t, Answer> answers_;
 };
 
 // The service as main() assembles it (the relay is not started: events stay in the outbox).
@@ -287,7 +275,7 @@ TEST_F(PaymentApiTest, TheOrderServicesAnswersMapToPreciseErrorsAndNothingIsWrit
       {"too slow",
        [&](std::int64_t id) {
          orders_.SetOrder(id, customer_);
-         FakeOrderService::Answer slow{200, "{}", std::chrono::milliseconds(1500)};
+         OrderAnswer slow{200, "{}", std::chrono::milliseconds(1500)};
          orders_.Set(id, slow);
        },
        503, "order_unavailable"},

@@ -40,26 +40,21 @@ struct OrderAnswer {
 
 // The order service's three order routes. Each answers from `answers` (404 when absent); `raw` replaces
 // the whole answer for an order (e.g. a 500 or a body that is not an order).
-class FakeOrderService : public http::testing::FakeUpstream {
+class FakeOrderService : public http::testing::FakeUpstreamById<OrderAnswer> {
  public:
-  FakeOrderService() : FakeUpstream("order") {
+  FakeOrderService() : FakeUpstreamById("order") {
     for (const char* pattern :
          {"/api/v1/customer/orders/my/{order_id:int}", "/api/v1/provider/orders/my/{order_id:int}",
           "/api/v1/admin/orders/{order_id:int}"}) {
       app_.router().Add(Verb::get, pattern, [this](http::Context& c) -> asio::awaitable<http::Response> {
         const auto id = c.IntParam("order_id");
         Remember(c);
-        OrderAnswer answer;
-        {
-          std::lock_guard lock(mutex_);
-          auto it = answers_.find(id);
-          if (it == answers_.end()) throw ApiError::NotFound("Order not found", "order_not_found");
-          answer = it->second;
-        }
-        if (answer.status == 200) co_return http::Ok(answer.data);
-        if (answer.status == 403) throw ApiError::Forbidden();
-        if (answer.status == 401) throw ApiError::Unauthorized("Invalid token");
-        if (answer.status == 299) co_return http::Json(http::Status::ok, {{"unexpected", true}});
+        auto answer = AnswerFor(id);
+        if (!answer) throw ApiError::NotFound("Order not found", "order_not_found");
+        if (answer->status == 200) co_return http::Ok(answer->data);
+        if (answer->status == 403) throw ApiError::Forbidden();
+        if (answer->status == 401) throw ApiError::Unauthorized("Invalid token");
+        if (answer->status == 299) co_return http::Json(http::Status::ok, {{"unexpected", true}});
         throw ApiError::Internal();
       });
     }
@@ -81,13 +76,6 @@ class FakeOrderService : public http::testing::FakeUpstream {
                     {"payment_status", std::move(payment_status)},
                     {"has_review", has_review}}});
   }
-  void Set(std::int64_t order_id, OrderAnswer answer) {
-    std::lock_guard lock(mutex_);
-    answers_[order_id] = std::move(answer);
-  }
-
- private:
-  std::map<std::int64_t, OrderAnswer> answers_;
 };
 
 // The service as main() assembles it (the relay is built but not started; nothing is published here).
