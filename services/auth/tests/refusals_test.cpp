@@ -1,44 +1,38 @@
 // What clients see for each refusal of the domain and each failed write (spec/api-v1.md).
 #include "services/auth/src/api/refusals.hpp"
 
+#include <utility>
+
 #include <gtest/gtest.h>
+
+#include "libs/core/testing/api_error.hpp"
 
 namespace mp::auth::api {
 namespace {
 
 using Kind = ApiError::Kind;
+using mp::testing::Seen;
+using mp::testing::SeenError;
 
 TEST(Refusals, AdminSafetyIsAConflictWithItsOwnCode) {
-  auto self_delete = ToApiError(domain::AccountRefusal::kSelfDeletion);
-  EXPECT_EQ(self_delete.kind(), Kind::kConflict);
-  EXPECT_EQ(self_delete.code(), "self_delete");
-  EXPECT_EQ(self_delete.error(), "You cannot delete your own account");
-
-  auto self_demotion = ToApiError(domain::AccountRefusal::kSelfDemotion);
-  EXPECT_EQ(self_demotion.kind(), Kind::kConflict);
-  EXPECT_EQ(self_demotion.code(), "self_demotion");
-  EXPECT_EQ(self_demotion.error(), "You cannot take the admin role from your own account");
+  EXPECT_EQ(Seen(ToApiError(domain::AccountRefusal::kSelfDeletion)),
+            (SeenError{Kind::kConflict, "self_delete", "You cannot delete your own account"}));
+  EXPECT_EQ(
+      Seen(ToApiError(domain::AccountRefusal::kSelfDemotion)),
+      (SeenError{Kind::kConflict, "self_demotion", "You cannot take the admin role from your own account"}));
 }
 
 TEST(Refusals, DuplicatesNameTheKeyThatClashed) {
   using Key = store::DuplicateAccount::Key;
-  auto username = ToApiError(store::DuplicateAccount(Key::kUsername));
-  EXPECT_EQ(username.kind(), Kind::kConflict);
-  EXPECT_EQ(username.code(), "username_taken");
-  EXPECT_EQ(username.error(), "This username is already taken");
-  auto email = ToApiError(store::DuplicateAccount(Key::kEmail));
-  EXPECT_EQ(email.code(), "email_taken");
-  EXPECT_EQ(email.error(), "An account with this e-mail already exists");
-  auto unknown = ToApiError(store::DuplicateAccount(Key::kUnknown));
-  EXPECT_EQ(unknown.code(), "duplicate");
-  EXPECT_EQ(unknown.error(), "Username or email already exists");
+  const std::pair<Key, SeenError> cases[] = {
+      {Key::kUsername, {Kind::kConflict, "username_taken", "This username is already taken"}},
+      {Key::kEmail, {Kind::kConflict, "email_taken", "An account with this e-mail already exists"}},
+      {Key::kUnknown, {Kind::kConflict, "duplicate", "Username or email already exists"}}};
+  for (const auto& [key, seen] : cases) EXPECT_EQ(Seen(ToApiError(store::DuplicateAccount(key))), seen);
 }
 
 TEST(Refusals, AMissingUserIsNotFound) {
-  auto error = UserNotFound();
-  EXPECT_EQ(error.kind(), Kind::kNotFound);
-  EXPECT_EQ(error.code(), "user_not_found");
-  EXPECT_EQ(error.error(), "User not found");
+  EXPECT_EQ(Seen(UserNotFound()), (SeenError{Kind::kNotFound, "user_not_found", "User not found"}));
 }
 
 }  // namespace

@@ -1,12 +1,14 @@
 // The review service's shapes without any server: reading the POST body, what clients see for each
 // refusal, the JSON of reviews and ratings, and the events.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "libs/bus/topology.hpp"
 #include "libs/core/error.hpp"
+#include "libs/core/testing/api_error.hpp"
 #include "services/review/src/api/refusals.hpp"
 #include "services/review/src/api/review_json.hpp"
 #include "services/review/src/events/review_events.hpp"
@@ -102,47 +104,39 @@ TEST(ReadNewReview, OrderIdMustBeAPositiveIntegerAndEveryProblemIsListed) {
 }
 
 // What the client sees for a refusal: (status kind, code, error text).
-struct Seen {
-  ApiError::Kind kind;
-  std::string code;
-  std::string error;
-  friend bool operator==(const Seen&, const Seen&) = default;
-};
-
-Seen SeenFor(const ApiError& error) { return {error.kind(), error.code(), error.error()}; }
+using mp::testing::Seen;
+using mp::testing::SeenError;
+using Kind = ApiError::Kind;
 
 TEST(ToApiError, ReviewRefusalsKeepTheirStatusCodeAndText) {
   using domain::ReviewRefusal;
-  using Kind = ApiError::Kind;
-  EXPECT_EQ(SeenFor(ToApiError(ReviewRefusal::kNotYourOrder)),
-            (Seen{Kind::kForbidden, "forbidden", "Permission denied"}));
-  EXPECT_EQ(SeenFor(ToApiError(ReviewRefusal::kAlreadyReviewed)),
-            (Seen{Kind::kConflict, "order_already_reviewed", "Order already reviewed"}));
-  EXPECT_EQ(SeenFor(ToApiError(ReviewRefusal::kNotCompleted)),
-            (Seen{Kind::kConflict, "order_not_completed", "You can only review completed orders"}));
-  EXPECT_EQ(SeenFor(ToApiError(ReviewRefusal::kRefunded)),
-            (Seen{Kind::kConflict, "order_refunded", "A refunded order cannot be reviewed"}));
-  EXPECT_EQ(SeenFor(ToApiError(ReviewRefusal::kNotPaid)),
-            (Seen{Kind::kConflict, "order_not_paid", "You can only review paid orders"}));
-  EXPECT_EQ(SeenFor(ToApiError(ReviewRefusal::kNoProvider)),
-            (Seen{Kind::kConflict, "order_without_provider", "The order has no provider to review"}));
+  const std::pair<ReviewRefusal, SeenError> cases[] = {
+      {ReviewRefusal::kNotYourOrder, {Kind::kForbidden, "forbidden", "Permission denied"}},
+      {ReviewRefusal::kAlreadyReviewed,
+       {Kind::kConflict, "order_already_reviewed", "Order already reviewed"}},
+      {ReviewRefusal::kNotCompleted,
+       {Kind::kConflict, "order_not_completed", "You can only review completed orders"}},
+      {ReviewRefusal::kRefunded, {Kind::kConflict, "order_refunded", "A refunded order cannot be reviewed"}},
+      {ReviewRefusal::kNotPaid, {Kind::kConflict, "order_not_paid", "You can only review paid orders"}},
+      {ReviewRefusal::kNoProvider,
+       {Kind::kConflict, "order_without_provider", "The order has no provider to review"}}};
+  for (const auto& [refusal, seen] : cases) EXPECT_EQ(Seen(ToApiError(refusal)), seen);
 }
 
 TEST(ToApiError, OrderServiceFailuresKeepTheirStatusCodeAndText) {
   using clients::OrderLookupFailure;
-  using Kind = ApiError::Kind;
-  EXPECT_EQ(SeenFor(ToApiError(OrderLookupFailure::kNotFound)),
-            (Seen{Kind::kNotFound, "order_not_found", "Order not found"}));
-  EXPECT_EQ(SeenFor(ToApiError(OrderLookupFailure::kNotYours)),
-            (Seen{Kind::kForbidden, "forbidden", "Permission denied"}));
-  EXPECT_EQ(SeenFor(ToApiError(OrderLookupFailure::kTokenRejected)),
-            (Seen{Kind::kUnauthorized, "token_rejected", "Token rejected by the order service"}));
-  EXPECT_EQ(SeenFor(ToApiError(OrderLookupFailure::kTimedOut)),
-            (Seen{Kind::kUnavailable, "order_unavailable", "Order service unavailable: timed out"}));
-  EXPECT_EQ(SeenFor(ToApiError(OrderLookupFailure::kUnreachable)),
-            (Seen{Kind::kUnavailable, "order_unavailable", "Order service unavailable: unreachable"}));
-  EXPECT_EQ(SeenFor(ToApiError(OrderLookupFailure::kUnexpectedAnswer)),
-            (Seen{Kind::kUnavailable, "order_unavailable", "Order service unavailable: unexpected answer"}));
+  const std::pair<OrderLookupFailure, SeenError> cases[] = {
+      {OrderLookupFailure::kNotFound, {Kind::kNotFound, "order_not_found", "Order not found"}},
+      {OrderLookupFailure::kNotYours, {Kind::kForbidden, "forbidden", "Permission denied"}},
+      {OrderLookupFailure::kTokenRejected,
+       {Kind::kUnauthorized, "token_rejected", "Token rejected by the order service"}},
+      {OrderLookupFailure::kTimedOut,
+       {Kind::kUnavailable, "order_unavailable", "Order service unavailable: timed out"}},
+      {OrderLookupFailure::kUnreachable,
+       {Kind::kUnavailable, "order_unavailable", "Order service unavailable: unreachable"}},
+      {OrderLookupFailure::kUnexpectedAnswer,
+       {Kind::kUnavailable, "order_unavailable", "Order service unavailable: unexpected answer"}}};
+  for (const auto& [failure, seen] : cases) EXPECT_EQ(Seen(ToApiError(failure)), seen);
 }
 
 TEST(RatingJson, TheAverageHasAtMostTwoDecimals) {

@@ -3,27 +3,26 @@
 
 #include <gtest/gtest.h>
 
+#include "libs/core/testing/api_error.hpp"
+
 namespace mp::user::api {
 namespace {
 
 using Kind = ApiError::Kind;
+using mp::testing::Seen;
+using mp::testing::SeenError;
 
 TEST(Refusals, FieldsOfAnotherRoleAfterAuthAnsweredAreARoleChange) {
-  auto error = ToApiError(domain::AdminUpdateRefusal::kFieldsOfAnotherRole);
-  EXPECT_EQ(error.kind(), Kind::kConflict);
-  EXPECT_EQ(error.code(), "role_changed");
-  EXPECT_EQ(error.error(), "The user's role changed meanwhile; the profile was not changed");
+  EXPECT_EQ(Seen(ToApiError(domain::AdminUpdateRefusal::kFieldsOfAnotherRole)),
+            (SeenError{Kind::kConflict, "role_changed",
+                       "The user's role changed meanwhile; the profile was not changed"}));
 }
 
 TEST(Refusals, StoreOutcomesNameTheProfileKind) {
-  auto missing = ProfileNotFound(domain::ProfileType::kProvider);
-  EXPECT_EQ(missing.kind(), Kind::kNotFound);
-  EXPECT_EQ(missing.code(), "profile_not_found");
-  EXPECT_EQ(missing.error(), "Provider profile not found");
-  auto exists = ProfileExists(domain::ProfileType::kCustomer);
-  EXPECT_EQ(exists.kind(), Kind::kConflict);
-  EXPECT_EQ(exists.code(), "profile_exists");
-  EXPECT_EQ(exists.error(), "Customer profile already exists");
+  EXPECT_EQ(Seen(ProfileNotFound(domain::ProfileType::kProvider)),
+            (SeenError{Kind::kNotFound, "profile_not_found", "Provider profile not found"}));
+  EXPECT_EQ(Seen(ProfileExists(domain::ProfileType::kCustomer)),
+            (SeenError{Kind::kConflict, "profile_exists", "Customer profile already exists"}));
   EXPECT_EQ(UserNotFound().code(), "user_not_found");
   EXPECT_EQ(UserNotFound().error(), "User not found");
   EXPECT_EQ(ProfileChanged().kind(), Kind::kConflict);
