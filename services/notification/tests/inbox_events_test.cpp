@@ -42,6 +42,16 @@ std::vector<Notice> Map(const std::string& type, Json fields) {
   return *notices;
 }
 
+// `fields` (order 12 of customer 3, provider_id 9) tell the customer `to_customer` and the provider
+// `to_provider`; with provider_id null, the customer alone.
+void ExpectTheProviderToldOnlyWhenThereIsOne(const std::string& type, Json fields,
+                                             const std::string& to_customer, const std::string& to_provider) {
+  SCOPED_TRACE(type);
+  EXPECT_THAT(Map(type, fields), ::testing::ElementsAre(C(3, 12, to_customer), P(9, 12, to_provider)));
+  fields["provider_id"] = nullptr;
+  EXPECT_THAT(Map(type, fields), ::testing::ElementsAre(C(3, 12, to_customer)));
+}
+
 TEST(ReadInboxEventTest, ReadsTheFactsEachEventCarries) {
   Json refund = {
       {"order_id", 12}, {"customer_id", 3}, {"provider_id", 9}, {"status", "rejected"}, {"reason", "done"}};
@@ -94,12 +104,9 @@ TEST(NoticesForEventTest, StatusChangedTellsTheProviderOnlyWhenThereIsOne) {
                  {"provider_id", 9},
                  {"old_status", "accepted"},
                  {"new_status", "in_progress"}};
-  EXPECT_THAT(Map("order.status_changed", fields),
-              ::testing::ElementsAre(C(3, 12, "Order 12 status updated to in_progress."),
-                                     P(9, 12, "Order 12 status updated to in_progress.")));
-  fields["provider_id"] = nullptr;
-  EXPECT_THAT(Map("order.status_changed", fields),
-              ::testing::ElementsAre(C(3, 12, "Order 12 status updated to in_progress.")));
+  ExpectTheProviderToldOnlyWhenThereIsOne("order.status_changed", fields,
+                                          "Order 12 status updated to in_progress.",
+                                          "Order 12 status updated to in_progress.");
   fields["provider_id"] = 0;  // not truthy, as the reference tests it
   EXPECT_EQ(Map("order.status_changed", fields).size(), 1u);
   fields.erase("provider_id");
@@ -107,22 +114,17 @@ TEST(NoticesForEventTest, StatusChangedTellsTheProviderOnlyWhenThereIsOne) {
 }
 
 TEST(NoticesForEventTest, CancelledTellsTheProviderWhenOneHadAccepted) {
-  EXPECT_THAT(Map("order.cancelled", {{"order_id", 12}, {"customer_id", 3}, {"provider_id", 9}}),
-              ::testing::ElementsAre(C(3, 12, "You have successfully cancelled the order: 12."),
-                                     P(9, 12, "Order 12 has been cancelled by customer.")));
-  EXPECT_THAT(Map("order.cancelled", {{"order_id", 12}, {"customer_id", 3}, {"provider_id", nullptr}}),
-              ::testing::ElementsAre(C(3, 12, "You have successfully cancelled the order: 12.")));
+  ExpectTheProviderToldOnlyWhenThereIsOne(
+      "order.cancelled", {{"order_id", 12}, {"customer_id", 3}, {"provider_id", 9}},
+      "You have successfully cancelled the order: 12.", "Order 12 has been cancelled by customer.");
 }
 
 TEST(NoticesForEventTest, PaymentCompletedAndFailed) {
   Json completed = {
       {"payment_id", 5}, {"order_id", 12}, {"customer_id", 3}, {"provider_id", 9}, {"amount", 200.0}};
-  EXPECT_THAT(Map("payment.completed", completed),
-              ::testing::ElementsAre(C(3, 12, "Payment for order 12 completed successfully."),
-                                     P(9, 12, "Payment for order 12 received.")));
-  completed["provider_id"] = nullptr;
-  EXPECT_THAT(Map("payment.completed", completed),
-              ::testing::ElementsAre(C(3, 12, "Payment for order 12 completed successfully.")));
+  ExpectTheProviderToldOnlyWhenThereIsOne("payment.completed", completed,
+                                          "Payment for order 12 completed successfully.",
+                                          "Payment for order 12 received.");
   EXPECT_THAT(Map("payment.failed",
                   {{"payment_id", 5}, {"order_id", 12}, {"customer_id", 3}, {"reason", "declined"}}),
               ::testing::ElementsAre(C(3, 12, "Payment for order 12 failed. Please try again.")));
@@ -131,12 +133,8 @@ TEST(NoticesForEventTest, PaymentCompletedAndFailed) {
 TEST(NoticesForEventTest, RefundProcessed) {
   Json fields = {{"refund_id", 4},  {"order_id", 12},        {"customer_id", 3},   {"provider_id", 9},
                  {"amount", 200.0}, {"status", "completed"}, {"reason", "no show"}};
-  EXPECT_THAT(Map("refund.processed", fields),
-              ::testing::ElementsAre(C(3, 12, "Refund for order 12 completed."),
-                                     P(9, 12, "Refund for order 12 completed.")));
-  fields["provider_id"] = nullptr;
-  EXPECT_THAT(Map("refund.processed", fields),
-              ::testing::ElementsAre(C(3, 12, "Refund for order 12 completed.")));
+  ExpectTheProviderToldOnlyWhenThereIsOne("refund.processed", fields, "Refund for order 12 completed.",
+                                          "Refund for order 12 completed.");
   fields["status"] = "rejected";
   fields["reason"] = "work was done";
   EXPECT_THAT(Map("refund.processed", fields),

@@ -23,6 +23,16 @@ Notice P(std::int64_t provider, std::int64_t order, std::string text) {
   return {Inbox::kProvider, provider, order, std::move(text)};
 }
 
+// `Event` about order 12 of customer 3 (and `rest`) made with provider 9 tells the customer `to_customer`
+// and the provider `to_provider`; made without a provider, the customer alone.
+template <class Event, class... Rest>
+void ExpectTheProviderToldOnlyWhenThereIsOne(const std::string& to_customer, const std::string& to_provider,
+                                             Rest... rest) {
+  EXPECT_THAT(NoticesFor(Event{12, 3, 9, rest...}),
+              ElementsAre(C(3, 12, to_customer), P(9, 12, to_provider)));
+  EXPECT_THAT(NoticesFor(Event{12, 3, std::nullopt, rest...}), ElementsAre(C(3, 12, to_customer)));
+}
+
 TEST(NoticesForTest, OrderCreatedTellsTheCustomer) {
   EXPECT_THAT(NoticesFor(OrderCreated{12, 3}),
               ElementsAre(C(3, 12, "You have successfully published the order: 12.")));
@@ -44,27 +54,18 @@ TEST(NoticesForTest, OrderAcceptedTellsBoth) {
 }
 
 TEST(NoticesForTest, StatusChangedTellsTheProviderOnlyWhenThereIsOne) {
-  EXPECT_THAT(NoticesFor(OrderStatusChanged{12, 3, 9, "in_progress"}),
-              ElementsAre(C(3, 12, "Order 12 status updated to in_progress."),
-                          P(9, 12, "Order 12 status updated to in_progress.")));
-  EXPECT_THAT(NoticesFor(OrderStatusChanged{12, 3, std::nullopt, "in_progress"}),
-              ElementsAre(C(3, 12, "Order 12 status updated to in_progress.")));
+  ExpectTheProviderToldOnlyWhenThereIsOne<OrderStatusChanged>(
+      "Order 12 status updated to in_progress.", "Order 12 status updated to in_progress.", "in_progress");
 }
 
 TEST(NoticesForTest, CancelledTellsTheProviderWhenOneHadAccepted) {
-  EXPECT_THAT(NoticesFor(OrderCancelled{12, 3, 9}),
-              ElementsAre(C(3, 12, "You have successfully cancelled the order: 12."),
-                          P(9, 12, "Order 12 has been cancelled by customer.")));
-  EXPECT_THAT(NoticesFor(OrderCancelled{12, 3, std::nullopt}),
-              ElementsAre(C(3, 12, "You have successfully cancelled the order: 12.")));
+  ExpectTheProviderToldOnlyWhenThereIsOne<OrderCancelled>("You have successfully cancelled the order: 12.",
+                                                          "Order 12 has been cancelled by customer.");
 }
 
 TEST(NoticesForTest, PaymentCompletedTellsTheProviderWhenThereIsOne) {
-  EXPECT_THAT(NoticesFor(PaymentCompleted{12, 3, 9}),
-              ElementsAre(C(3, 12, "Payment for order 12 completed successfully."),
-                          P(9, 12, "Payment for order 12 received.")));
-  EXPECT_THAT(NoticesFor(PaymentCompleted{12, 3, std::nullopt}),
-              ElementsAre(C(3, 12, "Payment for order 12 completed successfully.")));
+  ExpectTheProviderToldOnlyWhenThereIsOne<PaymentCompleted>("Payment for order 12 completed successfully.",
+                                                            "Payment for order 12 received.");
 }
 
 TEST(NoticesForTest, PaymentFailedTellsTheCustomer) {
@@ -73,10 +74,8 @@ TEST(NoticesForTest, PaymentFailedTellsTheCustomer) {
 }
 
 TEST(NoticesForTest, ACompletedRefundTellsBothAndARejectedOneTheCustomerWithTheReason) {
-  EXPECT_THAT(NoticesFor(RefundCompleted{12, 3, 9}), ElementsAre(C(3, 12, "Refund for order 12 completed."),
-                                                                 P(9, 12, "Refund for order 12 completed.")));
-  EXPECT_THAT(NoticesFor(RefundCompleted{12, 3, std::nullopt}),
-              ElementsAre(C(3, 12, "Refund for order 12 completed.")));
+  ExpectTheProviderToldOnlyWhenThereIsOne<RefundCompleted>("Refund for order 12 completed.",
+                                                           "Refund for order 12 completed.");
   EXPECT_THAT(NoticesFor(RefundRejected{12, 3, "work was done"}),
               ElementsAre(C(3, 12, "Refund for order 12 was rejected: work was done.")));
 }
