@@ -1,5 +1,6 @@
 // The profile bodies the routes read and the shapes they and the events write.
 #include "services/user/src/api/profile_json.hpp"
+#include "services/user/src/events/profile_shape.hpp"
 
 #include <map>
 #include <set>
@@ -40,11 +41,11 @@ std::map<std::string, std::string> Problems(F call) {
 }
 
 TEST(ProfileDefaults, CustomerAndProviderDefaultsAreThoseOfTheReference) {
-  EXPECT_EQ(CustomerJson(DefaultCustomer(7)),
+  EXPECT_EQ(events::CustomerJson(DefaultCustomer(7)),
             Json::parse(R"({"user_id":7,"location":"NORTH","address":null,"budget_preference":0.0,
                             "created_at":null,"updated_at":null})"));
   EXPECT_EQ(
-      ProviderJson(DefaultProvider(8)),
+      events::ProviderJson(DefaultProvider(8)),
       Json::parse(R"({"user_id":8,"skills":[],"experience_years":0,"hourly_rate":0.0,"availability":null,
                             "portfolio":[],"service_areas":[],"rating":5.0,"total_reviews":0,
                             "created_at":null,"updated_at":null})"));
@@ -183,7 +184,7 @@ TEST(ProfileJson, MoneyAndRatingAreRoundedForOutput) {
   p.rating = 4.666666;
   p.total_reviews = 3;
   p.created_at = time::FromUnixSeconds(1'761'382'800);  // 2025-10-25T09:00:00Z
-  auto json = ProviderJson(p);
+  auto json = events::ProviderJson(p);
   EXPECT_DOUBLE_EQ(json["hourly_rate"].get<double>(), 45.5);
   EXPECT_DOUBLE_EQ(json["rating"].get<double>(), 4.67);
   EXPECT_EQ(json["created_at"], "2025-10-25T09:00:00Z");
@@ -216,7 +217,7 @@ TEST(ProfileEvents, CreatedAndUpdatedCarryTheProfileOnUserEvents) {
   EXPECT_EQ(created.body["profile_type"], "customer");
   EXPECT_EQ(created.body["source"], "api");
   EXPECT_EQ(created.body["occurred_at"], "2025-10-25T09:00:00Z");
-  EXPECT_EQ(created.body["profile"], CustomerJson(profile));
+  EXPECT_EQ(created.body["profile"], events::CustomerJson(profile));
 
   ProviderChanges rate;
   rate.hourly_rate = 5000;

@@ -11,17 +11,10 @@ namespace mp::user::api {
 
 using domain::AdminUserUpdate;
 using domain::CustomerChanges;
-using domain::CustomerProfile;
 using domain::ProviderChanges;
-using domain::ProviderProfile;
 using Json = nlohmann::json;
 
 namespace {
-
-Json OptJson(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
-Json OptJson(const std::optional<time::TimePoint>& v) {
-  return v ? Json(time::FormatIso(*v)) : Json(nullptr);
-}
 
 // A JSON array of strings under `field`: each trimmed and checked (domain::ListItemProblem), at most
 // `max_items` of them; items equal under `key` are kept once (the first). Problems name the item
@@ -63,8 +56,6 @@ std::optional<std::vector<std::string>> StringList(const Json& body, JsonReader&
 }
 
 std::string Same(std::string_view text) { return std::string(text); }
-
-double RoundRating(double rating) { return std::round(rating * 100.0) / 100.0; }
 
 // Keys a client may not write (user_id, rating, total_reviews, created_at, updated_at): a problem each.
 void RejectReadOnlyFields(JsonReader& reader) {
@@ -174,29 +165,6 @@ AdminUserUpdate ParseAdminUpdate(const Json& body) {
   }
   reader.Finish();
   return update;
-}
-
-Json CustomerJson(const CustomerProfile& p) {
-  return {{"user_id", p.user_id},
-          {"location", p.location},
-          {"address", OptJson(p.address)},
-          {"budget_preference", money::ToDouble(p.budget_preference)},
-          {"created_at", OptJson(p.created_at)},
-          {"updated_at", OptJson(p.updated_at)}};
-}
-
-Json ProviderJson(const ProviderProfile& p) {
-  return {{"user_id", p.user_id},
-          {"skills", p.skills},
-          {"experience_years", p.experience_years},
-          {"hourly_rate", money::ToDouble(p.hourly_rate)},
-          {"availability", OptJson(p.availability)},
-          {"portfolio", p.portfolio},
-          {"service_areas", p.service_areas},
-          {"rating", RoundRating(p.rating)},
-          {"total_reviews", p.total_reviews},
-          {"created_at", OptJson(p.created_at)},
-          {"updated_at", OptJson(p.updated_at)}};
 }
 
 }  // namespace mp::user::api

@@ -5,8 +5,8 @@
 #include "services/user/src/domain/admin_update.hpp"
 #include "services/user/src/domain/profile.hpp"
 
-// Profiles on the wire: the request bodies the routes read and the public shapes they (and the
-// profile.created event) write.
+// Profiles on the wire: the request bodies the routes read. The public shapes they write are
+// events/profile_shape.hpp (the profile.created event carries the same object).
 namespace mp::user::api {
 
 // A request body of POST (create: every field optional, defaults for the rest) or PUT (update: at least
@@ -20,10 +20,5 @@ domain::ProviderChanges ParseProviderUpdate(const nlohmann::json& body);
 // problems); the username's own rules are auth's (its 422 comes back unchanged). Read-only keys (user_id,
 // rating, ..., password) are refused, and an empty update too.
 domain::AdminUserUpdate ParseAdminUpdate(const nlohmann::json& body);
-
-// The public shapes (reference §5.2/§5.3; money as a number with 2 decimals, the rating rounded to 2
-// decimals, times ISO-8601 UTC or null for a default).
-nlohmann::json CustomerJson(const domain::CustomerProfile& profile);
-nlohmann::json ProviderJson(const domain::ProviderProfile& profile);
 
 }  // namespace mp::user::api

@@ -11,6 +11,7 @@
 #include "services/user/src/domain/admin_update.hpp"
 #include "services/user/src/domain/search.hpp"
 #include "services/user/src/events/profile_events.hpp"
+#include "services/user/src/events/profile_shape.hpp"
 
 namespace mp::user::api {
 
@@ -65,11 +66,11 @@ asio::awaitable<http::Response> UserApi::GetProfile(Context& context, ProfileTyp
   if (type == kCustomer) {
     auto profile = co_await app_.blocking().Run([&] { return profiles_.FindCustomer(user_id); });
     if (!profile) throw ProfileNotFound(type);
-    data = CustomerJson(*profile);
+    data = events::CustomerJson(*profile);
   } else {
     auto profile = co_await app_.blocking().Run([&] { return profiles_.FindProvider(user_id); });
     if (!profile) throw ProfileNotFound(type);
-    data = ProviderJson(*profile);
+    data = events::ProviderJson(*profile);
   }
   co_return http::Ok(data);
 }
@@ -84,12 +85,12 @@ asio::awaitable<http::Response> UserApi::CreateProfile(Context& context, Profile
     auto profile = domain::NewProfile(user_id, ParseCustomerCreate(body), now);
     std::vector<bus::Event> events{events::CustomerCreated(profile, "api")};
     result = co_await app_.blocking().Run([&] { return profiles_.CreateCustomer(profile, events); });
-    data = CustomerJson(profile);
+    data = events::CustomerJson(profile);
   } else {
     auto profile = domain::NewProfile(user_id, ParseProviderCreate(body), now);
     std::vector<bus::Event> events{events::ProviderCreated(profile, "api")};
     result = co_await app_.blocking().Run([&] { return profiles_.CreateProvider(profile, events); });
-    data = ProviderJson(profile);
+    data = events::ProviderJson(profile);
   }
   if (result == store::CreateResult::kExists) throw ProfileExists(type);
   if (result == store::CreateResult::kUserDeleted) throw UserNotFound();
@@ -111,14 +112,14 @@ asio::awaitable<http::Response> UserApi::UpdateProfile(Context& context, Profile
     auto updated =
         co_await app_.blocking().Run([&] { return profiles_.UpdateCustomer(user_id, changes, now, event); });
     if (!updated) throw ProfileNotFound(type);
-    data = CustomerJson(*updated);
+    data = events::CustomerJson(*updated);
   } else {
     auto changes = ParseProviderUpdate(body);
     auto event = events::ProfileUpdated(user_id, changes, now, "api");
     auto updated =
         co_await app_.blocking().Run([&] { return profiles_.UpdateProvider(user_id, changes, now, event); });
     if (!updated) throw ProfileNotFound(type);
-    data = ProviderJson(*updated);
+    data = events::ProviderJson(*updated);
   }
   notify_outbox_();
   co_return http::Ok(data, Title(type) + " profile updated");
@@ -140,7 +141,7 @@ asio::awaitable<http::Response> UserApi::SearchProviders(Context& context) {
   search.offset = page.offset;
   auto result = co_await app_.blocking().Run([&] { return profiles_.SearchProviders(search); });
   Json items = Json::array();
-  for (const auto& profile : result.items) items.push_back(ProviderJson(profile));
+  for (const auto& profile : result.items) items.push_back(events::ProviderJson(profile));
   auto response = http::Ok(items);
   response.set("X-Total-Count", std::to_string(result.total));
   co_return response;
@@ -153,10 +154,10 @@ asio::awaitable<Json> UserApi::ProfileForRole(std::int64_t user_id, std::int64_t
   if (!type) co_return Json(nullptr);
   if (*type == kCustomer) {
     auto profile = co_await app_.blocking().Run([&] { return profiles_.FindCustomer(user_id); });
-    co_return CustomerJson(profile ? *profile : domain::DefaultCustomer(user_id));
+    co_return events::CustomerJson(profile ? *profile : domain::DefaultCustomer(user_id));
   }
   auto profile = co_await app_.blocking().Run([&] { return profiles_.FindProvider(user_id); });
-  co_return ProviderJson(profile ? *profile : domain::DefaultProvider(user_id));
+  co_return events::ProviderJson(profile ? *profile : domain::DefaultProvider(user_id));
 }
 
 asio::awaitable<void> UserApi::ApplyAdminChanges(std::int64_t user_id, ProfileType type,

@@ -5,7 +5,7 @@
 
 #include "libs/core/log.hpp"
 #include "libs/mongo/error.hpp"
-#include "services/user/src/api/profile_json.hpp"
+#include "services/user/src/events/profile_shape.hpp"
 
 namespace mp::user::events {
 namespace {
@@ -82,12 +82,12 @@ double RatingField(const bus::Event& event) {
 
 bus::Event CustomerCreated(const domain::CustomerProfile& profile, std::string_view source) {
   return Make("profile.created", ProfileType::kCustomer, profile.user_id,
-              profile.created_at.value_or(time::Now()), source, {{"profile", api::CustomerJson(profile)}});
+              profile.created_at.value_or(time::Now()), source, {{"profile", CustomerJson(profile)}});
 }
 
 bus::Event ProviderCreated(const domain::ProviderProfile& profile, std::string_view source) {
   return Make("profile.created", ProfileType::kProvider, profile.user_id,
-              profile.created_at.value_or(time::Now()), source, {{"profile", api::ProviderJson(profile)}});
+              profile.created_at.value_or(time::Now()), source, {{"profile", ProviderJson(profile)}});
 }
 
 bus::Event ProfileUpdated(std::int64_t user_id, const domain::CustomerChanges& changes, time::TimePoint at,
