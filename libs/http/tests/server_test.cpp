@@ -18,6 +18,7 @@
 #include "libs/http/app.hpp"
 #include "libs/http/client.hpp"
 #include "libs/http/envelope.hpp"
+#include "libs/http/testing/io_thread.hpp"
 
 namespace mp::http {
 namespace {
@@ -44,7 +45,7 @@ struct NoDefault {
 
 class ServerTest : public ::testing::Test {
  public:
-  ServerTest() : app_(MakeOptions()), client_io_(), client_(client_io_.get_executor(), ClientOptions{}) {
+  ServerTest() : app_(MakeOptions()), client_(client_io_.io().get_executor(), ClientOptions{}) {
     app_.router().Add(Verb::get, "/hello/{id:int}", [](Context& c) -> asio::awaitable<Response> {
       co_return Ok({{"id", c.IntParam("id")}}, "Hi");
     });
@@ -75,16 +76,8 @@ class ServerTest : public ::testing::Test {
     });
     port_ = app_.Start();
     upstream_ = Upstream{"test", "127.0.0.1", port_};
-    client_thread_ = std::thread([this] {
-      auto guard = asio::make_work_guard(client_io_);
-      client_io_.run();
-    });
   }
-  ~ServerTest() override {
-    client_io_.stop();
-    client_thread_.join();
-    app_.Stop();
-  }
+  ~ServerTest() override { app_.Stop(); }
 
   static AppOptions MakeOptions() {
     AppOptions options;
@@ -103,7 +96,7 @@ class ServerTest : public ::testing::Test {
       request.set(boost::beast::http::field::content_type, "application/json");
       request.body() = std::move(body);
     }
-    return asio::co_spawn(client_io_, client_.Send(upstream_, std::move(request)), asio::use_future).get();
+    return client_io_.Run(client_.Send(upstream_, std::move(request)));
   }
 
   std::string Raw(const std::string& bytes) {
@@ -115,9 +108,8 @@ class ServerTest : public ::testing::Test {
   }
 
   App app_;
-  asio::io_context client_io_;
+  testing::IoThread client_io_;
   HttpClient client_;
-  std::thread client_thread_;
   std::uint16_t port_ = 0;
   Upstream upstream_;
   std::promise<void> slow_started_;
@@ -217,8 +209,8 @@ TEST_F(ServerTest, OverloadIsAnsweredAtOnceWith503AndRetryAfter) {
 }
 
 TEST_F(ServerTest, ShutdownLetsInFlightRequestsFinish) {
-  auto pending =
-      asio::co_spawn(client_io_, client_.Send(upstream_, Request{Verb::get, "/slow", 11}), asio::use_future);
+  auto pending = asio::co_spawn(client_io_.io(), client_.Send(upstream_, Request{Verb::get, "/slow", 11}),
+                                asio::use_future);
   slow_started_.get_future().wait();
   app_.Shutdown();  // what SIGTERM triggers
   auto response = pending.get();
@@ -240,16 +232,7 @@ class ReplicaTest : public ::testing::Test {
     ClientOptions options;
     options.probe_interval = std::chrono::milliseconds(50);
     options.connect_timeout = std::chrono::milliseconds(300);
-    client_ = std::make_unique<HttpClient>(client_io_.get_executor(), options);
-    client_thread_ = std::thread([this] {
-      auto guard = asio::make_work_guard(client_io_);
-      client_io_.run();
-    });
-  }
-  ~ReplicaTest() override {
-    client_.reset();
-    client_io_.stop();
-    client_thread_.join();
+    client_ = std::make_unique<HttpClient>(client_io_.io().get_executor(), options);
   }
 
   // An instance that answers GET /who and POST /who with its name, started on `port` (0: any free port,
@@ -277,8 +260,7 @@ class ReplicaTest : public ::testing::Test {
       request.set(boost::beast::http::field::content_type, "application/json");
       request.body() = "{}";
     }
-    auto response =
-        asio::co_spawn(client_io_, client_->Send(upstream, std::move(request)), asio::use_future).get();
+    auto response = client_io_.Run(client_->Send(upstream, std::move(request)));
     return nlohmann::json::parse(response.body())["data"].get<std::string>();
   }
 
@@ -299,9 +281,8 @@ class ReplicaTest : public ::testing::Test {
     return acceptor.local_endpoint().port();
   }
 
-  asio::io_context client_io_;
+  testing::IoThread client_io_;
   std::unique_ptr<HttpClient> client_;
-  std::thread client_thread_;
 };
 
 TEST_F(ReplicaTest, ParsesAListOfInstances) {

@@ -9,16 +9,14 @@
 #include <thread>
 
 #include <gtest/gtest.h>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/use_future.hpp>
 #include <nlohmann/json.hpp>
 
 #include "libs/cache/redis.hpp"
 #include "libs/http/app.hpp"
 #include "libs/http/client.hpp"
 #include "libs/http/envelope.hpp"
+#include "libs/http/testing/io_thread.hpp"
 #include "libs/identity/identity.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/testing/tokens.hpp"
@@ -69,15 +67,9 @@ class ForwardTest : public ::testing::Test {
     };
     for (const auto& route : PublicRoutes()) backend_.router().Add(route.method, route.pattern, echo);
     backend_port_ = backend_.Start();
-    client_thread_ = std::thread([this] {
-      auto guard = asio::make_work_guard(client_io_);
-      client_io_.run();
-    });
   }
 
   ~ForwardTest() override {
-    client_io_.stop();
-    client_thread_.join();
     if (gateway_app_) gateway_app_->Stop();
     backend_.Stop();
   }
@@ -126,7 +118,7 @@ class ForwardTest : public ::testing::Test {
     }
     request.prepare_payload();
     http::Upstream gateway{"gateway", "127.0.0.1", gateway_port_};
-    return asio::co_spawn(client_io_, client_.Send(gateway, std::move(request)), asio::use_future).get();
+    return client_io_.Run(client_.Send(gateway, std::move(request)));
   }
 
   // What the backend saw (the envelope's data of an echoed call).
@@ -146,9 +138,8 @@ class ForwardTest : public ::testing::Test {
   std::unique_ptr<cache::Redis> redis_;
   std::unique_ptr<Gateway> gateway_;
   std::uint16_t gateway_port_ = 0;
-  asio::io_context client_io_;
-  http::HttpClient client_{client_io_.get_executor(), http::ClientOptions{}};
-  std::thread client_thread_;
+  http::testing::IoThread client_io_;
+  http::HttpClient client_{client_io_.io().get_executor(), http::ClientOptions{}};
 };
 
 TEST_F(ForwardTest, PaymentGetsTheIdempotencyKeyTokenAndBody) {

@@ -159,6 +159,14 @@ class RatingsConsumerTest : public ::testing::Test {
     return ratings;
   }
 
+  // Whether the stored rating of `provider` becomes `exact` within 90 s (if not, how far it got).
+  ::testing::AssertionResult RatingReaches(std::int64_t provider, const domain::RatingTotals& exact) {
+    if (test::WaitUntil([&] { return store_.Rating(provider) == exact; }, std::chrono::seconds(90))) {
+      return ::testing::AssertionSuccess();
+    }
+    return ::testing::AssertionFailure() << store_.Rating(provider).total_reviews << " reviews counted";
+  }
+
   service::testing::TestTopology topology_;
   QueueNames names_;
   test::TestDatabase db_;
@@ -173,8 +181,7 @@ TEST_F(RatingsConsumerTest, HundredConcurrentReviewsGiveTheExactRatingAndTheLast
   const auto provider = test::RandomId();
   const auto exact = ReviewConcurrently(provider, 100);
 
-  ASSERT_TRUE(test::WaitUntil([&] { return store_.Rating(provider) == exact; }, std::chrono::seconds(90)))
-      << store_.Rating(provider).total_reviews << " reviews counted";
+  ASSERT_TRUE(RatingReaches(provider, exact));
   std::set<std::int64_t> orders;
   auto ratings = AwaitEvents(provider, 100, &orders);
   EXPECT_EQ(orders.size(), 100u);
@@ -201,8 +208,7 @@ TEST_F(RatingsConsumerTest, TwoReplicasRacingStillConvergeOnTheExactRating) {
   const auto provider = test::RandomId();
   const auto exact = ReviewConcurrently(provider, 100);
 
-  ASSERT_TRUE(test::WaitUntil([&] { return store_.Rating(provider) == exact; }, std::chrono::seconds(90)))
-      << store_.Rating(provider).total_reviews << " reviews counted";
+  ASSERT_TRUE(RatingReaches(provider, exact));
   auto ratings = AwaitEvents(provider, 100);
   // Replicas may publish out of order; a consumer that keeps the update with the most reviews (as the user
   // service does) ends exact, and no two events claim the same number of reviews.
