@@ -15,11 +15,16 @@ namespace {
 
 using std::chrono::milliseconds;
 
-TEST(Pool, ExhaustedPoolThrowsUnavailableAfterAcquireTimeout) {
+// The test database through a pool of `size` connections that waits at most `acquire_timeout` for one.
+Options PoolOf(std::size_t size, milliseconds acquire_timeout = Options{}.acquire_timeout) {
   Options options = test::TestDatabaseOptions();
-  options.pool_size = 2;
-  options.acquire_timeout = milliseconds(300);
-  Pool pool(options);
+  options.pool_size = size;
+  options.acquire_timeout = acquire_timeout;
+  return options;
+}
+
+TEST(Pool, ExhaustedPoolThrowsUnavailableAfterAcquireTimeout) {
+  Pool pool(PoolOf(2, milliseconds(300)));
   auto first = pool.Acquire();
   auto second = pool.Acquire();
   EXPECT_EQ(pool.in_use(), 2u);
@@ -43,10 +48,7 @@ TEST(Pool, ExhaustedPoolThrowsUnavailableAfterAcquireTimeout) {
 }
 
 TEST(Pool, WaiterGetsTheConnectionAnotherThreadReturns) {
-  Options options = test::TestDatabaseOptions();
-  options.pool_size = 1;
-  options.acquire_timeout = milliseconds(5000);
-  Pool pool(options);
+  Pool pool(PoolOf(1, milliseconds(5000)));
   auto held = pool.Acquire();
   std::thread returner([held = std::move(held)]() mutable {
     std::this_thread::sleep_for(milliseconds(100));
@@ -89,9 +91,7 @@ TEST(Pool, StartsWhileTheDatabaseIsUnreachableAndReportsUnavailable) {
 }
 
 TEST(Pool, ConnectionKilledByTheServerWhileIdleIsReplacedOnNextUse) {
-  Options options = test::TestDatabaseOptions();
-  options.pool_size = 2;
-  Pool pool(options);
+  Pool pool(PoolOf(2));
   std::int64_t victim_id = 0;
   {
     auto victim = pool.Acquire();
@@ -113,9 +113,7 @@ TEST(Pool, ConnectionKilledByTheServerWhileIdleIsReplacedOnNextUse) {
 TEST(Pool, ConcurrentConditionalUpdatesAreAllCounted) {
   constexpr int kThreads = 8;
   constexpr int kUpdatesPerThread = 200;
-  Options options = test::TestDatabaseOptions();
-  options.pool_size = 4;  // fewer than threads, so acquiring waits too
-  Pool pool(options);
+  Pool pool(PoolOf(4));  // fewer connections than threads, so acquiring waits too
   pool.Acquire()->ExecuteScript(
       "DROP TABLE IF EXISTS sqltest_counter;"
       "CREATE TABLE sqltest_counter (id BIGINT PRIMARY KEY, v BIGINT NOT NULL) ENGINE=InnoDB;"
