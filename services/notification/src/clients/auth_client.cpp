@@ -1,14 +1,13 @@
 #include "services/notification/src/clients/auth_client.hpp"
 
-#include <boost/beast/http/field.hpp>
 #include <nlohmann/json.hpp>
 
 #include "libs/core/log.hpp"
+#include "libs/http/user_call.hpp"
 
 namespace mp::notification::clients {
 
 namespace asio = boost::asio;
-using Field = boost::beast::http::field;
 
 AuthClient::AuthClient(http::HttpClient& client, http::Upstream auth)
     : client_(client), auth_(std::move(auth)) {}
@@ -16,16 +15,13 @@ AuthClient::AuthClient(http::HttpClient& client, http::Upstream auth)
 asio::awaitable<Outcome<int, UserLookupFailure>> AuthClient::RoleOf(std::int64_t user_id,
                                                                     const std::string& bearer_token,
                                                                     const std::string& request_id) {
-  http::Request request{http::Verb::get, "/api/v1/admin/users/" + std::to_string(user_id), 11};
-  request.set(Field::authorization, "Bearer " + bearer_token);
-  request.set(Field::accept, "application/json");
-  request.set("X-Request-ID", request_id);
-  http::Response response;
-  try {
-    response = co_await client_.Send(auth_, std::move(request));
-  } catch (const http::UpstreamError& error) {
-    co_return error.timeout() ? UserLookupFailure::kTimedOut : UserLookupFailure::kUnreachable;
-  }
+  auto sent = co_await http::SendForUser(
+      client_, auth_, {http::Verb::get, "/api/v1/admin/users/" + std::to_string(user_id), 11}, bearer_token,
+      request_id);
+  if (!sent)
+    co_return sent.refusal() == http::Unanswered::kTimedOut ? UserLookupFailure::kTimedOut
+                                                            : UserLookupFailure::kUnreachable;
+  const http::Response& response = *sent;
   const unsigned status = response.result_int();
   if (status == 404) co_return UserLookupFailure::kNotFound;
   if (status == 401) co_return UserLookupFailure::kTokenRejected;

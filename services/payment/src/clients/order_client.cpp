@@ -1,15 +1,14 @@
 #include "services/payment/src/clients/order_client.hpp"
 
-#include <boost/beast/http/field.hpp>
 #include <nlohmann/json.hpp>
 
 #include "libs/core/error.hpp"
 #include "libs/core/log.hpp"
+#include "libs/http/user_call.hpp"
 
 namespace mp::payment::clients {
 
 namespace asio = boost::asio;
-using Field = boost::beast::http::field;
 
 namespace {
 
@@ -70,18 +69,13 @@ OrderClient::OrderClient(http::HttpClient& client, http::Upstream order)
 asio::awaitable<domain::OrderSnapshot> OrderClient::CustomerOrder(std::int64_t order_id,
                                                                   const std::string& bearer_token,
                                                                   const std::string& request_id) {
-  http::Request request{http::Verb::get, "/internal/v1/orders/" + std::to_string(order_id), 11};
-  request.set(Field::authorization, "Bearer " + bearer_token);
-  request.set(Field::accept, "application/json");
-  request.set("X-Request-ID", request_id);
-  http::Response response;
-  try {
-    response = co_await client_.Send(order_, std::move(request));
-  } catch (const http::UpstreamError& error) {
-    log::Warn("order service not reachable",
-              {{"request_id", request_id}, {"order_id", order_id}, {"error", error.what()}});
-    throw OrderServiceUnavailable(error.timeout() ? "timed out" : "unreachable");
-  }
+  auto sent = co_await http::SendForUser(
+      client_, order_, {http::Verb::get, "/internal/v1/orders/" + std::to_string(order_id), 11}, bearer_token,
+      request_id);
+  if (!sent)
+    throw OrderServiceUnavailable(sent.refusal() == http::Unanswered::kTimedOut ? "timed out"
+                                                                                : "unreachable");
+  const http::Response& response = *sent;
   const unsigned status = response.result_int();
   if (status == 404) throw ApiError::NotFound("Order not found", "order_not_found");
   if (status == 403) throw ApiError::Forbidden("Permission denied");

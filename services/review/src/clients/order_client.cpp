@@ -1,14 +1,13 @@
 #include "services/review/src/clients/order_client.hpp"
 
-#include <boost/beast/http/field.hpp>
 #include <nlohmann/json.hpp>
 
 #include "libs/core/log.hpp"
+#include "libs/http/user_call.hpp"
 
 namespace mp::review::clients {
 
 namespace asio = boost::asio;
-using Field = boost::beast::http::field;
 
 std::string OrderPath(OrderView view, std::int64_t order_id) {
   const std::string id = std::to_string(order_id);
@@ -65,17 +64,12 @@ OrderClient::OrderClient(http::HttpClient& client, http::Upstream order)
 
 asio::awaitable<Outcome<domain::OrderFacts, OrderLookupFailure>> OrderClient::Find(
     OrderView view, std::int64_t order_id, const std::string& bearer_token, const std::string& request_id) {
-  http::Request request{http::Verb::get, OrderPath(view, order_id), 11};
-  request.set(Field::authorization, "Bearer " + bearer_token);
-  request.set(Field::accept, "application/json");
-  request.set("X-Request-ID", request_id);
-  http::Response response;
-  try {
-    response = co_await client_.Send(order_, std::move(request));
-  } catch (const http::UpstreamError& error) {
-    log::Warn("order service unreachable", {{"request_id", request_id}, {"error", error.what()}});
-    co_return error.timeout() ? OrderLookupFailure::kTimedOut : OrderLookupFailure::kUnreachable;
-  }
+  auto sent = co_await http::SendForUser(client_, order_, {http::Verb::get, OrderPath(view, order_id), 11},
+                                         bearer_token, request_id);
+  if (!sent)
+    co_return sent.refusal() == http::Unanswered::kTimedOut ? OrderLookupFailure::kTimedOut
+                                                            : OrderLookupFailure::kUnreachable;
+  const http::Response& response = *sent;
   const unsigned status = response.result_int();
   if (status == 404) co_return OrderLookupFailure::kNotFound;
   if (status == 403) co_return OrderLookupFailure::kNotYours;

@@ -6,6 +6,7 @@
 #include <boost/beast/http/field.hpp>
 
 #include "libs/core/log.hpp"
+#include "libs/http/user_call.hpp"
 
 namespace mp::user::clients {
 
@@ -68,20 +69,11 @@ AuthClient::AuthClient(http::HttpClient& client, http::Upstream auth)
     : client_(client), auth_(std::move(auth)) {}
 
 asio::awaitable<Json> AuthClient::Call(http::Request request, const Caller& caller, std::int64_t* total) {
-  request.set(Field::authorization, "Bearer " + caller.token);
-  request.set(Field::accept, "application/json");
-  request.set("X-Request-ID", caller.request_id);
   const std::string method(request.method_string());
   const std::string target(request.target());
-  http::Response response;
-  try {
-    response = co_await client_.Send(auth_, std::move(request));
-  } catch (const http::UpstreamError& error) {
-    log::Warn(
-        "auth unreachable",
-        {{"request_id", caller.request_id}, {"method", method}, {"target", target}, {"error", error.what()}});
-    throw Unavailable(error.timeout() ? "timed out" : "unreachable");
-  }
+  auto sent = co_await http::SendForUser(client_, auth_, std::move(request), caller.token, caller.request_id);
+  if (!sent) throw Unavailable(sent.refusal() == http::Unanswered::kTimedOut ? "timed out" : "unreachable");
+  const http::Response& response = *sent;
   const unsigned status = response.result_int();
   if (status != 200) {
     if (status >= 500) {
