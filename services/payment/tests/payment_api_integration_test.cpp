@@ -225,6 +225,10 @@ TEST_F(PaymentApiTest, TheOrderServicesAnswersMapToPreciseErrorsAndNothingIsWrit
     unsigned status;
     std::string code;
   };
+  // The order service answers `status` with `body`.
+  auto answering = [this](unsigned status, std::string body) {
+    return [this, status, body](std::int64_t id) { orders_.Set(id, {status, body, {}}); };
+  };
   const std::vector<Case> cases = {
       {"unknown order", [](std::int64_t) {}, 404, "order_not_found"},
       {"someone else's",
@@ -244,34 +248,18 @@ TEST_F(PaymentApiTest, TheOrderServicesAnswersMapToPreciseErrorsAndNothingIsWrit
        "order_already_paid"},
       {"not the caller's (order service slipped)",
        [&](std::int64_t id) { orders_.SetOrder(id, customer_ + 1); }, 403, "forbidden"},
-      {"order service 500",
-       [&](std::int64_t id) {
-         orders_.Set(id, {500, "oops", {}});
-       },
-       503, "order_unavailable"},
+      {"order service 500", answering(500, "oops"), 503, "order_unavailable"},
       {"order service 503", [&](std::int64_t id) { orders_.SetError(id, ApiError::Unavailable("db down")); },
        503, "order_unavailable"},
-      {"garbage 200",
-       [&](std::int64_t id) {
-         orders_.Set(id, {200, "<html>", {}});
-       },
-       503, "order_unavailable"},
+      {"garbage 200", answering(200, "<html>"), 503, "order_unavailable"},
       {"an order without a valid price",
        [&](std::int64_t id) { orders_.SetOrder(id, customer_, "completed", "unpaid", "0.00"); }, 503,
        "order_unavailable"},
       {"a price as a JSON number (never exact enough for money)",
        [&](std::int64_t id) { orders_.SetOrder(id, customer_, "completed", "unpaid", 120.5); }, 503,
        "order_unavailable"},
-      {"200 without data",
-       [&](std::int64_t id) {
-         orders_.Set(id, {200, R"({"success":true,"data":{}})", {}});
-       },
-       503, "order_unavailable"},
-      {"422 (a contract mismatch)",
-       [&](std::int64_t id) {
-         orders_.Set(id, {422, "{}", {}});
-       },
-       503, "order_unavailable"},
+      {"200 without data", answering(200, R"({"success":true,"data":{}})"), 503, "order_unavailable"},
+      {"422 (a contract mismatch)", answering(422, "{}"), 503, "order_unavailable"},
       {"too slow",
        [&](std::int64_t id) {
          orders_.SetOrder(id, customer_);
