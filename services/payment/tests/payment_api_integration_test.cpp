@@ -226,7 +226,7 @@ TEST_F(PaymentApiTest, TheOrderServicesAnswersMapToPreciseErrorsAndNothingIsWrit
     std::string code;
   };
   // The order service answers `status` with `body`.
-  auto answering = [this](unsigned status, std::string body) {
+  auto answering = [this](unsigned status, const std::string& body) {
     return [this, status, body](std::int64_t id) { orders_.Set(id, {status, body, {}}); };
   };
   const std::vector<Case> cases = {
