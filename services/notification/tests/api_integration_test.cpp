@@ -14,7 +14,7 @@
 #include "libs/identity/identity.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/testing/tokens.hpp"
-#include "libs/service/testing/in_process_service.hpp"
+#include "libs/service/testing/mongo_service.hpp"
 #include "services/notification/src/api/inbox_api.hpp"
 #include "services/notification/tests/notification_test_support.hpp"
 

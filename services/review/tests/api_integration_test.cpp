@@ -19,7 +19,7 @@
 #include "libs/mongo/outbox.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/testing/tokens.hpp"
-#include "libs/service/testing/in_process_service.hpp"
+#include "libs/service/testing/mongo_service.hpp"
 #include "services/review/src/api/review_api.hpp"
 #include "services/review/src/events/review_events.hpp"
 #include "services/review/tests/review_test_support.hpp"

@@ -16,7 +16,7 @@
 #include "libs/identity/identity.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/testing/tokens.hpp"
-#include "libs/service/testing/in_process_service.hpp"
+#include "libs/service/testing/mongo_service.hpp"
 #include "services/user/src/api/user_api.hpp"
 #include "services/user/tests/user_test_support.hpp"
 
