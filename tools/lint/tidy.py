@@ -81,11 +81,13 @@ def main():
 
     database = json.load(open(os.path.join(opts.build, "compile_commands.json")))
     units = []
+    in_tree = set()  # every unit of the tree, checked now or not: the record keeps theirs
     for entry in database:
         path = os.path.realpath(os.path.join(entry["directory"], entry["file"]))
         rel = os.path.relpath(path, ROOT)
         if rel.startswith(("build", "var", "..")) or not rel.endswith(".cpp"):
             continue  # generated sources (embedded migrations) and anything outside the tree
+        in_tree.add(rel)
         if opts.files and rel not in opts.files:
             continue
         units.append({"directory": entry["directory"], "file": path, "arguments": rewrite(entry["command"])})
@@ -125,7 +127,8 @@ def main():
                                                 and "Use -header-filter" not in l), flush=True)
 
     if opts.update:
-        kept = {k for k in recorded if k.split(" ")[0] in {os.path.relpath(u["file"], ROOT) for u in units}}
+        # units no longer in the tree drop out; those not named on the command line keep their entries
+        kept = {k for k in recorded if k.split(" ")[0] in in_tree}
         # a unit checked now replaces whatever was recorded for its file
         checked = {os.path.relpath(u["file"], ROOT) for u in todo}
         kept = {k for k in kept if k.split(" ")[0] not in checked}
