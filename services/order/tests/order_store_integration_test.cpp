@@ -13,6 +13,7 @@
 #include "libs/bus/consumer.hpp"
 #include "libs/bus/publisher.hpp"
 #include "libs/bus/tests/bus_test_support.hpp"
+#include "libs/core/testing/race.hpp"
 #include "libs/sql/migrate.hpp"
 #include "libs/sql/tests/test_database.hpp"
 #include "services/order/src/api/refusals.hpp"
@@ -93,32 +94,7 @@ class OrderStoreTest : public ::testing::Test {
 sql::Options* OrderStoreTest::options_ = nullptr;
 sql::Pool* OrderStoreTest::pool_ = nullptr;
 
-// Runs `attempt(i)` on n threads released together; returns how many returned normally and the ApiError
-// codes of the others.
-template <class F>
-std::pair<int, std::vector<std::string>> RaceOf(int n, F attempt) {
-  std::atomic<bool> go{false};
-  std::atomic<int> wins{0};
-  std::mutex mutex;
-  std::vector<std::string> refusals;
-  std::vector<std::thread> threads;
-  threads.reserve(n);
-  for (int i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      while (!go.load()) std::this_thread::yield();
-      try {
-        attempt(i);
-        ++wins;
-      } catch (const ApiError& e) {
-        std::lock_guard lock(mutex);
-        refusals.push_back(e.code());
-      }
-    });
-  }
-  go = true;
-  for (auto& t : threads) t.join();
-  return {wins.load(), refusals};
-}
+using mp::testing::RaceOf;
 
 TEST_F(OrderStoreTest, FiftyConcurrentAcceptsHaveExactlyOneWinner) {
   auto order = Step(Publish(101), domain::ApproveOrder);
