@@ -80,6 +80,7 @@ global:
   scrape_interval: $MONITORING_SCRAPE_INTERVAL
   scrape_timeout: $MONITORING_SCRAPE_INTERVAL
   evaluation_interval: $MONITORING_SCRAPE_INTERVAL
+rule_files: ["$ROOT/deploy/observability/alerts.yml"]
 EOF
   rabbit_port=$(monitoring_rabbitmq_port) || rabbit_port=""
   if [ ${#jobs[@]} -eq 0 ] && [ -z "$rabbit_port" ]; then

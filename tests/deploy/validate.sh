@@ -138,6 +138,8 @@ fi
 step "prometheus (deploy/observability)"
 check "prometheus: targets of every service" "$PY" tests/deploy/checks.py prometheus "$OUT"
 if command -v promtool >/dev/null; then
+  check "prometheus: alerting rules parse (promtool check rules deploy/observability/alerts.yml)" \
+    promtool check rules deploy/observability/alerts.yml
   for file in deploy/observability/prometheus*.yml; do
     if promtool check config "$file" >"$OUT/promtool.out" 2>&1; then
       pass "prometheus: promtool check config $file"

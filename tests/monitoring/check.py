@@ -14,6 +14,8 @@
                  latter unless a target of that exporter's job is scraped, e.g. job rabbitmq for
                  rabbitmq_*), and 5xx shares when there was no 5xx answer (the same expression without
                  its status filter must return data).
+    4 alerts     every rule of deploy/observability/alerts.yml is loaded and has been evaluated without
+                 error (health "ok"); waits up to MP_MONITORING_TIMEOUT seconds
 
 Prints a table of the queries with their series counts. Exit 0: passed; 1: failed; 77: skipped (no
 MP_PROMETHEUS_URL: the instance runs without monitoring). Standard library only; the dashboard's
@@ -287,6 +289,38 @@ def explain_empty(expr: str, metrics: set[str], not_exported: set[str], external
     return f"FAIL empty: {reason}", True
 
 
+# ---------------------------------------------------------------------------------------------- alerts
+ALERTS = ROOT / "deploy/observability/alerts.yml"
+
+
+def alert_problems() -> list[str]:
+    """What is wrong with the loaded alerting rules: missing ones, or ones not evaluated cleanly yet."""
+    wanted = set(re.findall(r"^\s*- alert: (\w+)\s*$", ALERTS.read_text(), re.MULTILINE))
+    answer = prometheus("rules", type="alert")
+    if answer.get("status") != "success":
+        return [f"GET /api/v1/rules: {answer.get('error')}"]
+    loaded = {r["name"]: r for g in answer["data"]["groups"] for r in g["rules"]}
+    problems = [f"{name}: not loaded" for name in sorted(wanted - loaded.keys())]
+    for name in sorted(wanted & loaded.keys()):
+        rule = loaded[name]
+        if rule.get("health") != "ok":
+            problems.append(f"{name}: health {rule.get('health')} {rule.get('lastError', '')}".rstrip())
+    return problems if wanted else [f"{ALERTS}: no alert found"]
+
+
+def wait_for_alert_rules() -> int:
+    deadline = time.time() + TIMEOUT
+    while True:
+        problems = alert_problems()
+        if not problems:
+            print(f"alerts: every rule of {ALERTS.relative_to(ROOT)} loaded and evaluated")
+            return 0
+        if time.time() > deadline:
+            print("alerts: " + "; ".join(problems))
+            return 1
+        time.sleep(1)
+
+
 def main() -> int:
     if not PROMETHEUS:
         print("SKIP: MP_PROMETHEUS_URL is not set (the instance runs without Prometheus: "
@@ -309,6 +343,7 @@ def main() -> int:
 
     queries = dashboard_queries(window)
     failures = run_queries(queries, jobs)
+    failures += wait_for_alert_rules()
     if checks.PROBLEMS:   # the README's tables could not be read
         return 1
     return 1 if failures else 0
