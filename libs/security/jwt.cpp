@@ -121,7 +121,8 @@ using ContextHandle = std::unique_ptr<EVP_MD_CTX, FreeContext>;
 std::string RawKey(std::string_view encoded, const char* what) {
   auto raw = Base64UrlDecode(encoded);
   if (!raw || raw->size() != kKeySize) {
-    throw std::invalid_argument(std::string(what) + " must be 32 bytes of base64url (an Ed25519 key)");
+    throw std::invalid_argument(std::string(what) +
+                                " must be 32 bytes in base64url (the raw key, as JWK x or d)");
   }
   return std::move(*raw);
 }
