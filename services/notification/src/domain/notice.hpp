@@ -50,58 +50,34 @@ struct InboxPage {
 inline constexpr std::chrono::hours kReadRetention{24 * 30};
 
 // The marketplace events that tell an inbox something, with the facts their notices need (read from the
-// events' payloads by events/). A provider id that is absent (no provider yet) tells the provider nothing.
-struct OrderCreated {
+// events' payloads by events/). Every one is about an order and its customer.
+struct AboutOrder {
   std::int64_t order_id = 0;
   std::int64_t customer_id = 0;
 };
-struct OrderApproved {
-  std::int64_t order_id = 0;
-  std::int64_t customer_id = 0;
+// An event that tells the order's provider too when it has one: an absent provider is told nothing.
+struct AboutOrderAndProvider : AboutOrder {
+  std::optional<std::int64_t> provider_id;
 };
-struct OrderRejected {
-  std::int64_t order_id = 0;
-  std::int64_t customer_id = 0;
+struct OrderCreated : AboutOrder {};
+struct OrderApproved : AboutOrder {};
+struct OrderRejected : AboutOrder {
   std::string reason;
 };
-struct OrderAccepted {
-  std::int64_t order_id = 0;
-  std::int64_t customer_id = 0;
+struct OrderAccepted : AboutOrder {
   std::int64_t provider_id = 0;
 };
-struct OrderStatusChanged {
-  std::int64_t order_id = 0;
-  std::int64_t customer_id = 0;
-  std::optional<std::int64_t> provider_id;
+struct OrderStatusChanged : AboutOrderAndProvider {
   std::string new_status;
 };
-struct OrderCancelled {
-  std::int64_t order_id = 0;
-  std::int64_t customer_id = 0;
-  std::optional<std::int64_t> provider_id;
-};
-struct PaymentCompleted {
-  std::int64_t order_id = 0;
-  std::int64_t customer_id = 0;
-  std::optional<std::int64_t> provider_id;
-};
-struct PaymentFailed {
-  std::int64_t order_id = 0;
-  std::int64_t customer_id = 0;
-};
-struct RefundCompleted {
-  std::int64_t order_id = 0;
-  std::int64_t customer_id = 0;
-  std::optional<std::int64_t> provider_id;
-};
-struct RefundRejected {
-  std::int64_t order_id = 0;
-  std::int64_t customer_id = 0;
+struct OrderCancelled : AboutOrderAndProvider {};
+struct PaymentCompleted : AboutOrderAndProvider {};
+struct PaymentFailed : AboutOrder {};
+struct RefundCompleted : AboutOrderAndProvider {};
+struct RefundRejected : AboutOrder {
   std::string reason;
 };
-struct ReviewCreated {
-  std::int64_t order_id = 0;
-  std::int64_t customer_id = 0;
+struct ReviewCreated : AboutOrder {
   std::int64_t provider_id = 0;
   std::int64_t stars = 0;
 };

@@ -83,31 +83,30 @@ bool IsKnown(std::string_view type) {
 std::optional<domain::InboxEvent> ReadInboxEvent(std::string_view type, const Json& body) {
   if (!IsKnown(type)) return std::nullopt;
   Payload p(type, body);
-  const std::int64_t order = p.Id("order_id");
-  const std::int64_t customer = p.Id("customer_id");
-  if (type == "order.created") return domain::OrderCreated{order, customer};
-  if (type == "order.approved") return domain::OrderApproved{order, customer};
-  if (type == "order.rejected") return domain::OrderRejected{order, customer, p.Text("reject_reason")};
-  if (type == "order.accepted") return domain::OrderAccepted{order, customer, p.Id("provider_id")};
+  const domain::AboutOrder about{p.Id("order_id"), p.Id("customer_id")};
+  if (type == "order.created") return domain::OrderCreated{about};
+  if (type == "order.approved") return domain::OrderApproved{about};
+  if (type == "order.rejected") return domain::OrderRejected{about, p.Text("reject_reason")};
+  if (type == "order.accepted") return domain::OrderAccepted{about, p.Id("provider_id")};
+  // The events that tell the order's provider when there is one read it; the others ignore the field.
+  auto with_provider = [&] { return domain::AboutOrderAndProvider{about, p.OptionalId("provider_id")}; };
   if (type == "order.status_changed") {
     std::string status = p.Text("new_status");
     if (status.empty()) p.Fail("field new_status is empty");
-    return domain::OrderStatusChanged{order, customer, p.OptionalId("provider_id"), std::move(status)};
+    return domain::OrderStatusChanged{with_provider(), std::move(status)};
   }
-  if (type == "order.cancelled") return domain::OrderCancelled{order, customer, p.OptionalId("provider_id")};
-  if (type == "payment.completed") {
-    return domain::PaymentCompleted{order, customer, p.OptionalId("provider_id")};
-  }
-  if (type == "payment.failed") return domain::PaymentFailed{order, customer};
+  if (type == "order.cancelled") return domain::OrderCancelled{with_provider()};
+  if (type == "payment.completed") return domain::PaymentCompleted{with_provider()};
+  if (type == "payment.failed") return domain::PaymentFailed{about};
   if (type == "refund.processed") {
     const std::string status = p.Text("status");
-    if (status == "completed") return domain::RefundCompleted{order, customer, p.OptionalId("provider_id")};
-    if (status == "rejected") return domain::RefundRejected{order, customer, p.Text("reason")};
+    if (status == "completed") return domain::RefundCompleted{with_provider()};
+    if (status == "rejected") return domain::RefundRejected{about, p.Text("reason")};
     p.Fail(R"(field status must be "completed" or "rejected")");
   }
   // review.created
   const std::int64_t provider = p.Id("provider_id");
-  return domain::ReviewCreated{order, customer, provider, p.IntInRange("stars", 1, 5)};
+  return domain::ReviewCreated{about, provider, p.IntInRange("stars", 1, 5)};
 }
 
 std::optional<std::vector<domain::Notice>> NoticesForEvent(std::string_view type, const Json& body) {
