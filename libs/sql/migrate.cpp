@@ -24,11 +24,24 @@ constexpr std::string_view kReleaseLock = "SELECT RELEASE_LOCK('schema_migration
 constexpr std::string_view kSelectApplied = "SELECT version, name, checksum FROM schema_migrations";
 constexpr std::string_view kInsertApplied =
     "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)";
+constexpr std::string_view kUpdateChecksum = "UPDATE schema_migrations SET checksum = ? WHERE version = ?";
+constexpr std::string_view kReplacesMarker = "-- replaces checksum ";
 
 // Waiting for the lock and running DDL on a big table can take far longer than a request is allowed.
 constexpr std::chrono::minutes kMigrationReadTimeout{10};
 
 }  // namespace
+
+std::vector<std::string> ReplacedChecksums(std::string_view sql) {
+  std::vector<std::string> checksums;
+  for (std::size_t at = sql.find(kReplacesMarker); at != std::string_view::npos;
+       at = sql.find(kReplacesMarker, at + 1)) {
+    if (at != 0 && sql[at - 1] != '\n') continue;
+    std::string_view rest = sql.substr(at + kReplacesMarker.size());
+    checksums.emplace_back(rest.substr(0, std::min(rest.find_first_of("\r\n"), rest.size())));
+  }
+  return checksums;
+}
 
 std::string MigrationChecksum(std::string_view sql) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -80,10 +93,18 @@ void Migrate(Pool& pool, const std::vector<Migration>& migrations) {
     for (const Migration* migration : ordered) {
       std::string checksum = MigrationChecksum(migration->sql);
       if (auto it = applied.find(migration->version); it != applied.end()) {
-        if (it->second.second != checksum) {
-          throw Error(0, fmt::format("migration V{:03}__{} was changed after it was applied (checksum {} in "
-                                     "schema_migrations, {} now): add a new migration instead of editing it",
-                                     migration->version, migration->name, it->second.second, checksum));
+        const std::string& recorded = it->second.second;
+        if (recorded != checksum) {
+          auto replaced = ReplacedChecksums(migration->sql);
+          if (std::find(replaced.begin(), replaced.end(), recorded) == replaced.end()) {
+            throw Error(0,
+                        fmt::format("migration V{:03}__{} was changed after it was applied (checksum {} in "
+                                    "schema_migrations, {} now): add a new migration instead of editing it",
+                                    migration->version, migration->name, recorded, checksum));
+          }
+          log::Info("migration was edited as it declares (schema unchanged); recording its new checksum",
+                    {{"version", migration->version}, {"name", migration->name}, {"replaced", recorded}});
+          connection.Execute(kUpdateChecksum, {checksum, std::int64_t{migration->version}});
         }
         continue;
       }

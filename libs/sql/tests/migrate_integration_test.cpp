@@ -100,6 +100,17 @@ TEST_F(MigrateTest, RefusesToStartWhenAnAppliedMigrationWasEdited) {
   EXPECT_EQ(Gadgets(), 1);
 }
 
+TEST_F(MigrateTest, AcceptsAnEditThatDeclaresTheChecksumItReplacesAndRecordsTheNewOne) {
+  Migrate(*pool_, TestMigrations());
+  auto edited = TestMigrations();
+  edited[1].sql = "-- replaces checksum " + MigrationChecksum(edited[1].sql) + "\n" + edited[1].sql;
+  Migrate(*pool_, edited);
+  EXPECT_EQ(Applied()[0].String(2), MigrationChecksum(edited[1].sql));
+  Migrate(*pool_, edited);
+  EXPECT_THROW(Migrate(*pool_, TestMigrations()), Error);  // the record moved on; the old text is an edit now
+  EXPECT_EQ(Gadgets(), 1);
+}
+
 TEST_F(MigrateTest, FailingStepIsNotRecordedAndReleasesTheLock) {
   auto migrations = TestMigrations();
   migrations.push_back({9003, "broken", "INSERT INTO sqltest_no_such_table VALUES (1);"});

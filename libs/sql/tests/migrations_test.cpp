@@ -41,5 +41,14 @@ TEST(MigrationChecksum, IsHexSha256OfTheSql) {
   EXPECT_EQ(MigrationChecksum("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST(ReplacedChecksums, AreTheWholeCommentLinesThatDeclareThem) {
+  EXPECT_TRUE(ReplacedChecksums("CREATE TABLE t (id INT);").empty());
+  EXPECT_EQ(ReplacedChecksums("-- replaces checksum aa11\n-- note\r\n-- replaces checksum bb22\r\nSELECT 1;"),
+            (std::vector<std::string>{"aa11", "bb22"}));
+  // Only a line that starts with the marker counts, not text quoted elsewhere.
+  EXPECT_TRUE(ReplacedChecksums("SELECT '-- replaces checksum cc33';").empty());
+  EXPECT_EQ(ReplacedChecksums("SELECT 1;\n-- replaces checksum dd44"), std::vector<std::string>{"dd44"});
+}
+
 }  // namespace
 }  // namespace mp::sql

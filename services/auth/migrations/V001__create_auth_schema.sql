@@ -1,3 +1,7 @@
+-- Edited after release (ADR 0010): the outbox table this file created moved, with the same definition,
+-- to libs/bus/migrations/V1000__create_outbox.sql (CREATE TABLE IF NOT EXISTS), so a database migrated
+-- with the earlier text keeps its schema.
+-- replaces checksum f9673cbcfcef54dc2d24674d9fd9cf4200c722bec423c3ff5afd3f902777b231
 -- Roles are fixed by the API (1 customer, 2 provider, 3 admin) and seeded here.
 CREATE TABLE roles (
   id INT NOT NULL PRIMARY KEY,
@@ -47,18 +51,4 @@ CREATE TABLE revoked_access_tokens (
   jti VARCHAR(64) NOT NULL PRIMARY KEY,
   expires_at DATETIME NOT NULL,
   KEY revoked_access_tokens_expiry (expires_at)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-
-CREATE TABLE outbox (
-  id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
-  event_id CHAR(36) NOT NULL,
-  exchange_name VARCHAR(64) NOT NULL,
-  routing_key VARCHAR(128) NOT NULL,
-  body LONGTEXT NOT NULL,
-  created_at DATETIME(3) NOT NULL,
-  published_at DATETIME(3) NULL,
-  attempts INT NOT NULL DEFAULT 0,
-  next_attempt_at DATETIME(3) NULL,
-  UNIQUE KEY outbox_event_id (event_id),
-  KEY outbox_unpublished (published_at, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

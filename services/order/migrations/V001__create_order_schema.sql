@@ -1,3 +1,7 @@
+-- Edited after release (ADR 0010): the outbox table this file created moved, with the same definition,
+-- to libs/bus/migrations/V1000__create_outbox.sql (CREATE TABLE IF NOT EXISTS), so a database migrated
+-- with the earlier text keeps its schema.
+-- replaces checksum c85981691b4f9cb94ad76ad234f22287e80a9f816767c1a4cf9aee43ddf39532
 -- Orders and their lifecycle. `version` is bumped by every write: each state change is one conditional
 -- UPDATE ... WHERE id = ? AND status = ? AND version = ?, so concurrent accepts/cancels have exactly one winner.
 CREATE TABLE orders (
@@ -36,18 +40,4 @@ CREATE TABLE processed_events (
   routing_key VARCHAR(128) NOT NULL,
   processed_at DATETIME NOT NULL,
   KEY processed_events_at (processed_at)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-
-CREATE TABLE outbox (
-  id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
-  event_id CHAR(36) NOT NULL,
-  exchange_name VARCHAR(64) NOT NULL,
-  routing_key VARCHAR(128) NOT NULL,
-  body LONGTEXT NOT NULL,
-  created_at DATETIME(3) NOT NULL,
-  published_at DATETIME(3) NULL,
-  attempts INT NOT NULL DEFAULT 0,
-  next_attempt_at DATETIME(3) NULL,
-  UNIQUE KEY outbox_event_id (event_id),
-  KEY outbox_unpublished (published_at, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

@@ -1,4 +1,8 @@
--- Payments, refunds, the ledger, idempotency keys and the outbox of the payment service.
+-- Edited after release (ADR 0010): the outbox table this file created moved, with the same definition,
+-- to libs/bus/migrations/V1000__create_outbox.sql (CREATE TABLE IF NOT EXISTS), so a database migrated
+-- with the earlier text keeps its schema.
+-- replaces checksum d55627f758d9cea0f29f5d7eac0c5649fbaa95f5ac407e2633c1d481379365a4
+-- Payments, refunds, the ledger and idempotency keys of the payment service.
 -- Money is DECIMAL(10,2) (integer cents in memory); times are UTC DATETIME at second precision.
 
 -- One row per charge. The simulated processor approves at once, so rows are written `completed`;
@@ -73,18 +77,4 @@ CREATE TABLE idempotency_keys (
   response_body MEDIUMTEXT NOT NULL,
   created_at DATETIME NOT NULL,
   PRIMARY KEY (customer_id, idempotency_key)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-
-CREATE TABLE IF NOT EXISTS outbox (
-  id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
-  event_id CHAR(36) NOT NULL,
-  exchange_name VARCHAR(64) NOT NULL,
-  routing_key VARCHAR(128) NOT NULL,
-  body LONGTEXT NOT NULL,
-  created_at DATETIME(3) NOT NULL,
-  published_at DATETIME(3) NULL,
-  attempts INT NOT NULL DEFAULT 0,
-  next_attempt_at DATETIME(3) NULL,
-  UNIQUE KEY outbox_event_id (event_id),
-  KEY outbox_unpublished (published_at, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
