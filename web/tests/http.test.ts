@@ -8,6 +8,14 @@ function stubRefresh(refresh: () => Response, other: () => Response) {
   return stubFetch((request) => (request.url.pathname.endsWith('/auth/refresh') ? refresh() : other()));
 }
 
+/** What the refresh endpoint answers: a new pair of tokens, or a refusal, or auth being down. */
+const renewed = () => ok({ access_token: 'access-2', token_type: 'bearer', refresh_token: 'refresh-2' });
+const refusedRefresh = () => fail(401, 'invalid_refresh_token', 'Invalid or expired refresh token');
+const authDown = () => fail(503, 'auth_unavailable', 'Auth service unavailable');
+/** What a call with a token the services refuse gets back. */
+const expired = () => fail(401, 'token_expired', 'expired');
+const revoked = () => fail(401, 'token_revoked', 'revoked');
+
 function client(tokens = memoryTokenStore({ accessToken: 'access-1', refreshToken: 'refresh-1' })) {
   const onSessionExpired = vi.fn();
   const http = new HttpClient({ baseUrl: '/api/v1', tokens, onSessionExpired });
@@ -137,7 +145,7 @@ describe('refresh on 401', () => {
   it('refreshes once and retries the original call with the new token', async () => {
     const { calls } = stubFetch((request) => {
       if (request.url.pathname.endsWith('/auth/refresh')) {
-        return ok({ access_token: 'access-2', token_type: 'bearer', refresh_token: 'refresh-2' });
+        return renewed();
       }
       return request.headers.Authorization === 'Bearer access-2'
         ? ok({ id: 1, username: 'u', email: 'e', role_id: 1, created_at: '' })
@@ -160,11 +168,9 @@ describe('refresh on 401', () => {
       if (request.url.pathname.endsWith('/auth/refresh')) {
         refreshes += 1;
         await refreshGate;
-        return ok({ access_token: 'access-2', token_type: 'bearer', refresh_token: 'refresh-2' });
+        return renewed();
       }
-      return request.headers.Authorization === 'Bearer access-2'
-        ? ok({ unread: 3 })
-        : fail(401, 'token_expired', 'expired');
+      return request.headers.Authorization === 'Bearer access-2' ? ok({ unread: 3 }) : expired();
     });
     const { api } = client();
     const pending = Promise.all([
@@ -186,12 +192,12 @@ describe('refresh on 401', () => {
     stubFetch((request) => {
       if (request.url.pathname.endsWith('/auth/refresh')) {
         refreshes += 1;
-        return ok({ access_token: 'access-2', token_type: 'bearer', refresh_token: 'refresh-2' });
+        return renewed();
       }
       if (request.headers.Authorization === 'Bearer access-1') {
         // The token changes while this request is in flight (another call refreshed it).
         tokens.write({ accessToken: 'access-2', refreshToken: 'refresh-2' });
-        return fail(401, 'token_expired', 'expired');
+        return expired();
       }
       return ok({ unread: 1 });
     });
@@ -199,41 +205,22 @@ describe('refresh on 401', () => {
     expect(refreshes).toBe(0);
   });
 
-  it('ends the session when the refresh token is refused, once for all waiting calls', async () => {
-    stubRefresh(
-      () => fail(401, 'invalid_refresh_token', 'Invalid or expired refresh token'),
-      () => fail(401, 'token_expired', 'expired'),
-    );
+  // Each waiting call fails the same way, and the session ends (once) or stays.
+  it.each([
+    ['ends the session when the refresh token is refused', refusedRefresh, expired, 401, true],
+    ['ends the session when the retried call is refused again', renewed, revoked, 401, true],
+    ['keeps the session when the refresh fails for another reason (service down)', authDown, expired, 503, false],
+  ])('%s', async (_title, refresh, other, status, ends) => {
+    stubRefresh(refresh, other);
     const { api, tokens, onSessionExpired } = client();
     const results = await Promise.allSettled([api.auth.me(), api.inbox.unreadCount('customer')]);
     for (const result of results) {
       expect(result.status).toBe('rejected');
-      expect((result as PromiseRejectedResult).reason).toMatchObject({ status: 401, code: SESSION_EXPIRED });
+      const reason = (result as PromiseRejectedResult).reason as ApiError;
+      expect(reason).toMatchObject(ends ? { status, code: SESSION_EXPIRED } : { status });
     }
-    expect(tokens.read()).toBeNull();
-    expect(onSessionExpired).toHaveBeenCalledTimes(1);
-  });
-
-  it('ends the session when the retried call is refused again', async () => {
-    stubRefresh(
-      () => ok({ access_token: 'access-2', token_type: 'bearer', refresh_token: 'refresh-2' }),
-      () => fail(401, 'token_revoked', 'revoked'),
-    );
-    const { api, tokens, onSessionExpired } = client();
-    await expect(api.auth.me()).rejects.toMatchObject({ code: SESSION_EXPIRED });
-    expect(tokens.read()).toBeNull();
-    expect(onSessionExpired).toHaveBeenCalledTimes(1);
-  });
-
-  it('keeps the session when the refresh fails for another reason (service down)', async () => {
-    stubRefresh(
-      () => fail(503, 'auth_unavailable', 'Auth service unavailable'),
-      () => fail(401, 'token_expired', 'expired'),
-    );
-    const { api, tokens, onSessionExpired } = client();
-    await expect(api.auth.me()).rejects.toMatchObject({ status: 503 });
-    expect(tokens.read()).not.toBeNull();
-    expect(onSessionExpired).not.toHaveBeenCalled();
+    expect(tokens.read() === null).toBe(ends);
+    expect(onSessionExpired).toHaveBeenCalledTimes(ends ? 1 : 0);
   });
 
   it('never refreshes for a failed login (no token involved)', async () => {
@@ -247,7 +234,7 @@ describe('refresh on 401', () => {
   });
 
   it('does not retry logout after a 401', async () => {
-    const { calls } = stubFetch(() => fail(401, 'token_expired', 'expired'));
+    const { calls } = stubFetch(expired);
     const { api } = client();
     await expect(api.auth.logout('refresh-1')).rejects.toMatchObject({ status: 401 });
     expect(calls).toHaveLength(1);

@@ -345,7 +345,7 @@ describe('customer profile view', () => {
     const { host } = await mount(CustomerProfileView, '/customer/profile');
     expect((host.querySelector('#profile-address') as HTMLInputElement).value).toBe('1 Main St');
     type(host, '#profile-budget', '95');
-    await submit(host, '[data-testid="customer-profile-form"]');
+    await submit(host, '[data-testid="profile-form"]');
     const put = calls.find((call) => call.method === 'PUT');
     expect(put?.body).toMatchObject({ location: 'SOUTH', address: '1 Main St', budget_preference: 95 });
     expect(text(host, '[data-testid="profile-saved"]')).toBe('Profile saved.');
@@ -354,7 +354,7 @@ describe('customer profile view', () => {
   it('shows a problem under its field and sends nothing', async () => {
     const { calls } = stubFetch(() => ok(profile));
     const { host } = await mount(CustomerProfileView, '/customer/profile');
-    await expectRefused(host, calls, '#profile-budget', 'lots', '[data-testid="customer-profile-form"]');
+    await expectRefused(host, calls, '#profile-budget', 'lots', '[data-testid="profile-form"]');
     expect(host.querySelector('[data-testid="profile-saved"]')).toBeNull();
   });
 });

@@ -1,7 +1,13 @@
 // Routes in history mode. Each role's area is loaded on demand (dynamic imports); guards send a visitor to
 // the login page and a signed-in user away from other roles' areas.
 
-import { type RouteLocationNormalized, type RouteRecordRaw, createRouter, createWebHistory } from 'vue-router';
+import {
+  type RouteComponent,
+  type RouteLocationNormalized,
+  type RouteRecordRaw,
+  createRouter,
+  createWebHistory,
+} from 'vue-router';
 import type { RoleId } from '../api';
 import { useSessionStore } from '../stores/session';
 import LoginView from '../views/LoginView.vue';
@@ -24,9 +30,48 @@ declare module 'vue-router' {
   }
 }
 
-const customer = (title: MessageKey, nav?: NavLink) => ({ role: 1 as const, title, nav });
-const provider = (title: MessageKey, nav?: NavLink) => ({ role: 2 as const, title, nav });
-const admin = (title: MessageKey, nav?: NavLink) => ({ role: 3 as const, title, nav });
+type Area = 'customer' | 'provider' | 'admin';
+
+// The views of the role areas, each its own chunk, by file: views/<area>/<Name>.vue, or views/shared/ for a
+// page more than one area has.
+const views = import.meta.glob<RouteComponent>('../views/{customer,provider,admin,shared}/*.vue', {
+  import: 'default',
+});
+
+/** A page of a role's area: its path below the area's root ('' for the root itself), its name after the area's. */
+interface Page {
+  path: string;
+  name: string;
+  view: string;
+  title: MessageKey;
+  nav?: NavLink;
+  props?: (route: RouteLocationNormalized) => Record<string, unknown>;
+}
+
+const page = (path: string, name: string, view: string, title: MessageKey, nav?: NavLink): Page => {
+  return { path, name, view, title, nav };
+};
+const link = (label: MessageKey, testid: string, badge?: boolean): NavLink => ({ label, testid, badge });
+/** The page of one item of the list at `list`: its number is the prop `id` (next to the `extra` props). */
+const detail = (list: string, name: string, view: string, title: MessageKey, extra = {}): Page => {
+  return {
+    path: `${list}/:id(\\d+)`,
+    name,
+    view,
+    title,
+    props: (route) => ({ id: Number(route.params.id), ...extra }),
+  };
+};
+
+/** The routes of a role's area: below `/<root>`, named `<root>-…`, views from views/<root>/ or views/shared/. */
+function area(root: Area, role: RoleId, pages: Page[]): RouteRecordRaw[] {
+  return pages.map(({ path, name, view, title, nav, props }) => {
+    const component = views[`../views/${root}/${view}.vue`] ?? views[`../views/shared/${view}.vue`];
+    if (!component) throw new Error(`no view ${view} for /${root}`);
+    const meta = { role, title, nav };
+    return { path: path ? `/${root}/${path}` : `/${root}`, name: `${root}-${name}`, component, props, meta };
+  });
+}
 
 // Within a role's area, the pages with a link come in the order of the top bar's links.
 export const routes: RouteRecordRaw[] = [
@@ -40,134 +85,35 @@ export const routes: RouteRecordRaw[] = [
   },
 
   { path: '/customer', redirect: '/customer/orders' },
-  {
-    path: '/customer/orders',
-    name: 'customer-orders',
-    component: () => import('../views/customer/CustomerOrdersView.vue'),
-    meta: customer('customerOrders.title', { label: 'nav.myOrders', testid: 'nav-orders' }),
-  },
-  {
-    path: '/customer/orders/new',
-    name: 'customer-publish',
-    component: () => import('../views/customer/PublishOrderView.vue'),
-    meta: customer('publish.title', { label: 'nav.newOrder', testid: 'nav-new-order' }),
-  },
-  {
-    path: '/customer/orders/:id(\\d+)',
-    name: 'customer-order',
-    component: () => import('../views/customer/CustomerOrderDetailView.vue'),
-    props: (route) => ({ id: Number(route.params.id) }),
-    meta: customer('orderDetail.title'),
-  },
-  {
-    path: '/customer/payments',
-    name: 'customer-payments',
-    component: () => import('../views/customer/CustomerPaymentsView.vue'),
-    meta: customer('payments.title', { label: 'nav.payments', testid: 'nav-payments' }),
-  },
-  {
-    path: '/customer/inbox',
-    name: 'customer-inbox',
-    component: () => import('../views/shared/InboxView.vue'),
-    meta: customer('inbox.title', { label: 'nav.inbox', testid: 'nav-inbox', badge: true }),
-  },
-  {
-    path: '/customer/profile',
-    name: 'customer-profile',
-    component: () => import('../views/customer/CustomerProfileView.vue'),
-    meta: customer('profile.title', { label: 'nav.profile', testid: 'nav-profile' }),
-  },
+  ...area('customer', 1, [
+    page('orders', 'orders', 'CustomerOrdersView', 'customerOrders.title', link('nav.myOrders', 'nav-orders')),
+    page('orders/new', 'publish', 'PublishOrderView', 'publish.title', link('nav.newOrder', 'nav-new-order')),
+    detail('orders', 'order', 'CustomerOrderDetailView', 'orderDetail.title'),
+    page('payments', 'payments', 'CustomerPaymentsView', 'payments.title', link('nav.payments', 'nav-payments')),
+    page('inbox', 'inbox', 'InboxView', 'inbox.title', link('nav.inbox', 'nav-inbox', true)),
+    page('profile', 'profile', 'CustomerProfileView', 'profile.title', link('nav.profile', 'nav-profile')),
+  ]),
 
   { path: '/provider', redirect: '/provider/available' },
-  {
-    path: '/provider/available',
-    name: 'provider-available',
-    component: () => import('../views/provider/AvailableOrdersView.vue'),
-    meta: provider('available.title', { label: 'nav.available', testid: 'nav-available' }),
-  },
-  {
-    path: '/provider/available/:id(\\d+)',
-    name: 'provider-available-order',
-    component: () => import('../views/provider/ProviderOrderDetailView.vue'),
-    props: (route) => ({ id: Number(route.params.id), mode: 'available' }),
-    meta: provider('orderDetail.title'),
-  },
-  {
-    path: '/provider/orders',
-    name: 'provider-orders',
-    component: () => import('../views/provider/ProviderOrdersView.vue'),
-    meta: provider('providerOrders.title', { label: 'nav.myJobs', testid: 'nav-jobs' }),
-  },
-  {
-    path: '/provider/orders/:id(\\d+)',
-    name: 'provider-order',
-    component: () => import('../views/provider/ProviderOrderDetailView.vue'),
-    props: (route) => ({ id: Number(route.params.id), mode: 'mine' }),
-    meta: provider('orderDetail.title'),
-  },
-  {
-    path: '/provider/inbox',
-    name: 'provider-inbox',
-    component: () => import('../views/shared/InboxView.vue'),
-    meta: provider('inbox.title', { label: 'nav.inbox', testid: 'nav-inbox', badge: true }),
-  },
-  {
-    path: '/provider/profile',
-    name: 'provider-profile',
-    component: () => import('../views/provider/ProviderProfileView.vue'),
-    meta: provider('profile.title', { label: 'nav.profile', testid: 'nav-profile' }),
-  },
+  ...area('provider', 2, [
+    page('available', 'available', 'AvailableOrdersView', 'available.title', link('nav.available', 'nav-available')),
+    detail('available', 'available-order', 'ProviderOrderDetailView', 'orderDetail.title', { mode: 'available' }),
+    page('orders', 'orders', 'ProviderOrdersView', 'providerOrders.title', link('nav.myJobs', 'nav-jobs')),
+    detail('orders', 'order', 'ProviderOrderDetailView', 'orderDetail.title', { mode: 'mine' }),
+    page('inbox', 'inbox', 'InboxView', 'inbox.title', link('nav.inbox', 'nav-inbox', true)),
+    page('profile', 'profile', 'ProviderProfileView', 'profile.title', link('nav.profile', 'nav-profile')),
+  ]),
 
-  {
-    path: '/admin',
-    name: 'admin-dashboard',
-    component: () => import('../views/admin/AdminDashboardView.vue'),
-    meta: admin('dashboard.title', { label: 'nav.dashboard', testid: 'nav-dashboard' }),
-  },
-  {
-    path: '/admin/review',
-    name: 'admin-review',
-    component: () => import('../views/admin/AdminReviewQueueView.vue'),
-    meta: admin('reviewQueue.title', { label: 'nav.reviewQueue', testid: 'nav-review' }),
-  },
-  {
-    path: '/admin/orders',
-    name: 'admin-orders',
-    component: () => import('../views/admin/AdminOrdersView.vue'),
-    meta: admin('adminOrders.title', { label: 'nav.allOrders', testid: 'nav-admin-orders' }),
-  },
-  {
-    path: '/admin/orders/:id(\\d+)',
-    name: 'admin-order',
-    component: () => import('../views/admin/AdminOrderDetailView.vue'),
-    props: (route) => ({ id: Number(route.params.id) }),
-    meta: admin('orderDetail.title'),
-  },
-  {
-    path: '/admin/users',
-    name: 'admin-users',
-    component: () => import('../views/admin/AdminUsersView.vue'),
-    meta: admin('users.title', { label: 'nav.users', testid: 'nav-users' }),
-  },
-  {
-    path: '/admin/users/:id(\\d+)',
-    name: 'admin-user',
-    component: () => import('../views/admin/AdminUserDetailView.vue'),
-    props: (route) => ({ id: Number(route.params.id) }),
-    meta: admin('userDetail.title'),
-  },
-  {
-    path: '/admin/refunds',
-    name: 'admin-refunds',
-    component: () => import('../views/admin/AdminRefundsView.vue'),
-    meta: admin('refunds.title', { label: 'nav.refunds', testid: 'nav-refunds' }),
-  },
-  {
-    path: '/admin/notices',
-    name: 'admin-notices',
-    component: () => import('../views/admin/AdminNoticeView.vue'),
-    meta: admin('notice.title', { label: 'nav.notices', testid: 'nav-notices' }),
-  },
+  ...area('admin', 3, [
+    page('', 'dashboard', 'AdminDashboardView', 'dashboard.title', link('nav.dashboard', 'nav-dashboard')),
+    page('review', 'review', 'AdminReviewQueueView', 'reviewQueue.title', link('nav.reviewQueue', 'nav-review')),
+    page('orders', 'orders', 'AdminOrdersView', 'adminOrders.title', link('nav.allOrders', 'nav-admin-orders')),
+    detail('orders', 'order', 'AdminOrderDetailView', 'orderDetail.title'),
+    page('users', 'users', 'AdminUsersView', 'users.title', link('nav.users', 'nav-users')),
+    detail('users', 'user', 'AdminUserDetailView', 'userDetail.title'),
+    page('refunds', 'refunds', 'AdminRefundsView', 'refunds.title', link('nav.refunds', 'nav-refunds')),
+    page('notices', 'notices', 'AdminNoticeView', 'notice.title', link('nav.notices', 'nav-notices')),
+  ]),
 
   {
     path: '/:pathMatch(.*)*',
