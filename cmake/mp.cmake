@@ -11,7 +11,7 @@ endfunction()
 
 # mp_domain_library(<name> SOURCES ...): a service's domain (src/domain/): pure decisions and rules that link
 # libs/core only. Building it first checks that no file of the folder includes anything but the standard
-# library, libs/core/{money,time,text,problem,outcome}.hpp and the same domain (cmake/check_domain_includes.cmake);
+# library, libs/core/{money,time,text,problem,outcome}.hpp and the same domain (cmake/check_includes.cmake);
 # the check runs again whenever a file of the folder changes.
 function(mp_domain_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES" ${ARGN})
@@ -19,9 +19,10 @@ function(mp_domain_library name)
   file(GLOB_RECURSE checked CONFIGURE_DEPENDS "${dir}/*.hpp" "${dir}/*.cpp")
   set(stamp "${CMAKE_CURRENT_BINARY_DIR}/${name}.layers.stamp")
   add_custom_command(OUTPUT "${stamp}"
-    COMMAND ${CMAKE_COMMAND} "-DDIR=${dir}" -P "${PROJECT_SOURCE_DIR}/cmake/check_domain_includes.cmake"
+    COMMAND ${CMAKE_COMMAND} "-DSERVICE=${CMAKE_CURRENT_SOURCE_DIR}" -DROOMS=domain
+            -P "${PROJECT_SOURCE_DIR}/cmake/check_includes.cmake"
     COMMAND ${CMAKE_COMMAND} -E touch "${stamp}"
-    DEPENDS ${checked} "${PROJECT_SOURCE_DIR}/cmake/check_domain_includes.cmake"
+    DEPENDS ${checked} "${PROJECT_SOURCE_DIR}/cmake/check_includes.cmake"
     COMMENT "Checking that ${name} includes only the standard library and libs/core")
   add_custom_target(${name}_layers DEPENDS "${stamp}")
   add_library(${name} STATIC ${ARG_SOURCES})
