@@ -125,7 +125,10 @@ def make_hmac_jwt(claims, secret, header=None):
 
 
 def marketplace(*args):
-    return subprocess.run([MARKETPLACE, *args], capture_output=True, text=True, timeout=120)
+    """Runs `./marketplace <args> --instance test`, which must succeed; returns the completed process."""
+    result = subprocess.run([MARKETPLACE, *args, "--instance", "test"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
 
 
 def process_alive(pid):
@@ -169,9 +172,8 @@ def new_admin():
     """A fresh admin (its own rate-limit budget), created the operator's way."""
     name = unique("admin")
     account = {"username": name, "email": name + "@example.com", "password": "admin password 123"}
-    result = marketplace("admin", "create", "--instance", "test", "--username", name, "--email", account["email"],
+    marketplace("admin", "create", "--username", name, "--email", account["email"],
                          "--password", account["password"])
-    assert result.returncode == 0, result.stdout + result.stderr
     client = Client()
     client.account = account
     client.token = login(client, account)["access_token"]
@@ -330,9 +332,8 @@ def admin():
     """An admin account created the operator's way: ./marketplace admin create."""
     name = unique("admin")
     account = {"username": name, "email": name + "@example.com", "password": "admin password 123"}
-    result = marketplace("admin", "create", "--instance", "test", "--username", account["username"],
+    marketplace("admin", "create", "--username", account["username"],
                          "--email", account["email"], "--password", account["password"])
-    assert result.returncode == 0, result.stdout + result.stderr
     client = Client()
     tokens = login(client, account)
     client.token = tokens["access_token"]

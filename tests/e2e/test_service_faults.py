@@ -8,11 +8,6 @@ from conftest import (assert_error, marketplace, new_admin, order_at, ok, pay, p
                       signed_in, wait_for_notices, wait_order)
 
 
-def control(*args):
-    result = marketplace(*args, "--instance", "test")
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 def test_order_service_stopping_while_customers_pay_charges_each_order_once():
     customer, provider, admin = signed_in(1), signed_in(2), new_admin()
     orders = [order_at(customer, provider, admin, "completed") for _ in range(9)]
@@ -27,14 +22,14 @@ def test_order_service_stopping_while_customers_pay_charges_each_order_once():
     wait_order(customer, orders[0], payment_status="paid")
     during = threading.Thread(target=pay_all, args=(orders[3:6],))
     during.start()
-    control("service", "stop", "order")  # graceful: requests in flight finish, new ones are refused
+    marketplace("service", "stop", "order")  # graceful: requests in flight finish, new ones are refused
     try:
         during.join()
         pay_all(orders[6:])
         # The review service needs the order service too: a clear 503, nothing written.
         assert_error(review(customer, orders[0], 5), 503, "order_unavailable")
     finally:
-        control("service", "start", "order")
+        marketplace("service", "start", "order")
 
     for n in orders[:3] + orders[6:]:
         assert answers[n].status_code == (200 if n in orders[:3] else 503), (n, answers[n].text)
@@ -59,7 +54,7 @@ def test_broker_stopping_mid_lifecycle_delays_but_every_order_converges():
     customer, provider, admin = signed_in(1), signed_in(2), new_admin()
     completed = [order_at(customer, provider, admin, "completed") for _ in range(3)]
     working = order_at(customer, provider, admin, "in_progress")
-    control("infra", "stop", "rabbitmq")
+    marketplace("infra", "stop", "rabbitmq")
     try:
         # The services keep answering; the events wait in their outboxes.
         for n in completed:
@@ -70,7 +65,7 @@ def test_broker_stopping_mid_lifecycle_delays_but_every_order_converges():
             assert detail["payment_status"] == "unpaid", detail  # payment.completed not delivered yet
         assert_error(review(customer, completed[0], 4), 409, "order_not_paid")
     finally:
-        control("infra", "start", "rabbitmq")
+        marketplace("infra", "start", "rabbitmq")
 
     for n in completed:
         wait_order(customer, n, timeout=120, payment_status="paid")
