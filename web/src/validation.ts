@@ -10,12 +10,14 @@ import {
   type PublishOrderRequest,
   type ServiceType,
   type AdminOrderUpdate,
+  type AdminUserUpdate,
   type OrderStatus,
   ORDER_STATUSES,
   type CustomerProfile,
   type CustomerProfileUpdate,
   type ProviderProfile,
   type ProviderProfileUpdate,
+  type RoleId,
 } from './api/types';
 import type { MessageKey } from './i18n/en';
 
@@ -468,6 +470,15 @@ export interface AdminUserForm {
   username: string;
   email: string;
   role_id: number;
+}
+
+/** Only the account fields that differ from the user as loaded (empty object: nothing changed). */
+export function toAdminUserUpdate(form: AdminUserForm, loaded: AdminUserForm): AdminUserUpdate {
+  const update: AdminUserUpdate = {};
+  if (form.username !== loaded.username) update.username = form.username;
+  if (form.email.trim() !== loaded.email) update.email = form.email.trim();
+  if (form.role_id !== loaded.role_id) update.role_id = form.role_id as RoleId;
+  return update;
 }
 
 export function validateAdminUser(form: AdminUserForm): Problems<keyof AdminUserForm> {

@@ -12,6 +12,7 @@ import {
   providerProfileForm,
   splitList,
   toAdminOrderUpdate,
+  toAdminUserUpdate,
   toCustomerProfileUpdate,
   toProviderProfileUpdate,
   toPublishRequest,
@@ -184,6 +185,16 @@ describe('accounts', () => {
     expect(keys(validateAdminUser({ username: 'bob', email: 'bob@example.com', role_id: 3 }))).toEqual({});
     expect(keys(validateAdminUser({ username: 'bob', email: 'bob@example.com', role_id: 4 }))).toEqual({
       role_id: 'validation.choose',
+    });
+  });
+
+  it('sends only the changed account fields of an admin user edit (the e-mail trimmed)', () => {
+    const loaded = { username: 'bob', email: 'bob@example.com', role_id: 1 };
+    expect(toAdminUserUpdate({ ...loaded, email: ' bob@example.com ' }, loaded)).toEqual({});
+    expect(toAdminUserUpdate({ username: 'rob', email: 'rob@example.com ', role_id: 2 }, loaded)).toEqual({
+      username: 'rob',
+      email: 'rob@example.com',
+      role_id: 2,
     });
   });
 });
