@@ -392,6 +392,13 @@ export function validateCustomerProfile(form: CustomerProfileForm): Problems<key
   };
 }
 
+/** A customer's profile as a form: the form of a profile (empty without one), its fields, its check. */
+export const CUSTOMER_PROFILE_FORM = {
+  toForm: customerProfileForm,
+  fields: CUSTOMER_PROFILE_FIELDS,
+  validate: validateCustomerProfile,
+};
+
 /** Splits "plumbing, wiring" (or one per line) into trimmed, non-empty items. */
 export function splitList(text: string, separator: RegExp = /[,\n]/): string[] {
   return text
@@ -465,6 +472,13 @@ export function validateProviderProfile(form: ProviderProfileForm): Problems<key
         : undefined,
   };
 }
+
+/** A provider's profile as a form, like CUSTOMER_PROFILE_FORM. */
+export const PROVIDER_PROFILE_FORM = {
+  toForm: providerProfileForm,
+  fields: PROVIDER_PROFILE_FIELDS,
+  validate: validateProviderProfile,
+};
 
 export interface AdminUserForm {
   username: string;

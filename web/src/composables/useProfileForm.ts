@@ -7,29 +7,36 @@ import type { Problems } from '../validation';
 import { useForm } from './useForm';
 import { type Loader, useLoader } from './useLoader';
 
-export function useProfileForm<Profile, Form, Field extends string>(options: {
-  load: () => Promise<Profile>;
+/** A profile as a form (CUSTOMER_PROFILE_FORM, PROVIDER_PROFILE_FORM in validation.ts). */
+export interface ProfileFormKind<Profile, Form, Field extends string> {
   toForm: (profile?: Profile) => Form;
   fields: readonly Field[];
   validate: (form: Form) => Problems<Field>;
-  /** Sends the form; `loaded` is the profile as last loaded or saved. */
-  save: (form: Form, loaded: Profile | null) => Promise<Profile>;
-}) {
+}
+
+export function useProfileForm<Profile, Form, Field extends string>(
+  kind: ProfileFormKind<Profile, Form, Field>,
+  options: {
+    load: () => Promise<Profile>;
+    /** Sends the form; `loaded` is the profile as last loaded or saved. */
+    save: (form: Form, loaded: Profile | null) => Promise<Profile>;
+  },
+) {
   const profile = useLoader(options.load);
-  const form = ref(options.toForm()) as Ref<Form>;
-  const { errors, busy, submit } = useForm(options.fields);
+  const form = ref(kind.toForm()) as Ref<Form>;
+  const { errors, busy, submit } = useForm(kind.fields);
   const saved = ref(false);
 
   watch(
     () => profile.data.value,
     (value) => {
-      if (value) form.value = options.toForm(value);
+      if (value) form.value = kind.toForm(value);
     },
   );
 
   async function save(): Promise<void> {
     saved.value = false;
-    await submit(options.validate(form.value), async () => {
+    await submit(kind.validate(form.value), async () => {
       profile.data.value = await options.save(form.value, profile.data.value);
       saved.value = true;
     });
