@@ -232,6 +232,24 @@ describe('a list filter in the URL (admin refunds)', () => {
     expect(router.currentRoute.value.fullPath).toBe('/admin/refunds');
     expect(calls[2].url.searchParams.get('status')).toBe('pending');
   });
+  it('heads each refund with its number, a link to its order and the amount', async () => {
+    const refund = {
+      refund_id: 3,
+      payment_id: 9,
+      order_id: 5,
+      customer_id: 2,
+      amount: 120.5,
+      reason: 'The leak came back.',
+      status: 'pending',
+      decision_reason: null,
+      created_at: '2026-11-01T00:00:00Z',
+    };
+    stubFetch(() => ok([refund], { headers: { 'X-Total-Count': '1' } }));
+    const { host } = await mount(AdminRefundsView, '/admin/refunds');
+    expect(text(host, '[data-testid="refund-3"] strong')).toBe('Refund #3 · Order #5');
+    expect(host.querySelector('[data-testid="refund-3"] strong a')!.getAttribute('href')).toBe('/admin/orders/5');
+    expect(text(host, '[data-testid="refund-3"] .amount')).toContain('120.50');
+  });
 });
 
 describe('admin dashboard view', () => {
