@@ -117,6 +117,11 @@ async function reloadUntilText(page, locator, expected, tries = 8) {
   }
 }
 
+/** Types into a form's text controls, found by their labels, in the order given. */
+async function fillIn(page, values) {
+  for (const [label, value] of Object.entries(values)) await page.getByLabel(label).fill(value);
+}
+
 async function waitForPath(page, pattern) {
   await page.waitForURL((url) => pattern.test(url.pathname + url.search), { timeout: TIMEOUT });
   return new URL(page.url());
@@ -127,9 +132,7 @@ async function waitForPath(page, pattern) {
 async function register(page, person, role) {
   await page.goto(`${BASE}/register`);
   await page.getByTestId(role === 'provider' ? 'role-provider' : 'role-customer').check();
-  await page.getByLabel('Username').fill(person.username);
-  await page.getByLabel('E-mail').fill(person.email);
-  await page.getByLabel('Password').fill(password);
+  await fillIn(page, { Username: person.username, 'E-mail': person.email, Password: password });
   await page.getByTestId('register-submit').click();
   await waitForPath(page, role === 'provider' ? /^\/provider\/available/ : /^\/customer\/orders/);
   await waitForText(page.getByTestId('current-user'), person.username);
@@ -138,14 +141,11 @@ async function register(page, person, role) {
 async function publish(page, order) {
   await page.getByTestId('nav-new-order').click();
   await waitForPath(page, /^\/customer\/orders\/new/);
-  await page.getByLabel('Title').fill(order.title);
-  await page.getByLabel('Description').fill(order.description);
+  await fillIn(page, { Title: order.title, Description: order.description });
   await page.getByLabel('Service type').selectOption(order.serviceType);
   await page.getByLabel('Price').fill(order.price);
   await page.getByLabel('Area').selectOption(order.location);
-  await page.getByLabel('Address').fill(order.address);
-  await page.getByLabel('Start').fill('2030-06-01T09:00');
-  await page.getByLabel('End').fill('2030-06-01T12:00');
+  await fillIn(page, { Address: order.address, Start: '2030-06-01T09:00', End: '2030-06-01T12:00' });
   await page.getByTestId('publish-submit').click();
   const url = await waitForPath(page, /^\/customer\/orders\/\d+/);
   return Number(url.pathname.split('/').pop());
@@ -205,8 +205,7 @@ async function main() {
     await waitForPath(customer, /^\/register/);
     await customer.getByTestId('register-submit').click();
     await waitForText(customer.getByTestId('error-register-username'), 'This field is required.');
-    await customer.getByLabel('E-mail').fill('not-an-email');
-    await customer.getByLabel('Password').fill('short');
+    await fillIn(customer, { 'E-mail': 'not-an-email', Password: 'short' });
     await customer.getByTestId('register-submit').click();
     await waitForText(customer.getByTestId('error-register-email'), 'valid e-mail');
     await waitForText(customer.getByTestId('error-register-password'), '8 to 128');
@@ -224,9 +223,11 @@ async function main() {
       await rival.getByTestId('logout').click();
       await waitForPath(rival, /^\/login/);
       await rival.goto(`${BASE}/register`);
-      await rival.getByLabel('Username').fill(people.rival.username);
-      await rival.getByLabel('E-mail').fill(`other_${run}@example.com`);
-      await rival.getByLabel('Password').fill(password);
+      await fillIn(rival, {
+        Username: people.rival.username,
+        'E-mail': `other_${run}@example.com`,
+        Password: password,
+      });
       await rival.getByTestId('register-submit').click();
       await waitForText(rival.getByTestId('register-error'), 'already taken');
     });
@@ -235,8 +236,7 @@ async function main() {
     step('admin: a wrong password is refused, the right one opens the dashboard');
     await admin.goto(`${BASE}/login`);
     await expectHttpErrors(admin, [401], async () => {
-      await admin.getByLabel('E-mail').fill(ADMIN_EMAIL);
-      await admin.getByLabel('Password').fill('definitely not the password');
+      await fillIn(admin, { 'E-mail': ADMIN_EMAIL, Password: 'definitely not the password' });
       await admin.getByTestId('login-submit').click();
       await waitForText(admin.getByTestId('login-error'), 'Wrong e-mail or password.');
     });
@@ -249,9 +249,7 @@ async function main() {
     step('customer: the order form refuses invalid input before sending');
     await customer.getByTestId('nav-new-order').click();
     await waitForPath(customer, /^\/customer\/orders\/new/);
-    await customer.getByLabel('Price').fill('0');
-    await customer.getByLabel('Start').fill('2030-06-01T12:00');
-    await customer.getByLabel('End').fill('2030-06-01T09:00');
+    await fillIn(customer, { Price: '0', Start: '2030-06-01T12:00', End: '2030-06-01T09:00' });
     await customer.getByTestId('publish-submit').click();
     await waitForText(customer.getByTestId('error-publish-title'), 'This field is required.');
     await waitForText(customer.getByTestId('error-publish-price'), 'from 0.01 to 99,999,999.99');
@@ -307,8 +305,7 @@ async function main() {
 
     step('the rival provider also sees order B');
     await rival.goto(`${BASE}/login`);
-    await rival.getByLabel('E-mail').fill(people.rival.email);
-    await rival.getByLabel('Password').fill(password);
+    await fillIn(rival, { 'E-mail': people.rival.email, Password: password });
     await rival.getByTestId('login-submit').click();
     await waitForPath(rival, /^\/provider\/available/);
     await rival.getByLabel('Keyword').fill(run);
@@ -399,9 +396,7 @@ async function main() {
     await provider.getByTestId('nav-profile').click();
     await waitForText(provider.getByTestId('rating-value'), '5');
     await waitForText(provider.getByTestId('reviews'), 'Quick and tidy work');
-    await provider.getByLabel('Skills').fill('plumbing, painting');
-    await provider.getByLabel('Years of experience').fill('6');
-    await provider.getByLabel('Hourly rate').fill('45');
+    await fillIn(provider, { Skills: 'plumbing, painting', 'Years of experience': '6', 'Hourly rate': '45' });
     await provider.getByTestId('area-NORTH').check();
     await provider.getByTestId('profile-save').click();
     await waitForText(provider.getByTestId('profile-saved'), 'Profile saved.');
