@@ -129,10 +129,25 @@ deploy_tools() {
   "$ROOT/tests/deploy/validate.sh" --install-tools
 }
 
+# schemathesis for the fuzz label (tests/api_fuzz), every package pinned in its requirements.txt, in a
+# virtualenv under var/tools/ (made again when the pins change).
+fuzz_tools() {
+  local venv=$ROOT/var/tools/api-fuzz-venv req=$ROOT/tests/api_fuzz/requirements.txt
+  if [ -x "$venv/bin/st" ] && cmp -s "$req" "$venv/.requirements"; then
+    note "fuzz: schemathesis in var/tools/api-fuzz-venv"
+    return 0
+  fi
+  note "fuzz: installing schemathesis (tests/api_fuzz/requirements.txt) into var/tools/api-fuzz-venv ..."
+  python3 -m venv --clear "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$req"
+  cp "$req" "$venv/.requirements"
+}
+
 deps_tools() {
   deps_monitoring
   ferretdb_build
   swagger_install
   web_install
   deploy_tools
+  fuzz_tools
 }

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 GATEWAY = os.environ.get("MP_GATEWAY_URL", "http://127.0.0.1:18080")
 MARKETPLACE = os.environ.get("MP_MARKETPLACE", "./marketplace")
+INSTANCE = os.environ.get("MP_E2E_INSTANCE", "test")  # the instance ./marketplace controls for the tests
 # Auth's token signing key (only auth and these tests hold it) and the claims every verifier checks.
 JWT_PRIVATE_KEY = os.environ.get("MP_JWT_PRIVATE_KEY", "")
 JWT_ISSUER = os.environ.get("MP_JWT_ISSUER", "marketplace-auth")
@@ -126,7 +127,7 @@ def make_hmac_jwt(claims, secret, header=None):
 
 def marketplace(*args):
     """Runs `./marketplace <args> --instance test`, which must succeed; returns the completed process."""
-    result = subprocess.run([MARKETPLACE, *args, "--instance", "test"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([MARKETPLACE, *args, "--instance", INSTANCE], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
@@ -172,8 +173,7 @@ def new_admin():
     """A fresh admin (its own rate-limit budget), created the operator's way."""
     name = unique("admin")
     account = {"username": name, "email": name + "@example.com", "password": "admin password 123"}
-    marketplace("admin", "create", "--username", name, "--email", account["email"],
-                         "--password", account["password"])
+    marketplace("admin", "create", "--username", name, "--email", account["email"], "--password", account["password"])
     client = Client()
     client.account = account
     client.token = login(client, account)["access_token"]
@@ -332,8 +332,8 @@ def admin():
     """An admin account created the operator's way: ./marketplace admin create."""
     name = unique("admin")
     account = {"username": name, "email": name + "@example.com", "password": "admin password 123"}
-    marketplace("admin", "create", "--username", account["username"],
-                         "--email", account["email"], "--password", account["password"])
+    marketplace("admin", "create", "--username", account["username"], "--email", account["email"],
+                "--password", account["password"])
     client = Client()
     tokens = login(client, account)
     client.token = tokens["access_token"]
