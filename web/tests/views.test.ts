@@ -290,6 +290,28 @@ describe('admin dashboard view', () => {
   });
 });
 
+describe('route table', () => {
+  it('names each area’s pages after the area, with its role; a detail page gets its number (and mode)', () => {
+    const router = createRouter({ history: createMemoryHistory(), routes });
+    const at = (path: string) => {
+      const route = router.resolve(path);
+      const props = route.matched[0].props.default;
+      return { name: route.name, role: route.meta.role, props: typeof props === 'function' ? props(route) : props };
+    };
+    expect(at('/customer/orders/new')).toEqual({ name: 'customer-publish', role: 1, props: false });
+    expect(at('/customer/orders/4')).toEqual({ name: 'customer-order', role: 1, props: { id: 4 } });
+    expect(at('/provider/available/7')).toEqual({
+      name: 'provider-available-order',
+      role: 2,
+      props: { id: 7, mode: 'available' },
+    });
+    expect(at('/provider/orders/7')).toEqual({ name: 'provider-order', role: 2, props: { id: 7, mode: 'mine' } });
+    expect(at('/admin')).toEqual({ name: 'admin-dashboard', role: 3, props: false });
+    expect(at('/admin/users/5')).toEqual({ name: 'admin-user', role: 3, props: { id: 5 } });
+    expect(at('/provider/inbox').name).toBe('provider-inbox');
+  });
+});
+
 describe('top bar links', () => {
   it('lists each role’s pages in order, the inbox with its badge, and none for a visitor', () => {
     const shown = (role: 1 | 2 | 3) =>
