@@ -2,7 +2,7 @@
 // fields (nothing sent), server errors next to their fields or in the alert, the lost accept race.
 import { createPinia, setActivePinia } from 'pinia';
 import { type Component, createApp, h, nextTick } from 'vue';
-import { type RouteMeta, createMemoryHistory, createRouter } from 'vue-router';
+import { type RouteLocationNormalized, type RouteMeta, createMemoryHistory, createRouter } from 'vue-router';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tokenStore } from '../src/api/tokens';
 import { setLocale } from '../src/i18n';
@@ -294,7 +294,8 @@ describe('route table', () => {
   it('names each area’s pages after the area, with its role; a detail page gets its number (and mode)', () => {
     const router = createRouter({ history: createMemoryHistory(), routes });
     const at = (path: string) => {
-      const route = router.resolve(path);
+      // A resolved location is a normalized one for a props function (it only reads `params`).
+      const route = router.resolve(path) as RouteLocationNormalized;
       const props = route.matched[0].props.default;
       return { name: route.name, role: route.meta.role, props: typeof props === 'function' ? props(route) : props };
     };
