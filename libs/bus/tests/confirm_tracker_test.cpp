@@ -15,28 +15,32 @@ ConfirmTracker Published(std::uint64_t first, std::uint64_t last) {
   return tracker;
 }
 
+// The outcomes of tags first..last, in order.
+std::vector<Outcome> Outcomes(const ConfirmTracker& tracker, std::uint64_t first, std::uint64_t last) {
+  std::vector<Outcome> outcomes;
+  for (std::uint64_t tag = first; tag <= last; ++tag) outcomes.push_back(tracker.outcome(tag));
+  return outcomes;
+}
+
+using enum ConfirmTracker::Outcome;
+
 TEST(ConfirmTracker, EveryPublishIsPendingUntilConfirmed) {
   ConfirmTracker tracker = Published(1, 3);
   EXPECT_EQ(tracker.pending(), 3u);
-  for (std::uint64_t tag = 1; tag <= 3; ++tag) EXPECT_EQ(tracker.outcome(tag), Outcome::kPending);
+  EXPECT_EQ(Outcomes(tracker, 1, 3), (std::vector{kPending, kPending, kPending}));
 }
 
 TEST(ConfirmTracker, SingleAckSettlesOnlyThatTag) {
   ConfirmTracker tracker = Published(1, 3);
   tracker.OnAck(2, false);
-  EXPECT_EQ(tracker.outcome(1), Outcome::kPending);
-  EXPECT_EQ(tracker.outcome(2), Outcome::kAcked);
-  EXPECT_EQ(tracker.outcome(3), Outcome::kPending);
+  EXPECT_EQ(Outcomes(tracker, 1, 3), (std::vector{kPending, kAcked, kPending}));
   EXPECT_EQ(tracker.pending(), 2u);
 }
 
 TEST(ConfirmTracker, MultipleAckSettlesEveryTagUpToIt) {
   ConfirmTracker tracker = Published(1, 5);
   tracker.OnAck(3, true);
-  EXPECT_EQ(tracker.outcome(1), Outcome::kAcked);
-  EXPECT_EQ(tracker.outcome(2), Outcome::kAcked);
-  EXPECT_EQ(tracker.outcome(3), Outcome::kAcked);
-  EXPECT_EQ(tracker.outcome(4), Outcome::kPending);
+  EXPECT_EQ(Outcomes(tracker, 1, 4), (std::vector{kAcked, kAcked, kAcked, kPending}));
   EXPECT_EQ(tracker.pending(), 2u);
   tracker.OnAck(5, true);
   EXPECT_EQ(tracker.outcome(4), Outcome::kAcked);
@@ -47,10 +51,7 @@ TEST(ConfirmTracker, MultipleNackFailsOnlyTheStillPendingTags) {
   ConfirmTracker tracker = Published(1, 4);
   tracker.OnAck(2, false);
   tracker.OnNack(3, true);
-  EXPECT_EQ(tracker.outcome(1), Outcome::kNacked);
-  EXPECT_EQ(tracker.outcome(2), Outcome::kAcked);
-  EXPECT_EQ(tracker.outcome(3), Outcome::kNacked);
-  EXPECT_EQ(tracker.outcome(4), Outcome::kPending);
+  EXPECT_EQ(Outcomes(tracker, 1, 4), (std::vector{kNacked, kAcked, kNacked, kPending}));
   EXPECT_EQ(tracker.pending(), 1u);
 }
 
@@ -60,8 +61,7 @@ TEST(ConfirmTracker, ReturnedMessageStaysFailedWhenItsAckFollows) {
   EXPECT_EQ(tracker.outcome(1), Outcome::kPending);  // the ack is still due
   EXPECT_EQ(tracker.pending(), 2u);
   tracker.OnAck(2, true);
-  EXPECT_EQ(tracker.outcome(1), Outcome::kReturned);
-  EXPECT_EQ(tracker.outcome(2), Outcome::kAcked);
+  EXPECT_EQ(Outcomes(tracker, 1, 2), (std::vector{kReturned, kAcked}));
   EXPECT_EQ(tracker.pending(), 0u);
 }
 

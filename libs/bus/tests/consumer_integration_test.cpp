@@ -1,8 +1,10 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -44,6 +46,25 @@ class ConsumerTest : public ::testing::Test {
     return event;
   }
 
+  // Starts `consumer`; false when it did not connect within 10 s.
+  static bool Started(Consumer& consumer) {
+    consumer.Start();
+    return test::WaitUntil([&] { return consumer.connected(); }, seconds(10));
+  }
+
+  // Runs `consumer` on one event published as `what` until the event is dead-lettered (15 s at most), then
+  // stops it: the event and its dead letter (nullopt when none came).
+  std::pair<Event, std::optional<test::ReceivedMessage>> DeadLettered(Consumer& consumer,
+                                                                      const std::string& what) {
+    EXPECT_TRUE(Started(consumer));
+    Event sent = Publish(what);
+    test::TestQueue dead(amqp_, spec_.queue + ".dead");
+    std::optional<test::ReceivedMessage> dead_letter;
+    test::WaitUntil([&] { return (dead_letter = dead.Get()).has_value(); }, seconds(15));
+    consumer.Stop();
+    return {sent, dead_letter};
+  }
+
   AmqpOptions amqp_;
   std::string suffix_;
   QueueSpec spec_;
@@ -56,8 +77,7 @@ TEST_F(ConsumerTest, HandledEventIsDeliveredOnceAndAcked) {
     std::lock_guard lock(mutex_);
     seen_.push_back(event);
   });
-  consumer.Start();
-  ASSERT_TRUE(test::WaitUntil([&] { return consumer.connected(); }, seconds(10)));
+  ASSERT_TRUE(Started(consumer));
   Event sent = Publish("created");
   ASSERT_TRUE(test::WaitUntil([&] { return consumer.handled_total() == 1; }, seconds(10)));
   consumer.Stop();
@@ -80,14 +100,8 @@ TEST_F(ConsumerTest, FailingHandlerIsRetriedThenDeadLettered) {
     seen_.push_back(event);
     throw std::runtime_error("handler bug");
   });
-  consumer.Start();
-  ASSERT_TRUE(test::WaitUntil([&] { return consumer.connected(); }, seconds(10)));
-  Event sent = Publish("doomed");
-
-  test::TestQueue dead(amqp_, spec_.queue + ".dead");
-  std::optional<test::ReceivedMessage> dead_letter;
-  ASSERT_TRUE(test::WaitUntil([&] { return (dead_letter = dead.Get()).has_value(); }, seconds(15)));
-  consumer.Stop();
+  auto [sent, dead_letter] = DeadLettered(consumer, "doomed");
+  ASSERT_TRUE(dead_letter);
   EXPECT_EQ(dead_letter->message_id, sent.event_id);
   EXPECT_EQ(nlohmann::json::parse(dead_letter->body), sent.body);
   EXPECT_EQ(dead_letter->headers.value("x-attempts", 0), 2);  // failures before the last one
@@ -109,8 +123,7 @@ TEST_F(ConsumerTest, RetryLaterRequeuesWithoutSpendingAttempts) {
   Consumer consumer(amqp_, spec_, [&](const Event&) {
     if (++calls <= 2) throw RetryLater("own database is down");
   });
-  consumer.Start();
-  ASSERT_TRUE(test::WaitUntil([&] { return consumer.connected(); }, seconds(10)));
+  ASSERT_TRUE(Started(consumer));
   Publish("transient");
   ASSERT_TRUE(test::WaitUntil([&] { return consumer.handled_total() == 1; }, seconds(10)));
   consumer.Stop();
@@ -132,8 +145,7 @@ TEST_F(ConsumerTest, NotYetComesBackAfterItsWaitWithoutSpendingAttempts) {
     if (calls == 1) throw std::runtime_error("a failure first");  // attempts and waits count apart
     if (calls == 2) throw NotYet("the state it needs is not there yet");
   });
-  consumer.Start();
-  ASSERT_TRUE(test::WaitUntil([&] { return consumer.connected(); }, seconds(10)));
+  ASSERT_TRUE(Started(consumer));
   Event sent = Publish("early");
   ASSERT_TRUE(test::WaitUntil([&] { return consumer.handled_total() == 1; }, seconds(15)));
   consumer.Stop();
@@ -157,13 +169,8 @@ TEST_F(ConsumerTest, NotYetAfterTheLongestWaitIsDeadLetteredAsNotApplicable) {
     ++calls;
     throw NotYet("never");
   });
-  consumer.Start();
-  ASSERT_TRUE(test::WaitUntil([&] { return consumer.connected(); }, seconds(10)));
-  Event sent = Publish("never");
-  test::TestQueue dead(amqp_, spec_.queue + ".dead");
-  std::optional<test::ReceivedMessage> dead_letter;
-  ASSERT_TRUE(test::WaitUntil([&] { return (dead_letter = dead.Get()).has_value(); }, seconds(15)));
-  consumer.Stop();
+  auto [sent, dead_letter] = DeadLettered(consumer, "never");
+  ASSERT_TRUE(dead_letter);
   EXPECT_EQ(dead_letter->message_id, sent.event_id);
   EXPECT_EQ(dead_letter->headers.value("x-waits", 0), 1);
   EXPECT_EQ(dead_letter->headers.value("x-original-routing-key", ""), sent.routing_key);
@@ -177,8 +184,7 @@ TEST_F(ConsumerTest, NotYetAfterTheLongestWaitIsDeadLetteredAsNotApplicable) {
 TEST_F(ConsumerTest, MalformedMessageIsDeadLetteredWithoutCallingTheHandler) {
   std::atomic<int> calls{0};
   Consumer consumer(amqp_, spec_, [&](const Event&) { ++calls; });
-  consumer.Start();
-  ASSERT_TRUE(test::WaitUntil([&] { return consumer.connected(); }, seconds(10)));
+  ASSERT_TRUE(Started(consumer));
   ConfirmPublisher publisher(amqp_);
   ASSERT_EQ(publisher
                 .Publish({OutgoingMessage{.exchange = "order_events",

@@ -10,15 +10,12 @@
 namespace mp::notification::events {
 
 bus::QueueSpec NotificationQueue(const QueueNames& names) {
-  bus::QueueSpec spec;
-  spec.queue = names.queue;
-  spec.bindings = {{names.order_exchange, "order.*"},
-                   {names.payment_exchange, "payment.*"},
-                   {names.payment_exchange, "refund.*"},
-                   {names.review_exchange, "review.*"}};
-  spec.prefetch = 16;
-  spec.max_attempts = 5;
-  return spec;
+  return {.queue = names.queue,
+          .bindings = {{names.order_exchange, "order.*"},
+                       {names.payment_exchange, "payment.*"},
+                       {names.payment_exchange, "refund.*"},
+                       {names.review_exchange, "review.*"}},
+          .prefetch = 16};
 }
 
 EventHandler::EventHandler(store::InboxStore& store, store::InboxCache& cache)

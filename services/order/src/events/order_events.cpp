@@ -79,14 +79,10 @@ std::vector<bus::Event> ForAdminEdit(const Order& before, const Order& after) {
 }
 
 bus::QueueSpec IncomingQueue() {
-  bus::QueueSpec spec;
-  spec.queue = "order.events";
-  spec.bindings = {{"payment_events", "payment.completed"},
-                   {"payment_events", "refund.processed"},
-                   {"review_events", "review.created"}};
-  spec.prefetch = 32;
-  spec.max_attempts = 5;
-  return spec;
+  return {.queue = "order.events",
+          .bindings = {{"payment_events", "payment.completed"},
+                       {"payment_events", "refund.processed"},
+                       {"review_events", "review.created"}}};
 }
 
 void HandleIncoming(store::OrderStore& store, const bus::Event& event) {

@@ -1,5 +1,7 @@
 #include "services/order/src/store/order_store.hpp"
 
+#include <stdexcept>
+
 #include "libs/bus/sql_outbox.hpp"
 #include "libs/sql/transaction.hpp"
 
@@ -55,6 +57,15 @@ std::vector<sql::Value> ContentParams(const Order& o) {
 
 time::TimePoint NowSeconds() { return time::FromUnixSeconds(time::ToUnixSeconds(time::Now())); }
 
+// Column `i` of `row` read by `parse` (a status, an amount); a value it refuses means a corrupt row, which
+// `what` names.
+template <class Parse>
+auto Parsed(const sql::Row& row, std::size_t i, Parse parse, std::string_view what) {
+  auto value = parse(row.String(i));
+  if (!value) throw std::runtime_error(std::string(what) + ": " + row.String(i));
+  return *value;
+}
+
 Order FromRow(const sql::Row& row) {
   Order o;
   o.id = row.Int(0);
@@ -63,19 +74,14 @@ Order FromRow(const sql::Row& row) {
   o.title = row.String(3);
   o.description = row.OptString(4);
   o.service_type = row.String(5);
-  auto status = domain::ParseStatus(row.String(6));
-  if (!status) throw std::runtime_error("orders.status holds an unknown value: " + row.String(6));
-  o.status = *status;
-  auto price = money::Parse(row.String(7));
-  if (!price) throw std::runtime_error("orders.price is not a DECIMAL(10,2): " + row.String(7));
-  o.price = *price;
+  o.status = Parsed(row, 6, domain::ParseStatus, "orders.status holds an unknown value");
+  o.price = Parsed(row, 7, money::Parse, "orders.price is not a DECIMAL(10,2)");
   o.location = row.String(8);
   o.address = row.OptString(9);
   o.service_start_time = row.OptTime(10);
   o.service_end_time = row.OptTime(11);
-  auto payment = domain::ParsePaymentStatus(row.String(12));
-  if (!payment) throw std::runtime_error("orders.payment_status holds an unknown value: " + row.String(12));
-  o.payment_status = *payment;
+  o.payment_status =
+      Parsed(row, 12, domain::ParsePaymentStatus, "orders.payment_status holds an unknown value");
   o.has_review = row.Int(13) != 0;
   o.version = row.Int(14);
   o.created_at = row.Time(15);
@@ -146,14 +152,13 @@ ListResult OrderStore::List(const ListQuery& query) {
   // per-connection statement cache stays small.
   std::string where = " WHERE 1 = 1";
   std::vector<sql::Value> params;
-  if (query.customer_id) {
-    where += " AND customer_id = ?";
-    params.emplace_back(*query.customer_id);
-  }
-  if (query.provider_id) {
-    where += " AND provider_id = ?";
-    params.emplace_back(*query.provider_id);
-  }
+  // One condition with its parameter.
+  auto require = [&](std::string_view condition, sql::Value value) {
+    where += condition;
+    params.push_back(std::move(value));
+  };
+  if (query.customer_id) require(" AND customer_id = ?", *query.customer_id);
+  if (query.provider_id) require(" AND provider_id = ?", *query.provider_id);
   if (!query.statuses.empty()) {
     where += " AND status IN (";
     for (std::size_t i = 0; i < query.statuses.size(); ++i) {
@@ -162,22 +167,10 @@ ListResult OrderStore::List(const ListQuery& query) {
     }
     where += ")";
   }
-  if (query.location) {
-    where += " AND location = ?";
-    params.emplace_back(*query.location);
-  }
-  if (query.service_type) {
-    where += " AND service_type = ?";
-    params.emplace_back(*query.service_type);
-  }
-  if (query.min_price) {
-    where += " AND price >= ?";
-    params.emplace_back(money::Format(*query.min_price));
-  }
-  if (query.max_price) {
-    where += " AND price <= ?";
-    params.emplace_back(money::Format(*query.max_price));
-  }
+  if (query.location) require(" AND location = ?", *query.location);
+  if (query.service_type) require(" AND service_type = ?", *query.service_type);
+  if (query.min_price) require(" AND price >= ?", money::Format(*query.min_price));
+  if (query.max_price) require(" AND price <= ?", money::Format(*query.max_price));
   if (query.keyword) {
     where += " AND (title LIKE ? ESCAPE '!' OR description LIKE ? ESCAPE '!')";
     auto pattern = LikeContains(*query.keyword);

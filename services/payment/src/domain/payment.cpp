@@ -95,12 +95,8 @@ Outcome<Refund, PaymentRefusal> DecideRefundRequest(const Payment& payment, std:
     case PaymentStatus::kCompleted: break;
   }
   if (refund_pending) return PaymentRefusal::kRefundPending;
-  Refund refund;
+  Refund refund{static_cast<const Charge&>(payment)};
   refund.payment_id = payment.id;
-  refund.order_id = payment.order_id;
-  refund.customer_id = payment.customer_id;
-  refund.provider_id = payment.provider_id;
-  refund.amount = payment.amount;
   refund.status = RefundStatus::kPending;
   refund.reason = std::move(reason);
   return refund;

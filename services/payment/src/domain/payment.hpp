@@ -33,30 +33,32 @@ inline constexpr std::int64_t kIdMax = INT64_MAX;
 inline constexpr std::size_t kReasonMax = 500;
 inline constexpr std::size_t kIdempotencyKeyMax = 255;
 
-struct Payment {
-  std::int64_t id = 0;
+// What a payment charged and its refund gives back: the order's price, paid by its customer to its provider.
+// (Payment and Refund give every other member a default, so either is made from a Charge alone.)
+struct Charge {
   std::int64_t order_id = 0;
   std::int64_t customer_id = 0;
   std::optional<std::int64_t> provider_id;
   money::Cents amount = 0;
+};
+
+struct Payment : Charge {
+  std::int64_t id = 0;
   PaymentStatus status = PaymentStatus::kCompleted;
-  std::string transaction_id;
+  std::string transaction_id{};
   time::TimePoint created_at{};
   time::TimePoint updated_at{};
 };
 
-struct Refund {
+// A refund of a payment's whole charge.
+struct Refund : Charge {
   std::int64_t id = 0;
   std::int64_t payment_id = 0;
-  std::int64_t order_id = 0;
-  std::int64_t customer_id = 0;
-  std::optional<std::int64_t> provider_id;
-  money::Cents amount = 0;
   RefundStatus status = RefundStatus::kPending;
-  std::string reason;                          // the customer's
-  std::optional<std::string> decision_reason;  // the admin's (required for a rejection)
-  std::optional<std::int64_t> decided_by;
-  std::optional<time::TimePoint> decided_at;
+  std::string reason{};                          // the customer's
+  std::optional<std::string> decision_reason{};  // the admin's (required for a rejection)
+  std::optional<std::int64_t> decided_by{};
+  std::optional<time::TimePoint> decided_at{};
   time::TimePoint created_at{};
   time::TimePoint updated_at{};
 };
@@ -92,6 +94,8 @@ struct OrderSnapshot {
   std::string status;          // pending_review ... completed, reviewed, cancelled
   std::string payment_status;  // unpaid | paid | refunded
   money::Cents price = 0;
+
+  friend bool operator==(const OrderSnapshot&, const OrderSnapshot&) = default;
 };
 
 // The payment to write for `order` paid by `caller`, or why not: kNotYourOrder (before anything about the

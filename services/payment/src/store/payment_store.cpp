@@ -88,23 +88,25 @@ sql::Value Text(std::string_view v) { return std::string(v); }
 
 time::TimePoint NowSeconds() { return time::FromUnixSeconds(time::ToUnixSeconds(time::Now())); }
 
-money::Cents Amount(const sql::Row& row, std::size_t i, std::string_view table) {
-  auto cents = money::Parse(row.String(i));
-  if (!cents)
-    throw std::runtime_error(std::string(table) + ".amount is not a DECIMAL(10,2): " + row.String(i));
-  return *cents;
+// Column `i` of `row` read by `parse` (a status, an amount); a value it refuses means a corrupt row, which
+// `what` names.
+template <class Parse>
+auto Parsed(const sql::Row& row, std::size_t i, Parse parse, std::string_view what) {
+  auto value = parse(row.String(i));
+  if (!value) throw std::runtime_error(std::string(what) + ": " + row.String(i));
+  return *value;
+}
+
+// Columns first .. first + 3 of a payment's or a refund's row: order_id, customer_id, provider_id, amount.
+domain::Charge ChargeFromRow(const sql::Row& row, std::size_t first, std::string_view table) {
+  return {row.Int(first), row.Int(first + 1), row.OptInt(first + 2),
+          Parsed(row, first + 3, money::Parse, std::string(table) + ".amount is not a DECIMAL(10,2)")};
 }
 
 Payment PaymentFromRow(const sql::Row& row) {
-  Payment p;
+  Payment p{ChargeFromRow(row, 1, "payments")};
   p.id = row.Int(0);
-  p.order_id = row.Int(1);
-  p.customer_id = row.Int(2);
-  p.provider_id = row.OptInt(3);
-  p.amount = Amount(row, 4, "payments");
-  auto status = domain::ParsePaymentStatus(row.String(5));
-  if (!status) throw std::runtime_error("payments.status holds an unknown value: " + row.String(5));
-  p.status = *status;
+  p.status = Parsed(row, 5, domain::ParsePaymentStatus, "payments.status holds an unknown value");
   p.transaction_id = row.String(6);
   p.created_at = row.Time(7);
   p.updated_at = row.Time(8);
@@ -112,16 +114,10 @@ Payment PaymentFromRow(const sql::Row& row) {
 }
 
 Refund RefundFromRow(const sql::Row& row) {
-  Refund r;
+  Refund r{ChargeFromRow(row, 2, "refunds")};
   r.id = row.Int(0);
   r.payment_id = row.Int(1);
-  r.order_id = row.Int(2);
-  r.customer_id = row.Int(3);
-  r.provider_id = row.OptInt(4);
-  r.amount = Amount(row, 5, "refunds");
-  auto status = domain::ParseRefundStatus(row.String(6));
-  if (!status) throw std::runtime_error("refunds.status holds an unknown value: " + row.String(6));
-  r.status = *status;
+  r.status = Parsed(row, 6, domain::ParseRefundStatus, "refunds.status holds an unknown value");
   r.reason = row.String(7);
   r.decision_reason = row.OptString(8);
   r.decided_by = row.OptInt(9);

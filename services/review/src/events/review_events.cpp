@@ -30,12 +30,7 @@ bus::Event RatingUpdated(std::int64_t provider_id, const domain::RatingTotals& t
 }
 
 bus::QueueSpec RatingsQueue(const QueueNames& names) {
-  bus::QueueSpec spec;
-  spec.queue = names.queue;
-  spec.bindings = {{names.review_exchange, "review.created"}};
-  spec.prefetch = 32;
-  spec.max_attempts = 5;
-  return spec;
+  return {.queue = names.queue, .bindings = {{names.review_exchange, "review.created"}}};
 }
 
 RatingsHandler::RatingsHandler(store::ReviewStore& store, std::function<void()> rating_written,

@@ -15,12 +15,12 @@ namespace mp::user::domain {
 inline constexpr std::size_t kSearchSkillsMax = 20;
 
 // The query parameters as sent (percent-decoded); `skills` holds every `skills=` value (each may be a
-// comma-separated list).
+// comma-separated list). Every member defaults to empty, so a query names only what it sets.
 struct SearchQuery {
-  std::vector<std::string> skills;
-  std::optional<std::string> min_rating;
-  std::optional<std::string> max_hourly_rate;
-  std::optional<std::string> location;
+  std::vector<std::string> skills{};
+  std::optional<std::string> min_rating{};
+  std::optional<std::string> max_hourly_rate{};
+  std::optional<std::string> location{};
 };
 
 struct ProviderSearch {

@@ -103,15 +103,11 @@ bus::Event ProfileUpdated(std::int64_t user_id, const domain::ProviderChanges& c
 }
 
 bus::QueueSpec IncomingQueue(const QueueNames& names) {
-  bus::QueueSpec spec;
-  spec.queue = names.queue;
-  spec.bindings = {{names.auth_exchange, "user.registered"},
-                   {names.auth_exchange, "user.updated"},
-                   {names.auth_exchange, "user.deleted"},
-                   {names.review_exchange, "rating.updated"}};
-  spec.prefetch = 32;
-  spec.max_attempts = 5;
-  return spec;
+  return {.queue = names.queue,
+          .bindings = {{names.auth_exchange, "user.registered"},
+                       {names.auth_exchange, "user.updated"},
+                       {names.auth_exchange, "user.deleted"},
+                       {names.review_exchange, "rating.updated"}}};
 }
 
 EventHandler::EventHandler(store::ProfileStore& store, std::function<void()> notify)

@@ -55,34 +55,39 @@ mongo::FindOptions ProfileFields() {
   return options;
 }
 
+// A new profile's document: its ids, the fields of its kind, then what every profile keeps: its times,
+// version 1 and the outbox holding `events`.
+template <class Profile>
+Document NewDocument(const Profile& p,
+                     std::initializer_list<std::pair<std::string_view, mongo::Value>> fields,
+                     const std::vector<bus::Event>& events) {
+  Document document{{"_id", p.user_id}, {"user_id", p.user_id}};
+  for (const auto& [key, value] : fields) document.Append(key, value);
+  document.Append("created_at", p.created_at.value_or(time::Now()));
+  document.Append("updated_at", p.updated_at.value_or(time::Now()));
+  document.Append("version", std::int64_t{1});
+  document.Append(mongo::kOutboxField, mongo::OutboxEntries(events));
+  return document;
+}
+
 Document CustomerDocument(const CustomerProfile& p, const std::vector<bus::Event>& events) {
-  return Document{{"_id", p.user_id},
-                  {"user_id", p.user_id},
-                  {"location", p.location},
-                  {"address", p.address},
-                  {"budget_preference_cents", p.budget_preference},
-                  {"created_at", p.created_at.value_or(time::Now())},
-                  {"updated_at", p.updated_at.value_or(time::Now())},
-                  {"version", std::int64_t{1}},
-                  {mongo::kOutboxField, mongo::OutboxEntries(events)}};
+  return NewDocument(
+      p, {{"location", p.location}, {"address", p.address}, {"budget_preference_cents", p.budget_preference}},
+      events);
 }
 
 Document ProviderDocument(const ProviderProfile& p, const std::vector<bus::Event>& events) {
-  return Document{{"_id", p.user_id},
-                  {"user_id", p.user_id},
-                  {"skills", Strings(p.skills)},
-                  {"skill_keys", Strings(domain::SkillKeys(p.skills))},
-                  {"experience_years", p.experience_years},
-                  {"hourly_rate_cents", p.hourly_rate},
-                  {"availability", p.availability},
-                  {"portfolio", Strings(p.portfolio)},
-                  {"service_areas", Strings(p.service_areas)},
-                  {"rating", p.rating},
-                  {"total_reviews", p.total_reviews},
-                  {"created_at", p.created_at.value_or(time::Now())},
-                  {"updated_at", p.updated_at.value_or(time::Now())},
-                  {"version", std::int64_t{1}},
-                  {mongo::kOutboxField, mongo::OutboxEntries(events)}};
+  return NewDocument(p,
+                     {{"skills", Strings(p.skills)},
+                      {"skill_keys", Strings(domain::SkillKeys(p.skills))},
+                      {"experience_years", p.experience_years},
+                      {"hourly_rate_cents", p.hourly_rate},
+                      {"availability", p.availability},
+                      {"portfolio", Strings(p.portfolio)},
+                      {"service_areas", Strings(p.service_areas)},
+                      {"rating", p.rating},
+                      {"total_reviews", p.total_reviews}},
+                     events);
 }
 
 Document CustomerSet(const domain::CustomerChanges& c, time::TimePoint now) {
@@ -109,11 +114,14 @@ Document ProviderSet(const domain::ProviderChanges& c, time::TimePoint now) {
   return set;
 }
 
-// One write: the change, version + 1, and the event appended to the document's outbox.
-Document ChangeWithEvent(Document set, const bus::Event& event) {
-  return Document{{"$set", std::move(set)},
-                  {"$inc", Document{{"version", std::int64_t{1}}}},
-                  {"$push", Document{{mongo::kOutboxField, mongo::OutboxEntry(event)}}}};
+// One write of a user's profile: the change, version + 1, and the event appended to the document's outbox.
+// False when the user has no such profile.
+bool Change(mongo::Collection collection, std::int64_t user_id, Document set, const bus::Event& event) {
+  auto result = collection.UpdateOne(
+      ById(user_id), Document{{"$set", std::move(set)},
+                              {"$inc", Document{{"version", std::int64_t{1}}}},
+                              {"$push", Document{{mongo::kOutboxField, mongo::OutboxEntry(event)}}}});
+  return result.matched > 0;
 }
 
 }  // namespace
@@ -212,19 +220,17 @@ CreateResult ProfileStore::CreateProvider(const ProviderProfile& profile,
 std::optional<CustomerProfile> ProfileStore::UpdateCustomer(std::int64_t user_id,
                                                             const domain::CustomerChanges& changes,
                                                             time::TimePoint now, const bus::Event& event) {
-  auto collection = database_.collection(kCustomerProfiles);
-  auto result = collection.UpdateOne(ById(user_id), ChangeWithEvent(CustomerSet(changes, now), event));
-  if (result.matched == 0) return std::nullopt;
-  return FindCustomer(user_id);
+  if (Change(database_.collection(kCustomerProfiles), user_id, CustomerSet(changes, now), event))
+    return FindCustomer(user_id);
+  return std::nullopt;
 }
 
 std::optional<ProviderProfile> ProfileStore::UpdateProvider(std::int64_t user_id,
                                                             const domain::ProviderChanges& changes,
                                                             time::TimePoint now, const bus::Event& event) {
-  auto collection = database_.collection(kProviderProfiles);
-  auto result = collection.UpdateOne(ById(user_id), ChangeWithEvent(ProviderSet(changes, now), event));
-  if (result.matched == 0) return std::nullopt;
-  return FindProvider(user_id);
+  if (Change(database_.collection(kProviderProfiles), user_id, ProviderSet(changes, now), event))
+    return FindProvider(user_id);
+  return std::nullopt;
 }
 
 RatingResult ProfileStore::ApplyRating(std::int64_t provider_id, double rating, std::int64_t total_reviews,
