@@ -8,9 +8,11 @@ std::optional<Cents> FromDouble(double value) {
   if (!std::isfinite(value)) return std::nullopt;
   double scaled = value * 100.0;
   if (std::fabs(scaled) > static_cast<double>(kMaxCents) + 0.5) return std::nullopt;
-  double rounded = std::round(scaled);
-  if (std::fabs(scaled - rounded) > 1e-6) return std::nullopt;
-  return static_cast<Cents>(rounded);
+  auto cents = static_cast<Cents>(std::round(scaled));
+  // Exact: the double a JSON parser makes of "19.99" is the one nearest to 19.99, and so is 1999 / 100.0;
+  // any further digit in the text (19.990001, 0.30000000000000004) makes another double.
+  if (static_cast<double>(cents) / 100.0 != value) return std::nullopt;
+  return cents;
 }
 
 std::optional<Cents> Parse(std::string_view text) {

@@ -15,8 +15,8 @@ using Cents = std::int64_t;
 inline constexpr Cents kMaxCents = 9'999'999'999;
 
 // A JSON number as cents: nullopt when it is not finite, has more than 2 decimals, or exceeds kMaxCents in
-// magnitude. (JSON numbers reach us as doubles; a value like 19.99 is accepted although its binary form is
-// not exact, because the nearest cent is within 1e-6.)
+// magnitude. (JSON numbers reach us as doubles: 19.99 is accepted because its double is exactly the one
+// nearest to 1999 / 100; 120.5000000001 and -1e-10 are refused, never rounded.)
 std::optional<Cents> FromDouble(double value);
 // "123", "123.4", "123.45", "-0.50" (SQL DECIMAL text and query strings); nullopt otherwise.
 std::optional<Cents> Parse(std::string_view text);

@@ -96,7 +96,7 @@ std::optional<TimePoint> ParseIso(std::string_view text) {
     }
   }
   if (pos != text.size()) return std::nullopt;
-  if (year < 1970 || year > 2200 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) {
+  if (year < 1678 || year > 2261 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) {
     return std::nullopt;
   }
   using namespace std::chrono;
@@ -105,6 +105,13 @@ std::optional<TimePoint> ParseIso(std::string_view text) {
   if (!ymd.ok()) return std::nullopt;
   TimePoint t = sys_days{ymd} + hours{hour} + minutes{minute} + seconds{second};
   return t - minutes{offset_minutes};
+}
+
+bool IsIsoOutsideYears(std::string_view text) {
+  if (text.size() < 5 || text[4] != '-' || ParseIso(text)) return false;
+  std::string in_range(text);
+  in_range.replace(0, 4, "2000");
+  return ParseIso(in_range).has_value();
 }
 
 }  // namespace mp::time

@@ -30,7 +30,13 @@ std::string FormatSql(TimePoint t);
 
 // Accepts "YYYY-MM-DDTHH:MM[:SS[.fff]]" with an optional "Z" or "+HH:MM"/"-HH:MM" offset (converted to
 // UTC); a value without offset is taken as UTC. Also accepts a space instead of 'T'. nullopt if invalid or
-// outside the years 1970-2200 (a nanosecond system_clock time_point ends in 2262).
+// outside the years 1678-2261 (what a nanosecond system_clock time_point holds).
 std::optional<TimePoint> ParseIso(std::string_view text);
+// The first and last instants ParseIso accepts.
+inline constexpr TimePoint kEarliestParsed{std::chrono::sys_days{std::chrono::year{1678} / 1 / 1}};
+inline constexpr TimePoint kLatestParsed{std::chrono::sys_days{std::chrono::year{2261} / 12 / 31} +
+                                         std::chrono::seconds{86399}};
+// Whether the text is an ISO-8601 date-time that ParseIso refuses only for its year.
+bool IsIsoOutsideYears(std::string_view text);
 
 }  // namespace mp::time

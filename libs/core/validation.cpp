@@ -49,19 +49,29 @@ std::optional<std::string> JsonReader::String(std::string_view field, Presence p
 
 std::optional<std::int64_t> JsonReader::Int(std::string_view field, Presence presence, std::int64_t min,
                                             std::int64_t max) {
+  return IntIn(field, presence, min, max,
+               "must be between " + std::to_string(min) + " and " + std::to_string(max));
+}
+
+std::optional<std::int64_t> JsonReader::Id(std::string_view field, Presence presence) {
+  return IntIn(field, presence, 1, kMaxId, std::string(kIdProblem));
+}
+
+std::optional<std::int64_t> JsonReader::IntIn(std::string_view field, Presence presence, std::int64_t min,
+                                              std::int64_t max, const std::string& range) {
   const nlohmann::json* value = Find(field, presence);
   if (value == nullptr) return std::nullopt;
   std::int64_t number = 0;
+  if (value->is_number_unsigned() && value->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+    Problem(std::string(field), range);
+    return std::nullopt;
+  }
   if (value->is_number_integer()) {
-    if (value->is_number_unsigned() && value->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
-      Problem(std::string(field), "is out of range");
-      return std::nullopt;
-    }
     number = value->get<std::int64_t>();
-  } else if (value->is_number_float()) {
+  } else if (value->is_number_float() && std::floor(value->get<double>()) == value->get<double>()) {
     double d = value->get<double>();
-    if (std::floor(d) != d || std::fabs(d) > 9.0e15) {
-      Problem(std::string(field), "must be an integer");
+    if (std::fabs(d) >= 9.2e18) {  // beyond any int64 (a whole number written as 5.0 is an integer)
+      Problem(std::string(field), range);
       return std::nullopt;
     }
     number = static_cast<std::int64_t>(d);
@@ -70,7 +80,7 @@ std::optional<std::int64_t> JsonReader::Int(std::string_view field, Presence pre
     return std::nullopt;
   }
   if (number < min || number > max) {
-    Problem(std::string(field), "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    Problem(std::string(field), range);
     return std::nullopt;
   }
   return number;
@@ -94,25 +104,40 @@ std::optional<money::Cents> JsonReader::Money(std::string_view field, Presence p
     Problem(std::string(field), "must be a number");
     return std::nullopt;
   }
-  auto cents = money::FromDouble(value->get<double>());
-  if (!cents) {
-    Problem(std::string(field), "must be a number with at most 2 decimals between " + money::Format(min) +
-                                    " and " + money::Format(max));
+  double number = value->get<double>();
+  if (!(number >= money::ToDouble(min) && number <= money::ToDouble(max))) {
+    Problem(std::string(field), "must be between " + money::Format(min) + " and " + money::Format(max));
     return std::nullopt;
   }
-  if (*cents < min || *cents > max) {
-    Problem(std::string(field), "must be between " + money::Format(min) + " and " + money::Format(max));
+  auto cents = money::FromDouble(number);
+  if (!cents) {
+    Problem(std::string(field), "must have at most 2 decimals");
     return std::nullopt;
   }
   return cents;
 }
 
-std::optional<time::TimePoint> JsonReader::Time(std::string_view field, Presence presence) {
+std::optional<time::TimePoint> JsonReader::Time(std::string_view field, Presence presence,
+                                                time::TimePoint earliest, time::TimePoint latest) {
   const nlohmann::json* value = Find(field, presence);
   if (value == nullptr) return std::nullopt;
-  std::optional<time::TimePoint> parsed;
-  if (value->is_string()) parsed = time::ParseIso(value->get_ref<const std::string&>());
-  if (!parsed) Problem(std::string(field), "must be an ISO-8601 date-time such as 2025-10-25T09:00:00Z");
+  std::string range = "must be between " + time::FormatIso(earliest) + " and " + time::FormatIso(latest);
+  if (!value->is_string()) {
+    Problem(std::string(field), "must be an ISO-8601 date-time such as 2025-10-25T09:00:00Z");
+    return std::nullopt;
+  }
+  const auto& text = value->get_ref<const std::string&>();
+  auto parsed = time::ParseIso(text);
+  if (!parsed) {
+    Problem(std::string(field), time::IsIsoOutsideYears(text)
+                                    ? range
+                                    : "must be an ISO-8601 date-time such as 2025-10-25T09:00:00Z");
+    return std::nullopt;
+  }
+  if (*parsed < earliest || *parsed > latest) {
+    Problem(std::string(field), range);
+    return std::nullopt;
+  }
   return parsed;
 }
 

@@ -14,6 +14,7 @@
 
 #include "libs/core/error.hpp"
 #include "libs/core/log.hpp"
+#include "libs/core/validation.hpp"
 #include "libs/http/envelope.hpp"
 
 namespace mp::http {
@@ -104,13 +105,20 @@ void App::SetReadiness(std::function<asio::awaitable<std::vector<ReadyCheck>>()>
 asio::awaitable<Response> App::Dispatch(Context& context) {
   auto& request = context.request();
   auto path = context.path();
-  if (request.method() == Verb::get && path == "/health") {
-    context.route = "/health";
+  if (path == "/health" || path == "/ready" || path == "/metrics") {
+    context.route = std::string(path);
+    if (request.method() != Verb::get) {
+      Response response = ErrorResponse(ApiError(ApiError::Kind::kMethodNotAllowed, "method_not_allowed",
+                                                 "Method not allowed", "Allowed: GET"));
+      response.set(Field::allow, "GET");
+      co_return response;
+    }
+  }
+  if (path == "/health") {
     co_return Json(Status::ok,
                    {{"status", "healthy"}, {"service", options_.service}, {"version", options_.version}});
   }
-  if (request.method() == Verb::get && path == "/ready") {
-    context.route = "/ready";
+  if (path == "/ready") {
     std::vector<ReadyCheck> checks;
     if (readiness_) checks = co_await readiness_();
     bool ready = !shutting_down_;
@@ -123,8 +131,7 @@ asio::awaitable<Response> App::Dispatch(Context& context) {
         ready ? Status::ok : Status::service_unavailable,
         {{"status", ready ? "ready" : "not_ready"}, {"service", options_.service}, {"checks", report}});
   }
-  if (request.method() == Verb::get && path == "/metrics") {
-    context.route = "/metrics";
+  if (path == "/metrics") {
     co_return Text(Status::ok, metrics_.Render(), "text/plain; version=0.0.4");
   }
 
@@ -144,7 +151,7 @@ asio::awaitable<Response> App::Dispatch(Context& context) {
       co_return response;
     }
     case Router::Match::Kind::kBadParam:
-      throw ApiError::Validation({{match.bad_param, "must be a positive integer"}});
+      throw ApiError::Validation({{match.bad_param, std::string(kIdProblem)}});
     case Router::Match::Kind::kFound: break;
   }
   context.route = match.route->pattern;

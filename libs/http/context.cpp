@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "libs/core/error.hpp"
+#include "libs/core/validation.hpp"
 #include "libs/http/envelope.hpp"
 
 namespace mp::http {
@@ -77,8 +78,8 @@ std::int64_t Context::IntParam(std::string_view name) const {
   const std::string& text = Param(name);
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) {
-    throw ApiError::Validation({{std::string(name), "must be a positive integer"}});
+  if (ec != std::errc() || end != text.data() + text.size() || value <= 0 || value > kMaxId) {
+    throw ApiError::Validation({{std::string(name), std::string(kIdProblem)}});
   }
   return value;
 }

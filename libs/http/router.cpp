@@ -2,15 +2,20 @@
 
 #include <stdexcept>
 
+#include "libs/core/validation.hpp"
+
 namespace mp::http {
 namespace {
 
-bool IsPositiveInt(std::string_view text) {
-  if (text.empty() || text.size() > 18 || text.front() == '0') return false;
+// An id as an {x:int} segment takes it: 1 to kMaxId in plain decimal digits, no leading zero.
+bool IsId(std::string_view text) {
+  if (text.empty() || text.size() > 16 || text.front() == '0') return false;
+  std::int64_t value = 0;
   for (char c : text) {
     if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
   }
-  return true;
+  return value <= kMaxId;
 }
 
 }  // namespace
@@ -73,7 +78,7 @@ Router::Match Router::Find(Verb method, std::string_view path) const {
       const auto& seg = segments[i];
       if (seg.kind == Segment::Kind::kLiteral) {
         if (seg.text != parts[i]) loose = strict = false;
-      } else if (seg.kind == Segment::Kind::kInt && !IsPositiveInt(parts[i])) {
+      } else if (seg.kind == Segment::Kind::kInt && !IsId(parts[i])) {
         strict = false;
         if (bad.empty()) bad = seg.text;
       }

@@ -1,6 +1,7 @@
 #include "libs/core/money.hpp"
 
 #include <cmath>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -11,13 +12,25 @@ TEST(Money, FromDoubleAcceptsAtMostTwoDecimals) {
   EXPECT_EQ(FromDouble(200.0), 20000);
   EXPECT_EQ(FromDouble(19.99), 1999);
   EXPECT_EQ(FromDouble(0.01), 1);
-  EXPECT_EQ(FromDouble(0.1 + 0.2), 30);  // binary noise is not a third decimal
+  EXPECT_EQ(FromDouble(123456.78), 12345678);
+  EXPECT_FALSE(FromDouble(0.1 + 0.2));  // 0.30000000000000004: the text a client sends has 17 decimals
+  EXPECT_FALSE(FromDouble(120.5000000001));
+  EXPECT_FALSE(FromDouble(-1e-10));
   EXPECT_EQ(FromDouble(99999999.99), kMaxCents);
   EXPECT_EQ(FromDouble(-5.5), -550);
   EXPECT_FALSE(FromDouble(1.001));
   EXPECT_FALSE(FromDouble(100000000.0));
   EXPECT_FALSE(FromDouble(1e300));
   EXPECT_FALSE(FromDouble(std::nan("")));
+}
+
+TEST(Money, FromDoubleTakesEveryCentOfTheRangeExactly) {
+  // Every value with 2 decimals round-trips, whatever its binary form (a sample of the whole range).
+  for (Cents cents = 0; cents <= kMaxCents; cents += 999'983) {
+    EXPECT_EQ(FromDouble(std::stod(Format(cents))), cents) << Format(cents);
+    EXPECT_EQ(FromDouble(std::stod(Format(-cents))), -cents) << Format(-cents);
+  }
+  for (Cents cents = 0; cents < 100'000; ++cents) EXPECT_EQ(FromDouble(std::stod(Format(cents))), cents);
 }
 
 TEST(Money, ParseReadsDecimalText) {

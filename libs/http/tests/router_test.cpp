@@ -37,12 +37,20 @@ TEST_F(RouterTest, IntParameterIsCaptured) {
 }
 
 TEST_F(RouterTest, NonNumericIdIsABadParameterNotAMissingRoute) {
-  for (const char* path : {"/api/v1/admin/orders/abc", "/api/v1/admin/orders/0", "/api/v1/admin/orders/-1",
-                           "/api/v1/admin/orders/99999999999999999999"}) {
+  for (const char* path :
+       {"/api/v1/admin/orders/abc", "/api/v1/admin/orders/0", "/api/v1/admin/orders/-1",
+        "/api/v1/admin/orders/99999999999999999999", "/api/v1/admin/orders/9007199254740992",
+        "/api/v1/admin/orders/1000000000000000000", "/api/v1/admin/orders/007"}) {
     auto match = router.Find(Verb::get, path);
     EXPECT_EQ(match.kind, Router::Match::Kind::kBadParam) << path;
     EXPECT_EQ(match.bad_param, "order_id");
   }
+}
+
+TEST_F(RouterTest, IdsRunFromOneToTheLargestExactJsonInteger) {
+  auto match = router.Find(Verb::get, "/api/v1/admin/orders/9007199254740991");
+  ASSERT_EQ(match.kind, Router::Match::Kind::kFound);
+  EXPECT_EQ(match.params[0].second, "9007199254740991");
 }
 
 TEST_F(RouterTest, WrongMethodIs405WithAllow) {

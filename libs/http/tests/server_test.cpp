@@ -15,6 +15,7 @@
 #include <boost/asio/write.hpp>
 
 #include "libs/core/error.hpp"
+#include "libs/core/validation.hpp"
 #include "libs/http/app.hpp"
 #include "libs/http/client.hpp"
 #include "libs/http/envelope.hpp"
@@ -147,6 +148,23 @@ TEST_F(ServerTest, BuiltInEndpoints) {
   EXPECT_NE(metrics.body().find("# TYPE process_cpu_seconds_total counter\n"), std::string::npos);
   EXPECT_NE(metrics.body().find("process_resident_memory_bytes "), std::string::npos);
   EXPECT_EQ(metrics.body().find("process_resident_memory_bytes 0\n"), std::string::npos);
+}
+
+TEST_F(ServerTest, BuiltInEndpointsAnswerOtherMethodsWith405AndAllow) {
+  for (const char* path : {"/health", "/ready", "/metrics"}) {
+    for (Verb verb : {Verb::post, Verb::put, Verb::delete_, Verb::trace, Verb::patch}) {
+      auto response = Call(verb, path);
+      EXPECT_EQ(response.result(), Status::method_not_allowed) << path;
+      EXPECT_EQ(response[boost::beast::http::field::allow], "GET") << path;
+      EXPECT_EQ(nlohmann::json::parse(response.body())["code"], "method_not_allowed") << path;
+    }
+  }
+}
+
+TEST_F(ServerTest, AnIdOutOfRangeNamesTheRule) {
+  auto response = Call(Verb::get, "/hello/1000000000000000000");
+  EXPECT_EQ(response.result(), Status::unprocessable_entity);
+  EXPECT_EQ(nlohmann::json::parse(response.body())["details"][0]["problem"], std::string(kIdProblem));
 }
 
 TEST_F(ServerTest, ErrorsAreEnvelopesNeverCrashes) {

@@ -11,9 +11,8 @@ std::optional<std::string> UsernameProblem(std::string_view username) {
     return "must be " + std::to_string(kUsernameMin) + " to " + std::to_string(kUsernameMax) + " characters";
   }
   if (username.front() == ' ' || username.back() == ' ') return "must not start or end with a space";
-  for (char c : username) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7F || c == '@') return "must not contain control characters or '@'";
+  if (HasControlCharacter(username, false) || username.find('@') != std::string_view::npos) {
+    return "must not contain control characters or '@'";
   }
   return std::nullopt;
 }

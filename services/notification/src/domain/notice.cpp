@@ -106,11 +106,7 @@ std::optional<std::string> AdminMessageProblem(std::string_view trimmed) {
   if (*length > kMaxAdminMessageLength) {
     return "must be at most " + std::to_string(kMaxAdminMessageLength) + " characters";
   }
-  for (unsigned char c : trimmed) {
-    if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7F) {
-      return "must not contain control characters";
-    }
-  }
+  if (HasControlCharacter(trimmed, true)) return "must not contain control characters";
   return std::nullopt;
 }
 

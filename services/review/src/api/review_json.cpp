@@ -1,7 +1,5 @@
 #include "services/review/src/api/review_json.hpp"
 
-#include <limits>
-
 #include "libs/core/validation.hpp"
 
 namespace mp::review::api {
@@ -16,9 +14,10 @@ nlohmann::json Content(const domain::Review& review) {
 
 domain::NewReview ReadNewReview(const nlohmann::json& body) {
   JsonReader reader(body);
-  auto order_id = reader.Int("order_id", Presence::kRequired, 1, std::numeric_limits<std::int64_t>::max());
+  auto order_id = reader.Id("order_id", Presence::kRequired);
   auto stars = reader.Int("stars", Presence::kRequired, domain::kStarsMin, domain::kStarsMax);
   auto content = reader.String("content", Presence::kOptional, 0, domain::kContentMax);
+  if (content && IsBlank(*content)) content.reset();  // a blank comment is no comment
   if (content) {
     if (auto problem = domain::ContentProblem(*content)) reader.Problem("content", *problem);
   }

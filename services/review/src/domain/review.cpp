@@ -2,15 +2,12 @@
 
 #include <cstdint>
 
+#include "libs/core/text.hpp"
+
 namespace mp::review::domain {
 
 std::optional<std::string> ContentProblem(std::string_view content) {
-  for (char c : content) {
-    auto byte = static_cast<unsigned char>(c);
-    if ((byte < 0x20 && c != '\n' && c != '\r' && c != '\t') || byte == 0x7f) {
-      return "must not contain control characters";
-    }
-  }
+  if (HasControlCharacter(content, true)) return "must not contain control characters";
   return std::nullopt;
 }
 

@@ -74,19 +74,12 @@ std::string_view Trim(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
-bool HasControlCharacters(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7F;
-  });
-}
-
 std::optional<std::string> ListItemProblem(std::string_view item, std::size_t max_length) {
   auto length = Utf8Length(item);
   if (!length) return "must be valid UTF-8";
   if (*length == 0) return "must not be empty";
   if (*length > max_length) return "must be at most " + std::to_string(max_length) + " characters";
-  if (HasControlCharacters(item)) return "must not contain control characters";
+  if (HasControlCharacter(item, false)) return "must not contain control characters";
   return std::nullopt;
 }
 

@@ -101,7 +101,6 @@ ProviderProfile NewProfile(std::int64_t user_id, const ProviderChanges& changes,
 
 // The text without leading and trailing spaces, tabs and line breaks.
 std::string_view Trim(std::string_view text);
-bool HasControlCharacters(std::string_view text);
 // What is wrong with one item of a text list (skills, portfolio, service_areas), `item` already trimmed:
 // empty, not UTF-8, longer than `max_length` code points, or holding control characters; nullopt if fine.
 std::optional<std::string> ListItemProblem(std::string_view item, std::size_t max_length);

@@ -32,7 +32,7 @@ ProviderSearch ParseSearch(const SearchQuery& query, std::vector<FieldProblem>& 
       std::string key = SkillKey(rest.substr(0, comma));
       if (!key.empty()) {
         auto length = Utf8Length(key);
-        if (!length || *length > kSkillMax || HasControlCharacters(key)) {
+        if (!length || *length > kSkillMax || HasControlCharacter(key, false)) {
           problems.push_back({"skills", "each skill must be valid text of at most " +
                                             std::to_string(kSkillMax) + " characters"});
           skills_ok = false;
