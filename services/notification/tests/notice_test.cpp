@@ -28,27 +28,27 @@ Notice P(std::int64_t provider, std::int64_t order, std::string text) {
 template <class Event, class... Rest>
 void ExpectTheProviderToldOnlyWhenThereIsOne(const std::string& to_customer, const std::string& to_provider,
                                              Rest... rest) {
-  EXPECT_THAT(NoticesFor(Event{12, 3, 9, rest...}),
+  EXPECT_THAT(NoticesFor(Event{{{12, 3}, 9}, rest...}),
               ElementsAre(C(3, 12, to_customer), P(9, 12, to_provider)));
-  EXPECT_THAT(NoticesFor(Event{12, 3, std::nullopt, rest...}), ElementsAre(C(3, 12, to_customer)));
+  EXPECT_THAT(NoticesFor(Event{{{12, 3}, std::nullopt}, rest...}), ElementsAre(C(3, 12, to_customer)));
 }
 
 TEST(NoticesForTest, OrderCreatedTellsTheCustomer) {
-  EXPECT_THAT(NoticesFor(OrderCreated{12, 3}),
+  EXPECT_THAT(NoticesFor(OrderCreated{{12, 3}}),
               ElementsAre(C(3, 12, "You have successfully published the order: 12.")));
 }
 
 TEST(NoticesForTest, OrderApprovedAndRejectedTellTheCustomer) {
   EXPECT_THAT(
-      NoticesFor(OrderApproved{12, 3}),
+      NoticesFor(OrderApproved{{12, 3}}),
       ElementsAre(C(
           3, 12, "Your order 12 has been approved by admin. It is now available for providers to accept.")));
-  EXPECT_THAT(NoticesFor(OrderRejected{12, 3, "Too vague"}),
+  EXPECT_THAT(NoticesFor(OrderRejected{{12, 3}, "Too vague"}),
               ElementsAre(C(3, 12, "Your order 12 has been rejected by admin. Reason: Too vague")));
 }
 
 TEST(NoticesForTest, OrderAcceptedTellsBoth) {
-  EXPECT_THAT(NoticesFor(OrderAccepted{12, 3, 9}),
+  EXPECT_THAT(NoticesFor(OrderAccepted{{12, 3}, 9}),
               ElementsAre(C(3, 12, "Your order: 12 has been accepted by provider: 9."),
                           P(9, 12, "You have successfully accepted the order: 12.")));
 }
@@ -69,26 +69,26 @@ TEST(NoticesForTest, PaymentCompletedTellsTheProviderWhenThereIsOne) {
 }
 
 TEST(NoticesForTest, PaymentFailedTellsTheCustomer) {
-  EXPECT_THAT(NoticesFor(PaymentFailed{12, 3}),
+  EXPECT_THAT(NoticesFor(PaymentFailed{{12, 3}}),
               ElementsAre(C(3, 12, "Payment for order 12 failed. Please try again.")));
 }
 
 TEST(NoticesForTest, ACompletedRefundTellsBothAndARejectedOneTheCustomerWithTheReason) {
   ExpectTheProviderToldOnlyWhenThereIsOne<RefundCompleted>("Refund for order 12 completed.",
                                                            "Refund for order 12 completed.");
-  EXPECT_THAT(NoticesFor(RefundRejected{12, 3, "work was done"}),
+  EXPECT_THAT(NoticesFor(RefundRejected{{12, 3}, "work was done"}),
               ElementsAre(C(3, 12, "Refund for order 12 was rejected: work was done.")));
 }
 
 TEST(NoticesForTest, ReviewCreatedTellsBothWithTheStars) {
-  EXPECT_THAT(NoticesFor(ReviewCreated{12, 3, 9, 4}),
+  EXPECT_THAT(NoticesFor(ReviewCreated{{12, 3}, 9, 4}),
               ElementsAre(C(3, 12, "You have successfully reviewed order 12."),
                           P(9, 12, "Customer has reviewed your order 12 with 4 stars.")));
 }
 
 TEST(NoticesForTest, LargeIdsAreKeptExactly) {
   const std::int64_t big = 9'007'199'254'740'993;  // above 2^53: would be rounded as a double
-  EXPECT_THAT(NoticesFor(OrderCreated{big, big}),
+  EXPECT_THAT(NoticesFor(OrderCreated{{big, big}}),
               ElementsAre(C(big, big, "You have successfully published the order: 9007199254740993.")));
 }
 
