@@ -1,5 +1,7 @@
 #include "libs/http/envelope.hpp"
 
+#include <string>
+
 #include <boost/beast/http/field.hpp>
 
 namespace mp::http {
@@ -27,6 +29,22 @@ Response Json(Status status, const nlohmann::json& body) {
 Response Ok(const nlohmann::json& data, std::string_view message) {
   nlohmann::json body = {{"success", true}, {"data", data}, {"message", message}, {"error", nullptr}};
   return Json(Status::ok, body);
+}
+
+Response OkList(const nlohmann::json& data, std::int64_t total) {
+  auto response = Ok(data);
+  response.set("X-Total-Count", std::to_string(total));
+  return response;
+}
+
+nlohmann::json OptJson(const std::optional<std::string>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+nlohmann::json OptJson(const std::optional<std::int64_t>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+nlohmann::json OptJson(const std::optional<time::TimePoint>& value) {
+  return value ? nlohmann::json(time::FormatIso(*value)) : nlohmann::json(nullptr);
 }
 
 Status StatusOf(ApiError::Kind kind) {

@@ -1,5 +1,6 @@
 #include "libs/http/user_call.hpp"
 
+#include <cctype>
 #include <string>
 #include <utility>
 
@@ -26,6 +27,18 @@ boost::asio::awaitable<Outcome<Response, Unanswered>> SendForUser(HttpClient& cl
               {{"request_id", request_id}, {"method", method}, {"target", target}, {"error", error.what()}});
     co_return error.timeout() ? Unanswered::kTimedOut : Unanswered::kUnreachable;
   }
+}
+
+ApiError TokenRejectedBy(std::string_view service) {
+  return ApiError::Unauthorized("Token rejected by the " + std::string(service) + " service",
+                                "token_rejected");
+}
+
+ApiError ServiceUnavailable(std::string_view service, std::string_view why) {
+  std::string title(service);
+  if (!title.empty()) title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(title[0])));
+  return ApiError::Unavailable(title + " service unavailable: " + std::string(why),
+                               std::string(service) + "_unavailable");
 }
 
 }  // namespace mp::http

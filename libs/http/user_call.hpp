@@ -1,9 +1,13 @@
 #pragma once
 
+#include <span>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include <boost/asio/awaitable.hpp>
 
+#include "libs/core/error.hpp"
 #include "libs/core/outcome.hpp"
 #include "libs/http/client.hpp"
 
@@ -20,5 +24,43 @@ boost::asio::awaitable<Outcome<Response, Unanswered>> SendForUser(HttpClient& cl
                                                                   const Upstream& upstream, Request request,
                                                                   std::string_view bearer_token,
                                                                   std::string_view request_id);
+
+// A lookup: a GET of one thing for the user. Its client says why it has none with an enum of its own that
+// has kTimedOut and kUnreachable (no answer), kTokenRejected (401: the token was valid for the caller but
+// the other service refuses it, revoked in between) and kUnexpectedAnswer, beside the failures about the
+// thing itself (not found, not the caller's).
+
+// Sends GET `target`: the failure `statuses` pairs with the answer's status; Failure::kTimedOut or
+// kUnreachable when there was no answer; else the response (the client reads a 200 and says what any other
+// status is).
+template <class Failure>
+boost::asio::awaitable<Outcome<Response, Failure>> LookupForUser(
+    HttpClient& client, const Upstream& upstream, std::string target, std::string_view bearer_token,
+    std::string_view request_id, std::span<const std::pair<unsigned, Failure>> statuses) {
+  auto sent =
+      co_await SendForUser(client, upstream, Request(Verb::get, target, 11), bearer_token, request_id);
+  if (!sent) co_return sent.refusal() == Unanswered::kTimedOut ? Failure::kTimedOut : Failure::kUnreachable;
+  for (const auto& [status, failure] : statuses) {
+    if (sent->result_int() == status) co_return failure;
+  }
+  co_return std::move(*sent);
+}
+
+// 401 token_rejected "Token rejected by the `service` service".
+ApiError TokenRejectedBy(std::string_view service);
+// 503 `service`_unavailable "<Service> service unavailable: `why`".
+ApiError ServiceUnavailable(std::string_view service, std::string_view why);
+
+// What the caller sees for the failures every lookup shares, as the other service `service` ("order") gave
+// them: TokenRejectedBy, or ServiceUnavailable "timed out", "unreachable" or "unexpected answer"; 500 for
+// the client's own failures, which its caller maps.
+template <class Failure>
+ApiError LookupError(Failure failure, std::string_view service) {
+  if (failure == Failure::kTokenRejected) return TokenRejectedBy(service);
+  if (failure == Failure::kTimedOut) return ServiceUnavailable(service, "timed out");
+  if (failure == Failure::kUnreachable) return ServiceUnavailable(service, "unreachable");
+  if (failure == Failure::kUnexpectedAnswer) return ServiceUnavailable(service, "unexpected answer");
+  return ApiError::Internal();
+}
 
 }  // namespace mp::http

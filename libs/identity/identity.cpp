@@ -18,6 +18,12 @@ std::string_view RoleName(int role) {
   }
 }
 
+std::optional<int> RoleFilter(const http::Context& context) {
+  auto role = http::ReadIntQuery(context, "role_id", 0, kAdmin);
+  if (!role || *role == 0) return std::nullopt;
+  return static_cast<int>(*role);
+}
+
 std::string TokenVersionKey(std::int64_t user_id) {
   return std::string(kTokenVersionPrefix) + std::to_string(user_id);
 }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,10 @@ inline constexpr int kProvider = 2;
 inline constexpr int kAdmin = 3;
 
 std::string_view RoleName(int role);  // customer | provider | admin | unknown
+
+// The `role_id` query of a user list (0 to 3): the role to list, or nullopt for every role (absent or 0, as
+// in the reference); 422 when it is not one of those.
+std::optional<int> RoleFilter(const http::Context& context);
 
 inline constexpr const char* kAttestationHeader = "X-Revocation-Checked";
 inline constexpr std::int64_t kAttestationMaxAgeMs = 2000;  // also the clock skew tolerated between hosts

@@ -73,6 +73,29 @@ CollectionPtr OpenCollection(mongoc_client_t* client, const std::string& databas
   return CollectionPtr(mongoc_client_get_collection(client, database.c_str(), name.c_str()));
 }
 
+// One write to the collection `name` on a client of the pool: `write(collection, reply, error)`, a
+// libmongoc call that fills `reply` (and `error` when it returns false: thrown as Error "<what><name>").
+template <class Write>
+void WriteTo(Database& database, const std::string& name, const char* what, Reply& reply, Write write) {
+  Database::Lease lease(database);
+  auto collection = OpenCollection(lease.get(), database.name(), name);
+  bson_error_t error;
+  if (!write(collection.get(), &reply.bson, &error)) throw Error::From(error, what + name);
+}
+
+// mongoc_collection_update_one or _many.
+using UpdateCall = bool (*)(mongoc_collection_t*, const bson_t*, const bson_t*, const bson_t*, bson_t*,
+                            bson_error_t*);
+
+UpdateResult Update(Database& database, const std::string& name, UpdateCall call, const Document& filter,
+                    const Document& update) {
+  Reply reply;
+  WriteTo(database, name, "update in ", reply, [&](mongoc_collection_t* c, bson_t* r, bson_error_t* e) {
+    return call(c, filter.get(), update.get(), nullptr, r, e);
+  });
+  return {reply.Int("matchedCount"), reply.Int("modifiedCount")};
+}
+
 Document FindOpts(const FindOptions& options) {
   Document opts;
   if (!options.sort.empty()) opts.Append("sort", options.sort);
@@ -171,13 +194,10 @@ void Database::Drop() {
 // -------------------------------------------------------------------------------------------- Collection
 
 void Collection::InsertOne(const Document& document) {
-  Database::Lease lease(*database_);
-  auto collection = OpenCollection(lease.get(), database_->name(), name_);
   Reply reply;
-  bson_error_t error;
-  if (!mongoc_collection_insert_one(collection.get(), document.get(), nullptr, &reply.bson, &error)) {
-    throw Error::From(error, "insert into " + name_);
-  }
+  WriteTo(*database_, name_, "insert into ", reply, [&](mongoc_collection_t* c, bson_t* r, bson_error_t* e) {
+    return mongoc_collection_insert_one(c, document.get(), nullptr, r, e);
+  });
 }
 
 std::vector<nlohmann::json> Collection::Find(const Document& filter, const FindOptions& options) {
@@ -213,37 +233,18 @@ std::int64_t Collection::Count(const Document& filter) {
 }
 
 UpdateResult Collection::UpdateOne(const Document& filter, const Document& update) {
-  Database::Lease lease(*database_);
-  auto collection = OpenCollection(lease.get(), database_->name(), name_);
-  Reply reply;
-  bson_error_t error;
-  if (!mongoc_collection_update_one(collection.get(), filter.get(), update.get(), nullptr, &reply.bson,
-                                    &error)) {
-    throw Error::From(error, "update in " + name_);
-  }
-  return {reply.Int("matchedCount"), reply.Int("modifiedCount")};
+  return Update(*database_, name_, mongoc_collection_update_one, filter, update);
 }
 
 UpdateResult Collection::UpdateMany(const Document& filter, const Document& update) {
-  Database::Lease lease(*database_);
-  auto collection = OpenCollection(lease.get(), database_->name(), name_);
-  Reply reply;
-  bson_error_t error;
-  if (!mongoc_collection_update_many(collection.get(), filter.get(), update.get(), nullptr, &reply.bson,
-                                     &error)) {
-    throw Error::From(error, "update in " + name_);
-  }
-  return {reply.Int("matchedCount"), reply.Int("modifiedCount")};
+  return Update(*database_, name_, mongoc_collection_update_many, filter, update);
 }
 
 std::int64_t Collection::DeleteMany(const Document& filter) {
-  Database::Lease lease(*database_);
-  auto collection = OpenCollection(lease.get(), database_->name(), name_);
   Reply reply;
-  bson_error_t error;
-  if (!mongoc_collection_delete_many(collection.get(), filter.get(), nullptr, &reply.bson, &error)) {
-    throw Error::From(error, "delete in " + name_);
-  }
+  WriteTo(*database_, name_, "delete in ", reply, [&](mongoc_collection_t* c, bson_t* r, bson_error_t* e) {
+    return mongoc_collection_delete_many(c, filter.get(), nullptr, r, e);
+  });
   return reply.Int("deletedCount");
 }
 

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <unordered_map>
+#include <utility>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -32,22 +33,16 @@ struct RawClaims {
   JsonScalar iss, aud, sub, role, iat, exp, jti, ver;
 
   void Set(std::string_view key, const JsonScalar& value) {
-    if (key == "iss")
-      iss = value;
-    else if (key == "aud")
-      aud = value;
-    else if (key == "sub")
-      sub = value;
-    else if (key == "role")
-      role = value;
-    else if (key == "iat")
-      iat = value;
-    else if (key == "exp")
-      exp = value;
-    else if (key == "jti")
-      jti = value;
-    else if (key == "ver")
-      ver = value;
+    static constexpr std::pair<std::string_view, JsonScalar RawClaims::*> kFields[] = {
+        {"iss", &RawClaims::iss},   {"aud", &RawClaims::aud}, {"sub", &RawClaims::sub},
+        {"role", &RawClaims::role}, {"iat", &RawClaims::iat}, {"exp", &RawClaims::exp},
+        {"jti", &RawClaims::jti},   {"ver", &RawClaims::ver}};
+    for (const auto& [name, field] : kFields) {
+      if (key == name) {
+        this->*field = value;
+        return;
+      }
+    }
   }
 };
 

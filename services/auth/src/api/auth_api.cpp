@@ -290,18 +290,11 @@ asio::awaitable<http::Response> AuthApi::VerifyToken(Context& context) {
 
 asio::awaitable<http::Response> AuthApi::ListUsers(Context& context) {
   auto page = http::ReadPage(context);
-  auto role = http::ReadIntQuery(context, "role_id", 0, 3);
-  std::optional<int> role_filter;
-  if (role && *role != 0)
-    role_filter = static_cast<int>(*role);  // role_id=0 means no filter, as the reference
+  const auto role_filter = identity::RoleFilter(context);
   auto [users, total] = co_await app_.blocking().Run([&] {
     return std::make_pair(users_.List(role_filter, page.limit, page.offset), users_.Count(role_filter));
   });
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& user : users) items.push_back(AdminUserJson(user));
-  auto response = http::Ok(items);
-  response.set("X-Total-Count", std::to_string(total));
-  co_return response;
+  co_return http::OkList(users, total, AdminUserJson);
 }
 
 asio::awaitable<http::Response> AuthApi::GetUser(Context& context) {

@@ -129,9 +129,8 @@ asio::awaitable<http::Response> InboxApi::List(Context& context, Inbox inbox) {
   auto result = co_await Page(inbox, context.User().user_id, page.limit, page.offset);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& item : result.items) items.push_back(ItemJson(item));
-  auto response = http::Ok({{"items", std::move(items)}, {"total", result.total}, {"unread", result.unread}});
-  response.set("X-Total-Count", std::to_string(result.total));
-  co_return response;
+  co_return http::OkList({{"items", std::move(items)}, {"total", result.total}, {"unread", result.unread}},
+                         result.total);
 }
 
 asio::awaitable<http::Response> InboxApi::UnreadCount(Context& context, Inbox inbox) {

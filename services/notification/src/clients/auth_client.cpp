@@ -9,23 +9,26 @@ namespace mp::notification::clients {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// Auth's answers that say why there is no user.
+constexpr std::pair<unsigned, UserLookupFailure> kRefusals[] = {{404, UserLookupFailure::kNotFound},
+                                                                {401, UserLookupFailure::kTokenRejected},
+                                                                {403, UserLookupFailure::kForbidden}};
+
+}  // namespace
+
 AuthClient::AuthClient(http::HttpClient& client, http::Upstream auth)
     : client_(client), auth_(std::move(auth)) {}
 
 asio::awaitable<Outcome<int, UserLookupFailure>> AuthClient::RoleOf(std::int64_t user_id,
                                                                     const std::string& bearer_token,
                                                                     const std::string& request_id) {
-  auto sent = co_await http::SendForUser(
-      client_, auth_, {http::Verb::get, "/api/v1/admin/users/" + std::to_string(user_id), 11}, bearer_token,
-      request_id);
-  if (!sent)
-    co_return sent.refusal() == http::Unanswered::kTimedOut ? UserLookupFailure::kTimedOut
-                                                            : UserLookupFailure::kUnreachable;
-  const http::Response& response = *sent;
+  auto answer = co_await http::LookupForUser<UserLookupFailure>(
+      client_, auth_, "/api/v1/admin/users/" + std::to_string(user_id), bearer_token, request_id, kRefusals);
+  if (!answer) co_return answer.refusal();
+  const http::Response& response = *answer;
   const unsigned status = response.result_int();
-  if (status == 404) co_return UserLookupFailure::kNotFound;
-  if (status == 401) co_return UserLookupFailure::kTokenRejected;
-  if (status == 403) co_return UserLookupFailure::kForbidden;
   if (status == 200) {
     auto body = nlohmann::json::parse(response.body(), nullptr, false);
     if (!body.is_discarded() && body.is_object() && body.contains("data") && body["data"].is_object()) {

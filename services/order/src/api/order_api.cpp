@@ -13,25 +13,23 @@ using domain::Order;
 using domain::OrderRefusal;
 using domain::Status;
 using http::Context;
+using http::OptJson;
 using http::Verb;
 
 namespace {
-
-nlohmann::json OptJson(const std::optional<std::string>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-nlohmann::json OptJson(const std::optional<std::int64_t>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-nlohmann::json OptJson(const std::optional<time::TimePoint>& v) {
-  return v ? nlohmann::json(time::FormatIso(*v)) : nlohmann::json(nullptr);
-}
 
 nlohmann::json ActionResult(const Order& order, std::string message) {
   return {{"order_id", order.id}, {"status", domain::Name(order.status)}, {"message", std::move(message)}};
 }
 
 std::string OrderText(const Order& order) { return std::to_string(order.id); }
+
+// The answer to a customer's or provider's action on the order: "You have successfully <done> the order: 7.".
+http::Response Done(const Order& order, const std::string& done) {
+  return http::Ok(
+      ActionResult(order, "You have successfully " + done + " the order: " + OrderText(order) + "."),
+      "Order " + done);
+}
 
 // The order after a decision, or the refusal's answer (thrown inside the store's transaction: nothing is
 // written).
@@ -59,8 +57,10 @@ domain::OrderFields ReadFields(JsonReader& reader, Presence presence) {
   f.price = reader.Money("price", presence, domain::kPriceMin, domain::kPriceMax);
   f.location = reader.Enum("location", presence, domain::kLocations);
   f.address = reader.String("address", Presence::kOptional, 0, domain::kAddressMax);
-  f.service_start_time = reader.Time("service_start_time", Presence::kOptional);
-  f.service_end_time = reader.Time("service_end_time", Presence::kOptional);
+  f.service_start_time = reader.Time("service_start_time", Presence::kOptional, domain::kEarliestServiceTime,
+                                     domain::kLatestServiceTime);
+  f.service_end_time = reader.Time("service_end_time", Presence::kOptional, domain::kEarliestServiceTime,
+                                   domain::kLatestServiceTime);
   return f;
 }
 
@@ -177,16 +177,20 @@ asio::awaitable<Order> OrderApi::Change(std::int64_t id, std::function<Order(con
   co_return *order;
 }
 
+asio::awaitable<Order> OrderApi::DecideAsCaller(Context& context, CallerDecision decision) {
+  auto caller = context.User().user_id;
+  co_return co_await Change(
+      context.IntParam("order_id"),
+      [caller, decision](const Order& o) { return Decided(o, decision(o, caller)); },
+      bus::Traced(context.request_id, events::ForChange));
+}
+
 asio::awaitable<http::Response> OrderApi::List(Context& context, store::ListQuery query) {
   auto page = http::ReadPage(context);
   query.limit = page.limit;
   query.offset = page.offset;
   auto result = co_await app_.blocking().Run([&] { return orders_.List(query); });
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& order : result.items) items.push_back(OrderJson(order));
-  auto response = http::Ok(items);
-  response.set("X-Total-Count", std::to_string(result.total));
-  co_return response;
+  co_return http::OkList(result.items, result.total, OrderJson);
 }
 
 // ---- customer
@@ -203,9 +207,7 @@ asio::awaitable<http::Response> OrderApi::Publish(Context& context) {
   log::Info(
       "order published",
       {{"request_id", context.request_id}, {"order_id", created.id}, {"customer_id", created.customer_id}});
-  co_return http::Ok(
-      ActionResult(created, "You have successfully published the order: " + OrderText(created) + "."),
-      "Order published");
+  co_return Done(created, "published");
 }
 
 asio::awaitable<http::Response> OrderApi::CustomerList(Context& context, bool active_only) {
@@ -228,14 +230,7 @@ asio::awaitable<http::Response> OrderApi::InternalCustomerDetail(Context& contex
 }
 
 asio::awaitable<http::Response> OrderApi::Cancel(Context& context) {
-  auto caller = context.User().user_id;
-  auto order = co_await Change(
-      context.IntParam("order_id"),
-      [caller](const Order& o) { return Decided(o, domain::CancelOrder(o, caller)); },
-      bus::Traced(context.request_id, events::ForChange));
-  co_return http::Ok(
-      ActionResult(order, "You have successfully cancelled the order: " + OrderText(order) + "."),
-      "Order cancelled");
+  co_return Done(co_await DecideAsCaller(context, domain::CancelOrder), "cancelled");
 }
 
 // ---- provider
@@ -274,28 +269,19 @@ asio::awaitable<http::Response> OrderApi::AvailableDetail(Context& context) {
 }
 
 asio::awaitable<http::Response> OrderApi::Accept(Context& context) {
-  auto caller = context.User().user_id;
-  auto order = co_await Change(
-      context.IntParam("order_id"),
-      [caller](const Order& o) { return Decided(o, domain::AcceptOrder(o, caller)); },
-      bus::Traced(context.request_id, events::ForChange));
-  log::Info("order accepted",
-            {{"request_id", context.request_id}, {"order_id", order.id}, {"provider_id", caller}});
-  co_return http::Ok(
-      ActionResult(order, "You have successfully accepted the order: " + OrderText(order) + "."),
-      "Order accepted");
+  auto order = co_await DecideAsCaller(context, domain::AcceptOrder);
+  log::Info(
+      "order accepted",
+      {{"request_id", context.request_id}, {"order_id", order.id}, {"provider_id", context.User().user_id}});
+  co_return Done(order, "accepted");
 }
 
 asio::awaitable<http::Response> OrderApi::UpdateStatus(Context& context) {
   JsonReader reader(context.Body());
   auto target = reader.Enum("new_status", Presence::kRequired, {"in_progress", "completed"});
   reader.Finish();
-  const auto decision = *target == "in_progress" ? domain::StartOrder : domain::CompleteOrder;
-  auto caller = context.User().user_id;
-  auto order = co_await Change(
-      context.IntParam("order_id"),
-      [caller, decision](const Order& o) { return Decided(o, decision(o, caller)); },
-      bus::Traced(context.request_id, events::ForChange));
+  auto order =
+      co_await DecideAsCaller(context, *target == "in_progress" ? domain::StartOrder : domain::CompleteOrder);
   std::string status(domain::Name(order.status));
   co_return http::Ok(ActionResult(order, "Order " + OrderText(order) + " status updated to " + status + "."),
                      "Order status updated");
@@ -341,7 +327,7 @@ asio::awaitable<http::Response> OrderApi::Approve(Context& context) {
   auto approved = reader.Bool("approved", Presence::kRequired);
   auto reason = reader.String("reject_reason", Presence::kOptional, 0, domain::kReasonMax);
   bool reason_invalid = reader.Has("reject_reason") && !reason;  // already reported (wrong type, too long)
-  bool reason_blank = !reason || reason->find_first_not_of(" \t\r\n") == std::string::npos;
+  bool reason_blank = !reason || IsBlank(*reason);
   if (approved && !*approved && reason_blank && !reason_invalid) {
     reader.Problem("reject_reason", "is required when rejecting an order");
   }

@@ -45,6 +45,9 @@ class OrderApi {
   boost::asio::awaitable<domain::Order> Change(std::int64_t id,
                                                std::function<domain::Order(const domain::Order&)> decide,
                                                store::EventsFor events);
+  // The caller's decision on the route's order (the caller's user id as the actor), through Change.
+  using CallerDecision = Outcome<domain::Order, domain::OrderRefusal> (*)(const domain::Order&, std::int64_t);
+  boost::asio::awaitable<domain::Order> DecideAsCaller(http::Context& context, CallerDecision decision);
   boost::asio::awaitable<Response> List(http::Context& context, store::ListQuery query);
 
   http::App& app_;

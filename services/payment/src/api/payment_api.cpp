@@ -15,21 +15,12 @@ namespace asio = boost::asio;
 using domain::Payment;
 using domain::Refund;
 using http::Context;
+using http::OptJson;
 using http::Verb;
 
 namespace {
 
 constexpr std::string_view kPaidMessage = "Payment successful";
-
-nlohmann::json OptJson(const std::optional<std::string>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-nlohmann::json OptJson(const std::optional<std::int64_t>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-nlohmann::json OptJson(const std::optional<time::TimePoint>& v) {
-  return v ? nlohmann::json(time::FormatIso(*v)) : nlohmann::json(nullptr);
-}
 
 // The first answer of an Idempotency-Key, byte for byte.
 http::Response Replay(const domain::StoredAnswer& first) {
@@ -42,7 +33,7 @@ http::Response Replay(const domain::StoredAnswer& first) {
 std::optional<std::string> ReadReason(JsonReader& reader, Presence presence) {
   auto reason =
       reader.String("reason", presence, presence == Presence::kRequired ? 1 : 0, domain::kReasonMax);
-  if (reason && domain::IsBlank(*reason)) {
+  if (reason && IsBlank(*reason)) {
     if (presence == Presence::kRequired) reader.Problem("reason", "must not be blank");
     return std::nullopt;
   }
@@ -63,12 +54,6 @@ http::Response ReplayFor(const domain::StoredAnswer& first, std::int64_t order_i
   domain::CheckKeyReuse(first, order_id, problems);
   if (!problems.empty()) throw ApiError::Validation(std::move(problems));
   return Replay(first);
-}
-
-http::Response List(const nlohmann::json& items, std::int64_t total) {
-  auto response = http::Ok(items);
-  response.set("X-Total-Count", std::to_string(total));
-  return response;
 }
 
 }  // namespace
@@ -130,7 +115,7 @@ void PaymentApi::Register() {
 
 asio::awaitable<http::Response> PaymentApi::Pay(Context& context) {
   JsonReader reader(context.Body());
-  auto order_id = reader.Int("order_id", Presence::kRequired, domain::kIdMin, domain::kIdMax);
+  auto order_id = reader.Id("order_id", Presence::kRequired);
   std::optional<std::string> key;
   const boost::beast::string_view header_name(domain::kIdempotencyHeader.data(),
                                               domain::kIdempotencyHeader.size());
@@ -172,7 +157,7 @@ asio::awaitable<http::Response> PaymentApi::Pay(Context& context) {
 
 asio::awaitable<http::Response> PaymentApi::RequestRefund(Context& context) {
   JsonReader reader(context.Body());
-  auto order_id = reader.Int("order_id", Presence::kRequired, domain::kIdMin, domain::kIdMax);
+  auto order_id = reader.Id("order_id", Presence::kRequired);
   auto reason = ReadReason(reader, Presence::kRequired);
   reader.Finish();
   const auto& user = context.User();
@@ -212,7 +197,7 @@ asio::awaitable<http::Response> PaymentApi::CustomerPayments(Context& context) {
     for (const auto& refund : record.refunds) item["refunds"].push_back(RefundJson(refund));
     items.push_back(std::move(item));
   }
-  co_return List(items, result.total);
+  co_return http::OkList(items, result.total);
 }
 
 // ---- admin
@@ -229,9 +214,7 @@ asio::awaitable<http::Response> PaymentApi::AdminRefunds(Context& context) {
   page.limit = read.limit;
   page.offset = read.offset;
   auto result = co_await app_.blocking().Run([&] { return payments_.ListRefunds(status, page); });
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& refund : result.items) items.push_back(RefundJson(refund));
-  co_return List(items, result.total);
+  co_return http::OkList(result.items, result.total, RefundJson);
 }
 
 asio::awaitable<http::Response> PaymentApi::DecideRefund(Context& context) {

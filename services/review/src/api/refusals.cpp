@@ -1,5 +1,7 @@
 #include "services/review/src/api/refusals.hpp"
 
+#include "libs/http/user_call.hpp"
+
 namespace mp::review::api {
 
 ApiError ToApiError(domain::ReviewRefusal refusal) {
@@ -22,19 +24,10 @@ ApiError ToApiError(domain::ReviewRefusal refusal) {
 
 ApiError ToApiError(clients::OrderLookupFailure failure) {
   using clients::OrderLookupFailure;
-  switch (failure) {
-    case OrderLookupFailure::kNotFound: return ApiError::NotFound("Order not found", "order_not_found");
-    case OrderLookupFailure::kNotYours: return ApiError::Forbidden("Permission denied");
-    case OrderLookupFailure::kTokenRejected:
-      return ApiError::Unauthorized("Token rejected by the order service", "token_rejected");
-    case OrderLookupFailure::kTimedOut:
-      return ApiError::Unavailable("Order service unavailable: timed out", "order_unavailable");
-    case OrderLookupFailure::kUnreachable:
-      return ApiError::Unavailable("Order service unavailable: unreachable", "order_unavailable");
-    case OrderLookupFailure::kUnexpectedAnswer:
-      return ApiError::Unavailable("Order service unavailable: unexpected answer", "order_unavailable");
-  }
-  return ApiError::Internal();
+  if (failure == OrderLookupFailure::kNotFound)
+    return ApiError::NotFound("Order not found", "order_not_found");
+  if (failure == OrderLookupFailure::kNotYours) return ApiError::Forbidden("Permission denied");
+  return http::LookupError(failure, "order");
 }
 
 }  // namespace mp::review::api

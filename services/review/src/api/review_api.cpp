@@ -84,11 +84,7 @@ asio::awaitable<http::Response> ReviewApi::Reviews(Context& context, std::int64_
   const auto page = http::ReadPage(context);
   auto result = co_await app_.blocking().Run(
       [&] { return store_.ListByProvider(provider_id, page.limit, page.offset); });
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& review : result.items) items.push_back(ReviewItemJson(review));
-  auto response = http::Ok(items);
-  response.set("X-Total-Count", std::to_string(result.total));
-  co_return response;
+  co_return http::OkList(result.items, result.total, ReviewItemJson);
 }
 
 // Only the order's customer or provider, or an admin, may read its review; the order service decides with

@@ -9,6 +9,15 @@ namespace mp::review::clients {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// The order service's answers that say why there is no order.
+constexpr std::pair<unsigned, OrderLookupFailure> kRefusals[] = {{404, OrderLookupFailure::kNotFound},
+                                                                 {403, OrderLookupFailure::kNotYours},
+                                                                 {401, OrderLookupFailure::kTokenRejected}};
+
+}  // namespace
+
 std::string OrderPath(OrderView view, std::int64_t order_id) {
   const std::string id = std::to_string(order_id);
   switch (view) {
@@ -64,16 +73,11 @@ OrderClient::OrderClient(http::HttpClient& client, http::Upstream order)
 
 asio::awaitable<Outcome<domain::OrderFacts, OrderLookupFailure>> OrderClient::Find(
     OrderView view, std::int64_t order_id, const std::string& bearer_token, const std::string& request_id) {
-  auto sent = co_await http::SendForUser(client_, order_, {http::Verb::get, OrderPath(view, order_id), 11},
-                                         bearer_token, request_id);
-  if (!sent)
-    co_return sent.refusal() == http::Unanswered::kTimedOut ? OrderLookupFailure::kTimedOut
-                                                            : OrderLookupFailure::kUnreachable;
-  const http::Response& response = *sent;
+  auto answer = co_await http::LookupForUser<OrderLookupFailure>(client_, order_, OrderPath(view, order_id),
+                                                                 bearer_token, request_id, kRefusals);
+  if (!answer) co_return answer.refusal();
+  const http::Response& response = *answer;
   const unsigned status = response.result_int();
-  if (status == 404) co_return OrderLookupFailure::kNotFound;
-  if (status == 403) co_return OrderLookupFailure::kNotYours;
-  if (status == 401) co_return OrderLookupFailure::kTokenRejected;
   if (status == 200) {
     if (auto facts = ParseOrderFacts(response.body())) {
       if (facts->order_id == order_id) co_return std::move(*facts);

@@ -99,46 +99,37 @@ ProviderChanges ReadProviderFields(const Json& body, JsonReader& reader) {
   return changes;
 }
 
+// A body of the caller's own profile: its fields read by `read_fields`, none of the read-only ones; an
+// update (`one_of` lists the fields) must change at least one. Throws ApiError 422 with every problem.
+template <class ReadFields>
+auto ReadProfileBody(const Json& body, ReadFields read_fields, const char* one_of = nullptr) {
+  JsonReader reader(body);
+  auto changes = read_fields(body, reader);
+  RejectReadOnlyFields(reader);
+  if (one_of != nullptr && reader.ok() && changes.empty()) {
+    reader.Problem("body", std::string("give at least one of ") + one_of);
+  }
+  reader.Finish();
+  return changes;
+}
+
 }  // namespace
 
 CustomerChanges ParseCustomerCreate(const Json& body) {
-  JsonReader reader(body);
-  auto changes = ReadCustomerFields(reader);
-  RejectReadOnlyFields(reader);
-  reader.Finish();
-  return changes;
+  return ReadProfileBody(body, [](const Json&, JsonReader& reader) { return ReadCustomerFields(reader); });
 }
 
 CustomerChanges ParseCustomerUpdate(const Json& body) {
-  JsonReader reader(body);
-  auto changes = ReadCustomerFields(reader);
-  RejectReadOnlyFields(reader);
-  if (reader.ok() && changes.empty()) {
-    reader.Problem("body", "give at least one of location, address, budget_preference");
-  }
-  reader.Finish();
-  return changes;
+  return ReadProfileBody(
+      body, [](const Json&, JsonReader& reader) { return ReadCustomerFields(reader); },
+      "location, address, budget_preference");
 }
 
-ProviderChanges ParseProviderCreate(const Json& body) {
-  JsonReader reader(body);
-  auto changes = ReadProviderFields(body, reader);
-  RejectReadOnlyFields(reader);
-  reader.Finish();
-  return changes;
-}
+ProviderChanges ParseProviderCreate(const Json& body) { return ReadProfileBody(body, ReadProviderFields); }
 
 ProviderChanges ParseProviderUpdate(const Json& body) {
-  JsonReader reader(body);
-  auto changes = ReadProviderFields(body, reader);
-  RejectReadOnlyFields(reader);
-  if (reader.ok() && changes.empty()) {
-    reader.Problem("body",
-                   "give at least one of skills, experience_years, hourly_rate, availability, portfolio, "
-                   "service_areas");
-  }
-  reader.Finish();
-  return changes;
+  return ReadProfileBody(body, ReadProviderFields,
+                         "skills, experience_years, hourly_rate, availability, portfolio, service_areas");
 }
 
 AdminUserUpdate ParseAdminUpdate(const Json& body) {

@@ -28,6 +28,41 @@ constexpr ProfileType kProvider = ProfileType::kProvider;
 
 clients::Caller CallerOf(const Context& context) { return {context.User().token, context.request_id}; }
 
+// What the profile routes do differently for each kind of profile: the store's calls, the bodies they read
+// and the events and JSON they write.
+template <class Profile, class ProfileChanges>
+struct ProfileKind {
+  using Changes = ProfileChanges;
+  ProfileType type;
+  std::optional<Profile> (store::ProfileStore::*find)(std::int64_t);
+  store::CreateResult (store::ProfileStore::*create)(const Profile&, const std::vector<bus::Event>&);
+  std::optional<Profile> (store::ProfileStore::*update)(std::int64_t, const Changes&, time::TimePoint,
+                                                        const bus::Event&);
+  Changes (*parse_create)(const Json&);
+  Changes (*parse_update)(const Json&);
+  bus::Event (*created)(const Profile&, std::string_view);
+  Json (*json)(const Profile&);
+};
+
+constexpr ProfileKind<domain::CustomerProfile, domain::CustomerChanges> kCustomerKind{
+    kCustomer,
+    &store::ProfileStore::FindCustomer,
+    &store::ProfileStore::CreateCustomer,
+    &store::ProfileStore::UpdateCustomer,
+    &ParseCustomerCreate,
+    &ParseCustomerUpdate,
+    &events::CustomerCreated,
+    &events::CustomerJson};
+constexpr ProfileKind<domain::ProviderProfile, domain::ProviderChanges> kProviderKind{
+    kProvider,
+    &store::ProfileStore::FindProvider,
+    &store::ProfileStore::CreateProvider,
+    &store::ProfileStore::UpdateProvider,
+    &ParseProviderCreate,
+    &ParseProviderUpdate,
+    &events::ProviderCreated,
+    &events::ProviderJson};
+
 }  // namespace
 
 UserApi::UserApi(http::App& app, store::ProfileStore& profiles, clients::AuthClient& users,
@@ -44,12 +79,12 @@ void UserApi::Register() {
   auto provider = authn_.RequireRole(identity::kProvider);
   auto admin = authn_.RequireRole(identity::kAdmin);
   // clang-format off
-  r.Add(Verb::get,     "/api/v1/customer/profile",            {customer}, [this](Context& c) { return GetProfile(c, kCustomer); });
-  r.Add(Verb::put,     "/api/v1/customer/profile",            {customer}, [this](Context& c) { return UpdateProfile(c, kCustomer); });
-  r.Add(Verb::post,    "/api/v1/customer/profile",            {customer}, [this](Context& c) { return CreateProfile(c, kCustomer); });
-  r.Add(Verb::get,     "/api/v1/provider/profile",            {provider}, [this](Context& c) { return GetProfile(c, kProvider); });
-  r.Add(Verb::put,     "/api/v1/provider/profile",            {provider}, [this](Context& c) { return UpdateProfile(c, kProvider); });
-  r.Add(Verb::post,    "/api/v1/provider/profile",            {provider}, [this](Context& c) { return CreateProfile(c, kProvider); });
+  r.Add(Verb::get,     "/api/v1/customer/profile",            {customer}, [this](Context& c) { return GetProfile(c, kCustomerKind); });
+  r.Add(Verb::put,     "/api/v1/customer/profile",            {customer}, [this](Context& c) { return UpdateProfile(c, kCustomerKind); });
+  r.Add(Verb::post,    "/api/v1/customer/profile",            {customer}, [this](Context& c) { return CreateProfile(c, kCustomerKind); });
+  r.Add(Verb::get,     "/api/v1/provider/profile",            {provider}, [this](Context& c) { return GetProfile(c, kProviderKind); });
+  r.Add(Verb::put,     "/api/v1/provider/profile",            {provider}, [this](Context& c) { return UpdateProfile(c, kProviderKind); });
+  r.Add(Verb::post,    "/api/v1/provider/profile",            {provider}, [this](Context& c) { return CreateProfile(c, kProviderKind); });
   r.Add(Verb::get,     "/api/v1/providers/search",                        [this](Context& c) { return SearchProviders(c); });
   r.Add(Verb::get,     "/api/v1/admin/users",                 {admin},    [this](Context& c) { return ListUsers(c); });
   r.Add(Verb::get,     "/api/v1/admin/users/{user_id:int}",   {admin},    [this](Context& c) { return GetUser(c); });
@@ -60,69 +95,41 @@ void UserApi::Register() {
 
 // ---- own profile -----------------------------------------------------------------------------------------
 
-asio::awaitable<http::Response> UserApi::GetProfile(Context& context, ProfileType type) {
+template <class Kind>
+asio::awaitable<http::Response> UserApi::GetProfile(Context& context, const Kind& kind) {
   const auto user_id = context.User().user_id;
-  Json data;
-  if (type == kCustomer) {
-    auto profile = co_await app_.blocking().Run([&] { return profiles_.FindCustomer(user_id); });
-    if (!profile) throw ProfileNotFound(type);
-    data = events::CustomerJson(*profile);
-  } else {
-    auto profile = co_await app_.blocking().Run([&] { return profiles_.FindProvider(user_id); });
-    if (!profile) throw ProfileNotFound(type);
-    data = events::ProviderJson(*profile);
-  }
-  co_return http::Ok(data);
+  auto profile = co_await app_.blocking().Run([&] { return (profiles_.*kind.find)(user_id); });
+  if (!profile) throw ProfileNotFound(kind.type);
+  co_return http::Ok(kind.json(*profile));
 }
 
-asio::awaitable<http::Response> UserApi::CreateProfile(Context& context, ProfileType type) {
+template <class Kind>
+asio::awaitable<http::Response> UserApi::CreateProfile(Context& context, const Kind& kind) {
   const auto user_id = context.User().user_id;
-  const Json& body = context.Body();
-  const auto now = time::Now();
-  store::CreateResult result = store::CreateResult::kExists;
-  Json data;
-  if (type == kCustomer) {
-    auto profile = domain::NewProfile(user_id, ParseCustomerCreate(body), now);
-    std::vector<bus::Event> events{events::CustomerCreated(profile, "api")};
-    result = co_await app_.blocking().Run([&] { return profiles_.CreateCustomer(profile, events); });
-    data = events::CustomerJson(profile);
-  } else {
-    auto profile = domain::NewProfile(user_id, ParseProviderCreate(body), now);
-    std::vector<bus::Event> events{events::ProviderCreated(profile, "api")};
-    result = co_await app_.blocking().Run([&] { return profiles_.CreateProvider(profile, events); });
-    data = events::ProviderJson(profile);
-  }
-  if (result == store::CreateResult::kExists) throw ProfileExists(type);
+  const auto changes = kind.parse_create(context.Body());
+  const auto profile = domain::NewProfile(user_id, changes, time::Now());
+  std::vector<bus::Event> events{kind.created(profile, "api")};
+  auto result = co_await app_.blocking().Run([&] { return (profiles_.*kind.create)(profile, events); });
+  if (result == store::CreateResult::kExists) throw ProfileExists(kind.type);
   if (result == store::CreateResult::kUserDeleted) throw UserNotFound();
   notify_outbox_();
   log::Info("profile created", {{"request_id", context.request_id},
                                 {"user_id", user_id},
-                                {"profile_type", domain::ProfileTypeName(type)}});
-  co_return http::Ok(data, Title(type) + " profile created");
+                                {"profile_type", domain::ProfileTypeName(kind.type)}});
+  co_return http::Ok(kind.json(profile), Title(kind.type) + " profile created");
 }
 
-asio::awaitable<http::Response> UserApi::UpdateProfile(Context& context, ProfileType type) {
+template <class Kind>
+asio::awaitable<http::Response> UserApi::UpdateProfile(Context& context, const Kind& kind) {
   const auto user_id = context.User().user_id;
-  const Json& body = context.Body();
+  const auto changes = kind.parse_update(context.Body());
   const auto now = time::Now();
-  Json data;
-  if (type == kCustomer) {
-    auto changes = ParseCustomerUpdate(body);
-    auto event = events::ProfileUpdated(user_id, changes, now, "api");
-    auto updated =
-        co_await app_.blocking().Run([&] { return profiles_.UpdateCustomer(user_id, changes, now, event); });
-    if (!updated) throw ProfileNotFound(type);
-    data = events::CustomerJson(*updated);
-  } else {
-    auto changes = ParseProviderUpdate(body);
-    auto event = events::ProfileUpdated(user_id, changes, now, "api");
-    auto updated =
-        co_await app_.blocking().Run([&] { return profiles_.UpdateProvider(user_id, changes, now, event); });
-    if (!updated) throw ProfileNotFound(type);
-    data = events::ProviderJson(*updated);
-  }
+  auto event = events::ProfileUpdated(user_id, changes, now, "api");
+  auto updated =
+      co_await app_.blocking().Run([&] { return (profiles_.*kind.update)(user_id, changes, now, event); });
+  if (!updated) throw ProfileNotFound(kind.type);
   notify_outbox_();
-  co_return http::Ok(data, Title(type) + " profile updated");
+  co_return http::Ok(kind.json(*updated), Title(kind.type) + " profile updated");
 }
 
 // ---- public search ---------------------------------------------------------------------------------------
@@ -140,11 +147,7 @@ asio::awaitable<http::Response> UserApi::SearchProviders(Context& context) {
   search.limit = page.limit;
   search.offset = page.offset;
   auto result = co_await app_.blocking().Run([&] { return profiles_.SearchProviders(search); });
-  Json items = Json::array();
-  for (const auto& profile : result.items) items.push_back(events::ProviderJson(profile));
-  auto response = http::Ok(items);
-  response.set("X-Total-Count", std::to_string(result.total));
-  co_return response;
+  co_return http::OkList(result.items, result.total, events::ProviderJson);
 }
 
 // ---- admin: users ----------------------------------------------------------------------------------------
@@ -160,33 +163,21 @@ asio::awaitable<Json> UserApi::ProfileForRole(std::int64_t user_id, std::int64_t
   co_return events::ProviderJson(profile ? *profile : domain::DefaultProvider(user_id));
 }
 
-asio::awaitable<void> UserApi::ApplyAdminChanges(std::int64_t user_id, ProfileType type,
-                                                 const domain::CustomerChanges& customer,
-                                                 const domain::ProviderChanges& provider) {
+template <class Kind>
+asio::awaitable<void> UserApi::ApplyAdminChanges(std::int64_t user_id, const Kind& kind,
+                                                 const typename Kind::Changes& changes) {
   const auto now = time::Now();
   // Update the profile; if there is none, make it from the defaults and the changes. A profile created in
   // between (the user.registered consumer) is updated on the second round.
   for (int round = 0; round < 2; ++round) {
-    bool updated = false;
+    auto event = events::ProfileUpdated(user_id, changes, now, "admin");
+    const bool updated = co_await app_.blocking().Run(
+        [&] { return (profiles_.*kind.update)(user_id, changes, now, event).has_value(); });
     store::CreateResult created = store::CreateResult::kExists;
-    if (type == kCustomer) {
-      auto event = events::ProfileUpdated(user_id, customer, now, "admin");
-      updated = co_await app_.blocking().Run(
-          [&] { return profiles_.UpdateCustomer(user_id, customer, now, event).has_value(); });
-      if (!updated) {
-        auto profile = domain::NewProfile(user_id, customer, now);
-        std::vector<bus::Event> events{events::CustomerCreated(profile, "admin")};
-        created = co_await app_.blocking().Run([&] { return profiles_.CreateCustomer(profile, events); });
-      }
-    } else {
-      auto event = events::ProfileUpdated(user_id, provider, now, "admin");
-      updated = co_await app_.blocking().Run(
-          [&] { return profiles_.UpdateProvider(user_id, provider, now, event).has_value(); });
-      if (!updated) {
-        auto profile = domain::NewProfile(user_id, provider, now);
-        std::vector<bus::Event> events{events::ProviderCreated(profile, "admin")};
-        created = co_await app_.blocking().Run([&] { return profiles_.CreateProvider(profile, events); });
-      }
+    if (!updated) {
+      auto profile = domain::NewProfile(user_id, changes, now);
+      std::vector<bus::Event> events{kind.created(profile, "admin")};
+      created = co_await app_.blocking().Run([&] { return (profiles_.*kind.create)(profile, events); });
     }
     if (updated || created == store::CreateResult::kCreated) {
       notify_outbox_();
@@ -199,10 +190,7 @@ asio::awaitable<void> UserApi::ApplyAdminChanges(std::int64_t user_id, ProfileTy
 
 asio::awaitable<http::Response> UserApi::ListUsers(Context& context) {
   auto page = http::ReadPage(context);
-  auto role = http::ReadIntQuery(context, "role_id", 0, 3);
-  std::optional<int> role_filter;
-  if (role && *role != 0)
-    role_filter = static_cast<int>(*role);  // role_id=0 means no filter, as the reference
+  const auto role_filter = identity::RoleFilter(context);
   auto result = co_await users_.List(role_filter, page.limit, page.offset, CallerOf(context));
   std::vector<std::int64_t> ids;
   for (const auto& item : result.items) {
@@ -219,9 +207,7 @@ asio::awaitable<http::Response> UserApi::ListUsers(Context& context) {
                           : type == kProvider ? owners.providers.contains(id)
                                               : false;
   }
-  auto response = http::Ok(result.items);
-  response.set("X-Total-Count", std::to_string(result.total));
-  co_return response;
+  co_return http::OkList(result.items, result.total);
 }
 
 asio::awaitable<http::Response> UserApi::GetUser(Context& context) {
@@ -256,7 +242,11 @@ asio::awaitable<http::Response> UserApi::UpdateUser(Context& context) {
   if (update.has_profile_fields()) {
     auto type = domain::ProfileToChange(update, role_id);
     if (!type) throw ToApiError(type.refusal());
-    co_await ApplyAdminChanges(user_id, *type, update.customer, update.provider);
+    if (*type == kCustomer) {
+      co_await ApplyAdminChanges(user_id, kCustomerKind, update.customer);
+    } else {
+      co_await ApplyAdminChanges(user_id, kProviderKind, update.provider);
+    }
   }
   auto profile = co_await ProfileForRole(user_id, role_id);
   user.erase("has_profile");

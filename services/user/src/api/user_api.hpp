@@ -28,9 +28,13 @@ class UserApi {
  private:
   using Awaitable = boost::asio::awaitable<http::Response>;
 
-  Awaitable GetProfile(http::Context& context, domain::ProfileType type);
-  Awaitable CreateProfile(http::Context& context, domain::ProfileType type);
-  Awaitable UpdateProfile(http::Context& context, domain::ProfileType type);
+  // The caller's own profile of one kind (kCustomerKind or kProviderKind in user_api.cpp).
+  template <class Kind>
+  Awaitable GetProfile(http::Context& context, const Kind& kind);
+  template <class Kind>
+  Awaitable CreateProfile(http::Context& context, const Kind& kind);
+  template <class Kind>
+  Awaitable UpdateProfile(http::Context& context, const Kind& kind);
   Awaitable SearchProviders(http::Context& context);
   Awaitable ListUsers(http::Context& context);
   Awaitable GetUser(http::Context& context);
@@ -42,9 +46,9 @@ class UserApi {
   boost::asio::awaitable<nlohmann::json> ProfileForRole(std::int64_t user_id, std::int64_t role_id);
   // An admin's profile changes for the user's role: applied to the profile, or a new profile made of the
   // defaults and the changes when there is none.
-  boost::asio::awaitable<void> ApplyAdminChanges(std::int64_t user_id, domain::ProfileType type,
-                                                 const domain::CustomerChanges& customer,
-                                                 const domain::ProviderChanges& provider);
+  template <class Kind>
+  boost::asio::awaitable<void> ApplyAdminChanges(std::int64_t user_id, const Kind& kind,
+                                                 const typename Kind::Changes& changes);
 
   http::App& app_;
   store::ProfileStore& profiles_;
