@@ -42,6 +42,24 @@ std::optional<Cents> Parse(std::string_view text) {
   return negative ? -cents : cents;
 }
 
+std::optional<std::string> AmountProblem(std::string_view text, Cents min, Cents max) {
+  if (auto cents = Parse(text); cents && *cents >= min && *cents <= max) return std::nullopt;
+  std::string_view digits = text;
+  if (!digits.empty() && (digits.front() == '-' || digits.front() == '+')) digits.remove_prefix(1);
+  auto dot = digits.find('.');
+  std::string_view whole = digits.substr(0, dot);
+  std::string_view fraction = dot == std::string_view::npos ? std::string_view{} : digits.substr(dot + 1);
+  auto all_digits = [](std::string_view part) {
+    return part.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (whole.empty() || !all_digits(whole) || !all_digits(fraction) ||
+      (dot != std::string_view::npos && fraction.empty())) {
+    return "must be a number";
+  }
+  if (fraction.size() > 2) return "must have at most 2 decimals";
+  return "must be between " + Format(min) + " and " + Format(max);
+}
+
 std::string Format(Cents cents) {
   bool negative = cents < 0;
   std::uint64_t magnitude =

@@ -20,6 +20,9 @@ inline constexpr Cents kMaxCents = 9'999'999'999;
 std::optional<Cents> FromDouble(double value);
 // "123", "123.4", "123.45", "-0.50" (SQL DECIMAL text and query strings); nullopt otherwise.
 std::optional<Cents> Parse(std::string_view text);
+// Why `text` (a query value) is not an amount in [min, max], naming the rule it breaks: "must be a number",
+// "must have at most 2 decimals" or "must be between <min> and <max>"; nullopt when it is one.
+std::optional<std::string> AmountProblem(std::string_view text, Cents min, Cents max);
 // "123.45", "-0.50": for SQL parameters.
 std::string Format(Cents cents);
 // For JSON output: 12345 -> 123.45.

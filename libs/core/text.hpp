@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,19 @@ bool IsBlank(std::string_view text);
 // line breaks (\t \n \r) are allowed where `multiline`. Invalid UTF-8 is not looked into (it is refused
 // for that reason).
 bool HasControlCharacter(std::string_view text, bool multiline);
+
+// The one of `values` whose name (`Name(value)`, found next to the enum) is `text`; nullopt if none.
+template <class Enum, class Values>
+std::optional<Enum> ByName(std::string_view text, const Values& values) {
+  for (Enum value : values) {
+    if (Name(value) == text) return value;
+  }
+  return std::nullopt;
+}
+template <class Enum>
+std::optional<Enum> ByName(std::string_view text, std::initializer_list<Enum> values) {
+  return ByName<Enum, std::initializer_list<Enum>>(text, values);
+}
 
 // A pragmatic e-mail check (one @, a dotted domain, no spaces, <= 254 chars); returns the address with the
 // domain lower-cased, or nullopt.

@@ -20,6 +20,8 @@ inline std::int64_t ToUnixMillis(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 inline TimePoint FromUnixSeconds(std::int64_t s) { return TimePoint(std::chrono::seconds(s)); }
+// Now at whole seconds: what a DATETIME column keeps, so a stored time reads back equal.
+inline TimePoint NowSeconds() { return FromUnixSeconds(ToUnixSeconds(Now())); }
 
 // "2025-10-25T09:00:00Z"
 std::string FormatIso(TimePoint t);

@@ -1,5 +1,6 @@
 #include "libs/http/envelope.hpp"
 
+#include <cctype>
 #include <string>
 
 #include <boost/beast/http/field.hpp>
@@ -78,23 +79,59 @@ Response ErrorResponse(const ApiError& error) {
   return response;
 }
 
+namespace {
+
+std::string Lower(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
+}
+
+std::string_view TrimSpace(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace
+
+bool IsJsonMediaType(std::string_view content_type) {
+  auto semi = content_type.find(';');
+  std::string media = Lower(TrimSpace(content_type.substr(0, semi)));
+  if (media != "application/json" && !(media.starts_with("application/") && media.ends_with("+json"))) {
+    return false;
+  }
+  // Parameters: JSON is UTF-8 (RFC 8259), so a charset may only say so; others are ignored.
+  while (semi != std::string_view::npos) {
+    content_type.remove_prefix(semi + 1);
+    semi = content_type.find(';');
+    std::string_view parameter = TrimSpace(content_type.substr(0, semi));
+    auto equals = parameter.find('=');
+    if (equals == std::string_view::npos) continue;
+    if (Lower(TrimSpace(parameter.substr(0, equals))) != "charset") continue;
+    std::string_view value = TrimSpace(parameter.substr(equals + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+      value = value.substr(1, value.size() - 2);
+    std::string charset = Lower(value);
+    if (charset != "utf-8" && charset != "utf8") return false;
+  }
+  return true;
+}
+
 nlohmann::json ParseJsonObject(const Request& request) {
   auto content_type = request[boost::beast::http::field::content_type];
-  if (!content_type.empty()) {
-    std::string_view ct(content_type.data(), content_type.size());
-    auto semi = ct.find(';');
-    std::string_view media = ct.substr(0, semi);
-    while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-    bool json = media.size() >= 4 && (media == "application/json" || media.ends_with("+json"));
-    if (!json) {
-      throw ApiError(ApiError::Kind::kUnsupportedMediaType, "unsupported_media_type",
-                     "Unsupported media type", "Send the body as JSON with Content-Type: application/json");
-    }
+  if (!content_type.empty() && !IsJsonMediaType({content_type.data(), content_type.size()})) {
+    throw ApiError(ApiError::Kind::kUnsupportedMediaType, "unsupported_media_type", "Unsupported media type",
+                   "Send the body as JSON (UTF-8) with Content-Type: application/json");
   }
-  if (request.body().empty())
-    throw ApiError::BadRequest("Request body is required (a JSON object)", "invalid_json");
-  nlohmann::json body = nlohmann::json::parse(request.body(), nullptr, false);
-  if (body.is_discarded()) throw ApiError::BadRequest("Request body is not valid JSON", "invalid_json");
+  const std::string& text = request.body();
+  if (text.empty()) throw ApiError::BadRequest("Request body is required (a JSON object)", "invalid_json");
+  // The parser takes a NUL byte for the end of the input: one can only be a byte after the JSON value (inside
+  // a string it must be escaped), and any byte there but white space makes the body invalid.
+  nlohmann::json body = nlohmann::json::parse(text, nullptr, false);
+  if (body.is_discarded() || text.find('\0') != std::string::npos) {
+    throw ApiError::BadRequest("Request body is not valid JSON", "invalid_json");
+  }
   if (!body.is_object()) throw ApiError::BadRequest("Request body must be a JSON object", "invalid_json");
   return body;
 }

@@ -39,8 +39,11 @@ nlohmann::json OptJson(const std::optional<std::string>& value);
 nlohmann::json OptJson(const std::optional<std::int64_t>& value);
 nlohmann::json OptJson(const std::optional<time::TimePoint>& value);
 
+// Whether a Content-Type names JSON: application/json or application/*+json, in any case, with optional
+// parameters of which a charset may only be UTF-8.
+bool IsJsonMediaType(std::string_view content_type);
 // Parses the request body as a JSON object: 415 if the content type is not JSON, 400 if it does not parse
-// or is not an object.
+// (any byte after the JSON value but white space included) or is not an object.
 nlohmann::json ParseJsonObject(const Request& request);
 
 }  // namespace mp::http

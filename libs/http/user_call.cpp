@@ -29,6 +29,15 @@ boost::asio::awaitable<Outcome<Response, Unanswered>> SendForUser(HttpClient& cl
   }
 }
 
+void LogRefusedLookup(const Upstream& upstream, std::string_view target, unsigned status,
+                      std::string_view request_id) {
+  log::Warn("a lookup was refused by the other service; answered as not found",
+            {{"request_id", std::string(request_id)},
+             {"upstream", upstream.name},
+             {"target", std::string(target)},
+             {"status", status}});
+}
+
 ApiError TokenRejectedBy(std::string_view service) {
   return ApiError::Unauthorized("Token rejected by the " + std::string(service) + " service",
                                 "token_rejected");

@@ -30,9 +30,13 @@ boost::asio::awaitable<Outcome<Response, Unanswered>> SendForUser(HttpClient& cl
 // the other service refuses it, revoked in between) and kUnexpectedAnswer, beside the failures about the
 // thing itself (not found, not the caller's).
 
-// Sends GET `target`: the failure `statuses` pairs with the answer's status; Failure::kTimedOut or
-// kUnreachable when there was no answer; else the response (the client reads a 200 and says what any other
-// status is).
+// A warning: the upstream refused a lookup with a 4xx no status table names.
+void LogRefusedLookup(const Upstream& upstream, std::string_view target, unsigned status,
+                      std::string_view request_id);
+
+// Sends GET `target`: the failure `statuses` pairs with the answer's status; Failure::kNotFound for any other
+// 4xx; Failure::kTimedOut or kUnreachable when there was no answer; else the response (the client reads a
+// 200 and says what any other status is).
 template <class Failure>
 boost::asio::awaitable<Outcome<Response, Failure>> LookupForUser(
     HttpClient& client, const Upstream& upstream, std::string target, std::string_view bearer_token,
@@ -42,6 +46,12 @@ boost::asio::awaitable<Outcome<Response, Failure>> LookupForUser(
   if (!sent) co_return sent.refusal() == Unanswered::kTimedOut ? Failure::kTimedOut : Failure::kUnreachable;
   for (const auto& [status, failure] : statuses) {
     if (sent->result_int() == status) co_return failure;
+  }
+  // Any other 4xx refuses what was asked for (an id it does not take): there is no such thing for the
+  // caller. A refusal upstream is never the caller's 5xx.
+  if (sent->result_int() >= 400 && sent->result_int() < 500) {
+    LogRefusedLookup(upstream, target, sent->result_int(), request_id);
+    co_return Failure::kNotFound;
   }
   co_return std::move(*sent);
 }

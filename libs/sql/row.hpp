@@ -3,7 +3,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "libs/core/time.hpp"
@@ -27,6 +29,14 @@ class Row {
   // DATETIME/TIMESTAMP read as UTC; fractional seconds are dropped.
   time::TimePoint Time(std::size_t i) const;
   std::optional<time::TimePoint> OptTime(std::size_t i) const;
+  // Column `i` as `parse` reads it (a status name, a DECIMAL amount: a function of the text returning an
+  // optional); a value it refuses is a corrupt row: std::runtime_error "<what>: <value>".
+  template <class Parse>
+  auto Parsed(std::size_t i, Parse parse, std::string_view what) const {
+    auto value = parse(String(i));
+    if (!value) throw std::runtime_error(std::string(what) + ": " + String(i));
+    return *value;
+  }
 
  private:
   const std::optional<std::string>& Column(std::size_t i) const;

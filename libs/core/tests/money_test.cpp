@@ -24,6 +24,18 @@ TEST(Money, FromDoubleAcceptsAtMostTwoDecimals) {
   EXPECT_FALSE(FromDouble(std::nan("")));
 }
 
+TEST(Money, AnAmountProblemNamesTheRuleBroken) {
+  EXPECT_FALSE(AmountProblem("100", 0, kMaxCents));
+  EXPECT_FALSE(AmountProblem("0.5", 0, kMaxCents));
+  EXPECT_EQ(AmountProblem("100000000", 0, kMaxCents), "must be between 0.00 and 99999999.99");
+  EXPECT_EQ(AmountProblem("123456789012345", 0, kMaxCents), "must be between 0.00 and 99999999.99");
+  EXPECT_EQ(AmountProblem("-1", 0, kMaxCents), "must be between 0.00 and 99999999.99");
+  EXPECT_EQ(AmountProblem("1.001", 0, kMaxCents), "must have at most 2 decimals");
+  for (const char* bad : {"abc", "1e3", "1.", ".5", "", "1,5", "--1"}) {
+    EXPECT_EQ(AmountProblem(bad, 0, kMaxCents), "must be a number") << bad;
+  }
+}
+
 TEST(Money, FromDoubleTakesEveryCentOfTheRangeExactly) {
   // Every value with 2 decimals round-trips, whatever its binary form (a sample of the whole range).
   for (Cents cents = 0; cents <= kMaxCents; cents += 999'983) {

@@ -39,6 +39,22 @@ TEST(Context, BodyMustBeAJsonObject) {
   EXPECT_EQ(kind_of("[1,2]", "application/json"), "400");
   EXPECT_EQ(kind_of("", "application/json"), "400");
   EXPECT_EQ(kind_of("a=1", "application/x-www-form-urlencoded"), "415");
+  // Media types are case-insensitive, with parameters; JSON is UTF-8.
+  for (const char* json :
+       {"APPLICATION/JSON", "Application/Json;Charset=UTF-8", " application/json ; charset=\"utf-8\"",
+        "application/problem+json", "application/json; version=2"}) {
+    EXPECT_EQ(kind_of("{\"a\":1}", json), "ok") << json;
+  }
+  for (const char* other : {"text/json", "application/jsonx", "application/json; charset=latin1", "json"}) {
+    EXPECT_EQ(kind_of("{\"a\":1}", other), "415") << other;
+  }
+  // Nothing but white space may follow the JSON value; a NUL byte ended the parse early.
+  EXPECT_EQ(kind_of(std::string("{\"a\":1}\0garbage", 15), "application/json"), "400");
+  EXPECT_EQ(kind_of(std::string("{\"a\":1}\0", 8), "application/json"), "400");
+  EXPECT_EQ(kind_of("{\"a\":1} x", "application/json"), "400");
+  EXPECT_EQ(kind_of("{\"a\":1} \r\n\t", "application/json"), "ok");
+  EXPECT_EQ(kind_of("{\"a\":\"x\\u0000y\"}", "application/json"),
+            "ok");  // an escaped NUL in a string is text
 }
 
 TEST(Envelope, ErrorCarriesCodeAndDetails) {

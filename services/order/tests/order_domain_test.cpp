@@ -363,7 +363,27 @@ TEST(OrderFields, BlankTitleAndTimeOrderAreProblems) {
   f.service_start_time = time::ParseIso("1999-12-31T23:00:00Z");
   f.service_end_time = time::ParseIso("2200-01-01T00:00:00Z");
   CheckFields(f, f.service_start_time, f.service_end_time, problems);
-  EXPECT_EQ(problems.size(), 2u);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].problem, "must be between 2000-01-01T00:00:00Z and 2199-12-31T23:59:59Z");
+}
+
+TEST(OrderFields, ATitleOfOnlyInvisibleCharactersIsBlank) {
+  // \f, \v, U+00A0, U+2003, U+3000, U+FEFF, U+200B, U+0085, U+2028: each alone, then all together.
+  const std::vector<std::string> blanks = {"\f",           "\v",           "\xC2\xA0",
+                                           "\xE2\x80\x83", "\xE3\x80\x80", "\xEF\xBB\xBF",
+                                           "\xE2\x80\x8B", "\xC2\x85",     "\xE2\x80\xA8"};
+  std::string all;
+  for (const auto& blank : blanks) all += blank;
+  for (const auto& title : blanks) {
+    for (const auto& text : {title, all}) {
+      OrderFields f;
+      f.title = text;
+      std::vector<FieldProblem> problems;
+      CheckFields(f, std::nullopt, std::nullopt, problems);
+      ASSERT_EQ(problems.size(), 1u);
+      EXPECT_EQ(problems[0].problem, "must not be blank");
+    }
+  }
 }
 
 TEST(OrderFields, AnUpdateIsCheckedAgainstTheStoredTimes) {

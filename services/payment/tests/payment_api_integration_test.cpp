@@ -259,7 +259,8 @@ TEST_F(PaymentApiTest, TheOrderServicesAnswersMapToPreciseErrorsAndNothingIsWrit
        [&](std::int64_t id) { orders_.SetOrder(id, customer_, "completed", "unpaid", 120.5); }, 503,
        "order_unavailable"},
       {"200 without data", answering(200, R"({"success":true,"data":{}})"), 503, "order_unavailable"},
-      {"422 (a contract mismatch)", answering(422, "{}"), 503, "order_unavailable"},
+      {"422: the order service refuses the id (never a 5xx)", answering(422, "{}"), 404, "order_not_found"},
+      {"405", answering(405, "{}"), 404, "order_not_found"},
       {"too slow",
        [&](std::int64_t id) {
          orders_.SetOrder(id, customer_);

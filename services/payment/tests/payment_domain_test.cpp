@@ -234,9 +234,6 @@ TEST(Texts, NameTheOrderAndTheExactAmount) {
   EXPECT_EQ(RefundRequestedMessage(refund), "Refund of 0.05 requested for order 7; an admin will review it.");
   refund.id = 3;
   EXPECT_EQ(RefundLedgerText(refund), "Refund 3 for order 7 (simulated)");
-  EXPECT_TRUE(IsBlank(" \t\r\n"));
-  EXPECT_TRUE(IsBlank(""));
-  EXPECT_FALSE(IsBlank(" x "));
 }
 
 }  // namespace

@@ -55,6 +55,7 @@ class FakeOrderService : public http::testing::FakeUpstreamById<OrderAnswer> {
         if (answer->status == 403) throw ApiError::Forbidden();
         if (answer->status == 401) throw ApiError::Unauthorized("Invalid token");
         if (answer->status == 299) co_return http::Json(http::Status::ok, {{"unexpected", true}});
+        if (answer->status == 422) throw ApiError::Validation({{"order_id", "refused"}});
         throw ApiError::Internal();
       });
     }
@@ -222,7 +223,7 @@ TEST_F(ReviewApiTest, BadBodiesAre4xxWithDetailsAndNeverReachTheOrderService) {
       {{{"stars", 5}}, "order_id", "is required"},
       {{{"order_id", "abc"}, {"stars", 5}}, "order_id", "must be an integer"},
       {{{"order_id", {{"$ne", nullptr}}}, {"stars", 5}}, "order_id", "must be an integer"},
-      {{{"order_id", -4}, {"stars", 5}}, "order_id", "must be between 1 and 9223372036854775807"},
+      {{{"order_id", -4}, {"stars", 5}}, "order_id", "must be an integer from 1 to 9007199254740991"},
       {{{"order_id", 1}, {"stars", 5}, {"content", std::string(2001, 'x')}},
        "content",
        "must be at most 2000 characters"},
@@ -329,6 +330,13 @@ TEST_F(ReviewApiTest, OrderServiceTroubleIsA503AndNothingIsWritten) {
   const auto odd = test::RandomId();
   orders_.Set(odd, {299, {}});  // 200 with a body that is not an order
   EXPECT_EQ(Post({{"order_id", odd}, {"stars", 5}}, customer_token_).status, 503u);
+
+  // A 4xx the order service gives for the id (it would not route it) is no order, never a 5xx.
+  const auto refused = test::RandomId();
+  orders_.Set(refused, {422, {}});
+  auto not_found = Post({{"order_id", refused}, {"stars", 5}}, customer_token_);
+  EXPECT_EQ(not_found.status, 404u);
+  EXPECT_EQ(not_found.body["code"], "order_not_found");
 
   // Nothing listens on port 1.
   ReviewService down(mongo::test::TestDatabaseOptions("mp_test_review_api"),

@@ -51,13 +51,15 @@ TEST(SearchFilters, TypedValuesOnly) {
 TEST(SearchFilters, BadValuesAreProblemsNamingEachParameter) {
   auto problems = Problems({.min_rating = "6", .max_hourly_rate = "-1", .location = "CENTRAL"});
   EXPECT_EQ(problems["min_rating"], "must be a number between 0 and 5");
-  EXPECT_EQ(problems["max_hourly_rate"], "must be a number >= 0 with at most 2 decimals");
+  EXPECT_EQ(problems["max_hourly_rate"], "must be between 0.00 and 99999999.99");
   EXPECT_EQ(problems["location"], "must be one of: NORTH, SOUTH, EAST, WEST, MID");
 
   for (const char* bad : {"abc", "nan", "inf", "4.5x", " 4", "{\"$gt\":0}"}) {
     EXPECT_TRUE(Problems({.min_rating = bad}).contains("min_rating")) << bad;
   }
-  EXPECT_TRUE(Problems({.max_hourly_rate = "10.001"}).contains("max_hourly_rate"));
+  EXPECT_EQ(Problems({.max_hourly_rate = "10.001"})["max_hourly_rate"], "must have at most 2 decimals");
+  EXPECT_EQ(Problems({.max_hourly_rate = "100000000"})["max_hourly_rate"],
+            "must be between 0.00 and 99999999.99");
 }
 
 TEST(SearchFilters, SkillLimits) {

@@ -41,7 +41,7 @@ domain::User UserStore::Create(const domain::NewAccount& account, const std::str
                                const std::function<bus::Event(const domain::User&)>& event) {
   auto connection = pool_.Acquire();
   sql::Transaction tx(connection);
-  auto now = time::FromUnixSeconds(time::ToUnixSeconds(time::Now()));
+  auto now = time::NowSeconds();
   domain::User user;
   try {
     auto result = connection->Execute(queries::kInsertUser, {account.username, account.email, password_hash,
@@ -113,7 +113,7 @@ std::optional<domain::User> UserStore::Update(
   if (changes.email) after.email = *changes.email;
   if (changes.role_id) after.role_id = *changes.role_id;
   if (after.role_id != before.role_id) ++after.token_version;
-  after.updated_at = time::FromUnixSeconds(time::ToUnixSeconds(time::Now()));
+  after.updated_at = time::NowSeconds();
   try {
     connection->Execute(queries::kUpdateUser, {after.username, after.email, std::int64_t{after.role_id},
                                                after.token_version, after.updated_at, id});

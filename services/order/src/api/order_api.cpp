@@ -91,12 +91,11 @@ std::optional<money::Cents> PriceQuery(const Context& context, std::string_view 
                                        std::vector<FieldProblem>& problems) {
   auto value = context.Query(name);
   if (!value || value->empty()) return std::nullopt;
-  auto cents = money::Parse(*value);
-  if (!cents || *cents < 0) {
-    problems.push_back({std::string(name), "must be a number >= 0 with at most 2 decimals"});
+  if (auto problem = money::AmountProblem(*value, 0, money::kMaxCents)) {
+    problems.push_back({std::string(name), *problem});
     return std::nullopt;
   }
-  return cents;
+  return money::Parse(*value);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "libs/core/text.hpp"
+
 namespace mp::order::domain {
 namespace {
 
@@ -49,18 +51,10 @@ std::string_view Name(PaymentStatus status) {
   return "unpaid";
 }
 
-std::optional<Status> ParseStatus(std::string_view text) {
-  for (auto status : kAllStatuses) {
-    if (Name(status) == text) return status;
-  }
-  return std::nullopt;
-}
+std::optional<Status> ParseStatus(std::string_view text) { return ByName<Status>(text, kAllStatuses); }
 
 std::optional<PaymentStatus> ParsePaymentStatus(std::string_view text) {
-  for (auto status : {PaymentStatus::kUnpaid, PaymentStatus::kPaid, PaymentStatus::kRefunded}) {
-    if (Name(status) == text) return status;
-  }
-  return std::nullopt;
+  return ByName(text, {PaymentStatus::kUnpaid, PaymentStatus::kPaid, PaymentStatus::kRefunded});
 }
 
 const std::vector<Transition>& Transitions() {
@@ -101,16 +95,12 @@ std::optional<Action> AdminActionFor(Status from, Status to) {
 
 void CheckFields(const OrderFields& fields, std::optional<time::TimePoint> start,
                  std::optional<time::TimePoint> end, std::vector<FieldProblem>& problems) {
-  if (fields.title && fields.title->find_first_not_of(" \t\r\n") == std::string::npos) {
-    problems.push_back({"title", "must not be blank"});
-  }
-  // A marketplace needs far less than DATETIME's years 1000-9999 (time::ParseIso stops at 2200).
-  static const auto kEarliest = *time::ParseIso("2000-01-01T00:00:00Z");
-  static const auto kLatest = *time::ParseIso("2199-12-31T23:59:59Z");
+  if (fields.title && IsBlank(*fields.title)) problems.push_back({"title", "must not be blank"});
   for (auto [name, value] : {std::pair{"service_start_time", fields.service_start_time},
                              std::pair{"service_end_time", fields.service_end_time}}) {
-    if (value && (*value < kEarliest || *value > kLatest)) {
-      problems.push_back({name, "must be between 2000-01-01 and 2199-12-31"});
+    if (value && (*value < kEarliestServiceTime || *value > kLatestServiceTime)) {
+      problems.push_back({name, "must be between " + time::FormatIso(kEarliestServiceTime) + " and " +
+                                    time::FormatIso(kLatestServiceTime)});
     }
   }
   if (start && end && *end <= *start && (fields.service_start_time || fields.service_end_time)) {

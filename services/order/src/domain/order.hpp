@@ -162,6 +162,11 @@ struct OrderFields {
   std::optional<time::TimePoint> service_start_time, service_end_time;
 };
 
+// The service times an order may have (a marketplace needs far less than DATETIME's years 1000-9999).
+inline constexpr time::TimePoint kEarliestServiceTime{std::chrono::sys_days{std::chrono::year{2000} / 1 / 1}};
+inline constexpr time::TimePoint kLatestServiceTime{std::chrono::sys_days{std::chrono::year{2199} / 12 / 31} +
+                                                    std::chrono::seconds{86399}};
+
 // Problems with the values (not their JSON types, which the API reader checks): blank title, times out of
 // range or end not after start. `start`/`end` are the times the order will have after the change.
 void CheckFields(const OrderFields& fields, std::optional<time::TimePoint> start,

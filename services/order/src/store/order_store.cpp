@@ -36,34 +36,18 @@ constexpr std::string_view kMarkProcessed =
 constexpr std::string_view kPurgeProcessed = "DELETE FROM processed_events WHERE processed_at < ? LIMIT ?";
 constexpr std::int64_t kPurgeBatch = 5000;
 
-sql::Value Opt(const std::optional<std::string>& v) { return v ? sql::Value(*v) : sql::Value(nullptr); }
-sql::Value Opt(const std::optional<std::int64_t>& v) { return v ? sql::Value(*v) : sql::Value(nullptr); }
-sql::Value Opt(const std::optional<time::TimePoint>& v) { return v ? sql::Value(*v) : sql::Value(nullptr); }
-sql::Value Text(std::string_view v) { return std::string(v); }
-
 // The ten content columns of kInsert and kUpdate.
 std::vector<sql::Value> ContentParams(const Order& o) {
   return {o.title,
-          Opt(o.description),
+          sql::Nullable(o.description),
           o.service_type,
-          Text(domain::Name(o.status)),
+          std::string(domain::Name(o.status)),
           money::Format(o.price),
           o.location,
-          Opt(o.address),
-          Opt(o.service_start_time),
-          Opt(o.service_end_time),
-          Text(domain::Name(o.payment_status))};
-}
-
-time::TimePoint NowSeconds() { return time::FromUnixSeconds(time::ToUnixSeconds(time::Now())); }
-
-// Column `i` of `row` read by `parse` (a status, an amount); a value it refuses means a corrupt row, which
-// `what` names.
-template <class Parse>
-auto Parsed(const sql::Row& row, std::size_t i, Parse parse, std::string_view what) {
-  auto value = parse(row.String(i));
-  if (!value) throw std::runtime_error(std::string(what) + ": " + row.String(i));
-  return *value;
+          sql::Nullable(o.address),
+          sql::Nullable(o.service_start_time),
+          sql::Nullable(o.service_end_time),
+          std::string(domain::Name(o.payment_status))};
 }
 
 Order FromRow(const sql::Row& row) {
@@ -74,14 +58,14 @@ Order FromRow(const sql::Row& row) {
   o.title = row.String(3);
   o.description = row.OptString(4);
   o.service_type = row.String(5);
-  o.status = Parsed(row, 6, domain::ParseStatus, "orders.status holds an unknown value");
-  o.price = Parsed(row, 7, money::Parse, "orders.price is not a DECIMAL(10,2)");
+  o.status = row.Parsed(6, domain::ParseStatus, "orders.status holds an unknown value");
+  o.price = row.Parsed(7, money::Parse, "orders.price is not a DECIMAL(10,2)");
   o.location = row.String(8);
   o.address = row.OptString(9);
   o.service_start_time = row.OptTime(10);
   o.service_end_time = row.OptTime(11);
   o.payment_status =
-      Parsed(row, 12, domain::ParsePaymentStatus, "orders.payment_status holds an unknown value");
+      row.Parsed(12, domain::ParsePaymentStatus, "orders.payment_status holds an unknown value");
   o.has_review = row.Int(13) != 0;
   o.version = row.Int(14);
   o.created_at = row.Time(15);
@@ -99,11 +83,11 @@ std::optional<Order> LockOrder(sql::Connection& connection, std::int64_t id) {
 
 // Writes `after` over `before` (same id); false when the row no longer matches before's status and version.
 bool WriteChange(sql::Connection& connection, const Order& before, Order& after) {
-  after.updated_at = NowSeconds();
+  after.updated_at = time::NowSeconds();
   auto params = ContentParams(after);
-  params.insert(params.end(),
-                {Opt(after.provider_id), std::int64_t{after.has_review ? 1 : 0}, Opt(after.reject_reason),
-                 after.updated_at, before.id, Text(domain::Name(before.status)), before.version});
+  params.insert(params.end(), {sql::Nullable(after.provider_id), std::int64_t{after.has_review ? 1 : 0},
+                               sql::Nullable(after.reject_reason), after.updated_at, before.id,
+                               std::string(domain::Name(before.status)), before.version});
   auto result = connection.Execute(kUpdate, params);
   if (result.affected_rows != 1) return false;
   after.version = before.version + 1;
@@ -125,7 +109,7 @@ std::string LikeContains(std::string_view keyword) {
 Order OrderStore::Create(Order order, const std::function<bus::Event(const Order&)>& event) {
   auto connection = pool_.Acquire();
   sql::Transaction tx(connection);
-  order.created_at = order.updated_at = NowSeconds();
+  order.created_at = order.updated_at = time::NowSeconds();
   order.status = domain::Status::kPendingReview;
   order.payment_status = domain::PaymentStatus::kUnpaid;
   order.has_review = false;
@@ -163,7 +147,7 @@ ListResult OrderStore::List(const ListQuery& query) {
     where += " AND status IN (";
     for (std::size_t i = 0; i < query.statuses.size(); ++i) {
       where += i ? ", ?" : "?";
-      params.push_back(Text(domain::Name(query.statuses[i])));
+      params.emplace_back(std::string(domain::Name(query.statuses[i])));
     }
     where += ")";
   }
@@ -228,7 +212,7 @@ ApplyResult OrderStore::ApplyEvent(const bus::Event& event, std::int64_t order_i
                                    const EventsFor& events) {
   auto connection = pool_.Acquire();
   sql::Transaction tx(connection);
-  auto marked = connection->Execute(kMarkProcessed, {event.event_id, event.routing_key, NowSeconds()});
+  auto marked = connection->Execute(kMarkProcessed, {event.event_id, event.routing_key, time::NowSeconds()});
   // Seen before, or (below) not applicable yet: the transaction rolls back, nothing changes.
   if (marked.affected_rows == 0) return ApplyResult::kAlreadyApplied;
   if (auto before = LockOrder(connection.get(), order_id)) {

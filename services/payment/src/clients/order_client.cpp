@@ -81,6 +81,11 @@ asio::awaitable<domain::OrderSnapshot> OrderClient::CustomerOrder(std::int64_t o
   if (status == 403) throw ApiError::Forbidden("Permission denied");
   // The token was valid here but the order service refuses it (revoked in between): say so.
   if (status == 401) throw ApiError::Unauthorized("Token rejected by the order service", "token_rejected");
+  // Any other 4xx refuses the id: there is no such order for the caller (a refusal upstream is never a 5xx).
+  if (status >= 400 && status < 500) {
+    http::LogRefusedLookup(order_, "/internal/v1/orders/" + std::to_string(order_id), status, request_id);
+    throw ApiError::NotFound("Order not found", "order_not_found");
+  }
   if (status == 200) {
     if (auto order = ParseOrderDetail(response.body()); order && order->id == order_id) {
       if (order->price <= 0 || order->price > money::kMaxCents) {

@@ -1,5 +1,7 @@
 #include "services/payment/src/domain/payment.hpp"
 
+#include "libs/core/text.hpp"
+
 namespace mp::payment::domain {
 
 const std::vector<std::string_view> kRefundStatusNames = {"pending", "completed", "rejected"};
@@ -16,22 +18,12 @@ std::string_view Name(PaymentStatus status) { return kPaymentStatusNames[static_
 std::string_view Name(RefundStatus status) { return kRefundStatusNames[static_cast<std::size_t>(status)]; }
 
 std::optional<PaymentStatus> ParsePaymentStatus(std::string_view text) {
-  for (auto status : {PaymentStatus::kPending, PaymentStatus::kCompleted, PaymentStatus::kFailed,
-                      PaymentStatus::kRefunded}) {
-    if (Name(status) == text) return status;
-  }
-  return std::nullopt;
+  return ByName(text, {PaymentStatus::kPending, PaymentStatus::kCompleted, PaymentStatus::kFailed,
+                       PaymentStatus::kRefunded});
 }
 
 std::optional<RefundStatus> ParseRefundStatus(std::string_view text) {
-  for (auto status : {RefundStatus::kPending, RefundStatus::kCompleted, RefundStatus::kRejected}) {
-    if (Name(status) == text) return status;
-  }
-  return std::nullopt;
-}
-
-bool IsBlank(std::string_view text) {
-  return text.find_first_not_of(" \t\r\n\v\f") == std::string_view::npos;
+  return ByName(text, {RefundStatus::kPending, RefundStatus::kCompleted, RefundStatus::kRejected});
 }
 
 // ---- Paying

@@ -152,7 +152,4 @@ std::string RefundRequestedMessage(const Refund& refund);
 std::string RefundDecisionMessage(const Refund& refund);
 std::string RefundLedgerText(const Refund& refund);
 
-// Text that holds something other than spaces.
-bool IsBlank(std::string_view text);
-
 }  // namespace mp::payment::domain

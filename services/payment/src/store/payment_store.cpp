@@ -81,32 +81,16 @@ const std::string kPageRefunds =
 const std::string kPageRefundsByStatus = Select(
     kRefundColumns, "FROM refunds WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
 
-sql::Value Opt(const std::optional<std::string>& v) { return v ? sql::Value(*v) : sql::Value(nullptr); }
-sql::Value Opt(const std::optional<std::int64_t>& v) { return v ? sql::Value(*v) : sql::Value(nullptr); }
-sql::Value Opt(const std::optional<time::TimePoint>& v) { return v ? sql::Value(*v) : sql::Value(nullptr); }
-sql::Value Text(std::string_view v) { return std::string(v); }
-
-time::TimePoint NowSeconds() { return time::FromUnixSeconds(time::ToUnixSeconds(time::Now())); }
-
-// Column `i` of `row` read by `parse` (a status, an amount); a value it refuses means a corrupt row, which
-// `what` names.
-template <class Parse>
-auto Parsed(const sql::Row& row, std::size_t i, Parse parse, std::string_view what) {
-  auto value = parse(row.String(i));
-  if (!value) throw std::runtime_error(std::string(what) + ": " + row.String(i));
-  return *value;
-}
-
 // Columns first .. first + 3 of a payment's or a refund's row: order_id, customer_id, provider_id, amount.
 domain::Charge ChargeFromRow(const sql::Row& row, std::size_t first, std::string_view table) {
   return {row.Int(first), row.Int(first + 1), row.OptInt(first + 2),
-          Parsed(row, first + 3, money::Parse, std::string(table) + ".amount is not a DECIMAL(10,2)")};
+          row.Parsed(first + 3, money::Parse, std::string(table) + ".amount is not a DECIMAL(10,2)")};
 }
 
 Payment PaymentFromRow(const sql::Row& row) {
   Payment p{ChargeFromRow(row, 1, "payments")};
   p.id = row.Int(0);
-  p.status = Parsed(row, 5, domain::ParsePaymentStatus, "payments.status holds an unknown value");
+  p.status = row.Parsed(5, domain::ParsePaymentStatus, "payments.status holds an unknown value");
   p.transaction_id = row.String(6);
   p.created_at = row.Time(7);
   p.updated_at = row.Time(8);
@@ -117,7 +101,7 @@ Refund RefundFromRow(const sql::Row& row) {
   Refund r{ChargeFromRow(row, 2, "refunds")};
   r.id = row.Int(0);
   r.payment_id = row.Int(1);
-  r.status = Parsed(row, 6, domain::ParseRefundStatus, "refunds.status holds an unknown value");
+  r.status = row.Parsed(6, domain::ParseRefundStatus, "refunds.status holds an unknown value");
   r.reason = row.String(7);
   r.decision_reason = row.OptString(8);
   r.decided_by = row.OptInt(9);
@@ -142,8 +126,8 @@ std::optional<Refund> OneRefund(sql::Connection& connection, std::string_view sq
 void WriteLedger(sql::Connection& connection, std::int64_t user_id, std::string_view type,
                  money::Cents amount, std::int64_t reference_id, std::int64_t payment_id,
                  std::int64_t order_id, const std::string& text, time::TimePoint at) {
-  connection.Execute(kInsertLedger, {user_id, Text(type), money::Format(amount), reference_id, payment_id,
-                                     order_id, text, at});
+  connection.Execute(kInsertLedger, {user_id, std::string(type), money::Format(amount), reference_id,
+                                     payment_id, order_id, text, at});
 }
 
 }  // namespace
@@ -164,15 +148,15 @@ Outcome<PayResult, domain::PaymentRefusal> PaymentStore::Pay(Payment payment,
   try {
     auto connection = pool_.Acquire();
     sql::Transaction tx(connection);
-    payment.created_at = payment.updated_at = NowSeconds();
+    payment.created_at = payment.updated_at = time::NowSeconds();
     payment.status = domain::PaymentStatus::kCompleted;  // the simulated processor approves at once
     payment.transaction_id = security::NewUuid();
     // The unique key on charged_order_id refuses a second live payment of the order here; a concurrent
     // insert waits for the first transaction and fails once it commits.
     auto inserted = connection->Execute(
-        kInsertPayment,
-        {payment.order_id, payment.customer_id, Opt(payment.provider_id), money::Format(payment.amount),
-         Text(domain::Name(payment.status)), payment.transaction_id, payment.created_at, payment.updated_at});
+        kInsertPayment, {payment.order_id, payment.customer_id, sql::Nullable(payment.provider_id),
+                         money::Format(payment.amount), std::string(domain::Name(payment.status)),
+                         payment.transaction_id, payment.created_at, payment.updated_at});
     payment.id = static_cast<std::int64_t>(inserted.last_insert_id);
     WriteLedger(connection.get(), payment.customer_id, "payment", payment.amount, payment.id, payment.id,
                 payment.order_id, domain::PaymentLedgerText(payment.order_id), payment.created_at);
@@ -208,10 +192,11 @@ Outcome<Refund, domain::PaymentRefusal> PaymentStore::RequestRefund(std::int64_t
     auto decided = domain::DecideRefundRequest(*payment, customer_id, pending, std::move(reason));
     if (!decided) return decided;  // the transaction rolls back: nothing was written
     Refund refund = *std::move(decided);
-    refund.created_at = refund.updated_at = NowSeconds();
-    auto inserted = connection->Execute(
-        kInsertRefund, {refund.payment_id, refund.order_id, refund.customer_id, Opt(refund.provider_id),
-                        money::Format(refund.amount), refund.reason, refund.created_at, refund.updated_at});
+    refund.created_at = refund.updated_at = time::NowSeconds();
+    auto inserted =
+        connection->Execute(kInsertRefund, {refund.payment_id, refund.order_id, refund.customer_id,
+                                            sql::Nullable(refund.provider_id), money::Format(refund.amount),
+                                            refund.reason, refund.created_at, refund.updated_at});
     refund.id = static_cast<std::int64_t>(inserted.last_insert_id);
     bus::Enqueue(connection, event(refund));
     tx.Commit();
@@ -237,13 +222,14 @@ Outcome<Refund, domain::PaymentRefusal> PaymentStore::DecideRefund(std::int64_t 
   auto before = OneRefund(connection.get(), kLockRefund, refund_id);
   if (!payment || !before)
     throw std::runtime_error("refund " + std::to_string(refund_id) + " has no payment");
-  auto now = NowSeconds();
+  auto now = time::NowSeconds();
   auto decided = domain::DecideRefund(*before, *payment, approved, std::move(reason), admin_id, now);
   if (!decided) return decided;  // the transaction rolls back: nothing was written
   Refund after = *std::move(decided);
   auto updated = connection->Execute(
-      kDecideRefund, {Text(domain::Name(after.status)), Opt(after.decision_reason), Opt(after.decided_by),
-                      Opt(after.decided_at), after.updated_at, after.id});
+      kDecideRefund,
+      {std::string(domain::Name(after.status)), sql::Nullable(after.decision_reason),
+       sql::Nullable(after.decided_by), sql::Nullable(after.decided_at), after.updated_at, after.id});
   if (updated.affected_rows != 1) throw ConcurrentChange(ConcurrentChange::Row::kRefund, after.id);
   if (after.status == domain::RefundStatus::kCompleted) {
     Payment refunded = domain::PaymentAfterRefund(*payment, now);
@@ -295,7 +281,7 @@ ListResult<Refund> PaymentStore::ListRefunds(std::optional<domain::RefundStatus>
   sql::Transaction tx(connection);
   ListResult<Refund> result;
   std::vector<sql::Value> filter;
-  if (status) filter.push_back(Text(domain::Name(*status)));
+  if (status) filter.emplace_back(std::string(domain::Name(*status)));
   result.total = connection->Query(status ? kCountRefundsByStatus : kCountRefunds, filter).front().Int(0);
   if (result.total > page.offset) {
     auto params = filter;

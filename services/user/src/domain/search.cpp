@@ -58,11 +58,10 @@ ProviderSearch ParseSearch(const SearchQuery& query, std::vector<FieldProblem>& 
   }
 
   if (query.max_hourly_rate && !query.max_hourly_rate->empty()) {
-    auto cents = money::Parse(*query.max_hourly_rate);
-    if (!cents || *cents < 0) {
-      problems.push_back({"max_hourly_rate", "must be a number >= 0 with at most 2 decimals"});
+    if (auto problem = money::AmountProblem(*query.max_hourly_rate, 0, money::kMaxCents)) {
+      problems.push_back({"max_hourly_rate", *problem});
     } else {
-      search.max_hourly_rate = cents;
+      search.max_hourly_rate = money::Parse(*query.max_hourly_rate);
     }
   }
 
