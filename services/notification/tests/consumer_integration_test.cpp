@@ -13,6 +13,7 @@
 #include "libs/bus/tests/bus_test_support.hpp"
 #include "libs/service/testing/test_topology.hpp"
 #include "services/notification/src/events/event_handler.hpp"
+#include "services/notification/src/events/inbox_events.hpp"
 #include "services/notification/tests/notification_test_support.hpp"
 
 namespace mp::notification::events {
@@ -276,6 +277,25 @@ TEST_F(NotificationConsumerTest, NewEntriesReachTheRecipientsInboxView) {
   ASSERT_EQ(page->items.size(), 1u);
   EXPECT_EQ(page->items[0].order_id, o);
   EXPECT_FALSE(page->items[0].is_read);
+}
+
+TEST_F(NotificationConsumerTest, ARedeliveryGivesTheViewAnEntryTheFirstDeliveryStoredAndDiedBefore) {
+  auto& replica = StartReplica();
+  const std::int64_t c = test::RandomId(), o = test::RandomId();
+  users_.insert(c);
+  auto claim = io_.Run(replica.cache.BeginRebuild(Inbox::kCustomer, c));
+  ASSERT_EQ(claim.state, store::InboxCache::Claim::State::kBegun);
+  ASSERT_TRUE(io_.Run(replica.cache.CommitRebuild(Inbox::kCustomer, c, claim.token, {})));
+  // The first delivery stored the notice in MongoDB, then its process was killed before the view took it.
+  auto event = MakeEvent("order.created", {{"order_id", o}, {"customer_id", c}});
+  auto notices = NoticesForEvent(event.routing_key, event.body);
+  ASSERT_TRUE(notices && notices->size() == 1);
+  ASSERT_TRUE(store_.Add(notices->front(), event.event_id, event.routing_key, time::Now()));
+  EXPECT_EQ(io_.Run(replica.cache.Unread(Inbox::kCustomer, c)), 0);
+  Publish({event});  // the redelivery
+  ASSERT_TRUE(test::WaitUntil([&] { return replica.consumer.handled_total() == 1; }));
+  ASSERT_TRUE(test::WaitUntil([&] { return io_.Run(replica.cache.Unread(Inbox::kCustomer, c)) == 1; }));
+  EXPECT_EQ(EntriesAbout(Inbox::kCustomer, c, o), 1);  // still one entry in MongoDB
 }
 
 TEST(NotificationHandlerTest, MongoDownMeansRetryLaterNotAFailure) {

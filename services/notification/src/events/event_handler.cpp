@@ -43,6 +43,11 @@ void EventHandler::Handle(const bus::Event& event) {
         ++notices_added_;
       } else {
         ++duplicates_skipped_;  // this event was applied to this inbox before
+        // A redelivery: the first delivery may have stored the entry and died before the inbox's Redis view
+        // took it. Give it to the view again (adding is a set union: harmless when it is there).
+        if (auto stored = store_.FromEvent(notice.inbox, notice.recipient_id, event.event_id)) {
+          added.push_back(std::move(*stored));
+        }
       }
     }
   } catch (const mongo::Error& error) {

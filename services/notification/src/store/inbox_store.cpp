@@ -82,6 +82,14 @@ std::optional<domain::Notification> InboxStore::Add(const domain::Notice& notice
       id.ToString(), notice.inbox, notice.recipient_id, notice.order_id, notice.message, created_at, false};
 }
 
+std::optional<domain::Notification> InboxStore::FromEvent(Inbox inbox, std::int64_t recipient_id,
+                                                          std::string_view event_id) {
+  auto doc =
+      Collection(inbox).FindOne(Document{{"event_id", event_id}, {RecipientField(inbox), recipient_id}});
+  if (!doc) return std::nullopt;
+  return FromDocument(inbox, *doc);
+}
+
 domain::InboxPage InboxStore::List(Inbox inbox, std::int64_t recipient_id, std::int64_t limit,
                                    std::int64_t offset) {
   auto collection = Collection(inbox);

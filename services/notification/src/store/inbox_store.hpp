@@ -31,6 +31,10 @@ class InboxStore {
   std::optional<domain::Notification> Add(const domain::Notice& notice, std::string_view event_id,
                                           std::string_view event_type, time::TimePoint now);
 
+  // The entry `event_id` made in the recipient's inbox, if any (what Add() found on a redelivery).
+  std::optional<domain::Notification> FromEvent(domain::Inbox inbox, std::int64_t recipient_id,
+                                                std::string_view event_id);
+
   // Newest first (created_at, then id); `total` counts the whole inbox; `unread` is left 0.
   domain::InboxPage List(domain::Inbox inbox, std::int64_t recipient_id, std::int64_t limit,
                          std::int64_t offset);
