@@ -101,6 +101,14 @@ class NotificationConsumerTest : public ::testing::Test {
 
   void Publish(const std::vector<bus::Event>& events) { topology_.Publish(events); }
 
+  // Customer `user`'s inbox view built (empty) and ready, as a first read leaves it.
+  bool ReadyEmptyView(Replica& replica, std::int64_t user) {
+    users_.insert(user);
+    auto claim = io_.Run(replica.cache.BeginRebuild(Inbox::kCustomer, user));
+    return claim.state == store::InboxCache::Claim::State::kBegun &&
+           io_.Run(replica.cache.CommitRebuild(Inbox::kCustomer, user, claim.token, {}));
+  }
+
   std::uint64_t HandledTotal() {
     std::uint64_t total = 0;
     for (const auto& replica : replicas_) total += replica->consumer.handled_total();
@@ -263,10 +271,7 @@ TEST_F(NotificationConsumerTest, PoisonEventEndsInTheDeadLetterQueue) {
 TEST_F(NotificationConsumerTest, NewEntriesReachTheRecipientsInboxView) {
   auto& replica = StartReplica();
   const std::int64_t c = test::RandomId(), o = test::RandomId();
-  users_.insert(c);
-  auto claim = io_.Run(replica.cache.BeginRebuild(Inbox::kCustomer, c));
-  ASSERT_EQ(claim.state, store::InboxCache::Claim::State::kBegun);
-  ASSERT_TRUE(io_.Run(replica.cache.CommitRebuild(Inbox::kCustomer, c, claim.token, {})));
+  ASSERT_TRUE(ReadyEmptyView(replica, c));
   EXPECT_EQ(io_.Run(replica.cache.Unread(Inbox::kCustomer, c)), 0);
   Publish({MakeEvent("order.created", {{"order_id", o}, {"customer_id", c}})});
   ASSERT_TRUE(test::WaitUntil([&] { return replica.consumer.handled_total() == 1; }));
@@ -282,10 +287,7 @@ TEST_F(NotificationConsumerTest, NewEntriesReachTheRecipientsInboxView) {
 TEST_F(NotificationConsumerTest, ARedeliveryGivesTheViewAnEntryTheFirstDeliveryStoredAndDiedBefore) {
   auto& replica = StartReplica();
   const std::int64_t c = test::RandomId(), o = test::RandomId();
-  users_.insert(c);
-  auto claim = io_.Run(replica.cache.BeginRebuild(Inbox::kCustomer, c));
-  ASSERT_EQ(claim.state, store::InboxCache::Claim::State::kBegun);
-  ASSERT_TRUE(io_.Run(replica.cache.CommitRebuild(Inbox::kCustomer, c, claim.token, {})));
+  ASSERT_TRUE(ReadyEmptyView(replica, c));
   // The first delivery stored the notice in MongoDB, then its process was killed before the view took it.
   auto event = MakeEvent("order.created", {{"order_id", o}, {"customer_id", c}});
   auto notices = NoticesForEvent(event.routing_key, event.body);
