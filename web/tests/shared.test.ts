@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Page } from '../src/api';
 import { ApiError } from '../src/api';
 import { tokenStore } from '../src/api/tokens';
+import ActionButtons from '../src/components/ActionButtons.vue';
 import CustomerProfileFields from '../src/components/CustomerProfileFields.vue';
 import ErrorAlert from '../src/components/ErrorAlert.vue';
 import FormField from '../src/components/FormField.vue';
@@ -328,6 +329,54 @@ describe('useOrderExtras', () => {
     expect(extras.review.value).toBeNull();
     expect(extras.events.value).toEqual([]);
     expect(calls.map((call) => call.url.pathname)).toEqual(['/api/v1/customer/inbox']);
+  });
+});
+
+describe('ActionButtons', () => {
+  it('renders a row of small buttons from their description: type, variant, test id, disabled', async () => {
+    const host = await render(ActionButtons, {
+      buttons: [
+        { label: 'Approve', variant: 'primary', type: 'submit', testid: 'approve-7', disabled: true },
+        { label: 'Cancel', variant: 'ghost' },
+      ],
+    });
+    const row = host.querySelector('.form-actions')!;
+    const [approve, cancel] = Array.from(row.querySelectorAll('button'));
+    expect(row.children).toHaveLength(2);
+    expect(approve.type).toBe('submit');
+    expect(approve.className).toBe('button button--primary button--small');
+    expect(approve.dataset.testid).toBe('approve-7');
+    expect(approve.disabled).toBe(true);
+    expect(approve.textContent.trim()).toBe('Approve');
+    expect(cancel.type).toBe('button');
+    expect(cancel.className).toBe('button button--ghost button--small');
+    expect(cancel.hasAttribute('data-testid')).toBe(false);
+    expect(cancel.hasAttribute('disabled')).toBe(false);
+  });
+
+  it('runs a button’s action on click; a submit button without one sends its form', async () => {
+    const onClick = vi.fn();
+    const onSubmit = vi.fn((event: Event) => event.preventDefault());
+    const host = await render(
+      {
+        render: () =>
+          h('form', { onSubmit }, [
+            h(ActionButtons, {
+              buttons: [
+                { label: 'Approve', variant: 'primary', type: 'submit', testid: 'approve' },
+                { label: 'Reject', variant: 'danger', testid: 'reject', onClick },
+              ],
+            }),
+          ]),
+      },
+      {},
+    );
+    host.querySelector<HTMLButtonElement>('[data-testid="reject"]')!.click();
+    expect(onClick).toHaveBeenCalledTimes(1);
+    expect(onSubmit).not.toHaveBeenCalled();
+    host.querySelector<HTMLButtonElement>('[data-testid="approve"]')!.click();
+    expect(onSubmit).toHaveBeenCalledTimes(1);
+    expect(onClick).toHaveBeenCalledTimes(1);
   });
 });
 
