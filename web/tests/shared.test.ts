@@ -333,6 +333,11 @@ describe('useOrderExtras', () => {
 });
 
 describe('ActionButtons', () => {
+  it('renders full-size buttons when small is false', async () => {
+    const host = await render(ActionButtons, { buttons: [{ label: 'Start', variant: 'primary' }], small: false });
+    expect(host.querySelector('button')!.className).toBe('button button--primary');
+  });
+
   it('renders a row of small buttons from their description: type, variant, test id, disabled', async () => {
     const host = await render(ActionButtons, {
       buttons: [
