@@ -45,9 +45,11 @@ endfunction()
 # mp_service(<name> STORE mysql|mongo DOMAIN <src>... SOURCES <src>... DOMAIN_TESTS <src>... UNIT_TESTS <src>...
 #            INTEGRATION_TESTS <src>...): one microservice, laid out as docs/architecture.md says —
 #   mp_<name>_domain        src/domain (mp_domain_library: libs/core only, checked);
-#   mp_<name>_lib           everything else on top of it and the libraries every service uses; a MySQL
-#                           service also gets its migrations/ and the shared outbox ones embedded;
-#   mp-<name>               src/main.cpp with the store adapter (mp_service_mysql or mp_service_mongo);
+#   mp_<name>_lib           everything else on top of it, src/service.cpp (the service's spec, store and
+#                           wiring) and the libraries every service uses, with the store adapter
+#                           (mp_service_mysql or mp_service_mongo); a MySQL service also gets its
+#                           migrations/ and the shared outbox ones embedded;
+#   mp-<name>               src/main.cpp: runs src/service.cpp's definition;
 #   <name>_domain_test      links the domain alone (label unit);
 #   <name>_unit_test        links the service library (label unit);
 #   <name>_integration_test needs the real stores and broker (label integration: ./marketplace test).
@@ -61,13 +63,15 @@ function(mp_service name)
     message(FATAL_ERROR "mp_service(${name}): STORE must be mysql or mongo")
   endif()
   mp_domain_library(mp_${name}_domain SOURCES ${ARG_DOMAIN})
-  mp_library(mp_${name}_lib SOURCES ${ARG_SOURCES}
-    DEPS mp_${name}_domain mp_http mp_identity ${store_libs} mp_bus mp_cache mp_security mp_service)
+  # src/service.cpp: the service as main() runs it and its API tests assemble it (service::Definition).
+  mp_library(mp_${name}_lib SOURCES ${ARG_SOURCES} src/service.cpp
+    DEPS mp_${name}_domain mp_http mp_identity ${store_libs} mp_bus mp_cache mp_security
+         mp_service_${ARG_STORE})
   if(ARG_STORE STREQUAL "mysql")
     mp_sql_migrations(mp_${name}_lib migrations mp::${name}::store::Migrations ${MP_OUTBOX_MIGRATIONS})
   endif()
   add_executable(mp-${name} src/main.cpp)
-  target_link_libraries(mp-${name} PRIVATE mp_${name}_lib mp_service_${ARG_STORE})
+  target_link_libraries(mp-${name} PRIVATE mp_${name}_lib)
   mp_test(${name}_domain_test LABEL unit SOURCES ${ARG_DOMAIN_TESTS} DEPS mp_${name}_domain)
   mp_test(${name}_unit_test LABEL unit SOURCES ${ARG_UNIT_TESTS} DEPS mp_${name}_lib)
   mp_test(${name}_integration_test LABEL integration SOURCES ${ARG_INTEGRATION_TESTS} DEPS mp_${name}_lib)

@@ -4,11 +4,12 @@
 #include <cstdlib>
 
 namespace mp::config {
-namespace {
 
-const char* Get(std::string_view name) { return std::getenv(std::string(name).c_str()); }
-
-}  // namespace
+const char* Env::Get(std::string_view name) const {
+  if (!values_) return std::getenv(std::string(name).c_str());
+  auto it = values_->find(name);
+  return it == values_->end() ? nullptr : it->second.c_str();
+}
 
 std::string Env::String(std::string_view name, std::string_view fallback) {
   const char* value = Get(name);

@@ -1,9 +1,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 // 12-factor settings: every value comes from the environment with a safe local default. Reading collects
@@ -22,6 +26,13 @@ enum class TlsMode { kDisabled, kRequired, kVerifyIdentity };
 
 class Env {
  public:
+  using Values = std::map<std::string, std::string, std::less<>>;
+
+  Env() = default;  // reads the process environment
+  // Reads only `values` (e.g. a test assembling a service with settings of its own), never the process
+  // environment.
+  explicit Env(Values values) : values_(std::move(values)) {}
+
   std::string String(std::string_view name, std::string_view fallback);
   std::string RequiredString(std::string_view name);
   std::int64_t Int(std::string_view name, std::int64_t fallback, std::int64_t min, std::int64_t max);
@@ -36,6 +47,9 @@ class Env {
   void Validate() const;  // throws ConfigError if anything was wrong
 
  private:
+  const char* Get(std::string_view name) const;
+
+  std::optional<Values> values_;
   std::vector<std::string> problems_;
 };
 

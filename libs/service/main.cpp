@@ -123,72 +123,94 @@ Tokens MakeTokens(const TokenSettings& settings) {
 
 }  // namespace
 
-// Serving: builds the infrastructure in order, lets the service wire itself, starts, and stops in the
-// reverse order.
-class Runner {
- public:
-  static int Serve(const Spec& spec, Store* store, config::Env& env, http::AppOptions app_options,
-                   const cache::RedisOptions& redis_options, const bus::AmqpOptions& amqp,
-                   const Tokens& tokens, const Wiring& wire) {
-    if (store != nullptr) store->Open();
-    if (spec.events) {
-      try {
-        bus::DeclareTopology(amqp);
-      } catch (const std::exception& ex) {
-        // The relay and the consumer declare what they need again once the broker is back.
-        log::Warn("rabbitmq not reachable at start; events wait in the outbox", {{"error", ex.what()}});
-      }
-    }
-
-    http::App app(std::move(app_options));
-    cache::Redis redis(app.io(), redis_options);
-    identity::Authenticator authn(*tokens.verifier, &redis, tokens.attestation.get());
-    std::unique_ptr<bus::OutboxRelay> relay;
-    if (spec.events && store != nullptr) {
-      relay = std::make_unique<bus::OutboxRelay>(store->Outbox(), amqp, store->RelayOptions());
-    }
-    Context context(app, env, redis, *tokens.verifier, tokens.signer.get(), authn, relay.get(), amqp);
-
-    AddRedisGauge(app.metrics(), redis);
-    if (store != nullptr) store->Wire(app);
-    if (relay) AddOutboxGauges(app.metrics(), *relay);
-    wire(context);
-    env.Validate();  // the service's own settings, read while wiring: nothing has started yet
-
-    bus::Consumer* consumer = context.consumer_.get();
-    if (consumer != nullptr) AddConsumerGauges(app.metrics(), *consumer);
-    if (context.readiness_) {
-      app.SetReadiness(std::move(context.readiness_));
-    } else {
-      app.SetReadiness([&]() -> asio::awaitable<std::vector<http::ReadyCheck>> {
-        std::vector<http::ReadyCheck> checks;
-        if (store != nullptr) checks.push_back(co_await store->Check(app));
-        checks.push_back(co_await RedisCheck(redis));
-        if (consumer != nullptr) checks.push_back(ConsumerCheck(*consumer, context.consuming_.load()));
-        if (relay) checks.push_back(OutboxCheck(*relay));
-        co_return checks;
-      });
-    }
-    app.OnShutdown([&] {
-      if (consumer != nullptr) consumer->Stop();
-      if (relay) relay->Stop();
-    });
-
-    if (relay) relay->Start();
-    if (consumer != nullptr) {
-      if (context.prepare_) {
-        asio::co_spawn(app.io(),
-                       StartConsumerWhenPrepared(app, context.prepare_, *consumer, context.consuming_,
-                                                 consumer->queue()),
-                       asio::detached);
-      } else {
-        consumer->Start();
-        context.consuming_ = true;
-      }
-    }
-    return app.Run();
+Instance::Instance(const Spec& spec, Store* store, config::Env& env, http::AppOptions app_options,
+                   const cache::RedisOptions& redis_options, const bus::AmqpOptions& amqp, TokenKeys keys,
+                   const Wiring& wire)
+    : store_(store),
+      app_(std::make_unique<http::App>(std::move(app_options))),
+      redis_(std::make_unique<cache::Redis>(app_->io(), redis_options)),
+      authn_(std::make_unique<identity::Authenticator>(keys.verifier, redis_.get(), keys.attestation)) {
+  auto& app = *app_;
+  if (spec.events && store != nullptr) {
+    relay_ = std::make_unique<bus::OutboxRelay>(store->Outbox(), amqp, store->RelayOptions());
   }
-};
+  context_ =
+      std::make_unique<Context>(app, env, *redis_, keys.verifier, keys.signer, *authn_, relay_.get(), amqp);
+
+  AddRedisGauge(app.metrics(), *redis_);
+  if (store != nullptr) store->Wire(app);
+  if (relay_) AddOutboxGauges(app.metrics(), *relay_);
+  wire(*context_);
+  env.Validate();  // the service's own settings, read while wiring: nothing has started yet
+
+  bus::Consumer* consumer = context_->consumer_.get();
+  if (consumer != nullptr) AddConsumerGauges(app.metrics(), *consumer);
+  if (context_->readiness_) {
+    app.SetReadiness(std::move(context_->readiness_));
+  } else {
+    app.SetReadiness([this, consumer]() -> asio::awaitable<std::vector<http::ReadyCheck>> {
+      std::vector<http::ReadyCheck> checks;
+      if (store_ != nullptr) checks.push_back(co_await store_->Check(*app_));
+      checks.push_back(co_await RedisCheck(*redis_));
+      if (consumer != nullptr) checks.push_back(ConsumerCheck(*consumer, context_->consuming_.load()));
+      if (relay_) checks.push_back(OutboxCheck(*relay_));
+      co_return checks;
+    });
+  }
+  app.OnShutdown([this, consumer] {
+    if (consumer != nullptr) consumer->Stop();
+    if (relay_) relay_->Stop();
+  });
+}
+
+Instance::~Instance() {
+  app_->Stop();
+  context_.reset();
+}
+
+int Instance::Run() {
+  bus::Consumer* consumer = context_->consumer_.get();
+  if (relay_) relay_->Start();
+  if (consumer != nullptr) {
+    if (context_->prepare_) {
+      asio::co_spawn(app_->io(),
+                     StartConsumerWhenPrepared(*app_, context_->prepare_, *consumer, context_->consuming_,
+                                               consumer->queue()),
+                     asio::detached);
+    } else {
+      consumer->Start();
+      context_->consuming_ = true;
+    }
+  }
+  return app_->Run();
+}
+
+namespace {
+
+void OpenAndPrepare(Store& store) {
+  store.Open();
+  store.Prepare();
+}
+
+// Serving: the store opened, the topology declared, then one Instance run until SIGTERM.
+int Serve(const Spec& spec, Store* store, config::Env& env, http::AppOptions app_options,
+          const cache::RedisOptions& redis_options, const bus::AmqpOptions& amqp, const Tokens& tokens,
+          const Wiring& wire) {
+  if (store != nullptr) OpenAndPrepare(*store);
+  if (spec.events) {
+    try {
+      bus::DeclareTopology(amqp);
+    } catch (const std::exception& ex) {
+      // The relay and the consumer declare what they need again once the broker is back.
+      log::Warn("rabbitmq not reachable at start; events wait in the outbox", {{"error", ex.what()}});
+    }
+  }
+  Instance instance(spec, store, env, std::move(app_options), redis_options, amqp,
+                    {*tokens.verifier, tokens.signer.get(), tokens.attestation.get()}, wire);
+  return instance.Run();
+}
+
+}  // namespace
 
 int Main(const Spec& spec, Store* store, int argc, char** argv, const Wiring& wire) {
   std::vector<cli::Command> commands = {{"serve", "Run the service (default)"}};
@@ -206,13 +228,13 @@ int Main(const Spec& spec, Store* store, int argc, char** argv, const Wiring& wi
     env.Validate();
 
     if (store != nullptr && cli.command == store->MaintenanceCommand().name) {
-      store->Open();
+      OpenAndPrepare(*store);
       store->Maintain();
       return 0;
     }
     for (const auto& extra : spec.commands) {
       if (cli.command != extra.command.name) continue;
-      if (store != nullptr) store->Open();
+      if (store != nullptr) OpenAndPrepare(*store);
       return extra.run();
     }
     // Only serving needs the token keys: `migrate` and the like run without them (a migration Job never
@@ -220,7 +242,7 @@ int Main(const Spec& spec, Store* store, int argc, char** argv, const Wiring& wi
     const auto token_settings = ReadTokenSettings(env, spec.signs_tokens);
     env.Validate();
     const Tokens tokens = MakeTokens(token_settings);
-    return Runner::Serve(spec, store, env, std::move(app_options), redis_options, amqp, tokens, wire);
+    return Serve(spec, store, env, std::move(app_options), redis_options, amqp, tokens, wire);
   } catch (const config::ConfigError& error) {
     std::cerr << "mp-" << spec.name << ": " << error.what() << "\n";
     return 2;
@@ -228,6 +250,10 @@ int Main(const Spec& spec, Store* store, int argc, char** argv, const Wiring& wi
     log::Error("fatal", {{"error", error.what()}});
     return 1;
   }
+}
+
+int Main(Definition service, int argc, char** argv) {
+  return Main(service.spec, service.store.get(), argc, argv, service.wire);
 }
 
 }  // namespace mp::service

@@ -21,11 +21,13 @@
 
 namespace mp::cache {
 class Redis;
-}
+struct RedisOptions;
+}  // namespace mp::cache
 namespace mp::identity {
 class Authenticator;
 }
 namespace mp::security {
+class MacKey;
 class TokenSigner;
 class TokenVerifier;
 }  // namespace mp::security
@@ -40,7 +42,8 @@ class TokenVerifier;
 // MP_JWT_ISSUER / MP_JWT_AUDIENCE (checked in every token), MP_ATTESTATION_KEY (optional, 32+ characters:
 // lets the gateway vouch that it checked revocation, see libs/identity).
 //
-//   start:    settings checked (exit 2 on a bad one) -> store opened (migrations) -> topology declared
+//   start:    settings checked (exit 2 on a bad one) -> store opened and prepared (migrations) -> topology
+//   declared
 //             -> app, Redis, authenticator, relay -> wire(context) -> relay started -> consumer started
 //             (once the store is prepared) -> serving
 //   SIGTERM:  stop accepting, finish requests -> the service's own shutdown hooks -> consumer stopped
@@ -54,9 +57,12 @@ class Store {
  public:
   virtual ~Store() = default;
   virtual void ReadSettings(config::Env& env) = 0;
-  // Connects; a SQL store applies its migrations here.
+  // Makes the clients (no I/O: a store that is down answers 503 later, it does not stop the start).
   virtual void Open() = 0;
-  // The command that prepares the store and exits ("migrate", "ensure-indexes"); Open() runs before it.
+  // Brings the store up to the service's schema before anything is served: a SQL store's migrations.
+  virtual void Prepare() {}
+  // The command that prepares the store and exits ("migrate", "ensure-indexes"); Open() and Prepare() run
+  // before it.
   virtual cli::Command MaintenanceCommand() const = 0;
   virtual void Maintain() = 0;
   // Error translator (store outage -> 503) and pool gauges.
@@ -74,7 +80,7 @@ struct Spec {
   bool events = true;         // declares the topology and runs an outbox relay (needs a store)
   bool signs_tokens = false;  // holds the token private key (MP_JWT_PRIVATE_KEY): the auth service only
   // Further commands besides serve and the store's maintenance command; each runs after the store is
-  // opened and returns the exit code.
+  // opened and prepared, and returns the exit code.
   struct Command {
     cli::Command command;
     std::function<int()> run;
@@ -137,7 +143,7 @@ class Context {
   }
 
  private:
-  friend class Runner;
+  friend class Instance;
 
   http::App& app_;
   config::Env& env_;
@@ -156,8 +162,53 @@ class Context {
 
 using Wiring = std::function<void(Context&)>;
 
+// The keys tokens are checked (and, in auth, signed) with, and the gateway's attestation key (optional).
+struct TokenKeys {
+  const security::TokenVerifier& verifier;
+  const security::TokenSigner* signer = nullptr;
+  const security::MacKey* attestation = nullptr;
+};
+
+// One service's running objects, built in the documented order on a store already opened: the HTTP app,
+// Redis, the authenticator, the outbox relay (Spec::events), the store's error translator and gauges, what
+// the wiring makes, /ready and the shutdown hooks. Main() runs it; an API test starts its app on a free
+// port without the relay and the consumer (service::testing::Assembled), so tests run main's own wiring.
+class Instance {
+ public:
+  Instance(const Spec& spec, Store* store, config::Env& env, http::AppOptions app_options,
+           const cache::RedisOptions& redis_options, const bus::AmqpOptions& amqp, TokenKeys keys,
+           const Wiring& wire);
+  ~Instance();  // stops the app, then destroys what the wiring made, newest first
+  Instance(const Instance&) = delete;
+  Instance& operator=(const Instance&) = delete;
+
+  http::App& app() { return *app_; }
+  // Starts the relay and the consumer (once the store is prepared) and serves until SIGTERM.
+  int Run();
+
+ private:
+  Store* store_;
+  std::unique_ptr<http::App> app_;
+  std::unique_ptr<cache::Redis> redis_;
+  std::unique_ptr<identity::Authenticator> authn_;
+  std::unique_ptr<bus::OutboxRelay> relay_;
+  std::unique_ptr<Context> context_;
+};
+
+// A whole service: its Spec, its store (service::MySql or service::MongoDb; none for the gateway) and its
+// wiring, which builds its stores, clients, routes and handlers on the Context. Each service makes one in
+// src/service.cpp; main() runs it (`return service::Main(review::Service(), argc, argv);`) and the API tests
+// start the same one on a free port (service::testing::Assembled).
+struct Definition {
+  Spec spec;
+  std::unique_ptr<Store> store;
+  Wiring wire;
+};
+
 // Parses the command line, runs the chosen command and returns the process's exit code: 0, 1 on a fatal
 // error (logged), 2 on bad settings (printed, every problem at once).
 int Main(const Spec& spec, Store* store, int argc, char** argv, const Wiring& wire);
+
+int Main(Definition service, int argc, char** argv);
 
 }  // namespace mp::service

@@ -18,14 +18,13 @@ sql::Pool& MySql::pool() {
 
 void MySql::ReadSettings(config::Env& env) { options_ = sql::FromEnv(env, default_database_); }
 
-void MySql::Open() {
-  pool_ = std::make_unique<sql::Pool>(options_);
-  sql::Migrate(*pool_, migrations_);
-}
+void MySql::Open() { pool_ = std::make_unique<sql::Pool>(options_); }
+
+void MySql::Prepare() { sql::Migrate(pool(), migrations_); }
 
 cli::Command MySql::MaintenanceCommand() const { return {"migrate", "Apply database migrations and exit"}; }
 
-void MySql::Maintain() { std::cout << "migrations applied\n"; }  // Open() applied them
+void MySql::Maintain() { std::cout << "migrations applied\n"; }  // Prepare() applied them
 
 void MySql::Wire(http::App& app) {
   app.AddErrorTranslator(sql::ToApiError);

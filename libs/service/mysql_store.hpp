@@ -22,6 +22,7 @@ class MySql : public Store {
 
   void ReadSettings(config::Env& env) override;
   void Open() override;
+  void Prepare() override;  // the migrations
   cli::Command MaintenanceCommand() const override;
   void Maintain() override;
   void Wire(http::App& app) override;

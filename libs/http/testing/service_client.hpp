@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -8,9 +9,11 @@
 #include <utility>
 #include <vector>
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/field.hpp>
 #include <nlohmann/json.hpp>
 
+#include "libs/core/error.hpp"
 #include "libs/http/app.hpp"
 #include "libs/http/client.hpp"
 #include "libs/http/context.hpp"
@@ -99,6 +102,7 @@ class FakeUpstream {
   FakeUpstream& operator=(const FakeUpstream&) = delete;
 
   Upstream upstream() const { return {name_, "127.0.0.1", port_}; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   int calls() { return Read(seen_.calls); }
   std::string last_authorization() { return Read(seen_.authorization); }
   std::string last_request_id() { return Read(seen_.request_id); }
@@ -106,6 +110,8 @@ class FakeUpstream {
   std::string last_target() { return Read(seen_.target); }
 
  protected:
+  using Awaitable = boost::asio::awaitable<Response>;  // what a fake's route handler returns
+
   explicit FakeUpstream(std::string name) : name_(std::move(name)), app_(TestAppOptions("fake-" + name_)) {}
   ~FakeUpstream() { Stop(); }
 
@@ -155,6 +161,22 @@ class FakeUpstreamById : public FakeUpstream {
  protected:
   using FakeUpstream::FakeUpstream;
 
+  // A route whose `{<param>:int}` segment names the id: every call is remembered; an id the test set nothing
+  // for gets `not_found`; the others what `respond(id, answer)` returns.
+  void RouteById(Verb verb, const std::string& pattern, std::string param, ApiError not_found,
+                 std::function<Awaitable(std::int64_t, Answer)> respond) {
+    app_.router().Add(verb, pattern,
+                      [this, param = std::move(param), not_found = std::move(not_found),
+                       respond = std::move(respond)](Context& c) -> Awaitable {
+                        const auto id = c.IntParam(param);
+                        Remember(c);
+                        auto answer = AnswerFor(id);
+                        if (!answer) throw not_found;
+                        co_return co_await respond(id, std::move(*answer));
+                      });
+  }
+
+ private:
   // What the test set for `id`; nullopt when nothing.
   std::optional<Answer> AnswerFor(std::int64_t id) {
     std::lock_guard lock(mutex_);
@@ -163,7 +185,6 @@ class FakeUpstreamById : public FakeUpstream {
     return it->second;
   }
 
- private:
   std::map<std::int64_t, Answer> answers_;
 };
 

@@ -1,36 +1,6 @@
 // mp-notification: customers' and providers' inboxes, filled from the marketplace's events and by admins.
 //   mp-notification [serve]         run the HTTP service and the event consumer
 //   mp-notification ensure-indexes  create the MongoDB indexes and exit
-#include "libs/service/main.hpp"
-#include "libs/service/mongo_store.hpp"
-#include "services/notification/src/api/inbox_api.hpp"
-#include "services/notification/src/clients/auth_client.hpp"
-#include "services/notification/src/events/event_handler.hpp"
-#include "services/notification/src/store/retention.hpp"
+#include "services/notification/src/service.hpp"
 
-int main(int argc, char** argv) {
-  using namespace mp;
-  namespace store = notification::store;
-  service::MongoDb db("notification_db", {},
-                      [](mongo::Database& database) { store::InboxStore(database).EnsureIndexes(); });
-  service::Spec spec{.name = "notification",
-                     .port = 8006,
-                     .about = "mp-notification: inboxes of Service Marketplace",
-                     .events = false};  // consumes events, publishes none
-  return service::Main(spec, &db, argc, argv, [&db](service::Context& ctx) {
-    auto& inboxes = ctx.Make<store::InboxStore>(db.database());
-    auto& views = ctx.Make<store::InboxCache>(&ctx.redis(), ctx.app().io().get_executor());
-    auto auth = ctx.Call("auth", "http://127.0.0.1:8000", 3000);
-    auto& users = ctx.Make<notification::clients::AuthClient>(auth.client, auth.upstream);
-    ctx.Make<notification::api::InboxApi>(ctx.app(), inboxes, views, users, ctx.authn()).Register();
-    auto& handler = ctx.Make<notification::events::EventHandler>(inboxes, views);
-    // The unique index makes redeliveries harmless, so events are consumed only once it exists.
-    ctx.Consume(
-        notification::events::NotificationQueue(),
-        [&handler](const bus::Event& event) { handler.Handle(event); }, [&db] { db.EnsureIndexes(); });
-    handler.AddGauges(ctx.app().metrics());
-    views.AddGauges(ctx.app().metrics());
-    auto interval = ctx.env().Int("MP_NOTIFICATION_SWEEP_INTERVAL_S", 3600, 1, 7 * 24 * 3600);
-    store::StartRetentionSweep(ctx.app(), inboxes, views, std::chrono::seconds(interval));
-  });
-}
+int main(int argc, char** argv) { return mp::service::Main(mp::notification::Service(), argc, argv); }

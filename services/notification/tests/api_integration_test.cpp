@@ -1,5 +1,6 @@
-// The HTTP surface over loopback, wired as main() wires it, against real FerretDB/MongoDB and Redis; auth's
-// admin user lookup is a fake upstream (a small http::App) whose answers the test chooses.
+// The HTTP surface over loopback, assembled as main() assembles it (notification::Service()), against real
+// FerretDB/MongoDB and Redis; auth's admin user lookup is a fake upstream (a small http::App) whose answers
+// the test chooses.
 #include <chrono>
 #include <future>
 #include <map>
@@ -14,14 +15,15 @@
 #include "libs/identity/identity.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/testing/tokens.hpp"
-#include "libs/service/testing/mongo_service.hpp"
+#include "libs/service/testing/assembled.hpp"
 #include "services/notification/src/api/inbox_api.hpp"
+#include "services/notification/src/service.hpp"
+#include "services/notification/src/store/inbox_store.hpp"
 #include "services/notification/tests/notification_test_support.hpp"
 
 namespace mp::notification::api {
 namespace {
 
-namespace asio = boost::asio;
 using domain::Inbox;
 using http::Verb;
 using Json = nlohmann::json;
@@ -32,16 +34,12 @@ using http::testing::Reply;
 class FakeAuth : public http::testing::FakeUpstreamById<int> {
  public:
   FakeAuth() : FakeUpstreamById("auth") {
-    app_.router().Add(
-        Verb::get, "/api/v1/admin/users/{user_id:int}",
-        [this](http::Context& c) -> asio::awaitable<http::Response> {
-          auto id = c.IntParam("user_id");
-          Remember(c);
-          auto role = AnswerFor(id);
-          if (!role) throw ApiError::NotFound("User not found", "user_not_found");
-          co_return http::Ok(
-              {{"user_id", id}, {"username", "u"}, {"email", "u@example.com"}, {"role_id", *role}});
-        });
+    RouteById(Verb::get, "/api/v1/admin/users/{user_id:int}", "user_id",
+              ApiError::NotFound("User not found", "user_not_found"),
+              [](std::int64_t id, int role) -> Awaitable {
+                co_return http::Ok(
+                    {{"user_id", id}, {"username", "u"}, {"email", "u@example.com"}, {"role_id", role}});
+              });
     Start();
   }
   ~FakeAuth() { Stop(); }
@@ -49,39 +47,11 @@ class FakeAuth : public http::testing::FakeUpstreamById<int> {
   void SetRole(std::int64_t user_id, int role) { Set(user_id, role); }
 };
 
-// The service as main() assembles it (without the consumer), listening on a free port.
-class NotificationService : public service::testing::MongoService {
- public:
-  NotificationService(mongo::Options mongo, cache::RedisOptions redis, http::Upstream auth)
-      : MongoService("notification", std::move(mongo), 2, std::chrono::milliseconds(1000)),
-        store_(database_.get()),
-        redis_(app_.io(), std::move(redis)),
-        auth_(client_, std::move(auth)),
-        cache_(&redis_, app_.io().get_executor()),
-        api_(app_, store_, cache_, auth_, authn_) {
-    Serve(api_);
-  }
-  ~NotificationService() { Stop(); }
-
-  store::InboxStore& store() { return store_; }
-
- private:
-  store::InboxStore store_;
-  cache::Redis redis_;
-  clients::AuthClient auth_;
-  store::InboxCache cache_;
-  InboxApi api_;
-};
-
 using security::testing::Token;
 
 class NotificationApiTest : public ::testing::Test {
  public:
-  NotificationApiTest()
-      : service_(mongo::test::TestDatabaseOptions("notification_api_test"), test::TestRedisOptions(),
-                 auth_.upstream()) {
-    service_.store().EnsureIndexes();
-  }
+  NotificationApiTest() { store_.EnsureIndexes(); }
   Reply Get(const std::string& target, const std::string& token) { return client_.Get(target, token); }
   Reply Put(const std::string& target, const std::string& token) {
     return client_.Call(Verb::put, target, token);
@@ -92,13 +62,18 @@ class NotificationApiTest : public ::testing::Test {
   }
 
   domain::Notification Seed(Inbox inbox, std::int64_t user, std::int64_t order, time::TimePoint at) {
-    auto stored = service_.store().Add({inbox, user, order, "About order " + std::to_string(order)},
-                                       "seed-" + std::to_string(order), "order.created", at);
+    auto stored = store_.Add({inbox, user, order, "About order " + std::to_string(order)},
+                             "seed-" + std::to_string(order), "order.created", at);
     return *stored;
   }
 
   FakeAuth auth_;
-  NotificationService service_;
+  mongo::test::ScopedDatabase database_{"notification_api_test"};
+  store::InboxStore store_{database_.get()};
+  // main()'s own assembly of the service (relay and consumer not started: events stay in the outbox).
+  service::testing::Assembled service_{
+      notification::Service(),
+      service::testing::TestSettings(database_.get().options(), "auth", auth_.url())};
   http::testing::ServiceClient client_{service_.port()};
   const std::int64_t customer_ = test::RandomId();
   const std::int64_t provider_ = test::RandomId() + 1;
@@ -220,7 +195,7 @@ TEST_F(NotificationApiTest, MarkReadReadAllAndUnreadCountsStayConsistent) {
   EXPECT_EQ(Get("/api/v1/provider/inbox/unread-count", token).body["data"]["unread"], 0);
   EXPECT_EQ(Get("/api/v1/provider/inbox", token).body["data"]["unread"], 0);
   EXPECT_EQ(Put("/api/v1/provider/inbox/read-all", token).body["data"]["updated"], 0);
-  EXPECT_EQ(service_.store().CountUnread(Inbox::kProvider, provider_ + 100), 1);
+  EXPECT_EQ(store_.CountUnread(Inbox::kProvider, provider_ + 100), 1);
 }
 
 TEST_F(NotificationApiTest, AdminNoticeReachesAnExistingUserOfTheRightRole) {
@@ -289,13 +264,15 @@ TEST_F(NotificationApiTest, AdminNoticeRefusesWrongTargetsAndBadMessages) {
                  {{"message", "Hi"}})
                 .status,
             403u);
-  EXPECT_EQ(service_.store().List(Inbox::kCustomer, customer_, 50, 0).total, 1);
+  EXPECT_EQ(store_.List(Inbox::kCustomer, customer_, 50, 0).total, 1);
 }
 
 TEST(NotificationApiOutageTest, AuthDownIsA503) {
+  mongo::test::ScopedDatabase database("notification_api_test");
   // Nothing listens on port 1.
-  NotificationService service(mongo::test::TestDatabaseOptions("notification_api_test"),
-                              test::TestRedisOptions(), http::Upstream{"auth", "127.0.0.1", 1});
+  service::testing::Assembled service(
+      notification::Service(),
+      service::testing::TestSettings(database.get().options(), "auth", "http://127.0.0.1:1"));
   auto answer = http::testing::ServiceClient(service.port())
                     .Send(Verb::post, "/api/v1/admin/notifications/customer/5", Token(1, identity::kAdmin),
                           {{"message", "Hi"}});
@@ -305,7 +282,8 @@ TEST(NotificationApiOutageTest, AuthDownIsA503) {
 
 TEST(NotificationApiOutageTest, MongoDownIsA503) {
   FakeAuth auth;
-  NotificationService service(test::UnreachableMongo(), test::TestRedisOptions(), auth.upstream());
+  service::testing::Assembled service(
+      notification::Service(), service::testing::TestSettings(test::UnreachableMongo(), "auth", auth.url()));
   http::testing::ServiceClient client(service.port());
   auto token = Token(7, identity::kCustomer);
   for (auto [method, target] : {std::pair{Verb::get, "/api/v1/customer/inbox"},
@@ -319,10 +297,10 @@ TEST(NotificationApiOutageTest, MongoDownIsA503) {
 
 TEST(NotificationApiOutageTest, RedisDownNeverFailsARequest) {
   FakeAuth auth;
-  cache::RedisOptions no_redis;
-  no_redis.port = 1;  // nothing listens there
-  NotificationService service(mongo::test::TestDatabaseOptions("notification_api_test"), no_redis,
-                              auth.upstream());
+  mongo::test::ScopedDatabase database("notification_api_test");
+  auto settings = service::testing::TestSettings(database.get().options(), "auth", auth.url());
+  settings["MP_REDIS_PORT"] = "1";  // nothing listens there
+  service::testing::Assembled service(notification::Service(), settings);
   const std::int64_t customer = test::RandomId();
   auth.SetRole(customer, identity::kCustomer);
   http::testing::ServiceClient client(service.port());

@@ -1,6 +1,6 @@
-// The HTTP surface over loopback, wired as main() wires it, against a real MariaDB; the order service is a
-// fake upstream (a small http::App) whose answers each test chooses, so every mapping of its answers
-// (404, 403, 409, 5xx, garbage, slow, down) is checked with nothing written.
+// The HTTP surface over loopback, assembled as main() assembles it (payment::Service()), against a real
+// MariaDB; the order service is a fake upstream (a small http::App) whose answers each test chooses, so every
+// mapping of its answers (404, 403, 409, 5xx, garbage, slow, down) is checked with nothing written.
 #include <functional>
 #include <map>
 #include <mutex>
@@ -11,18 +11,15 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "libs/bus/sql_outbox.hpp"
 #include "libs/http/envelope.hpp"
 #include "libs/http/testing/service_client.hpp"
 #include "libs/identity/identity.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/testing/tokens.hpp"
-#include "libs/service/testing/in_process_service.hpp"
-#include "libs/sql/error.hpp"
-#include "libs/sql/migrate.hpp"
+#include "libs/service/testing/assembled.hpp"
 #include "libs/sql/pool.hpp"
 #include "services/payment/src/api/payment_api.hpp"
-#include "services/payment/src/store/migrations.hpp"
+#include "services/payment/src/service.hpp"
 #include "services/payment/tests/payment_test_support.hpp"
 
 namespace mp::payment::api {
@@ -47,20 +44,17 @@ struct OrderAnswer {
 class FakeOrderService : public http::testing::FakeUpstreamById<OrderAnswer> {
  public:
   FakeOrderService() : FakeUpstreamById("order") {
-    app_.router().Add(Verb::get, "/internal/v1/orders/{order_id:int}",
-                      [this](http::Context& c) -> asio::awaitable<http::Response> {
-                        auto id = c.IntParam("order_id");
-                        Remember(c);
-                        auto answer = AnswerFor(id);
-                        if (!answer) throw ApiError::NotFound("Order not found", "order_not_found");
-                        if (answer->delay.count() > 0) {
-                          asio::steady_timer timer(co_await asio::this_coro::executor);
-                          timer.expires_after(answer->delay);
-                          co_await timer.async_wait(asio::use_awaitable);
-                        }
-                        co_return http::Text(static_cast<http::Status>(answer->status), answer->body,
-                                             "application/json");
-                      });
+    RouteById(Verb::get, "/internal/v1/orders/{order_id:int}", "order_id",
+              ApiError::NotFound("Order not found", "order_not_found"),
+              [](std::int64_t, OrderAnswer answer) -> Awaitable {
+                if (answer.delay.count() > 0) {
+                  asio::steady_timer timer(co_await asio::this_coro::executor);
+                  timer.expires_after(answer.delay);
+                  co_await timer.async_wait(asio::use_awaitable);
+                }
+                co_return http::Text(static_cast<http::Status>(answer.status), answer.body,
+                                     "application/json");
+              });
     Start();
   }
   ~FakeOrderService() { Stop(); }
@@ -93,45 +87,17 @@ class FakeOrderService : public http::testing::FakeUpstreamById<OrderAnswer> {
   }
 };
 
-// The service as main() assembles it (the relay is not started: events stay in the outbox).
-class PaymentService : public service::testing::InProcessService {
- public:
-  PaymentService(sql::Options db, http::Upstream order)
-      : InProcessService("payment", 4, std::chrono::milliseconds(700)),
-        pool_(std::move(db)),
-        store_(pool_),
-        relay_(std::make_unique<bus::SqlOutbox>(pool_), bus::AmqpOptions{}),
-        orders_(client_, std::move(order)),
-        api_(app_, store_, orders_, authn_, relay_) {
-    Serve(api_, sql::ToApiError);
-  }
-  ~PaymentService() { Stop(); }
-
-  sql::Pool& pool() { return pool_; }
-
- private:
-  sql::Pool pool_;
-  store::PaymentStore store_;
-  bus::OutboxRelay relay_;
-  clients::OrderClient orders_;
-  PaymentApi api_;
-};
-
 using security::testing::Token;
 
 class PaymentApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    options_ = new sql::Options(test::FreshDatabase(kDatabase));
-    sql::Pool pool(*options_);
-    sql::Migrate(pool, store::Migrations());
+    options_ = new sql::Options(test::FreshDatabase(kDatabase));  // the service migrates it
   }
   static void TearDownTestSuite() {
     delete options_;
     test::DropDatabase(kDatabase);
   }
-
-  PaymentApiTest() : service_(*options_, orders_.upstream()) {}
 
   Reply Pay(std::int64_t order_id, const std::string& token, const http::testing::Headers& headers = {}) {
     return client_.Send(Verb::post, "/api/v1/customer/payments/pay", token, {{"order_id", order_id}},
@@ -143,7 +109,7 @@ class PaymentApiTest : public ::testing::Test {
   Reply Get(const std::string& target, const std::string& token) { return client_.Get(target, token); }
 
   std::int64_t Rows(const std::string& sql, const std::vector<sql::Value>& params = {}) {
-    auto connection = service_.pool().Acquire();
+    auto connection = pool_.Acquire();
     return connection->Query(sql, params).front().Int(0);
   }
   std::int64_t PaymentRows(std::int64_t order_id) {
@@ -158,7 +124,10 @@ class PaymentApiTest : public ::testing::Test {
 
   static sql::Options* options_;
   FakeOrderService orders_;
-  PaymentService service_;
+  // main()'s own assembly of the service (relay and consumer not started: events stay in the outbox).
+  service::testing::Assembled service_{
+      payment::Service(), service::testing::TestSettings(*options_, "order", orders_.url(), 700)};
+  sql::Pool pool_{*options_};  // the test's own look at the database
   http::testing::ServiceClient client_{service_.port()};
   const std::int64_t customer_ = NextId();
   const std::string customer_token_ = Token(customer_, identity::kCustomer);
@@ -284,7 +253,9 @@ TEST_F(PaymentApiTest, TheOrderServicesAnswersMapToPreciseErrorsAndNothingIsWrit
 }
 
 TEST_F(PaymentApiTest, OrderServiceDownIs503WithAClearMessage) {
-  PaymentService cut_off(*options_, http::Upstream{"order", "127.0.0.1", 1});
+  // Nothing listens on port 1.
+  service::testing::Assembled cut_off(
+      payment::Service(), service::testing::TestSettings(*options_, "order", "http://127.0.0.1:1", 700));
   const auto order = NextId();
   auto reply = http::testing::ServiceClient(cut_off.port())
                    .Send(Verb::post, "/api/v1/customer/payments/pay", customer_token_, {{"order_id", order}});
@@ -297,9 +268,9 @@ TEST_F(PaymentApiTest, OrderServiceDownIs503WithAClearMessage) {
 TEST_F(PaymentApiTest, DatabaseDownIs503NotA500) {
   auto down = *options_;
   down.port = 1;
-  down.connect_timeout = std::chrono::milliseconds(300);
-  down.acquire_timeout = std::chrono::milliseconds(500);
-  PaymentService no_db(down, orders_.upstream());
+  service::testing::Assembled no_db(payment::Service(),
+                                    service::testing::TestSettings(down, "order", orders_.url(), 700),
+                                    /*store_up=*/false);
   const auto order = NextId();
   orders_.SetOrder(order, customer_);
   http::testing::ServiceClient to_no_db(no_db.port());

@@ -1,6 +1,6 @@
-// The HTTP surface over loopback, wired as main() wires it (without the relay thread and the consumer),
-// against real FerretDB/MongoDB; the order service is a fake upstream (a small http::App) whose answers
-// the test chooses.
+// The HTTP surface over loopback, assembled as main() assembles it (review::Service(), without the relay
+// thread and the consumer), against real FerretDB/MongoDB; the order service is a fake upstream (a small
+// http::App) whose answers the test chooses.
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -19,15 +19,16 @@
 #include "libs/mongo/outbox.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/testing/tokens.hpp"
-#include "libs/service/testing/mongo_service.hpp"
+#include "libs/service/testing/assembled.hpp"
 #include "services/review/src/api/review_api.hpp"
 #include "services/review/src/events/review_events.hpp"
+#include "services/review/src/service.hpp"
+#include "services/review/src/store/review_store.hpp"
 #include "services/review/tests/review_test_support.hpp"
 
 namespace mp::review::api {
 namespace {
 
-namespace asio = boost::asio;
 using http::Verb;
 using Json = nlohmann::json;
 using http::testing::Reply;
@@ -46,18 +47,15 @@ class FakeOrderService : public http::testing::FakeUpstreamById<OrderAnswer> {
     for (const char* pattern :
          {"/api/v1/customer/orders/my/{order_id:int}", "/api/v1/provider/orders/my/{order_id:int}",
           "/api/v1/admin/orders/{order_id:int}"}) {
-      app_.router().Add(Verb::get, pattern, [this](http::Context& c) -> asio::awaitable<http::Response> {
-        const auto id = c.IntParam("order_id");
-        Remember(c);
-        auto answer = AnswerFor(id);
-        if (!answer) throw ApiError::NotFound("Order not found", "order_not_found");
-        if (answer->status == 200) co_return http::Ok(answer->data);
-        if (answer->status == 403) throw ApiError::Forbidden();
-        if (answer->status == 401) throw ApiError::Unauthorized("Invalid token");
-        if (answer->status == 299) co_return http::Json(http::Status::ok, {{"unexpected", true}});
-        if (answer->status == 422) throw ApiError::Validation({{"order_id", "refused"}});
-        throw ApiError::Internal();
-      });
+      RouteById(Verb::get, pattern, "order_id", ApiError::NotFound("Order not found", "order_not_found"),
+                [](std::int64_t, OrderAnswer answer) -> Awaitable {
+                  if (answer.status == 200) co_return http::Ok(answer.data);
+                  if (answer.status == 403) throw ApiError::Forbidden();
+                  if (answer.status == 401) throw ApiError::Unauthorized("Invalid token");
+                  if (answer.status == 299) co_return http::Json(http::Status::ok, {{"unexpected", true}});
+                  if (answer.status == 422) throw ApiError::Validation({{"order_id", "refused"}});
+                  throw ApiError::Internal();
+                });
     }
     Start();
   }
@@ -79,52 +77,37 @@ class FakeOrderService : public http::testing::FakeUpstreamById<OrderAnswer> {
   }
 };
 
-// The service as main() assembles it (the relay is built but not started; nothing is published here).
-class ReviewService : public service::testing::MongoService {
- public:
-  ReviewService(mongo::Options mongo, http::Upstream order)
-      : MongoService("review", std::move(mongo), 4, std::chrono::milliseconds(1000)),
-        store_(database_.get()),
-        orders_(client_, std::move(order)),
-        relay_(std::make_unique<mongo::EmbeddedOutbox>(database_.get(), store::OutboxCollections()),
-               bus::AmqpOptions{}),
-        api_(app_, store_, orders_, authn_, relay_) {
-    Serve(api_);
-  }
-  ~ReviewService() { Stop(); }
-
-  store::ReviewStore& store() { return store_; }
-
- private:
-  store::ReviewStore store_;
-  clients::OrderClient orders_;
-  bus::OutboxRelay relay_;
-  ReviewApi api_;
-};
-
 using security::testing::Token;
 
 class ReviewApiTest : public ::testing::Test {
  public:
-  ReviewApiTest() : service_(mongo::test::TestDatabaseOptions("mp_test_review_api"), orders_.upstream()) {
-    service_.store().EnsureIndexes();
-  }
+  ReviewApiTest() { store_.EnsureIndexes(); }
   Reply Get(const std::string& target, const std::string& token = {}) { return client_.Get(target, token); }
   Reply Post(const Json& body, const std::string& token, const std::string& request_id = {}) {
     return client_.Send(Verb::post, "/api/v1/reviews", token, body, http::testing::RequestId(request_id));
   }
+  // POST /reviews for a fresh order the order service answers `status` for (with no order).
+  Reply PostWhenOrderServiceSays(unsigned status) {
+    const auto order = test::RandomId();
+    orders_.Set(order, {status, {}});
+    return Post({{"order_id", order}, {"stars", 5}}, customer_token_);
+  }
   std::int64_t StoredReviews() {
-    return service_.database().collection(store::kReviews).Count(mongo::Document{});
+    return database_.get().collection(store::kReviews).Count(mongo::Document{});
   }
   void Recompute(std::int64_t provider) {
-    service_.store().RecomputeRating(provider, time::Now(),
-                                     [](std::int64_t p, const domain::RatingTotals& t, time::TimePoint at) {
-                                       return events::RatingUpdated(p, t, at);
-                                     });
+    store_.RecomputeRating(provider, time::Now(),
+                           [](std::int64_t p, const domain::RatingTotals& t, time::TimePoint at) {
+                             return events::RatingUpdated(p, t, at);
+                           });
   }
 
   FakeOrderService orders_;
-  ReviewService service_;
+  mongo::test::ScopedDatabase database_{"mp_test_review_api"};
+  store::ReviewStore store_{database_.get()};
+  // main()'s own assembly of the service (relay and consumer not started: events stay in the outbox).
+  service::testing::Assembled service_{
+      review::Service(), service::testing::TestSettings(database_.get().options(), "order", orders_.url())};
   http::testing::ServiceClient client_{service_.port()};
   const std::int64_t customer_ = test::RandomId();
   const std::int64_t provider_ = test::RandomId() + 1;
@@ -151,12 +134,12 @@ TEST_F(ReviewApiTest, ACustomerReviewsACompletedPaidOrder) {
   EXPECT_EQ(orders_.last_authorization(), "Bearer " + customer_token_);
   EXPECT_EQ(orders_.last_request_id(), "req-review-1");
 
-  auto stored = service_.store().FindByOrder(order);
+  auto stored = store_.FindByOrder(order);
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->customer_id, customer_);
   EXPECT_EQ(stored->provider_id, provider_);
   // review.created waits in the review's outbox for the relay.
-  auto doc = service_.database().collection(store::kReviews).FindOne(mongo::Document{{"_id", order}});
+  auto doc = database_.get().collection(store::kReviews).FindOne(mongo::Document{{"_id", order}});
   ASSERT_EQ((*doc)[mongo::kOutboxField].size(), 1u);
   EXPECT_EQ((*doc)[mongo::kOutboxField][0]["routing_key"], "review.created");
 
@@ -184,7 +167,7 @@ TEST_F(ReviewApiTest, ASecondReviewOfTheSameOrderIsAConflict) {
   auto later = Post({{"order_id", order}, {"stars", 1}}, customer_token_);
   EXPECT_EQ(later.status, 409u);
   EXPECT_EQ(later.body["code"], "order_already_reviewed");
-  EXPECT_EQ(service_.store().FindByOrder(order)->stars, 5);
+  EXPECT_EQ(store_.FindByOrder(order)->stars, 5);
 }
 
 TEST_F(ReviewApiTest, ConcurrentReviewsOfOneOrderHaveExactlyOneWinner) {
@@ -290,9 +273,7 @@ TEST_F(ReviewApiTest, TheOrderServicesAnswerDecidesBeforeAnyReviewIsLookedAt) {
   orders_.Completed(odd, customer_ + 200, provider_);
   EXPECT_EQ(Post({{"order_id", odd}, {"stars", 1}}, customer_token_).status, 403u);
 
-  const auto revoked = test::RandomId();
-  orders_.Set(revoked, {401, {}});
-  auto rejected = Post({{"order_id", revoked}, {"stars", 1}}, customer_token_);
+  auto rejected = PostWhenOrderServiceSays(401);
   EXPECT_EQ(rejected.status, 401u);
   EXPECT_EQ(rejected.body["code"], "token_rejected");
   EXPECT_EQ(StoredReviews(), 1);
@@ -321,26 +302,21 @@ TEST_F(ReviewApiTest, OnlyCompletedAndPaidOrdersCanBeReviewed) {
 }
 
 TEST_F(ReviewApiTest, OrderServiceTroubleIsA503AndNothingIsWritten) {
-  const auto broken = test::RandomId();
-  orders_.Set(broken, {500, {}});
-  auto failing = Post({{"order_id", broken}, {"stars", 5}}, customer_token_);
+  auto failing = PostWhenOrderServiceSays(500);
   EXPECT_EQ(failing.status, 503u);
   EXPECT_EQ(failing.body["code"], "order_unavailable");
 
-  const auto odd = test::RandomId();
-  orders_.Set(odd, {299, {}});  // 200 with a body that is not an order
-  EXPECT_EQ(Post({{"order_id", odd}, {"stars", 5}}, customer_token_).status, 503u);
+  EXPECT_EQ(PostWhenOrderServiceSays(299).status, 503u);  // 200 with a body that is not an order
 
   // A 4xx the order service gives for the id (it would not route it) is no order, never a 5xx.
-  const auto refused = test::RandomId();
-  orders_.Set(refused, {422, {}});
-  auto not_found = Post({{"order_id", refused}, {"stars", 5}}, customer_token_);
+  auto not_found = PostWhenOrderServiceSays(422);
   EXPECT_EQ(not_found.status, 404u);
   EXPECT_EQ(not_found.body["code"], "order_not_found");
 
   // Nothing listens on port 1.
-  ReviewService down(mongo::test::TestDatabaseOptions("mp_test_review_api"),
-                     http::Upstream{"order", "127.0.0.1", 1});
+  service::testing::Assembled down(
+      review::Service(),
+      service::testing::TestSettings(database_.get().options(), "order", "http://127.0.0.1:1"));
   auto unreachable =
       http::testing::ServiceClient(down.port())
           .Send(Verb::post, "/api/v1/reviews", customer_token_, {{"order_id", 5}, {"stars", 5}});
@@ -359,7 +335,7 @@ TEST_F(ReviewApiTest, RatingsArePublicAndRounded) {
 
   for (int stars : {5, 4, 4}) {
     auto review = test::MakeReview(test::RandomId(), customer_, provider_, stars);
-    ASSERT_TRUE(service_.store().Add(review, events::ReviewCreated(review)));
+    ASSERT_TRUE(store_.Add(review, events::ReviewCreated(review)));
   }
   Recompute(provider_);
   auto rated = Get("/api/v1/reviews/provider/" + std::to_string(provider_) + "/rating");
@@ -389,7 +365,7 @@ TEST_F(ReviewApiTest, ReviewListsArePublicPaginatedNewestFirst) {
     auto review =
         test::MakeReview(orders.back(), customer_ + i, provider_, 1 + i, base + std::chrono::minutes(i),
                          i == 0 ? std::nullopt : std::optional<std::string>("Text " + std::to_string(i)));
-    ASSERT_TRUE(service_.store().Add(review, events::ReviewCreated(review)));
+    ASSERT_TRUE(store_.Add(review, events::ReviewCreated(review)));
   }
   auto page = Get("/api/v1/reviews/provider/" + std::to_string(provider_) + "?limit=2&offset=1");
   ASSERT_EQ(page.status, 200u) << page.body.dump();
@@ -457,7 +433,8 @@ TEST_F(ReviewApiTest, AnOrdersReviewIsReadByItsPartiesOnly) {
 
 TEST(ReviewApiOutageTest, MongoDownIsA503) {
   FakeOrderService orders;
-  ReviewService service(test::UnreachableMongo(), orders.upstream());
+  service::testing::Assembled service(
+      review::Service(), service::testing::TestSettings(test::UnreachableMongo(), "order", orders.url()));
   http::testing::ServiceClient client(service.port());
   const auto customer = test::RandomId();
   const auto order = test::RandomId();

@@ -1,5 +1,6 @@
-// The HTTP surface over loopback, wired as main() wires it, against a real FerretDB/MongoDB; auth's admin
-// user routes are a fake upstream (a small http::App) whose users and answers the test chooses.
+// The HTTP surface over loopback, assembled as main() assembles it (user::Service()), against a real
+// FerretDB/MongoDB; auth's admin user routes are a fake upstream (a small http::App) whose users and answers
+// the test chooses.
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -14,16 +15,18 @@
 #include "libs/http/envelope.hpp"
 #include "libs/http/testing/service_client.hpp"
 #include "libs/identity/identity.hpp"
+#include "libs/mongo/outbox.hpp"
 #include "libs/security/jwt.hpp"
 #include "libs/security/testing/tokens.hpp"
-#include "libs/service/testing/mongo_service.hpp"
+#include "libs/service/testing/assembled.hpp"
 #include "services/user/src/api/user_api.hpp"
+#include "services/user/src/service.hpp"
+#include "services/user/src/store/profile_store.hpp"
 #include "services/user/tests/user_test_support.hpp"
 
 namespace mp::user::api {
 namespace {
 
-namespace asio = boost::asio;
 using http::Verb;
 using Json = nlohmann::json;
 using http::testing::Reply;
@@ -39,7 +42,7 @@ class FakeAuth : public http::testing::FakeUpstream {
 
   FakeAuth() : FakeUpstream("auth") {
     auto& r = app_.router();
-    r.Add(Verb::get, "/api/v1/admin/users", [this](http::Context& c) -> asio::awaitable<http::Response> {
+    r.Add(Verb::get, "/api/v1/admin/users", [this](http::Context& c) -> Awaitable {
       Remember(c);
       std::lock_guard lock(mutex_);
       auto page = http::ReadPage(c);
@@ -59,39 +62,35 @@ class FakeAuth : public http::testing::FakeUpstream {
       response.set("X-Total-Count", std::to_string(total));
       co_return response;
     });
-    r.Add(Verb::get, "/api/v1/admin/users/{user_id:int}",
-          [this](http::Context& c) -> asio::awaitable<http::Response> {
-            Remember(c);
-            std::lock_guard lock(mutex_);
-            co_return http::Ok(Detail(Find(c.IntParam("user_id"))));
-          });
-    r.Add(Verb::put, "/api/v1/admin/users/{user_id:int}",
-          [this](http::Context& c) -> asio::awaitable<http::Response> {
-            Remember(c);
-            std::lock_guard lock(mutex_);
-            ++puts_;
-            last_put_body_ = c.Body();
-            if (refuse_put_) throw *refuse_put_;
-            auto id = c.IntParam("user_id");
-            auto& user = users_.at(Find(id).first);
-            const auto& body = c.Body();
-            if (body.contains("username")) user.username = body["username"];
-            if (body.contains("email")) user.email = body["email"];
-            if (body.contains("role_id")) user.role_id = body["role_id"];
-            co_return http::Ok(Detail({id, user}), "User updated");
-          });
-    r.Add(Verb::delete_, "/api/v1/admin/users/{user_id:int}",
-          [this](http::Context& c) -> asio::awaitable<http::Response> {
-            Remember(c);
-            std::lock_guard lock(mutex_);
-            ++deletes_;
-            auto id = c.IntParam("user_id");
-            if (id == admin_id_)
-              throw ApiError::Conflict("You cannot delete your own account", "self_delete");
-            Find(id);
-            users_.erase(id);
-            co_return http::Ok({{"user_id", id}, {"message", "User deleted successfully"}}, "User deleted");
-          });
+    r.Add(Verb::get, "/api/v1/admin/users/{user_id:int}", [this](http::Context& c) -> Awaitable {
+      Remember(c);
+      std::lock_guard lock(mutex_);
+      co_return http::Ok(Detail(Find(c.IntParam("user_id"))));
+    });
+    r.Add(Verb::put, "/api/v1/admin/users/{user_id:int}", [this](http::Context& c) -> Awaitable {
+      Remember(c);
+      std::lock_guard lock(mutex_);
+      ++puts_;
+      last_put_body_ = c.Body();
+      if (refuse_put_) throw *refuse_put_;
+      auto id = c.IntParam("user_id");
+      auto& user = users_.at(Find(id).first);
+      const auto& body = c.Body();
+      if (body.contains("username")) user.username = body["username"];
+      if (body.contains("email")) user.email = body["email"];
+      if (body.contains("role_id")) user.role_id = body["role_id"];
+      co_return http::Ok(Detail({id, user}), "User updated");
+    });
+    r.Add(Verb::delete_, "/api/v1/admin/users/{user_id:int}", [this](http::Context& c) -> Awaitable {
+      Remember(c);
+      std::lock_guard lock(mutex_);
+      ++deletes_;
+      auto id = c.IntParam("user_id");
+      if (id == admin_id_) throw ApiError::Conflict("You cannot delete your own account", "self_delete");
+      Find(id);
+      users_.erase(id);
+      co_return http::Ok({{"user_id", id}, {"message", "User deleted successfully"}}, "User deleted");
+    });
     Start();
   }
   ~FakeAuth() { Stop(); }
@@ -137,28 +136,6 @@ class FakeAuth : public http::testing::FakeUpstream {
   Json last_put_body_;
 };
 
-// The service as main() assembles it (without consumer and relay), listening on a free port.
-class UserService : public service::testing::MongoService {
- public:
-  UserService(mongo::Options mongo, http::Upstream auth)
-      : MongoService("user", std::move(mongo), 2, std::chrono::milliseconds(1500)),
-        store_(database_.get()),
-        users_(client_, std::move(auth)),
-        api_(app_, store_, users_, authn_, [this] { ++notified_; }) {
-    Serve(api_);
-  }
-  ~UserService() { Stop(); }
-
-  store::ProfileStore& store() { return store_; }
-  int notified() const { return notified_.load(); }
-
- private:
-  store::ProfileStore store_;
-  clients::AuthClient users_;
-  std::atomic<int> notified_{0};
-  UserApi api_;
-};
-
 using security::testing::Token;
 
 std::map<std::string, std::string> Details(const Reply& answer) {
@@ -169,8 +146,8 @@ std::map<std::string, std::string> Details(const Reply& answer) {
 
 class UserApiTest : public ::testing::Test {
  public:
-  UserApiTest() : service_(mongo::test::TestDatabaseOptions("mp_test_user_api"), auth_.upstream()) {
-    service_.store().EnsureIndexes();
+  UserApiTest() {
+    store_.EnsureIndexes();
     auth_.Add(customer_, {"carol", "carol@example.com", 1});
     auth_.Add(provider_, {"pete", "pete@example.com", 2});
     auth_.Add(admin_, {"root", "root@example.com", 3});
@@ -190,7 +167,11 @@ class UserApiTest : public ::testing::Test {
   const std::int64_t provider_ = customer_ + 1;
   const std::int64_t admin_ = customer_ + 2;
   FakeAuth auth_;
-  UserService service_;
+  mongo::test::ScopedDatabase database_{"mp_test_user_api"};
+  store::ProfileStore store_{database_.get()};
+  // main()'s own assembly of the service (relay and consumer not started: events stay in the outbox).
+  service::testing::Assembled service_{
+      user::Service(), service::testing::TestSettings(database_.get().options(), "auth", auth_.url(), 1500)};
   http::testing::ServiceClient client_{service_.port()};
   const std::string customer_token_ = Token(customer_, identity::kCustomer);
   const std::string provider_token_ = Token(provider_, identity::kProvider);
@@ -211,7 +192,12 @@ TEST_F(UserApiTest, ACustomerCreatesReadsAndUpdatesTheirProfile) {
   EXPECT_TRUE(created.body["data"]["address"].is_null());
   EXPECT_DOUBLE_EQ(created.body["data"]["budget_preference"].get<double>(), 250.5);
   EXPECT_EQ(created.body["data"]["created_at"].get<std::string>().back(), 'Z');
-  EXPECT_GE(service_.notified(), 1);
+  // profile.created waits in the profile's outbox for the relay the API woke.
+  auto stored =
+      database_.get().collection(store::kCustomerProfiles).FindOne(mongo::Document{{"_id", customer_}});
+  ASSERT_TRUE(stored);
+  ASSERT_EQ((*stored)[mongo::kOutboxField].size(), 1U);
+  EXPECT_EQ((*stored)[mongo::kOutboxField][0]["routing_key"], "profile.created");
 
   auto again = Send(Verb::post, "/api/v1/customer/profile", customer_token_, Json::object());
   EXPECT_EQ(again.status, 409U);
@@ -352,7 +338,7 @@ TEST_F(UserApiTest, AdminUpdateChangesAuthThenTheProfile) {
   EXPECT_DOUBLE_EQ(answer.body["data"]["profile"]["budget_preference"].get<double>(), 99.99);
   EXPECT_EQ(auth_.last_put_body(), (Json{{"username", "caroline"}}));
   // There was no profile: the admin's edit made one, with its profile.created event.
-  auto stored = service_.store().FindCustomer(customer_);
+  auto stored = store_.FindCustomer(customer_);
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->location, "EAST");
 
@@ -381,7 +367,7 @@ TEST_F(UserApiTest, AdminUpdateValidatesEverythingBeforeAnyWrite) {
                           {{"role_id", 3}, {"location", "MID"}});
   EXPECT_EQ(to_provider.status, 422U);
   EXPECT_EQ(auth_.puts(), 0);
-  EXPECT_FALSE(service_.store().FindCustomer(customer_));
+  EXPECT_FALSE(store_.FindCustomer(customer_));
   EXPECT_EQ(Send(Verb::put, "/api/v1/admin/users/" + std::to_string(customer_), admin_token_, Json::object())
                 .status,
             422U);
@@ -395,7 +381,7 @@ TEST_F(UserApiTest, AuthsRefusalComesBackUnchangedAndNothingChanges) {
   EXPECT_EQ(answer.body["error"], "Username or email already exists");
   EXPECT_EQ(answer.body["code"], "duplicate_user");
   EXPECT_EQ(answer.body["message"], "Conflict");
-  EXPECT_FALSE(service_.store().FindCustomer(customer_));
+  EXPECT_FALSE(store_.FindCustomer(customer_));
 
   auth_.RefusePut(ApiError::Validation({{"username", "must be 3 to 50 characters"}}));
   auto invalid =
@@ -415,8 +401,8 @@ TEST_F(UserApiTest, AdminDeleteRemovesTheAccountThenTheProfiles) {
   ASSERT_EQ(answer.status, 200U) << answer.body.dump();
   EXPECT_EQ(answer.body["message"], "User deleted");
   EXPECT_EQ(answer.body["data"], (Json{{"user_id", provider_}, {"message", "User deleted successfully"}}));
-  EXPECT_FALSE(service_.store().FindProvider(provider_));
-  EXPECT_TRUE(service_.store().IsDeleted(provider_));
+  EXPECT_FALSE(store_.FindProvider(provider_));
+  EXPECT_TRUE(store_.IsDeleted(provider_));
 
   auto again = Delete("/api/v1/admin/users/" + std::to_string(provider_), admin_token_);
   EXPECT_EQ(again.status, 404U);
@@ -426,8 +412,10 @@ TEST_F(UserApiTest, AdminDeleteRemovesTheAccountThenTheProfiles) {
 }
 
 TEST(UserApiDown, AuthUnreachableIs503AndMongoDownIs503) {
-  http::Upstream nowhere{"auth", "127.0.0.1", 1};
-  UserService no_auth(mongo::test::TestDatabaseOptions("mp_test_user_api_down"), nowhere);
+  const std::string nowhere = "http://127.0.0.1:1";  // nothing listens on port 1
+  mongo::test::ScopedDatabase database("mp_test_user_api_down");
+  service::testing::Assembled no_auth(
+      user::Service(), service::testing::TestSettings(database.get().options(), "auth", nowhere, 1500));
   http::testing::ServiceClient to_no_auth(no_auth.port());
   const auto admin = Token(test::RandomId(), identity::kAdmin);
   auto list = to_no_auth.Get("/api/v1/admin/users", admin);
@@ -435,7 +423,8 @@ TEST(UserApiDown, AuthUnreachableIs503AndMongoDownIs503) {
   EXPECT_EQ(list.body["code"], "auth_unavailable");
   EXPECT_EQ(to_no_auth.Call(Verb::delete_, "/api/v1/admin/users/5", admin).status, 503U);
 
-  UserService no_mongo(test::UnreachableMongo(), nowhere);
+  service::testing::Assembled no_mongo(
+      user::Service(), service::testing::TestSettings(test::UnreachableMongo(), "auth", nowhere, 1500));
   http::testing::ServiceClient to_no_mongo(no_mongo.port());
   auto profile = to_no_mongo.Get("/api/v1/customer/profile", Token(test::RandomId(), identity::kCustomer));
   EXPECT_EQ(profile.status, 503U);
