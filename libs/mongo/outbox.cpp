@@ -25,6 +25,17 @@ Document StoredEntry(const nlohmann::json& entry) {
                   {"created_at", TimeFromMillis(entry.value("created_at", std::int64_t{0}))}};
 }
 
+// The document by its `_id` (an integer or a string: every collection with an outbox has one of those), or
+// empty for another kind of `_id`. FerretDB 1.24 on PostgreSQL matches no document in an update whose filter
+// reaches into an array (`outbox.event_id`), so the entry's own document is addressed by `_id`.
+Document OwnerFilter(const nlohmann::json& document) {
+  auto id = document.find("_id");
+  if (id == document.end()) return {};
+  if (id->is_number_integer()) return Document{{"_id", id->get<std::int64_t>()}};
+  if (id->is_string()) return Document{{"_id", id->get<std::string>()}};
+  return {};
+}
+
 }  // namespace
 
 Document OutboxEntry(const bus::Event& event) {
@@ -56,6 +67,7 @@ bus::OutboxBatch EmbeddedOutbox::PublishBatch(bus::ConfirmPublisher& publisher, 
     std::string collection;
     std::string event_id;
     Document entry;
+    Document owner;  // a filter for the document holding the entry
   };
   bus::OutboxBatch result;
   std::vector<bus::OutgoingMessage> messages;
@@ -72,6 +84,7 @@ bus::OutboxBatch EmbeddedOutbox::PublishBatch(bus::ConfirmPublisher& publisher, 
       for (const nlohmann::json& document : documents) {
         auto entries = document.find(kOutboxField);
         if (entries == document.end() || !entries->is_array()) continue;
+        const Document owner = OwnerFilter(document);
         for (const nlohmann::json& entry : *entries) {
           if (!entry.is_object()) continue;
           std::string event_id = entry.value("event_id", std::string());
@@ -85,7 +98,8 @@ bus::OutboxBatch EmbeddedOutbox::PublishBatch(bus::ConfirmPublisher& publisher, 
                                                   .message_id = event_id,
                                                   .type = routing_key,
                                                   .body = entry.value("body", std::string())});
-          taken.push_back(Taken{name, std::move(event_id), StoredEntry(entry)});
+          Document filter = owner.empty() ? Document{{kPendingKey, event_id}} : owner;
+          taken.push_back(Taken{name, std::move(event_id), StoredEntry(entry), std::move(filter)});
         }
       }
       if (static_cast<std::int64_t>(documents.size()) < options.limit) break;  // the last page
@@ -108,8 +122,7 @@ bus::OutboxBatch EmbeddedOutbox::PublishBatch(bus::ConfirmPublisher& publisher, 
       case bus::Settlement::Kind::kDropped:
         // Either way the entry leaves its document; how it ended is in the log and the metrics.
         database_.collection(taken[i].collection)
-            .UpdateOne(Document{{kPendingKey, event_id}},
-                       Document{{"$pull", Document{{kOutboxField, taken[i].entry}}}});
+            .UpdateOne(taken[i].owner, Document{{"$pull", Document{{kOutboxField, taken[i].entry}}}});
         if (refused != refused_.end()) refused_.erase(refused);
         break;
       case bus::Settlement::Kind::kRetryLater: {
