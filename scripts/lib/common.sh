@@ -52,16 +52,16 @@ read_pid() {
   fi
 }
 
-# stop_pid NAME PIDFILE: SIGTERM, wait up to 15 s, then SIGKILL.
+# stop_pid NAME PIDFILE [SIGNAL]: SIGNAL (default TERM), wait up to 15 s, then SIGKILL.
 stop_pid() {
-  local name=$1 file=$2 pid i
+  local name=$1 file=$2 signal=${3:-TERM} pid i
   pid=$(read_pid "$file")
   if ! pid_alive "$pid"; then
     rm -f "$file"
     note "$name: not running"
     return 0
   fi
-  kill -TERM "$pid" 2>/dev/null || true
+  kill -"$signal" "$pid" 2>/dev/null || true
   for ((i = 0; i < 75; i++)); do
     pid_alive "$pid" || break
     sleep 0.2

@@ -29,6 +29,17 @@ ensure_token_keys() {
   umask "$old_umask"
 }
 
+# ensure_postgres_settings FILE INSTANCE: add the settings of FerretDB's PostgreSQL to an infra.env written
+# when FerretDB stored its data in SQLite.
+ensure_postgres_settings() {
+  local file=$1 inst=$2 old_umask
+  grep -q '^MP_POSTGRES_PORT=' "$file" && return 0
+  old_umask=$(umask)
+  umask 077
+  { echo "MP_POSTGRES_PORT=$([ "$inst" = test ] && echo 2 || echo 1)5432"; echo "MP_POSTGRES_PASSWORD=$(secret)"; } >>"$file"
+  umask "$old_umask"
+}
+
 # write_infra_env FILE INSTANCE: generate the instance's config with fresh secrets.
 write_infra_env() {
   local file=$1 inst=$2 p old_umask
@@ -61,6 +72,8 @@ MP_RABBIT_DIST_PORT=${p}5683
 MP_EPMD_PORT=${p}5684
 MP_RABBIT_NODENAME=mp-$inst@localhost
 MP_MONGO_PORT=$mongo
+MP_POSTGRES_PORT=${p}5432
+MP_POSTGRES_PASSWORD=$(secret)
 MP_DB_PASSWORD_AUTH=$(secret)
 MP_DB_PASSWORD_ORDER=$(secret)
 MP_DB_PASSWORD_PAYMENT=$(secret)
@@ -85,11 +98,12 @@ use_instance() {
     *) die "unknown instance '$1' (use up or test)" ;;
   esac
   V=$ROOT/var/$INST
-  mkdir -p "$V/log" "$V/run" "$V/mysql" "$V/redis" "$V/rabbitmq" "$V/ferretdb"
+  mkdir -p "$V/log" "$V/run" "$V/mysql" "$V/redis" "$V/rabbitmq" "$V/postgres" "$V/ferretdb"
   if [ ! -f "$V/infra.env" ]; then
     write_infra_env "$V/infra.env" "$INST"
   fi
   ensure_token_keys "$V/infra.env"
+  ensure_postgres_settings "$V/infra.env" "$INST"
   # shellcheck disable=SC1091
   source "$V/infra.env"
 }

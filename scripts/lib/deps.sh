@@ -6,7 +6,7 @@ DEB_PACKAGES=(
   libboost-dev libboost-system-dev libmariadb-dev libmongoc-dev libbson-dev librabbitmq-dev
   libhiredis-dev libsodium-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libcli11-dev wrk
-  mariadb-server mariadb-client redis-server redis-tools rabbitmq-server
+  mariadb-server mariadb-client redis-server redis-tools rabbitmq-server postgresql-15 postgresql-client-15
   curl ca-certificates openssl iproute2 python3 python3-pytest python3-requests python3-cryptography
   chromium docker-compose python3-venv clang-format-16 clang-tidy-16
 )

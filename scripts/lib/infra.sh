@@ -1,24 +1,26 @@
 # shellcheck shell=bash
-# Infrastructure as plain processes of one instance: mariadb, redis, rabbitmq, ferretdb.
+# Infrastructure as plain processes of one instance: mariadb, redis, rabbitmq, postgres (FerretDB's
+# backend), ferretdb.
 # Data in var/<inst>/<component>/, pid files in var/<inst>/run/, logs in var/<inst>/log/.
 # Every server runs as the user who runs ./marketplace (root on a fresh machine), not as the Debian
 # system users mysql/redis/rabbitmq: those could not enter a checkout inside a folder of mode 0700
 # (a home folder, a `mktemp -d`). They listen on 127.0.0.1 only.
 
-INFRA_COMPONENTS=(mariadb redis rabbitmq ferretdb)
+INFRA_COMPONENTS=(mariadb redis rabbitmq postgres ferretdb)
 
 infra_port() {
   case $1 in
     mariadb) echo "$MP_MYSQL_PORT" ;;
     redis) echo "$MP_REDIS_PORT" ;;
     rabbitmq) echo "$MP_AMQP_PORT" ;;
+    postgres) echo "$MP_POSTGRES_PORT" ;;
     ferretdb) echo "$MP_MONGO_PORT" ;;
   esac
 }
 
 is_infra_component() {
   case $1 in
-    mariadb | redis | rabbitmq | ferretdb) return 0 ;;
+    mariadb | redis | rabbitmq | postgres | ferretdb) return 0 ;;
     *) return 1 ;;
   esac
 }
@@ -218,6 +220,55 @@ epmd_stop() {
   stop_pid epmd "$V/run/epmd.pid"
 }
 
+# ---------- postgres (FerretDB's backend; docs/adr/0013-ferretdb-on-postgresql.md) ----------
+PG_BIN=/usr/lib/postgresql/15/bin
+
+# PostgreSQL refuses to run as root, and the postgres system user could not enter a checkout in a 0700
+# folder. So initdb and postgres run in a user namespace as the postgres user's id, which maps back to the
+# user running ./marketplace: the data stay that user's files, wherever the checkout is.
+pg_as_owner() {
+  unshare --user --map-user="$(id -u postgres)" --map-group="$(id -g postgres)" "$@"
+}
+
+pg_psql() {
+  PGPASSWORD=$MP_POSTGRES_PASSWORD psql -X -h 127.0.0.1 -p "$MP_POSTGRES_PORT" -U postgres "$@"
+}
+
+postgres_healthy() {
+  pg_psql -d postgres -tAc 'SELECT 1' >/dev/null 2>&1
+}
+
+postgres_launch() {
+  [ -x "$PG_BIN/postgres" ] || die "postgres: $PG_BIN/postgres is missing; run ./marketplace deps"
+  if [ ! -f "$V/postgres/PG_VERSION" ]; then
+    note "postgres: first start, initialising $V/postgres"
+    local pwfile
+    pwfile=$(umask 077 && mktemp "$V/run/postgres-password.XXXXXX")
+    printf '%s\n' "$MP_POSTGRES_PASSWORD" >"$pwfile"
+    if ! pg_as_owner "$PG_BIN/initdb" -D "$V/postgres" -U postgres --pwfile="$pwfile" -A scram-sha-256 \
+      -E UTF8 --no-locale >>"$V/log/postgres.log" 2>&1; then
+      rm -f "$pwfile"
+      show_log_tail "$V/log/postgres.log"
+      die "postgres: initdb failed"
+    fi
+    rm -f "$pwfile"
+  fi
+  setsid unshare --user --map-user="$(id -u postgres)" --map-group="$(id -g postgres)" \
+    "$PG_BIN/postgres" -D "$V/postgres" -h 127.0.0.1 -p "$MP_POSTGRES_PORT" -k "$V/run" \
+    >>"$V/log/postgres.log" 2>&1 </dev/null &
+  echo $! >"$V/run/postgres.pid"
+}
+
+postgres_wait() { wait_until 30 "$1" postgres_healthy; }
+
+# FerretDB's database, tuned so that the filters FerretDB pushes down use indexes (ferretdb_postgres.sql).
+postgres_setup() {
+  if [ "$(pg_psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'")" != 1 ]; then
+    pg_psql -d postgres -qc 'CREATE DATABASE ferretdb' >/dev/null
+  fi
+  pg_psql -d ferretdb -q -v ON_ERROR_STOP=1 -f "$ROOT/scripts/lib/ferretdb_postgres.sql" >/dev/null
+}
+
 # ---------- ferretdb ----------
 ferretdb_healthy() {
   python3 "$ROOT/scripts/lib/mongo_ping.py" "$MP_MONGO_PORT"
@@ -226,7 +277,9 @@ ferretdb_healthy() {
 ferretdb_launch() {
   local bin=$ROOT/var/tools/bin/ferretdb
   [ -x "$bin" ] || die "ferretdb: $bin is missing; run ./marketplace deps"
-  setsid "$bin" --handler=sqlite --sqlite-url="file:$V/ferretdb/" --state-dir="$V/ferretdb" \
+  # The PostgreSQL URL (with its password) goes through the environment, not the command line.
+  FERRETDB_POSTGRESQL_URL="postgres://postgres:$MP_POSTGRES_PASSWORD@127.0.0.1:$MP_POSTGRES_PORT/ferretdb" \
+    setsid "$bin" --handler=postgresql --state-dir="$V/ferretdb" \
     --listen-addr="127.0.0.1:$MP_MONGO_PORT" --debug-addr=- --telemetry=disable \
     --log-level=warn >>"$V/log/ferretdb.log" 2>&1 </dev/null &
   echo $! >"$V/run/ferretdb.pid"
@@ -270,11 +323,11 @@ rabbitmq_stop() {
 }
 
 infra_stop_one() {
-  if [ "$1" = rabbitmq ]; then
-    rabbitmq_stop
-  else
-    stop_pid "$1" "$V/run/$1.pid"
-  fi
+  case $1 in
+    rabbitmq) rabbitmq_stop ;;
+    postgres) stop_pid postgres "$V/run/postgres.pid" INT ;; # fast shutdown: does not wait for clients
+    *) stop_pid "$1" "$V/run/$1.pid" ;;
+  esac
 }
 
 # infra_start [COMPONENT]: all components in order, or one.
