@@ -8,6 +8,8 @@
 -- 1. Custom plans: with the field name bound at planning time, the planner can match the expression.
 -- 2. A GIN twin (jsonb_path_ops, which serves @>) of the leading key of every btree index FerretDB makes.
 
+SET client_min_messages = warning;  -- no "does not exist, skipping" notices in ./marketplace's output
+
 ALTER DATABASE ferretdb SET plan_cache_mode = force_custom_plan;
 
 -- Creates the GIN twin of index `btree_index` if it is a FerretDB index whose leading key is `_jsonb -> 'field'`.
