@@ -74,9 +74,12 @@ class Service:
         db = re.search(r"`([a-z_]+_db)`", title)
         self.database = db.group(1) if db else None
         self.variables = readme_variables(readme)
-        # The token signer (service::Spec::signs_tokens): the only one given MP_JWT_PRIVATE_KEY.
-        main_cpp = ROOT / "services" / name / "src/main.cpp"
-        self.signs_tokens = main_cpp.exists() and bool(re.search(r"\.signs_tokens\s*=\s*true", main_cpp.read_text()))
+        # The token signer (service::Spec::signs_tokens, in the service's definition, src/service.cpp, or in
+        # its main.cpp): the only one given MP_JWT_PRIVATE_KEY.
+        sources = [ROOT / "services" / name / "src" / f for f in ("service.cpp", "main.cpp")]
+        self.signs_tokens = any(
+            source.exists() and re.search(r"\.signs_tokens\s*=\s*true", source.read_text()) for source in sources
+        )
 
     @property
     def amqp(self) -> bool:
