@@ -18,10 +18,15 @@ namespace mp::service {
 
 namespace asio = boost::asio;
 
-UpstreamSettings ReadUpstream(config::Env& env, const std::string& name, std::string_view default_url,
-                              int timeout_ms) {
+std::string UpstreamPrefix(const std::string& name) {
   std::string prefix = "MP_";
   for (char c : name) prefix += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  return prefix;
+}
+
+UpstreamSettings ReadUpstream(config::Env& env, const std::string& name, std::string_view default_url,
+                              int timeout_ms) {
+  const std::string prefix = UpstreamPrefix(name);
   UpstreamSettings s;
   const std::string url = env.String(prefix + "_URL", default_url);
   try {

@@ -28,6 +28,9 @@ class Redis;
 // everywhere.
 namespace mp::service {
 
+// "MP_ORDER" for the service "order": the prefix of the settings of calls to it (_URL, _TIMEOUT_MS, ...).
+std::string UpstreamPrefix(const std::string& name);
+
 // Another service this one calls, from MP_<NAME>_URL (default `default_url`), MP_<NAME>_TIMEOUT_MS
 // (default `timeout_ms`) and MP_<NAME>_CONNECT_TIMEOUT_MS (default 1000). Problems go to env.Problem.
 struct UpstreamSettings {

@@ -29,6 +29,15 @@ ensure_token_keys() {
   umask "$old_umask"
 }
 
+# port_digit INSTANCE: the leading digit of the instance's infrastructure ports (13306 / 23306 ...).
+port_digit() {
+  case $1 in
+    up) echo 1 ;;
+    test) echo 2 ;;
+    *) die "unknown instance '$1' (use up or test)" ;;
+  esac
+}
+
 # ensure_postgres_settings FILE INSTANCE: add the settings of FerretDB's PostgreSQL to an infra.env written
 # when FerretDB stored its data in SQLite.
 ensure_postgres_settings() {
@@ -36,18 +45,14 @@ ensure_postgres_settings() {
   grep -q '^MP_POSTGRES_PORT=' "$file" && return 0
   old_umask=$(umask)
   umask 077
-  { echo "MP_POSTGRES_PORT=$([ "$inst" = test ] && echo 2 || echo 1)5432"; echo "MP_POSTGRES_PASSWORD=$(secret)"; } >>"$file"
+  { echo "MP_POSTGRES_PORT=$(port_digit "$inst")5432"; echo "MP_POSTGRES_PASSWORD=$(secret)"; } >>"$file"
   umask "$old_umask"
 }
 
 # write_infra_env FILE INSTANCE: generate the instance's config with fresh secrets.
 write_infra_env() {
   local file=$1 inst=$2 p old_umask
-  case $inst in
-    up) p=1 ;;
-    test) p=2 ;;
-    *) die "unknown instance '$inst' (use up or test)" ;;
-  esac
+  p=$(port_digit "$inst") || exit 1
   local gw=8080 auth=8000 user=8002 order=8003 payment=8004 review=8005 notification=8006
   local mongo=17017
   if [ "$inst" = test ]; then

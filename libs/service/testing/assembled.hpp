@@ -14,6 +14,7 @@
 #include "libs/mongo/options.hpp"
 #include "libs/security/testing/tokens.hpp"
 #include "libs/service/main.hpp"
+#include "libs/service/wiring.hpp"
 #include "libs/sql/options.hpp"
 
 namespace mp::service::testing {
@@ -55,8 +56,7 @@ class Assembled {
 
 // Calls to the service `name` go to `url` with short timeouts, so "upstream slow or down" answers quickly.
 inline config::Env::Values UpstreamSettings(const std::string& name, const std::string& url, int timeout_ms) {
-  std::string prefix = "MP_";
-  for (char c : name) prefix += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  const std::string prefix = UpstreamPrefix(name);
   return {{prefix + "_URL", url},
           {prefix + "_TIMEOUT_MS", std::to_string(timeout_ms)},
           {prefix + "_CONNECT_TIMEOUT_MS", "300"}};
