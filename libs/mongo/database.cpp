@@ -6,9 +6,13 @@
 #pragma clang diagnostic ignored "-Walign-mismatch"
 #endif
 
+#include <algorithm>
+#include <chrono>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <string_view>
+#include <thread>
 
 #include <mongoc/mongoc.h>
 
@@ -87,13 +91,31 @@ void WriteTo(Database& database, const std::string& name, const char* what, Repl
 using UpdateCall = bool (*)(mongoc_collection_t*, const bson_t*, const bson_t*, const bson_t*, bson_t*,
                             bson_error_t*);
 
+// How often an update that met write conflicts is tried before the conflict is thrown (as unavailable()),
+// and the longest pause between two tries: a few hundred milliseconds in all, enough for hundreds of
+// concurrent writers of one document.
+constexpr int kConflictAttempts = 64;
+constexpr int kMaxConflictPauseMs = 16;
+
 UpdateResult Update(Database& database, const std::string& name, UpdateCall call, const Document& filter,
                     const Document& update) {
-  Reply reply;
-  WriteTo(database, name, "update in ", reply, [&](mongoc_collection_t* c, bson_t* r, bson_error_t* e) {
-    return call(c, filter.get(), update.get(), nullptr, r, e);
-  });
-  return {reply.Int("matchedCount"), reply.Int("modifiedCount")};
+  thread_local std::minstd_rand random(std::random_device{}());
+  for (int attempt = 1;; ++attempt) {
+    try {
+      Reply reply;
+      WriteTo(database, name, "update in ", reply, [&](mongoc_collection_t* c, bson_t* r, bson_error_t* e) {
+        return call(c, filter.get(), update.get(), nullptr, r, e);
+      });
+      return {reply.Int("matchedCount"), reply.Int("modifiedCount")};
+    } catch (const Error& error) {
+      // The conflicting try changed nothing; the next one reads the document again. A random pause keeps
+      // the writers of one document from meeting again in step.
+      if (!error.write_conflict() || attempt == kConflictAttempts) throw;
+      std::uniform_int_distribution<int> pause_ms(0,
+                                                  std::min(1 << std::min(attempt, 8), kMaxConflictPauseMs));
+      std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(random)));
+    }
+  }
 }
 
 Document FindOpts(const FindOptions& options) {

@@ -58,6 +58,10 @@ class Collection {
   std::optional<nlohmann::json> FindOne(const Document& filter, const FindOptions& options = {});
   // countDocuments: exact, filtered.
   std::int64_t Count(const Document& filter);
+  // A write conflict (Error::write_conflict) is tried again, up to a few hundred milliseconds. On a store
+  // that applies an update as read, modify, write (FerretDB v1), an update is exact under concurrency only
+  // for documents whose every update increments their `version` field (the local store refuses a write
+  // based on an outdated read of such a document; docs/adr/0014-exact-updates-on-ferretdb.md).
   UpdateResult UpdateOne(const Document& filter, const Document& update);
   UpdateResult UpdateMany(const Document& filter, const Document& update);
   // Returns the number of documents deleted.

@@ -1,5 +1,7 @@
 #include "libs/mongo/error.hpp"
 
+#include <string_view>
+
 #include <mongoc/mongoc.h>
 
 namespace mp::mongo {
@@ -20,7 +22,14 @@ bool Error::duplicate_key() const {
   return from_server() && (code_ == 11000 || code_ == 11001 || code_ == 12582);
 }
 
+bool Error::write_conflict() const {
+  if (!from_server()) return false;
+  if (code_ == 112) return true;  // WriteConflict
+  return code_ == 1 && std::string_view(what()).find("mp_write_conflict") != std::string_view::npos;
+}
+
 bool Error::unavailable() const {
+  if (write_conflict()) return true;
   switch (domain_) {
     case MONGOC_ERROR_SERVER_SELECTION:
     case MONGOC_ERROR_STREAM: return true;

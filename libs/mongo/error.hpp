@@ -27,9 +27,15 @@ class Error : public std::runtime_error {
   // The server refused a write because a unique index already holds the key (11000, and the legacy
   // 11001 / 12582).
   bool duplicate_key() const;
+  // The update met a concurrent write to the same document and changed nothing: MongoDB's WriteConflict
+  // (112), or the local store's version check (FerretDB v1 reads, modifies and writes a document in separate
+  // steps; scripts/lib/ferretdb_postgres.sql refuses a write based on an outdated read, which FerretDB
+  // passes on as an InternalError naming mp_write_conflict). Collection::UpdateOne/UpdateMany try again.
+  bool write_conflict() const;
   // The server could not be reached or went away: server selection failed or timed out, a socket or
   // connection error, or one of the server's own "not available now" codes (shutting down, stepped down,
-  // not primary, network timeout, time limit exceeded, ...). Trying again later may succeed.
+  // not primary, network timeout, time limit exceeded, ...); also a write conflict that outlasted the
+  // update's own attempts. Trying again later may succeed.
   bool unavailable() const;
 
  private:

@@ -122,7 +122,8 @@ bus::OutboxBatch EmbeddedOutbox::PublishBatch(bus::ConfirmPublisher& publisher, 
       case bus::Settlement::Kind::kDropped:
         // Either way the entry leaves its document; how it ended is in the log and the metrics.
         database_.collection(taken[i].collection)
-            .UpdateOne(taken[i].owner, Document{{"$pull", Document{{kOutboxField, taken[i].entry}}}});
+            .UpdateOne(taken[i].owner, Document{{"$pull", Document{{kOutboxField, taken[i].entry}}},
+                                                {"$inc", Document{{"version", std::int64_t{1}}}}});
         if (refused != refused_.end()) refused_.erase(refused);
         break;
       case bus::Settlement::Kind::kRetryLater: {

@@ -11,9 +11,11 @@
 #include "libs/mongo/database.hpp"
 #include "libs/mongo/document.hpp"
 
-// The transactional outbox on MongoDB without multi-document transactions (FerretDB v1 has none; a write
-// to one document is atomic on every MongoDB-protocol server): a state change and its events are ONE write
-// to ONE document, the events appended to that document's `outbox` array. EmbeddedOutbox finds documents
+// The transactional outbox on MongoDB without multi-document transactions (FerretDB v1 has none): a state
+// change and its events are ONE write to ONE document, the events appended to that document's `outbox`
+// array. A write to one document is atomic on MongoDB; on FerretDB v1 it is only when every update of the
+// document increments its `version` (see Collection::UpdateOne), so every write to a document with an
+// outbox does — the relay's `$pull` too. EmbeddedOutbox finds documents
 // with an `outbox.event_id` (sparse index `outbox_pending`, see EnsureIndexes), publishes the entries with
 // confirms and removes each finished one — published, or dropped (no subscriber; refused kMaxRefusals times)
 // — with `$pull` of the whole entry (FerretDB v1.24 ignores `$pull` conditions on an entry's fields); the

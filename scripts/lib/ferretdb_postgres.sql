@@ -7,6 +7,14 @@
 -- a btree on `(_jsonb -> 'field')`, which that operator cannot use: every query was a sequential scan.
 -- 1. Custom plans: with the field name bound at planning time, the planner can match the expression.
 -- 2. A GIN twin (jsonb_path_ops, which serves @>) of the leading key of every btree index FerretDB makes.
+--
+-- FerretDB v1.24 applies an update as a read, then `UPDATE ... SET _jsonb = <the modified document> WHERE
+-- _id = ...` in a separate transaction, so two concurrent updates of one document lose one of them (400
+-- concurrent $inc kept 247). 3. A version check on every collection's table: a document with a `version`
+-- field may only be replaced by one whose version is one more. Every update of such a document increments
+-- it (the services' rule, docs/adr/0014-exact-updates-on-ferretdb.md), so a write computed from an outdated
+-- read is refused with serialization_failure; FerretDB answers InternalError naming mp_write_conflict, and
+-- the client tries the update again from a new read (libs/mongo Collection::UpdateOne).
 
 SET client_min_messages = warning;  -- no "does not exist, skipping" notices in ./marketplace's output
 
@@ -63,3 +71,53 @@ JOIN pg_class c ON c.oid = i.indexrelid
 JOIN pg_am a ON a.oid = c.relam
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE a.amname = 'btree' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast');
+
+CREATE OR REPLACE FUNCTION mp_version_check() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF OLD._jsonb ? 'version' AND NOT (NEW._jsonb ? 'version' AND
+      (NEW._jsonb ->> 'version')::numeric = (OLD._jsonb ->> 'version')::numeric + 1) THEN
+    RAISE EXCEPTION 'mp_write_conflict: the document changed after this update read it'
+      USING ERRCODE = 'serialization_failure';
+  END IF;
+  RETURN NEW;
+END;
+$$;
+
+-- Adds the version check to `collection_table` if it is the table of a FerretDB collection.
+CREATE OR REPLACE FUNCTION mp_add_version_check(collection_table regclass) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  schema_name name;
+  table_name name;
+BEGIN
+  SELECT n.nspname, c.relname INTO schema_name, table_name
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE c.oid = collection_table;
+  IF table_name LIKE '\_ferretdb\_%' OR schema_name IN ('pg_catalog', 'information_schema', 'public')
+     OR NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = collection_table AND attname = '_jsonb') THEN
+    RETURN;
+  END IF;
+  EXECUTE format('CREATE OR REPLACE TRIGGER mp_version_check BEFORE UPDATE ON %I.%I '
+                 'FOR EACH ROW EXECUTE FUNCTION mp_version_check()', schema_name, table_name);
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION mp_version_checks_on_create_table() RETURNS event_trigger LANGUAGE plpgsql AS $$
+DECLARE
+  created record;
+BEGIN
+  FOR created IN SELECT objid FROM pg_event_trigger_ddl_commands()
+                 WHERE object_type = 'table' AND command_tag = 'CREATE TABLE' LOOP
+    PERFORM mp_add_version_check(created.objid::regclass);
+  END LOOP;
+END;
+$$;
+
+DROP EVENT TRIGGER IF EXISTS mp_version_checks;
+CREATE EVENT TRIGGER mp_version_checks ON ddl_command_end WHEN TAG IN ('CREATE TABLE')
+  EXECUTE FUNCTION mp_version_checks_on_create_table();
+
+-- Tables made before the trigger existed.
+SELECT mp_add_version_check(c.oid::regclass)
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'public');

@@ -254,7 +254,7 @@ postgres_launch() {
     rm -f "$pwfile"
   fi
   setsid unshare --user --map-user="$(id -u postgres)" --map-group="$(id -g postgres)" \
-    "$PG_BIN/postgres" -D "$V/postgres" -h 127.0.0.1 -p "$MP_POSTGRES_PORT" -k "$V/run" \
+    "$PG_BIN/postgres" -D "$V/postgres" -h 127.0.0.1 -p "$MP_POSTGRES_PORT" -k "$V/run" -c max_connections=500 \
     >>"$V/log/postgres.log" 2>&1 </dev/null &
   echo $! >"$V/run/postgres.pid"
 }
@@ -278,7 +278,11 @@ ferretdb_launch() {
   local bin=$ROOT/var/tools/bin/ferretdb
   [ -x "$bin" ] || die "ferretdb: $bin is missing; run ./marketplace deps"
   # The PostgreSQL URL (with its password) goes through the environment, not the command line.
-  FERRETDB_POSTGRESQL_URL="postgres://postgres:$MP_POSTGRES_PASSWORD@127.0.0.1:$MP_POSTGRES_PORT/ferretdb" \
+  # pool_max_conns: an update holds one connection for its read while it takes a second for its write, so
+  # FerretDB's pool (50 by default) deadlocks once as many updates run at once (seen with 64 concurrent
+  # writers of one document). 400 is above what the services' client pools (MP_MONGO_POOL_SIZE, 32 per
+  # process) and the tests can have in flight; postgres allows 500 connections.
+  FERRETDB_POSTGRESQL_URL="postgres://postgres:$MP_POSTGRES_PASSWORD@127.0.0.1:$MP_POSTGRES_PORT/ferretdb?pool_max_conns=400" \
     setsid "$bin" --handler=postgresql --state-dir="$V/ferretdb" \
     --listen-addr="127.0.0.1:$MP_MONGO_PORT" --debug-addr=- --telemetry=disable \
     --log-level=warn >>"$V/log/ferretdb.log" 2>&1 </dev/null &

@@ -29,6 +29,20 @@ TEST(ErrorTest, UnreachableServerIsUnavailable) {
   EXPECT_FALSE(Error(MONGOC_ERROR_COMMAND, MONGOC_ERROR_COMMAND_INVALID_ARG, "invalid").unavailable());
 }
 
+TEST(ErrorTest, WriteConflictsFromMongoDbAndTheLocalStore) {
+  EXPECT_TRUE(Error(MONGOC_ERROR_SERVER, 112, "WriteConflict").write_conflict());
+  // FerretDB passes PostgreSQL's refusal of an outdated write on as an InternalError.
+  EXPECT_TRUE(
+      Error(MONGOC_ERROR_SERVER, 1,
+            "update in profiles: [...] ERROR: mp_write_conflict: the document changed after this update "
+            "read it (SQLSTATE 40001)")
+          .write_conflict());
+  EXPECT_FALSE(Error(MONGOC_ERROR_SERVER, 1, "some other internal error").write_conflict());
+  EXPECT_FALSE(Error(MONGOC_ERROR_STREAM, 112, "not a server code").write_conflict());
+  // One that outlasted the update's own attempts: try again later.
+  EXPECT_TRUE(Error(MONGOC_ERROR_SERVER, 112, "WriteConflict").unavailable());
+}
+
 TEST(ErrorTest, TranslatesOnlyUnavailableToA503) {
   auto api = ToApiError(Error(MONGOC_ERROR_SERVER_SELECTION, MONGOC_ERROR_SERVER_SELECTION_FAILURE, "down"));
   ASSERT_TRUE(api);

@@ -167,6 +167,26 @@ TEST_F(ReviewStoreTest, RatingCountsEveryReviewNotJustTheFirstHundred) {
   EXPECT_EQ(body["rating"], domain::AverageRating({150, sum}));
 }
 
+// 400 reviews of one provider submitted at once, each followed by its recompute (as the review service does
+// on every review.created): the newest rating counts all 400, exactly.
+TEST_F(ReviewStoreTest, FourHundredConcurrentReviewsGiveAnExactRating) {
+  constexpr int kReviews = 400;
+  std::atomic<std::int64_t> sum{0};
+  std::vector<std::thread> threads;
+  threads.reserve(kReviews);
+  for (int i = 0; i < kReviews; ++i) {
+    threads.emplace_back([&, i] {
+      const int stars = 1 + (i * 7) % 5;
+      sum += stars;
+      EXPECT_TRUE(Add(test::MakeReview(test::RandomId(), customer_ + i, provider_, stars)));
+      store_.RecomputeRating(provider_, time::Now(), RatingEvent);
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(store_.Rating(provider_), (domain::RatingTotals{kReviews, sum.load()}));
+  EXPECT_EQ(store_.ListByProvider(provider_, 1, 0).total, kReviews);
+}
+
 TEST_F(ReviewStoreTest, AProviderWithoutReviewsGetsNoRatingDocument) {
   auto update = store_.RecomputeRating(provider_, time::Now(), RatingEvent);
   EXPECT_FALSE(update.written);

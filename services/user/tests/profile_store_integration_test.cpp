@@ -1,6 +1,8 @@
 // The profile store against a real FerretDB/MongoDB (a database of its own per fixture), and its embedded
 // outbox published by the relay to a real RabbitMQ.
+#include <algorithm>
 #include <memory>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -152,6 +154,53 @@ TEST_F(ProfileStoreTest, RatingsOnlyMoveForwardAndAreNotLostWithoutAProfile) {
   // user.registered afterwards leaves the rated profile alone.
   EXPECT_EQ(store_.CreateProvider(Provider(id, {}, 0, 5.0), {}), CreateResult::kExists);
   EXPECT_DOUBLE_EQ(store_.FindProvider(id)->rating, 4.0);
+}
+
+// 400 writes of one provider's profile at once: 200 ratings arriving in any order and 200 profile edits,
+// each with its event. The newest rating wins and no edit or event is lost (on FerretDB v1 by the local
+// store's version check and UpdateOne's retries; docs/adr/0014-exact-updates-on-ferretdb.md).
+TEST_F(ProfileStoreTest, FourHundredConcurrentWritesOfOneProfileLoseNothing) {
+  const auto id = test::RandomId();
+  ASSERT_EQ(store_.CreateProvider(Provider(id, {}, 0, 5.0),
+                                  {events::ProviderCreated(Provider(id, {}, 0, 5), "api")}),
+            CreateResult::kCreated);
+  constexpr int kRatings = 200;
+  constexpr int kEdits = 200;
+  auto rating_after = [](int total) { return 1.0 + (total % 41) / 10.0; };
+  std::vector<int> order;
+  for (int i = 1; i <= kRatings + kEdits; ++i) order.push_back(i);
+  std::shuffle(order.begin(), order.end(), std::mt19937(7));
+  std::vector<std::string> edit_events(kEdits + 1);
+  std::vector<std::thread> threads;
+  threads.reserve(order.size());
+  for (int n : order) {
+    threads.emplace_back([&, n] {
+      if (n <= kRatings) {
+        auto missing = Provider(id, {}, 0, rating_after(n));
+        store_.ApplyRating(id, rating_after(n), n, missing,
+                           events::ProviderCreated(missing, "rating.updated"));
+        return;
+      }
+      const int edit = n - kRatings;
+      domain::ProviderChanges changes;
+      changes.hourly_rate = 1000 + edit;
+      const auto now = time::Now();
+      auto event = events::ProfileUpdated(id, changes, now, "api");
+      edit_events[edit] = event.event_id;
+      EXPECT_TRUE(store_.UpdateProvider(id, changes, now, event));
+    });
+  }
+  for (auto& thread : threads) thread.join();
+
+  auto profile = store_.FindProvider(id);
+  ASSERT_TRUE(profile);
+  EXPECT_EQ(profile->total_reviews, kRatings);
+  EXPECT_DOUBLE_EQ(profile->rating, rating_after(kRatings));
+  const auto raw = Raw(kProviderProfiles, id);
+  std::set<std::string> in_outbox;
+  for (const auto& entry : raw.at("outbox")) in_outbox.insert(entry["event_id"].get<std::string>());
+  EXPECT_EQ(in_outbox.size(), static_cast<std::size_t>(1 + kEdits));  // profile.created and every edit
+  for (int edit = 1; edit <= kEdits; ++edit) EXPECT_TRUE(in_outbox.contains(edit_events[edit])) << edit;
 }
 
 TEST_F(ProfileStoreTest, DeletionRemovesBothKindsKeepsPendingEventsAndBlocksLateCreation) {

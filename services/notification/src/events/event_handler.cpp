@@ -1,5 +1,6 @@
 #include "services/notification/src/events/event_handler.hpp"
 
+#include <chrono>
 #include <vector>
 
 #include "libs/core/log.hpp"
@@ -8,6 +9,12 @@
 #include "services/notification/src/events/inbox_events.hpp"
 
 namespace mp::notification::events {
+
+namespace {
+// A view write takes at most Redis' connect + command timeouts (about 1 s); longer means the io_context is
+// not running it.
+constexpr std::chrono::seconds kViewWriteTimeout{5};
+}  // namespace
 
 bus::QueueSpec NotificationQueue(const QueueNames& names) {
   return {.queue = names.queue,
@@ -51,11 +58,15 @@ void EventHandler::Handle(const bus::Event& event) {
       }
     }
   } catch (const mongo::Error& error) {
-    cache_.PostAdded(std::move(added));
+    cache_.AddedAndWait(std::move(added), kViewWriteTimeout);  // the redelivery gives them again anyway
     if (error.unavailable()) throw bus::RetryLater(error.what());
     throw;
   }
-  cache_.PostAdded(std::move(added));
+  // Acknowledged only once the views have the entries: a crash before that means a redelivery, which gives
+  // them to the views again (the duplicate branch above).
+  if (!cache_.AddedAndWait(std::move(added), kViewWriteTimeout)) {
+    throw bus::RetryLater("the inbox views did not take the event's entries in time");
+  }
   log::Debug("event applied",
              {{"event_id", event.event_id}, {"event_type", event.routing_key}, {"notices", notices->size()}});
 }

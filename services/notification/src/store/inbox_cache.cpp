@@ -1,12 +1,13 @@
 #include "services/notification/src/store/inbox_cache.hpp"
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <stdexcept>
 #include <utility>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+#include <boost/asio/use_future.hpp>
 
 #include "libs/core/log.hpp"
 #include "libs/security/crypto.hpp"
@@ -338,9 +339,11 @@ asio::awaitable<void> InboxCache::Added(std::vector<Notification> added) {
   if (!commands.empty()) co_await Run(std::move(commands), std::move(views));
 }
 
-void InboxCache::PostAdded(std::vector<Notification> added) {
-  if (redis_ == nullptr || added.empty()) return;
-  asio::co_spawn(executor_, Added(std::move(added)), asio::detached);
+bool InboxCache::AddedAndWait(std::vector<Notification> added, std::chrono::milliseconds timeout) {
+  if (redis_ == nullptr || added.empty()) return true;
+  // Added() never throws: a Redis failure marks the views stale.
+  auto done = asio::co_spawn(executor_, Added(std::move(added)), asio::use_future);
+  return done.wait_for(timeout) == std::future_status::ready;
 }
 
 asio::awaitable<void> InboxCache::Read(Inbox inbox, std::int64_t user_id, std::string id) {

@@ -57,7 +57,7 @@ domain::Notification FromViewEntry(domain::Inbox inbox, std::int64_t user_id, st
 
 class InboxCache {
  public:
-  // `redis` may be null (no cache). `executor` is where PostAdded() runs (the app's io_context).
+  // `redis` may be null (no cache). `executor` is where AddedAndWait() runs Added() (the app's io_context).
   InboxCache(cache::Redis* redis, boost::asio::any_io_executor executor);
 
   // Reads of a ready view: nullopt when the inbox has none (never read, expired, being rebuilt) or Redis
@@ -86,8 +86,11 @@ class InboxCache {
   boost::asio::awaitable<void> Read(domain::Inbox inbox, std::int64_t user_id, std::string id);
   boost::asio::awaitable<void> ReadAll(domain::Inbox inbox, std::int64_t user_id);
   boost::asio::awaitable<void> Removed(std::vector<domain::Notification> removed);
-  // Added() for threads outside the io_context (the event consumer): starts it there and returns at once.
-  void PostAdded(std::vector<domain::Notification> added);
+  // Added() for threads outside the io_context (the event consumer): runs it there and waits for it, so an
+  // event is acknowledged only once its entries reached the views (or Redis was found unreachable and the
+  // views marked stale). False when it did not finish within `timeout` (the io_context is stuck or stopped):
+  // the caller has the event redelivered, which gives the views the entries again.
+  bool AddedAndWait(std::vector<domain::Notification> added, std::chrono::milliseconds timeout);
 
   // Views marked stale by failed writes and not yet dropped (a gauge, and for tests).
   std::size_t stale_views() const;

@@ -281,7 +281,8 @@ std::int64_t ProfileStore::RemoveSavingOutbox(mongo::Collection collection, std:
       database_.collection(kDeletedUsers)
           .UpdateOne(
               ById(user_id),
-              Document{{"$push", Document{{mongo::kOutboxField, Document{{"$each", std::move(saved)}}}}}});
+              Document{{"$push", Document{{mongo::kOutboxField, Document{{"$each", std::move(saved)}}}}},
+                       {"$inc", Document{{"version", std::int64_t{1}}}}});
     }
     // Only the version read above: a change in between (with new events) is read again.
     std::int64_t version = doc->value("version", std::int64_t{0});
@@ -294,8 +295,11 @@ std::int64_t ProfileStore::RemoveSavingOutbox(mongo::Collection collection, std:
 std::int64_t ProfileStore::DeleteUser(std::int64_t user_id, time::TimePoint now) {
   try {
     database_.collection(kDeletedUsers)
-        .InsertOne(Document{
-            {"_id", user_id}, {"user_id", user_id}, {"deleted_at", now}, {mongo::kOutboxField, Array{}}});
+        .InsertOne(Document{{"_id", user_id},
+                            {"user_id", user_id},
+                            {"deleted_at", now},
+                            {"version", std::int64_t{0}},
+                            {mongo::kOutboxField, Array{}}});
   } catch (const mongo::Error& error) {
     if (!error.duplicate_key()) throw;  // deleted before: finish the job all the same
   }
