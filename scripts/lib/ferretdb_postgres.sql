@@ -6,7 +6,7 @@
 -- FerretDB v1.24 pushes an equality filter down as `_jsonb -> $1 @> $2` and creates every MongoDB index as
 -- a btree on `(_jsonb -> 'field')`, which that operator cannot use: every query was a sequential scan.
 -- 1. Custom plans: with the field name bound at planning time, the planner can match the expression.
--- 2. A GIN twin (jsonb_path_ops, which serves @>) of the leading key of every btree index FerretDB makes.
+-- 2. A GIN twin (jsonb_path_ops, which serves @>) of every btree index FerretDB makes, on the same keys.
 --
 -- FerretDB v1.24 applies an update as a read, then `UPDATE ... SET _jsonb = <the modified document> WHERE
 -- _id = ...` in a separate transaction, so two concurrent updates of one document lose one of them (400
@@ -20,29 +20,36 @@ SET client_min_messages = warning;  -- no "does not exist, skipping" notices in 
 
 ALTER DATABASE ferretdb SET plan_cache_mode = force_custom_plan;
 
--- Creates the GIN twin of index `btree_index` if it is a FerretDB index whose leading key is `_jsonb -> 'field'`.
+-- Creates the GIN twin of index `btree_index` if it is a FerretDB index on `_jsonb -> 'field'` keys: one
+-- column per key, so a filter on several of them (`{customer_id: 4, is_read: false}`) is answered by the
+-- index alone and reads only the matching rows. Replaces the single-column twin of earlier versions.
 CREATE OR REPLACE FUNCTION mp_gin_twin(btree_index regclass) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
+  columns text := '';
   expression text;
+  key_count int;
   schema_name name;
   table_name name;
-  twin name;
+  index_name name;
 BEGIN
-  -- CREATE [UNIQUE] INDEX name ON schema.table USING btree (((_jsonb -> 'field'::text)), ...)
-  expression := substring(pg_get_indexdef(btree_index)
-                          FROM $re$USING btree \(\((\(_jsonb -> '[^']+'::text\))\)$re$);
-  IF expression IS NULL THEN
-    RETURN;
-  END IF;
-  SELECT n.nspname, t.relname, left(c.relname, 59) || '_gin'
-    INTO schema_name, table_name, twin
+  SELECT n.nspname, t.relname, c.relname, i.indnkeyatts
+    INTO schema_name, table_name, index_name, key_count
     FROM pg_index i
     JOIN pg_class c ON c.oid = i.indexrelid
     JOIN pg_class t ON t.oid = i.indrelid
     JOIN pg_namespace n ON n.oid = t.relnamespace
    WHERE i.indexrelid = btree_index;
-  EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin (%s jsonb_path_ops)',
-                 twin, schema_name, table_name, expression);
+  FOR k IN 1 .. key_count LOOP
+    expression := pg_get_indexdef(btree_index, k, true);
+    EXIT WHEN expression !~ $re$\A\(_jsonb -> '[^']+'::text\)\Z$re$;
+    columns := columns || CASE WHEN k > 1 THEN ', ' ELSE '' END || expression || ' jsonb_path_ops';
+  END LOOP;
+  IF columns = '' THEN
+    RETURN;
+  END IF;
+  EXECUTE format('DROP INDEX IF EXISTS %I.%I', schema_name, left(index_name, 59) || '_gin');
+  EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin (%s)',
+                 left(index_name, 55) || '_gin_all', schema_name, table_name, columns);
 END;
 $$;
 
