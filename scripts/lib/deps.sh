@@ -143,6 +143,21 @@ fuzz_tools() {
   cp "$req" "$venv/.requirements"
 }
 
+# pymongo for the MongoDB side's benchmark (bench/seed_mongo_side.py), every package pinned in
+# bench/requirements.txt, in a virtualenv under var/tools/ (made again when the pins change). Called by
+# bench/mongo_side.sh only: no test needs it.
+bench_tools() {
+  local venv=$ROOT/var/tools/bench-venv req=$ROOT/bench/requirements.txt
+  if [ -x "$venv/bin/python" ] && cmp -s "$req" "$venv/.requirements"; then
+    note "bench: pymongo in var/tools/bench-venv"
+    return 0
+  fi
+  note "bench: installing pymongo (bench/requirements.txt) into var/tools/bench-venv ..."
+  python3 -m venv --clear "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$req"
+  cp "$req" "$venv/.requirements"
+}
+
 deps_tools() {
   deps_monitoring
   ferretdb_build
