@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iterator>
 #include <limits>
+#include <map>
 #include <utility>
 
 namespace mp::mongo {
@@ -10,10 +11,9 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-constexpr const char* kPendingKey = "outbox.event_id";
 constexpr std::size_t kMaxRememberedRefused = 10'000;
 
-Document PendingFilter() { return Document{{kPendingKey, Document{{"$exists", true}}}}; }
+Document PendingFilter() { return Document{{kPendingField, true}}; }
 
 // The entry exactly as OutboxEntry wrote it, rebuilt from its JSON view. `$pull` removes it by whole-value
 // equality: FerretDB v1.24 ignores a `$pull` condition on a field of the entry (MongoDB accepts both).
@@ -52,13 +52,24 @@ Array OutboxEntries(const std::vector<bus::Event>& events) {
   return entries;
 }
 
+void AppendOutbox(Document& document, const std::vector<bus::Event>& events) {
+  document.Append(kOutboxField, OutboxEntries(events));
+  if (!events.empty()) document.Append(kPendingField, true);
+}
+
 EmbeddedOutbox::EmbeddedOutbox(Database& database, std::vector<std::string> collections)
     : database_(database), collections_(std::move(collections)) {}
 
 void EmbeddedOutbox::EnsureIndexes(Database& database, const std::vector<std::string>& collections) {
   for (const std::string& name : collections) {
-    database.collection(name).CreateIndexes(
-        {{.name = "outbox_pending", .keys = Document{{kPendingKey, 1}}, .sparse = true}});
+    auto collection = database.collection(name);
+    collection.CreateIndexes(
+        {{.name = "outbox_pending_mark", .keys = Document{{kPendingField, 1}}, .sparse = true}});
+    // One scan at start-up for documents written before the mark existed.
+    collection.UpdateMany(Document{{"outbox.event_id", Document{{"$exists", true}}},
+                                   {kPendingField, Document{{"$exists", false}}}},
+                          Document{{"$set", Document{{kPendingField, true}}},
+                                   {"$inc", Document{{"version", std::int64_t{1}}}}});
   }
 }
 
@@ -72,6 +83,8 @@ bus::OutboxBatch EmbeddedOutbox::PublishBatch(bus::ConfirmPublisher& publisher, 
   bus::OutboxBatch result;
   std::vector<bus::OutgoingMessage> messages;
   std::vector<Taken> taken;
+  // The documents found, by collection and `_id`: their mark goes once their outbox is empty.
+  std::map<std::pair<std::string, std::string>, Document> found;
   const auto now = SteadyClock::now();
   for (const std::string& name : collections_) {
     // Entries waiting for a later attempt are skipped, and the next page read, so that many of them (events
@@ -85,6 +98,7 @@ bus::OutboxBatch EmbeddedOutbox::PublishBatch(bus::ConfirmPublisher& publisher, 
         auto entries = document.find(kOutboxField);
         if (entries == document.end() || !entries->is_array()) continue;
         const Document owner = OwnerFilter(document);
+        if (!owner.empty()) found.emplace(std::make_pair(name, document["_id"].dump()), owner);
         for (const nlohmann::json& entry : *entries) {
           if (!entry.is_object()) continue;
           std::string event_id = entry.value("event_id", std::string());
@@ -98,7 +112,7 @@ bus::OutboxBatch EmbeddedOutbox::PublishBatch(bus::ConfirmPublisher& publisher, 
                                                   .message_id = event_id,
                                                   .type = routing_key,
                                                   .body = entry.value("body", std::string())});
-          Document filter = owner.empty() ? Document{{kPendingKey, event_id}} : owner;
+          Document filter = owner.empty() ? Document{{"outbox.event_id", event_id}} : owner;
           taken.push_back(Taken{name, std::move(event_id), StoredEntry(entry), std::move(filter)});
         }
       }
@@ -108,7 +122,21 @@ bus::OutboxBatch EmbeddedOutbox::PublishBatch(bus::ConfirmPublisher& publisher, 
     if (messages.size() >= limit) break;
   }
   result.taken = messages.size();
-  if (messages.empty()) return result;
+  // Unmarks the documents found whose outbox is empty now (the filter decides; a write in between that
+  // added entries is seen by the update's own read).
+  auto unmark_emptied = [&] {
+    for (const auto& [where, owner] : found) {
+      Document filter = owner;
+      filter.Append(kOutboxField, Document{{"$size", 0}});
+      database_.collection(where.first)
+          .UpdateOne(filter, Document{{"$unset", Document{{kPendingField, ""}}},
+                                      {"$inc", Document{{"version", std::int64_t{1}}}}});
+    }
+  };
+  if (messages.empty()) {
+    unmark_emptied();  // marks left by a crash between the last $pull and this
+    return result;
+  }
 
   // Throws when the broker is unreachable; every entry then stays in its document.
   std::vector<bus::PublishOutcome> outcomes = publisher.Publish(messages);
@@ -136,6 +164,7 @@ bus::OutboxBatch EmbeddedOutbox::PublishBatch(bus::ConfirmPublisher& publisher, 
       case bus::Settlement::Kind::kKeep: break;
     }
   }
+  unmark_emptied();
   return result;
 }
 

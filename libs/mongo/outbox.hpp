@@ -24,12 +24,15 @@
 // by event_id.
 //
 //   bus::Event event = bus::MakeEvent("user_events", "profile.updated", {{"user_id", id}, ...});
-//   profiles.UpdateOne(Document{{"user_id", id}},
-//                      Document{{"$set", Document{{"bio", bio}}},
+//   profiles.UpdateOne(Document{{"_id", id}},
+//                      Document{{"$set", Document{{"bio", bio}, {mongo::kPendingField, true}}},
+//                               {"$inc", Document{{"version", std::int64_t{1}}}},
 //                               {"$push", Document{{mongo::kOutboxField, mongo::OutboxEntry(event)}}}});
 //   relay.Notify();
 //   // An inserted document carries its events from the start:
-//   reviews.InsertOne(Document{{"_id", id}, ..., {mongo::kOutboxField, mongo::OutboxEntries({event})}});
+//   Document review{{"_id", id}, ...};
+//   mongo::AppendOutbox(review, {event});
+//   reviews.InsertOne(review);
 //   // Several events in one update: {"$push", Document{{kOutboxField, Document{{"$each",
 //   OutboxEntries(events)}}}}}
 //
@@ -40,10 +43,17 @@
 namespace mp::mongo {
 
 inline constexpr const char* kOutboxField = "outbox";
+// `outbox_pending: true` marks a document that may hold entries: every write that adds entries sets it,
+// and the relay unsets it once the outbox is empty. The relay looks documents up by it (an indexed
+// equality that FerretDB pushes down to PostgreSQL; `outbox.event_id: {$exists: true}` made FerretDB read
+// and decode the whole collection on every relay pass and every metrics scrape).
+inline constexpr const char* kPendingField = "outbox_pending";
 
 // One outbox entry: {event_id, exchange, routing_key, body (the JSON text), created_at}.
 Document OutboxEntry(const bus::Event& event);
 Array OutboxEntries(const std::vector<bus::Event>& events);
+// For a document about to be inserted: `events` as its outbox, and the pending mark when there are any.
+void AppendOutbox(Document& document, const std::vector<bus::Event>& events);
 
 class EmbeddedOutbox : public bus::OutboxSource {
  public:
@@ -54,8 +64,9 @@ class EmbeddedOutbox : public bus::OutboxSource {
   // idle with a few hundred documents at 500 ms); the poll then only finds what a crashed process left.
   static bus::RelayOptions NotifiedRelayOptions() { return {.idle_poll_interval = std::chrono::seconds(5)}; }
 
-  // A sparse index on outbox.event_id in each collection, so that finding pending events never scans a
-  // whole collection on MongoDB. Call it where the service creates its own indexes (idempotent).
+  // A sparse index on the pending mark in each collection, so that finding pending events never scans a
+  // whole collection; documents with entries but no mark (written before the mark existed) get it. Call it
+  // where the service creates its own indexes (idempotent).
   static void EnsureIndexes(Database& database, const std::vector<std::string>& collections);
 
   bus::OutboxBatch PublishBatch(bus::ConfirmPublisher& publisher, std::size_t limit) override;

@@ -39,6 +39,11 @@ class EmbeddedOutboxTest : public ::testing::Test {
   bus::Event NewEvent(const std::string& what, nlohmann::json fields) {
     return bus::MakeEvent("user_events", Key(what), std::move(fields));
   }
+  // `document` with `events` as its outbox, as the services insert one.
+  static Document Outboxed(Document document, const std::vector<bus::Event>& events) {
+    AppendOutbox(document, events);
+    return document;
+  }
   std::int64_t Pending(const std::string& collection) {
     return db_.collection(collection).Count(Document{{"outbox.event_id", Document{{"$exists", true}}}});
   }
@@ -56,16 +61,17 @@ TEST_F(EmbeddedOutboxTest, EventsWrittenWithTheirDocumentArriveOnceAndLeaveTheOu
 
   // An insert carrying one event, an update pushing two more, and a second collection.
   bus::Event created = NewEvent("created", {{"user_id", 7}});
-  profiles.InsertOne(Document{{"_id", 7}, {"bio", "hi"}, {kOutboxField, OutboxEntries({created})}});
+  profiles.InsertOne(Outboxed(Document{{"_id", 7}, {"bio", "hi"}}, {created}));
   std::vector<bus::Event> updates{NewEvent("updated", {{"user_id", 7}, {"n", 1}}),
                                   NewEvent("updated", {{"user_id", 7}, {"n", 2}})};
   profiles.UpdateOne(
       Document{{"_id", 7}},
-      Document{{"$set", Document{{"bio", "hello"}}},
+      Document{{"$set", Document{{"bio", "hello"}, {kPendingField, true}}},
                {"$push", Document{{kOutboxField, Document{{"$each", OutboxEntries(updates)}}}}}});
   bus::Event rated = NewEvent("rated", {{"provider_id", 9}, {"rating", 4.5}});
   ratings.InsertOne(Document{{"_id", 9}, {"total", 2}});
-  ratings.UpdateOne(Document{{"_id", 9}}, Document{{"$push", Document{{kOutboxField, OutboxEntry(rated)}}}});
+  ratings.UpdateOne(Document{{"_id", 9}}, Document{{"$set", Document{{kPendingField, true}}},
+                                                   {"$push", Document{{kOutboxField, OutboxEntry(rated)}}}});
   EXPECT_EQ(Pending("profiles"), 1);
   EXPECT_EQ(Pending("ratings"), 1);
 
@@ -97,6 +103,7 @@ TEST_F(EmbeddedOutboxTest, EventsWrittenWithTheirDocumentArriveOnceAndLeaveTheOu
   ASSERT_TRUE(profile);
   EXPECT_EQ((*profile)["bio"], "hello");
   EXPECT_TRUE((*profile)[kOutboxField].empty());
+  EXPECT_FALSE(profile->contains(kPendingField));  // unmarked once empty: later passes do not read it
   for (const auto& body : bodies) {
     auto json = nlohmann::json::parse(body);
     EXPECT_TRUE(json.contains("event_id"));
@@ -109,8 +116,7 @@ TEST_F(EmbeddedOutboxTest, EventsWrittenWithTheirDocumentArriveOnceAndLeaveTheOu
 
 TEST_F(EmbeddedOutboxTest, GaugesCountPendingEntriesAndTheirAge) {
   auto profiles = db_.collection("profiles");
-  profiles.InsertOne(
-      Document{{"_id", 1}, {kOutboxField, OutboxEntries({NewEvent("a", nullptr), NewEvent("b", nullptr)})}});
+  profiles.InsertOne(Outboxed(Document{{"_id", 1}}, {NewEvent("a", nullptr), NewEvent("b", nullptr)}));
   profiles.InsertOne(Document{{"_id", 2}, {kOutboxField, Array{}}});
   profiles.InsertOne(Document{{"_id", 3}});
   EmbeddedOutbox outbox(db_, {"profiles"});
@@ -120,15 +126,26 @@ TEST_F(EmbeddedOutboxTest, GaugesCountPendingEntriesAndTheirAge) {
   EXPECT_LT(gauges.oldest_age_seconds, 60.0);
 }
 
+TEST_F(EmbeddedOutboxTest, EntriesWrittenBeforeThePendingMarkExistedAreMarkedAtStartUp) {
+  auto profiles = db_.collection("profiles");
+  profiles.InsertOne(Document{{"_id", 1}, {kOutboxField, OutboxEntries({NewEvent("old", nullptr)})}});
+  profiles.InsertOne(Document{{"_id", 2}, {kOutboxField, Array{}}});
+  EmbeddedOutbox outbox(db_, {"profiles"});
+  EXPECT_EQ(outbox.Measure().backlog, 0);  // not found by the mark
+  EmbeddedOutbox::EnsureIndexes(db_, {"profiles"});
+  EXPECT_EQ(profiles.Count(Document{{kPendingField, true}}), 1);
+  EXPECT_EQ(outbox.Measure().backlog, 1);
+}
+
 TEST_F(EmbeddedOutboxTest, EntriesNobodySubscribesToLeaveAtOnceAndAreCountedAsDropped) {
   bus::test::TestQueue queue(amqp_, Key("queue"));
   queue.Declare("user_events", Key("wanted"));
   auto profiles = db_.collection("profiles");
   for (int id = 1; id <= 3; ++id) {  // returned by the broker: no queue is bound for them
-    profiles.InsertOne(Document{{"_id", id}, {kOutboxField, OutboxEntries({NewEvent("nobody", nullptr)})}});
+    profiles.InsertOne(Outboxed(Document{{"_id", id}}, {NewEvent("nobody", nullptr)}));
   }
   bus::Event wanted = NewEvent("wanted", {{"n", 4}});
-  profiles.InsertOne(Document{{"_id", 4}, {kOutboxField, OutboxEntries({wanted})}});
+  profiles.InsertOne(Outboxed(Document{{"_id", 4}}, {wanted}));
 
   bus::OutboxRelay relay(std::make_unique<EmbeddedOutbox>(db_, std::vector<std::string>{"profiles"}), amqp_);
   relay.Start();
@@ -151,10 +168,10 @@ TEST_F(EmbeddedOutboxTest, EntriesTheBrokerRefusesWaitWithoutHoldingBackTheOther
   queue.Declare("user_events", Key("wanted"));
   auto profiles = db_.collection("profiles");
   for (int id = 1; id <= 6; ++id) {  // nacked by the broker
-    profiles.InsertOne(Document{{"_id", id}, {kOutboxField, OutboxEntries({NewEvent("refused", nullptr)})}});
+    profiles.InsertOne(Outboxed(Document{{"_id", id}}, {NewEvent("refused", nullptr)}));
   }
   bus::Event wanted = NewEvent("wanted", {{"n", 7}});
-  profiles.InsertOne(Document{{"_id", 7}, {kOutboxField, OutboxEntries({wanted})}});
+  profiles.InsertOne(Outboxed(Document{{"_id", 7}}, {wanted}));
 
   EmbeddedOutbox outbox(db_, {"profiles"});
   bus::ConfirmPublisher publisher(amqp_);
@@ -179,7 +196,7 @@ TEST_F(EmbeddedOutboxTest, EntriesTheBrokerRefusesWaitWithoutHoldingBackTheOther
 
 TEST_F(EmbeddedOutboxTest, UnreachableBrokerKeepsTheEvents) {
   auto profiles = db_.collection("profiles");
-  profiles.InsertOne(Document{{"_id", 1}, {kOutboxField, OutboxEntries({NewEvent("kept", nullptr)})}});
+  profiles.InsertOne(Outboxed(Document{{"_id", 1}}, {NewEvent("kept", nullptr)}));
   bus::AmqpOptions nowhere = amqp_;
   nowhere.port = 1;  // nothing listens there
   EmbeddedOutbox outbox(db_, {"profiles"});

@@ -66,8 +66,8 @@ bool ReviewStore::Add(const domain::Review& review, const bus::Event& created) {
                     {"provider_id", review.provider_id},
                     {"stars", review.stars},
                     {"content", review.content},
-                    {"created_at", StoredTime(review.created_at)},
-                    {mongo::kOutboxField, mongo::OutboxEntries({created})}};
+                    {"created_at", StoredTime(review.created_at)}};
+  mongo::AppendOutbox(document, {created});
   try {
     database_.collection(kReviews).InsertOne(document);
   } catch (const mongo::Error& error) {
@@ -138,8 +138,8 @@ RatingUpdate ReviewStore::RecomputeRating(std::int64_t provider_id, time::TimePo
                     {"total_reviews", totals.total_reviews},
                     {"stars_sum", totals.stars_sum},
                     {"rating", domain::AverageRating(totals)},
-                    {"updated_at", at},
-                    {mongo::kOutboxField, mongo::OutboxEntries({event})}};
+                    {"updated_at", at}};
+  mongo::AppendOutbox(snapshot, {event});
   auto ratings = database_.collection(kProviderRatings);
   try {
     ratings.InsertOne(snapshot);

@@ -66,7 +66,7 @@ Document NewDocument(const Profile& p,
   document.Append("created_at", p.created_at.value_or(time::Now()));
   document.Append("updated_at", p.updated_at.value_or(time::Now()));
   document.Append("version", std::int64_t{1});
-  document.Append(mongo::kOutboxField, mongo::OutboxEntries(events));
+  mongo::AppendOutbox(document, events);
   return document;
 }
 
@@ -117,6 +117,7 @@ Document ProviderSet(const domain::ProviderChanges& c, time::TimePoint now) {
 // One write of a user's profile: the change, version + 1, and the event appended to the document's outbox.
 // False when the user has no such profile.
 bool Change(mongo::Collection collection, std::int64_t user_id, Document set, const bus::Event& event) {
+  set.Append(mongo::kPendingField, true);
   auto result = collection.UpdateOne(
       ById(user_id), Document{{"$set", std::move(set)},
                               {"$inc", Document{{"version", std::int64_t{1}}}},
@@ -282,6 +283,7 @@ std::int64_t ProfileStore::RemoveSavingOutbox(mongo::Collection collection, std:
           .UpdateOne(
               ById(user_id),
               Document{{"$push", Document{{mongo::kOutboxField, Document{{"$each", std::move(saved)}}}}},
+                       {"$set", Document{{mongo::kPendingField, true}}},
                        {"$inc", Document{{"version", std::int64_t{1}}}}});
     }
     // Only the version read above: a change in between (with new events) is read again.
