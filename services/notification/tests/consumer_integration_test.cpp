@@ -313,6 +313,7 @@ TEST_F(NotificationConsumerTest, FourHundredConcurrentNoticesAndReadsKeepTheUnre
   ASSERT_TRUE(ReadyEmptyView(first, c));
   constexpr int kNotices = 400;
   std::vector<bus::Event> events;
+  events.reserve(kNotices);
   for (int i = 0; i < kNotices; ++i) {
     events.push_back(MakeEvent("order.created", {{"order_id", test::RandomId()}, {"customer_id", c}}));
   }
