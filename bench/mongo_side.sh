@@ -179,7 +179,15 @@ outboxes_empty() {
   [ "$waiting" = 0 ] || echo ">> events still waiting in an outbox after 20 minutes; measuring anyway" >&2
   echo $((SECONDS - t0))
 }
-quiet() { settle; outboxes_empty >/dev/null; consumers_idle; store_idle; }
+# quiet: the platform idle again, and the 1-min load average at that moment kept (busiest in load_max).
+load_max=0
+quiet() {
+  settle
+  outboxes_empty >/dev/null
+  consumers_idle
+  store_idle
+  load_max=$(awk -v max="$load_max" '{print ($1 > max) ? $1 : max}' /proc/loadavg)
+}
 
 # One order at a time on an idle platform, before the load scenarios.
 quiet
@@ -267,7 +275,8 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "# Benchmark of the MongoDB side $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); loader (wrk) on the same cores."
-  echo "Load average (1, 5, 15 min) at the start: $load_start; at the end: $load_end.${BENCH_NOTE:+ $BENCH_NOTE}"
+  echo "Load average (1, 5, 15 min) at the start: $load_start; at the end: $load_end; the highest 1-min one when a"
+  echo "group of scenarios started: $load_max.${BENCH_NOTE:+ $BENCH_NOTE}"
   echo "Build: release preset (RelWithDebInfo); MongoDB protocol: FerretDB 1.24 on PostgreSQL."
   echo "Command: \`DURATION=$DURATION CONNECTIONS=$CONNECTIONS THREADS=$THREADS SEED_SCALE=$SEED_SCALE REVIEW_RATE=$REVIEW_RATE ./marketplace bench mongo-side\`."
   echo

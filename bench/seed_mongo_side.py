@@ -12,8 +12,9 @@ notices too. It never duplicates: every seeded entity has a fixed identity (user
 from the reserved range >= 1,000,000,000, which no real account or order reaches; deterministic notice
 event_ids, which the inbox's unique index holds once), and only what is missing is inserted, in batches.
 Documents have exactly the shape the C++ stores write (services/*/src/store/*_store.cpp): int64 ids and
-counters, int32 stars, BSON datetimes, ObjectId notice ids, an empty `outbox` (its events long published),
-`version` on profiles. A provider's rating is what the review service and the user service would have
+counters, int32 stars, BSON datetimes, ObjectId notice ids, an empty `outbox` and no `outbox_pending` mark
+(the events long published), `version` on profiles (reviews and snapshots get one only from later writes,
+as the relay's $pull gives it to the stores' own). A provider's rating is what the review service and the user service would have
 written: a snapshot `<provider>:<12-digit count>` per count the reviews reach, and rating/total_reviews on
 the profile as rating.updated leaves them (a new profile is inserted with them, version 2; one behind its
 reviews is updated, version + 1). Prints a JSON summary on stdout, progress on stderr.
