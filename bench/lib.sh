@@ -20,7 +20,14 @@ PAYMENT="http://127.0.0.1:${MP_PAYMENT_PORT}"
 REVIEW="http://127.0.0.1:${MP_REVIEW_PORT}"
 
 bench_cleanup() {
-  if [ -n "${GW_PID:-}" ]; then kill "$GW_PID" 2>/dev/null || true; wait "$GW_PID" 2>/dev/null || true; fi
+  if [ -n "${GW_PID:-}" ]; then
+    if ! kill -0 "$GW_PID" 2>/dev/null; then
+      echo ">> the bench gateway had exited; its log:" >&2
+      tail -n 20 "$WORK/gateway.log" >&2
+    fi
+    kill "$GW_PID" 2>/dev/null || true
+    wait "$GW_PID" 2>/dev/null || true
+  fi
   rm -rf "$WORK"
 }
 

@@ -434,11 +434,13 @@ def verify(url, gateway, reader_id, reader_token, bulk_token):
     client.close()
     if unavailable:
         log("verify: searches that stayed unavailable (503): " + ", ".join(unavailable))
-    print("verified through the gateway: %d provider profiles (of %d, %d seeded) via %d searches (%d more "
-          "answered 503 three times: the search scans the collection, past the store's timeout on a busy machine), "
-          "reviews and ratings "
-          "of %d seeded providers, the reader's %d notices (%d unread), the bulk inbox (%d notices, 0 unread)"
-          % (len(seen), stored, seeded, 4 - len(unavailable), len(unavailable), len(sample), total, unread,
+    not_verified = ""
+    if unavailable:
+        not_verified = (" (%d more answered 503 three times: the search scans the collection, past the store's "
+                        "timeout on a busy machine)" % len(unavailable))
+    print("verified through the gateway: %d provider profiles (of %d, %d seeded) via %d searches%s, reviews and "
+          "ratings of %d seeded providers, the reader's %d notices (%d unread), the bulk inbox (%d notices, 0 unread)"
+          % (len(seen), stored, seeded, 4 - len(unavailable), not_verified, len(sample), total, unread,
              body["data"]["total"]))
 
 
