@@ -129,34 +129,26 @@ deploy_tools() {
   "$ROOT/tests/deploy/validate.sh" --install-tools
 }
 
-# schemathesis for the fuzz label (tests/api_fuzz), every package pinned in its requirements.txt, in a
-# virtualenv under var/tools/ (made again when the pins change).
-fuzz_tools() {
-  local venv=$ROOT/var/tools/api-fuzz-venv req=$ROOT/tests/api_fuzz/requirements.txt
-  if [ -x "$venv/bin/st" ] && cmp -s "$req" "$venv/.requirements"; then
-    note "fuzz: schemathesis in var/tools/api-fuzz-venv"
+# pinned_venv NAME VENV REQUIREMENTS PROGRAM WHAT: a virtualenv under var/tools/ with every package pinned in
+# REQUIREMENTS, made again when the pins change; PROGRAM (relative to the venv) shows it is installed.
+pinned_venv() {
+  local name=$1 venv=$ROOT/var/tools/$2 req=$ROOT/$3 program=$4 what=$5
+  if [ -x "$venv/$program" ] && cmp -s "$req" "$venv/.requirements"; then
+    note "$name: $what in var/tools/$2"
     return 0
   fi
-  note "fuzz: installing schemathesis (tests/api_fuzz/requirements.txt) into var/tools/api-fuzz-venv ..."
+  note "$name: installing $what ($3) into var/tools/$2 ..."
   python3 -m venv --clear "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$req"
   cp "$req" "$venv/.requirements"
 }
 
-# pymongo for the MongoDB side's benchmark (bench/seed_mongo_side.py), every package pinned in
-# bench/requirements.txt, in a virtualenv under var/tools/ (made again when the pins change). Called by
-# bench/mongo_side.sh only: no test needs it.
-bench_tools() {
-  local venv=$ROOT/var/tools/bench-venv req=$ROOT/bench/requirements.txt
-  if [ -x "$venv/bin/python" ] && cmp -s "$req" "$venv/.requirements"; then
-    note "bench: pymongo in var/tools/bench-venv"
-    return 0
-  fi
-  note "bench: installing pymongo (bench/requirements.txt) into var/tools/bench-venv ..."
-  python3 -m venv --clear "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$req"
-  cp "$req" "$venv/.requirements"
-}
+# schemathesis for the fuzz label (tests/api_fuzz).
+fuzz_tools() { pinned_venv fuzz api-fuzz-venv tests/api_fuzz/requirements.txt bin/st schemathesis; }
+
+# pymongo for the MongoDB side's benchmark (bench/seed_mongo_side.py). Called by bench/mongo_side.sh only:
+# no test needs it.
+bench_tools() { pinned_venv bench bench-venv bench/requirements.txt bin/python pymongo; }
 
 deps_tools() {
   deps_monitoring
